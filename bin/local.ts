@@ -1,0 +1,39 @@
+/**
+ * `npm start`: the gateway on this machine, with no AWS account, no Docker and no network.
+ * Configuration: see README ("Configuration"). Ctrl-C stops everything.
+ */
+import { startLocalStack } from '../local/runtime.js';
+
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, got "${process.env.PORT}"`);
+  process.exit(2);
+}
+
+const passwordFromEnv = Boolean(process.env.GATEWAY_SERVICE_PASSWORD);
+try {
+  const stack = await startLocalStack({ port, bamServers: process.env.BAM_SERVERS });
+  const svc = `${stack.env.GATEWAY_SERVICE_USERNAME} / ${passwordFromEnv ? '(password from GATEWAY_SERVICE_PASSWORD)' : stack.env.GATEWAY_SERVICE_PASSWORD}`;
+  console.log(`Failover Gateway ready on ${stack.url}`);
+  console.log(`  API                 ${stack.url}  (BAM REST API v${stack.env.BAM_API_VERSION ?? '2'})`);
+  if (stack.cluster) for (const s of stack.cluster.snapshot()) console.log(`  simulated BAM ${s.name.padEnd(5)} ${s.url}  (${s.role})`);
+  console.log(`  cluster state       GET ${stack.url}/_local/state   events: GET ${stack.url}/_local/events`);
+  console.log(`  demo users          ${svc} (service user, admin) · alice / alice-pass · bob / bob-pass`);
+  console.log(`  try it              curl -s -X POST ${stack.url}/rest_login -H 'content-type: application/json' -d '{"username":"alice","password":"alice-pass"}'`);
+  console.log(`  trigger a failover  curl -X POST ${stack.url}/_local/bam/bam1/stop  then  curl -X POST ${stack.url}/_local/bam/bam2/promote`);
+  console.log('  README.md walks through the rest. Ctrl-C stops.');
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`\n${signal}: stopping...`);
+    await stack.close();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+} catch (err) {
+  console.error(`Failover Gateway failed to start: ${(err as Error).message}`);
+  process.exit(1);
+}

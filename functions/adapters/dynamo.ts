@@ -1,0 +1,23 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The one DynamoDB client of a process, created at module scope so a warm Lambda reuses its
+ * connections. DYNAMODB_ENDPOINT points it at the embedded dynalite in local mode and tests.
+ *
+ * Single-table design (key schema `pk` / `sk`, both strings; TTL attribute `ttl`):
+ *   SESSION#<sha256(token)>  / SESSION   a gateway session (token stored only as its hash)
+ *   MONITOR                  / STATE     failover monitor state + its event outbox
+ *   MONITOR                  / SERVICE#<epoch>  the service user's BAM session for that epoch
+ */
+export function makeDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBDocumentClient {
+  const client = new DynamoDBClient(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local', maxAttempts: 3 } : { maxAttempts: 3 });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export const documentClient = makeDocumentClient();
+
+/** True for DynamoDB's answer to a failed ConditionExpression (the expected outcome of a lost race). */
+export function isConditionFailure(err: unknown): boolean {
+  return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,98 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './dynamo.js';
+
+/** A gateway session as stored. Holds no token and no password; `credential` is ciphertext. */
+export interface SessionRecord {
+  tokenHash: string;
+  username: string;
+  /** `primary-address-manager` or the name of a specific server. */
+  target: string;
+  boundServer: string;
+  /** Encrypted BamCredential for boundServer. */
+  credential: string;
+  /** True when this credential is the service user's shared one (never logged out per session). */
+  sharedCredential: boolean;
+  /** The login used the failover-monitoring service credentials: restorable after a failover. */
+  restorable: boolean;
+  /** Cluster epoch the binding was made in (alias sessions). */
+  epoch: number;
+  /** Incarnation of boundServer when bound (specific-server sessions end when it goes DOWN). */
+  serverIncarnation: number;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+}
+
+export interface SessionStore {
+  create(session: SessionRecord): Promise<void>;
+  get(tokenHash: string): Promise<SessionRecord | undefined>;
+  delete(tokenHash: string): Promise<void>;
+  touch(tokenHash: string, lastSeenAt: number, expiresAt: number): Promise<void>;
+  /** Moves a session to a new binding, only if it is still bound in `fromEpoch`. */
+  rebind(tokenHash: string, fromEpoch: number, to: Pick<SessionRecord, 'boundServer' | 'credential' | 'sharedCredential' | 'epoch' | 'serverIncarnation'>): Promise<boolean>;
+}
+
+const key = (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'SESSION' });
+
+export class DynamoSessionStore implements SessionStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(session: SessionRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key(session.tokenHash), type: 'session', ...session, ttl: Math.ceil(session.expiresAt / 1000) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(tokenHash: string): Promise<SessionRecord | undefined> {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(tokenHash), ConsistentRead: true }));
+    if (!res.Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _type, ttl: _ttl, ...session } = res.Item;
+    return session as SessionRecord;
+  }
+
+  async delete(tokenHash: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key(tokenHash) }));
+  }
+
+  async touch(tokenHash: string, lastSeenAt: number, expiresAt: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(tokenHash),
+          UpdateExpression: 'SET lastSeenAt = :l, expiresAt = :e, #ttl = :t',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':l': lastSeenAt, ':e': expiresAt, ':t': Math.ceil(expiresAt / 1000) },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err; // logged out meanwhile: nothing to extend
+    }
+  }
+
+  async rebind(tokenHash: string, fromEpoch: number, to: Pick<SessionRecord, 'boundServer' | 'credential' | 'sharedCredential' | 'epoch' | 'serverIncarnation'>): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(tokenHash),
+          UpdateExpression: 'SET boundServer = :b, credential = :c, sharedCredential = :s, epoch = :e, serverIncarnation = :i',
+          ConditionExpression: 'attribute_exists(pk) AND epoch = :from',
+          ExpressionAttributeValues: { ':b': to.boundServer, ':c': to.credential, ':s': to.sharedCredential, ':e': to.epoch, ':i': to.serverIncarnation, ':from': fromEpoch },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * One HTTP exchange with a BAM server, with a hard timeout. The two failure kinds are kept
+ * apart because failover logic depends on it: "unreachable" (refused, reset, timed out) says
+ * the server may be down; "answered with an error" says it is alive and said no.
+ */
+export class BamUnreachableError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: 'timeout' | 'refused' | 'network',
+    detail: string,
+  ) {
+    super(`Address Manager at ${new URL(url).origin} unreachable (${reason}): ${detail}`);
+    this.name = 'BamUnreachableError';
+  }
+}
+
+export class BamHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly bamMessage: string,
+    readonly body: unknown,
+  ) {
+    super(`Address Manager answered ${status}: ${bamMessage}`);
+    this.name = 'BamHttpError';
+  }
+}
+
+export interface BamRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  headers?: Record<string, string>;
+  json?: unknown;
+  timeoutMs: number;
+}
+
+export interface BamResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+export async function bamFetch(url: string, req: BamRequest): Promise<BamResponse> {
+  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+  let body: string | undefined;
+  if (req.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(req.json);
+  }
+  let res: Response;
+  let text: string;
+  try {
+    // The timeout covers the body too: a server that sends headers and then stalls is as hung as one that never answers.
+    const signal = AbortSignal.timeout(req.timeoutMs);
+    res = await fetch(url, { method: req.method ?? 'GET', headers, body, signal });
+    text = await res.text();
+  } catch (err) {
+    throw toUnreachable(url, err);
+  }
+  const parsed = parseBody(text);
+  if (res.status >= 400) throw new BamHttpError(res.status, errorMessage(parsed, res.statusText), parsed);
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function errorMessage(body: unknown, fallback: string): string {
+  if (typeof body === 'string' && body) return body.slice(0, 300);
+  if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') return body.message;
+  return fallback || 'error';
+}
+
+function toUnreachable(url: string, err: unknown): BamUnreachableError {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new BamUnreachableError(url, 'timeout', 'no answer in time');
+  const code = e?.cause?.code ?? '';
+  if (code === 'ECONNREFUSED') return new BamUnreachableError(url, 'refused', 'connection refused');
+  return new BamUnreachableError(url, 'network', code || e?.cause?.message || e?.message || 'network error');
+}

@@ -1,0 +1,66 @@
+import { BamHttpError, bamFetch } from './http.js';
+import type { BamCredential } from './credential.js';
+
+/** BAM entity as REST v1 returns it; properties are BAM's `k=v|k2=v2|` string. */
+export interface V1Entity {
+  id: number;
+  name: string | null;
+  type: string;
+  properties: string | null;
+}
+
+const TOKEN_PATTERN = /BAMAuthToken:\s*(\S+)/;
+
+/** Parses BAM's `k=v|k2=v2|` serialization. */
+export function parseProperties(raw: string | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (raw ?? '').split('|')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Client for BAM's legacy REST v1 API (`/Services/REST/v1/`), named after BlueCat's own methods. */
+export class BamV1Client {
+  readonly v1 = true;
+  constructor(
+    readonly baseUrl: string,
+    private readonly timeoutMs: number,
+    private credential?: BamCredential,
+  ) {}
+
+  async login(username: string, password: string): Promise<BamCredential> {
+    const body = await this.call('GET', 'login', { username, password }, false);
+    const match = typeof body === 'string' ? TOKEN_PATTERN.exec(body) : null;
+    if (!match) throw new BamHttpError(502, 'unexpected login answer', body);
+    this.credential = { version: 1, authorization: `BAMAuthToken: ${match[1]}` };
+    return this.credential;
+  }
+
+  async logout(): Promise<void> {
+    await this.call('GET', 'logout', {});
+  }
+
+  async getEntities(parentId: number, type: string, start = 0, count = 10): Promise<V1Entity[]> {
+    return (await this.call('GET', 'getEntities', { parentId, type, start, count })) as V1Entity[];
+  }
+
+  async getEntityById(id: number): Promise<V1Entity | null> {
+    const entity = (await this.call('GET', 'getEntityById', { id })) as V1Entity | null;
+    return entity && entity.id ? entity : null;
+  }
+
+  async getSystemInfo(): Promise<Record<string, string>> {
+    return parseProperties((await this.call('GET', 'getSystemInfo', {})) as string);
+  }
+
+  /** Any other v1 method, for workflows that need one this class does not name. */
+  async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', name: string, params: Record<string, string | number>, auth = true, json?: unknown): Promise<unknown> {
+    const qs = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
+    const headers: Record<string, string> = {};
+    if (auth && this.credential) headers.authorization = this.credential.authorization;
+    const res = await bamFetch(`${this.baseUrl}/Services/REST/v1/${name}?${qs}`, { method, headers, json, timeoutMs: this.timeoutMs });
+    return res.body;
+  }
+}

@@ -1,0 +1,52 @@
+import { config, type GatewayConfig } from './config.js';
+import { documentClient } from '../adapters/dynamo.js';
+import { DynamoSessionStore } from '../adapters/session-store.js';
+import { DynamoMonitorStore } from '../adapters/monitor-store.js';
+import { DynamoPermissionStore } from '../adapters/permission-store.js';
+import { EventBridgePublisher } from '../adapters/eventbridge-publisher.js';
+import { CredentialCipher } from '../domain/credential-cipher.js';
+import { FailoverMonitor } from '../monitor/failover-monitor.js';
+import { SessionService } from '../sessions/session-service.js';
+import { logger } from './logger.js';
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  sessions: DynamoSessionStore;
+  monitorStore: DynamoMonitorStore;
+  permissions: DynamoPermissionStore;
+  monitor: FailoverMonitor;
+  sessionService: SessionService;
+}
+
+let deps: GatewayDeps | undefined;
+
+/** The wired-up domain services of this process, built on first use (after configuration is read). */
+export function gatewayDeps(): GatewayDeps {
+  if (deps) return deps;
+  const cfg = config();
+  const monitorStore = new DynamoMonitorStore(documentClient, cfg.tableName);
+  const monitor = new FailoverMonitor({
+    servers: cfg.servers,
+    settings: { failuresBeforeFailover: cfg.probe.failuresBeforeFailover },
+    probeTimeoutMs: cfg.probe.timeoutMs,
+    store: monitorStore,
+    publisher: new EventBridgePublisher(process.env.EVENT_BUS_NAME ?? 'default'),
+    onTransition: (s, events) => logger.info('failover monitor transition', { monitoringState: s.monitoringState, primary: s.primary, epoch: s.epoch, events }),
+  });
+  const sessionStore = new DynamoSessionStore(documentClient, cfg.tableName);
+  deps = {
+    config: cfg,
+    sessions: sessionStore,
+    monitorStore,
+    permissions: new DynamoPermissionStore(documentClient, cfg.tableName),
+    monitor,
+    sessionService: new SessionService({
+      config: cfg,
+      sessions: sessionStore,
+      monitor: monitorStore,
+      cipher: new CredentialCipher(cfg.credentialKey),
+      probeNow: () => monitor.probeNow(),
+    }),
+  };
+  return deps;
+}

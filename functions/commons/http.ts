@@ -1,0 +1,37 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { GatewayError, badRequest } from './errors.js';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** Bodies above this are refused before parsing (API Gateway itself allows 10 MB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}, cookies?: string[]): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+    ...(cookies ? { cookies } : {}),
+  };
+}
+
+/** Parses and validates a JSON body: 413 when too large, 400 when malformed or of the wrong shape. */
+export function parseJsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new GatewayError(413, 'PayloadTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes.`);
+  if (raw.trim() === '') throw badRequest('A JSON request body is required.');
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    throw badRequest('Request body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', problem: i.message }));
+    throw badRequest(`Invalid request body: ${details.map((d) => `${d.field}: ${d.problem}`).join('; ')}`, details);
+  }
+  return parsed.data;
+}

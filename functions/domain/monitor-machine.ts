@@ -1,0 +1,177 @@
+import type { BamRole, ProbeResult } from '../bam/probe.js';
+import type { BamServer } from '../commons/config.js';
+import type { PendingEvent } from './events.js';
+
+/**
+ * The Address Manager failover monitor as a pure state machine:
+ * advance(previous state, one round of probe results, time) → next state + events.
+ * No I/O here; the monitor runner probes, calls advance, and persists the result atomically.
+ */
+
+export type MonitoringState = 'STOPPED' | 'MONITORING' | 'FAILOVER_IN_PROGRESS';
+export type Health = 'UP' | 'DOWN';
+
+export interface ServerStatus {
+  name: string;
+  url: string;
+  role: BamRole;
+  health: Health;
+  lastProbeAt: number | null;
+  latencyMs: number | null;
+  consecutiveFailures: number;
+  /** Counts the times this server went DOWN: a session bound to it in an older incarnation has ended. */
+  incarnation: number;
+  lastError?: string;
+}
+
+export interface MonitorState {
+  /** Increases by one with every committed write: the optimistic-concurrency guard. */
+  version: number;
+  /** Increases by one each time the Primary is lost or changes. */
+  epoch: number;
+  monitoringState: MonitoringState;
+  primary: string | null;
+  primaryUrl: string | null;
+  splitBrain: boolean;
+  /** When the Primary was lost (the current failover started), epoch ms. */
+  failoverStartedAt: number | null;
+  servers: Record<string, ServerStatus>;
+  updatedAt: number;
+}
+
+export interface MachineSettings {
+  failuresBeforeFailover: number;
+}
+
+export interface Transition {
+  state: MonitorState;
+  events: PendingEvent[];
+  /** True when something beyond probe bookkeeping changed (role, health, primary, state). */
+  significant: boolean;
+}
+
+export function initialState(servers: BamServer[], now: number): MonitorState {
+  return {
+    version: 0,
+    epoch: 0,
+    monitoringState: 'STOPPED',
+    primary: null,
+    primaryUrl: null,
+    splitBrain: false,
+    failoverStartedAt: null,
+    servers: Object.fromEntries(servers.map((s) => [s.name, blankServer(s)])),
+    updatedAt: now,
+  };
+}
+
+function blankServer(s: BamServer): ServerStatus {
+  return { name: s.name, url: s.url, role: 'UNKNOWN', health: 'UP', lastProbeAt: null, latencyMs: null, consecutiveFailures: 0, incarnation: 0 };
+}
+
+export function advance(prev: MonitorState, probes: ProbeResult[], now: number, settings: MachineSettings, configured: BamServer[]): Transition {
+  const version = prev.version + 1;
+  const occurredAt = new Date(now).toISOString();
+  const events: PendingEvent[] = [];
+  const emit = (e: Omit<PendingEvent, 'id'>) => events.push({ ...e, id: `${version}-${events.length}` } as PendingEvent);
+
+  // 1. Per-server bookkeeping. A reachable server's answer about its own role is authoritative;
+  //    an unreachable one is only declared DOWN (role UNKNOWN) after N consecutive failures.
+  const servers: Record<string, ServerStatus> = {};
+  const reported: Record<string, BamRole> = {};
+  for (const conf of configured) {
+    const before = prev.servers[conf.name] ?? blankServer(conf);
+    const probe = probes.find((p) => p.server === conf.name);
+    const s: ServerStatus = { ...before, url: conf.url };
+    if (probe?.ok) {
+      Object.assign(s, { health: 'UP', consecutiveFailures: 0, lastProbeAt: probe.at, latencyMs: probe.latencyMs });
+      delete s.lastError;
+      reported[conf.name] = probe.role;
+    } else if (probe) {
+      s.consecutiveFailures = before.consecutiveFailures + 1;
+      Object.assign(s, { lastProbeAt: probe.at, latencyMs: probe.latencyMs, lastError: probe.error });
+      if (s.consecutiveFailures >= settings.failuresBeforeFailover && before.health === 'UP') {
+        s.health = 'DOWN';
+        s.incarnation = before.incarnation + 1;
+      }
+      reported[conf.name] = s.health === 'DOWN' ? 'UNKNOWN' : before.role;
+    } else {
+      reported[conf.name] = before.role;
+    }
+    servers[conf.name] = s;
+  }
+
+  // 2. Who claims Primary among the servers that answered this round.
+  const claimants = configured.filter((c) => probes.some((p) => p.server === c.name && p.ok && p.role === 'PRIMARY')).map((c) => c.name);
+  const splitBrain = claimants.length >= 2;
+  if (splitBrain) {
+    // Never switch on split brain: keep the roles we had for everyone but the current Primary.
+    for (const name of claimants) if (name !== prev.primary) reported[name] = prev.servers[name]?.role ?? 'UNKNOWN';
+    if (!prev.splitBrain) {
+      emit({
+        detailType: 'SPLIT_BRAIN_DETECTED',
+        detail: { servers: claimants.map((n) => ({ name: n, url: servers[n]!.url })), epoch: prev.epoch, occurredAt },
+      });
+    }
+  }
+
+  // 3. Cluster-level decision.
+  let { monitoringState, primary, epoch, failoverStartedAt } = prev;
+  const only = claimants.length === 1 ? claimants[0]! : null;
+  if (only && (only !== primary || monitoringState !== 'MONITORING')) {
+    // A new Primary is confirmed: exactly one reachable server says it is Primary.
+    primary = only;
+    monitoringState = 'MONITORING';
+    failoverStartedAt = null;
+    epoch += 1;
+  } else if (!only && !splitBrain && primary && monitoringState === 'MONITORING') {
+    const p = servers[primary]!;
+    const demoted = reported[primary] === 'STANDBY';
+    if (p.health === 'DOWN' || demoted) {
+      // The Primary is lost (unreachable past the threshold, or it now says it is a Standby).
+      primary = null;
+      monitoringState = 'FAILOVER_IN_PROGRESS';
+      failoverStartedAt = now;
+      epoch += 1;
+    }
+  }
+
+  // 4. Role changes, one event per server whose role moved.
+  for (const conf of configured) {
+    const s = servers[conf.name]!;
+    const before = prev.servers[conf.name]?.role ?? 'UNKNOWN';
+    const after = reported[conf.name]!;
+    s.role = after;
+    if (after !== before) {
+      const reason = after === 'UNKNOWN' ? 'unreachable' : before === 'UNKNOWN' ? 'reachable' : after === 'PRIMARY' ? 'promoted' : 'demoted';
+      emit({
+        detailType: 'NODE_ROLE_CHANGED',
+        detail: { node: { kind: 'address-manager', id: conf.name, url: conf.url }, previous: prevRoleForEvent(prev, conf.name), new: after, epoch, occurredAt, reason },
+      });
+    }
+  }
+
+  const primaryUrl = primary ? servers[primary]!.url : null;
+  if (monitoringState !== prev.monitoringState || primaryUrl !== prev.primaryUrl) {
+    emit({
+      detailType: 'MONITORING_STATE_CHANGED',
+      detail: { previous: prev.monitoringState, new: monitoringState, primaryUrl, epoch, occurredAt },
+    });
+  }
+
+  const significant =
+    events.length > 0 ||
+    splitBrain !== prev.splitBrain ||
+    configured.some((c) => servers[c.name]!.health !== prev.servers[c.name]?.health || servers[c.name]!.url !== prev.servers[c.name]?.url);
+
+  return {
+    state: { version, epoch, monitoringState, primary, primaryUrl, splitBrain, failoverStartedAt, servers, updatedAt: now },
+    events,
+    significant,
+  };
+}
+
+/** `previous` is null for a server the monitor had never seen answer (SPEC §6). */
+function prevRoleForEvent(prev: MonitorState, name: string): string | null {
+  const s = prev.servers[name];
+  return s && s.lastProbeAt !== null ? s.role : null;
+}

@@ -1,0 +1,34 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { gatewayDeps } from '../commons/deps.js';
+import { logger } from '../commons/logger.js';
+
+export interface MonitorEvent {
+  /** `once`: a single probe round (an on-demand probe). Default: probe in a loop until shortly before the timeout. */
+  mode?: 'once' | 'loop';
+}
+
+/**
+ * The failover monitor. The schedule starts it every minute; it probes every probe interval until
+ * its remaining time runs low, so detection takes seconds, not a minute. Overlapping runs are
+ * safe: every transition is a conditional write.
+ */
+export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error, Context>().handler(async (event, context) => {
+  const { monitor, config } = gatewayDeps();
+  if (event?.mode === 'once') {
+    await monitor.round();
+    return { rounds: 1 };
+  }
+  const margin = config.probe.intervalMs + config.probe.timeoutMs + 500;
+  let rounds = 0;
+  await monitor.loop(
+    config.probe.intervalMs,
+    () => {
+      rounds++;
+      return context.getRemainingTimeInMillis() > margin;
+    },
+    (err) => logger.error('monitor round failed', { error: err as Error }),
+  );
+  await monitor.flushOutbox().catch((err: unknown) => logger.error('outbox flush failed', { error: err as Error }));
+  return { rounds: rounds - 1 };
+});

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { BamServer } from '../commons/config.js';
+import { advance, initialState, type MachineSettings, type MonitorState } from '../domain/monitor-machine.js';
+import { probeServer, type ProbeResult } from '../bam/probe.js';
+import type { MonitorStore } from '../adapters/monitor-store.js';
+import type { EventPublisher } from './publisher.js';
+
+export interface MonitorOptions {
+  servers: BamServer[];
+  settings: MachineSettings;
+  probeTimeoutMs: number;
+  store: MonitorStore;
+  publisher: EventPublisher;
+  probe?: (name: string, url: string, timeoutMs: number) => Promise<ProbeResult>;
+  now?: () => number;
+  /** Probe bookkeeping (latency, last probe) is persisted at least this often even when nothing changes. */
+  refreshMs?: number;
+  onTransition?: (state: MonitorState, events: number) => void;
+}
+
+export interface RoundResult {
+  state: MonitorState;
+  committed: boolean;
+  events: number;
+}
+
+/**
+ * Runs the failover state machine against real probes and persists each transition with a
+ * conditional write on the state version: of two monitors running at once, only one records a
+ * given transition; the other drops its round and continues from the stored state.
+ */
+export class FailoverMonitor {
+  private current?: MonitorState;
+  private lastPersistAt = 0;
+  private readonly id = randomUUID();
+  private readonly probe;
+  private readonly now;
+
+  constructor(private readonly o: MonitorOptions) {
+    this.probe = o.probe ?? probeServer;
+    this.now = o.now ?? Date.now;
+  }
+
+  async round(): Promise<RoundResult> {
+    if (!this.current) this.current = (await this.o.store.get())?.state ?? initialState(this.o.servers, this.now());
+    const prev = this.current;
+    const probes = await Promise.all(this.o.servers.map((s) => this.probe(s.name, s.url, this.o.probeTimeoutMs)));
+    const now = this.now();
+    const t = advance(prev, probes, now, this.o.settings, this.o.servers);
+    // Failure counters matter (for hysteresis across runs) only up to the threshold.
+    const cap = (n = 0) => Math.min(n, this.o.settings.failuresBeforeFailover);
+    const countersMoved = this.o.servers.some((s) => cap(t.state.servers[s.name]?.consecutiveFailures) !== cap(prev.servers[s.name]?.consecutiveFailures));
+    const due = now - this.lastPersistAt >= (this.o.refreshMs ?? 10_000);
+    if (!t.significant && !countersMoved && !due && prev.version > 0) {
+      this.current = { ...t.state, version: prev.version }; // nothing worth a write
+      return { state: this.current, committed: false, events: 0 };
+    }
+    const committed = await this.o.store.commit(t.state, t.events);
+    if (!committed) {
+      // Another monitor got there first: its state is as fresh as ours; continue from it.
+      this.current = (await this.o.store.get())?.state;
+      return { state: this.current ?? prev, committed: false, events: 0 };
+    }
+    this.current = t.state;
+    this.lastPersistAt = now;
+    if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
+    await this.flushOutbox();
+    return { state: t.state, committed: true, events: t.events.length };
+  }
+
+  /** One round from the stored state, for a request that just found the Primary unreachable. */
+  async probeNow(): Promise<RoundResult> {
+    this.current = undefined;
+    return this.round();
+  }
+
+  /** Publishes what waits in the outbox (this round's events and any a failed run left behind). */
+  async flushOutbox(): Promise<number> {
+    const stored = await this.o.store.get();
+    if (!stored || stored.outbox.length === 0) return 0;
+    if (!(await this.o.store.leaseOutbox(this.id, this.now(), 15_000))) return 0;
+    const { published } = await this.o.publisher.publish(stored.outbox);
+    await this.o.store.removeFromOutbox(published, this.id);
+    return published.length;
+  }
+
+  /** Probes every `intervalMs` until `keepGoing()` says stop (the Lambda's remaining time, or a local stop flag). */
+  async loop(intervalMs: number, keepGoing: () => boolean, onError: (err: unknown) => void = () => {}): Promise<void> {
+    while (keepGoing()) {
+      const started = this.now();
+      try {
+        await this.round();
+      } catch (err) {
+        this.current = undefined; // re-read the stored state next round: never build on a write that may not have happened
+        onError(err);
+      }
+      const wait = intervalMs - (this.now() - started);
+      if (wait > 0 && keepGoing()) await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}

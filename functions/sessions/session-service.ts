@@ -1,0 +1,219 @@
+import type { BamServer, GatewayConfig } from '../commons/config.js';
+import { FailoverInProgressError, GatewayError, badRequest, unauthorized } from '../commons/errors.js';
+import type { MonitorState } from '../domain/monitor-machine.js';
+import type { CredentialCipher } from '../domain/credential-cipher.js';
+import { hashToken, newToken, secretsEqual } from '../domain/tokens.js';
+import type { BamCredential } from '../bam/credential.js';
+import { bamClient, type BamClient } from '../bam/clients.js';
+import { BamHttpError, BamUnreachableError } from '../bam/http.js';
+import type { SessionRecord, SessionStore } from '../adapters/session-store.js';
+import type { MonitorStore } from '../adapters/monitor-store.js';
+
+export const PRIMARY_ALIAS = 'primary-address-manager';
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+  bam_alias?: string;
+  bam_url?: string;
+}
+
+export interface AuthenticatedSession {
+  session: SessionRecord;
+  server: BamServer;
+  /** A BAM client for the session's server, in the configured API version, logged in as the session's user. */
+  bam: BamClient;
+  monitor: MonitorState | undefined;
+}
+
+export interface SessionServiceDeps {
+  config: GatewayConfig;
+  sessions: SessionStore;
+  monitor: MonitorStore;
+  cipher: CredentialCipher;
+  /** Runs one immediate probe round when a request finds the Primary unreachable. */
+  probeNow?: () => Promise<unknown>;
+  now?: () => number;
+}
+
+/** Session stays alive on use; the expiry moves at most once a minute (one write, not one per request). */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Logging in, authenticating and logging out, including what a BAM failover does to a session
+ * (SPEC §4.3): alias sessions bound in an older epoch are restored lazily, on their next use,
+ * with the one service-user BAM session of the new epoch, or end with a 401 saying why.
+ */
+export class SessionService {
+  private readonly now: () => number;
+  constructor(private readonly d: SessionServiceDeps) {
+    this.now = d.now ?? Date.now;
+  }
+
+  get retryAfterSeconds(): number {
+    const p = this.d.config.probe;
+    return Math.max(1, Math.ceil((p.intervalMs * p.failuresBeforeFailover) / 1000));
+  }
+
+  async login(req: LoginRequest): Promise<{ token: string; session: SessionRecord }> {
+    const monitor = (await this.d.monitor.get())?.state;
+    const { target, server, epoch } = this.resolveTarget(req, monitor);
+    const client = bamClient(this.d.config.apiVersion, server.url, this.d.config.bamTimeoutMs);
+    let credential: BamCredential;
+    try {
+      credential = await client.login(req.username, req.password);
+    } catch (err) {
+      throw await this.bamFailure(err, server, target === PRIMARY_ALIAS);
+    }
+    // Both comparisons always run, in constant time: the answer does not leak which one differed.
+    const userMatches = secretsEqual(req.username, this.d.config.service.username);
+    const passwordMatches = secretsEqual(req.password, this.d.config.service.password);
+    const token = newToken();
+    const tokenHash = hashToken(token);
+    const now = this.now();
+    const session: SessionRecord = {
+      tokenHash,
+      username: req.username,
+      target,
+      boundServer: server.name,
+      credential: this.d.cipher.encrypt(JSON.stringify(credential), tokenHash),
+      sharedCredential: false,
+      restorable: userMatches && passwordMatches,
+      epoch,
+      serverIncarnation: monitor?.servers[server.name]?.incarnation ?? 0,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + this.d.config.sessionTtlSeconds * 1000,
+    };
+    await this.d.sessions.create(session);
+    return { token, session };
+  }
+
+  /**
+   * The session behind a token, ready to call BAM. `duringFailover: 'allow'` is for calls that do
+   * not need the Primary (status, logout): they are not refused while a failover is in progress.
+   */
+  async authenticate(token: string | undefined, opts: { duringFailover: 'refuse' | 'allow' } = { duringFailover: 'refuse' }): Promise<AuthenticatedSession> {
+    if (!token) throw unauthorized();
+    const tokenHash = hashToken(token);
+    let session = await this.d.sessions.get(tokenHash);
+    if (!session) throw unauthorized('Session not found or ended. Log in again.');
+    const now = this.now();
+    if (session.expiresAt <= now) {
+      await this.d.sessions.delete(tokenHash);
+      throw unauthorized('Session expired. Log in again.');
+    }
+    const monitor = (await this.d.monitor.get())?.state;
+    session = await this.checkBinding(session, monitor, opts.duringFailover);
+    if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
+      const expiresAt = now + this.d.config.sessionTtlSeconds * 1000;
+      await this.d.sessions.touch(tokenHash, now, expiresAt);
+      session = { ...session, lastSeenAt: now, expiresAt };
+    }
+    const server = this.serverNamed(session.boundServer);
+    const credential = JSON.parse(this.d.cipher.decrypt(session.credential, session.sharedCredential ? sharedContext(session.epoch) : tokenHash)) as BamCredential;
+    return { session, server, bam: bamClient(this.d.config.apiVersion, server.url, this.d.config.bamTimeoutMs, credential), monitor };
+  }
+
+  /** Ends the session; its BAM session too, best effort (never the shared service session). */
+  async logout(token: string | undefined): Promise<void> {
+    const auth = await this.authenticate(token, { duringFailover: 'allow' });
+    await this.d.sessions.delete(auth.session.tokenHash);
+    if (!auth.session.sharedCredential) await auth.bam.logout().catch(() => undefined);
+  }
+
+  /** Turns a failed BAM call into the answer a client should see; probes at once when the Primary looks unreachable. */
+  async bamFailure(err: unknown, server: BamServer, viaAlias: boolean): Promise<Error> {
+    if (err instanceof BamUnreachableError) {
+      if (viaAlias && this.d.probeNow) {
+        await this.d.probeNow().catch(() => undefined);
+        const state = (await this.d.monitor.get())?.state;
+        if (state?.monitoringState === 'FAILOVER_IN_PROGRESS') return new FailoverInProgressError(this.retryAfterSeconds);
+      }
+      return err.reason === 'timeout'
+        ? new GatewayError(504, 'AddressManagerTimeout', `Address Manager ${server.name} did not answer in time.`)
+        : new GatewayError(502, 'AddressManagerUnreachable', `Address Manager ${server.name} cannot be reached.`);
+    }
+    if (err instanceof BamHttpError) {
+      if (err.status === 401 || err.status === 403) return unauthorized(`Address Manager ${server.name} rejected the credentials.`);
+      return new GatewayError(502, 'AddressManagerError', `Address Manager ${server.name} answered ${err.status}: ${err.bamMessage}`);
+    }
+    return err instanceof Error ? err : new Error(String(err));
+  }
+
+  private resolveTarget(req: LoginRequest, monitor: MonitorState | undefined): { target: string; server: BamServer; epoch: number } {
+    const servers = this.d.config.servers;
+    let target: string;
+    if (req.bam_url !== undefined) {
+      const url = req.bam_url.replace(/\/+$/, '');
+      const match = servers.find((s) => s.url === url);
+      if (!match) throw badRequest(`Unknown bam_url "${req.bam_url}": it is not one of the configured Address Manager servers.`);
+      target = match.name;
+    } else if (req.bam_alias !== undefined) {
+      if (req.bam_alias !== PRIMARY_ALIAS && !servers.some((s) => s.name === req.bam_alias)) {
+        throw badRequest(`Unknown bam_alias "${req.bam_alias}". Known: ${[PRIMARY_ALIAS, ...servers.map((s) => s.name)].join(', ')}.`);
+      }
+      target = req.bam_alias;
+    } else {
+      // The alias is the default while failover monitoring runs (it knows a Primary or is finding one).
+      target = monitor && monitor.monitoringState !== 'STOPPED' ? PRIMARY_ALIAS : servers[0]!.name;
+    }
+    if (target !== PRIMARY_ALIAS) return { target, server: this.serverNamed(target), epoch: monitor?.epoch ?? 0 };
+    if (monitor?.monitoringState === 'FAILOVER_IN_PROGRESS') throw new FailoverInProgressError(this.retryAfterSeconds);
+    if (!monitor?.primary) throw new GatewayError(503, 'NoPrimaryKnown', 'Failover monitoring has not found a Primary Address Manager yet. Try again shortly.', undefined, { 'retry-after': String(this.retryAfterSeconds) });
+    return { target, server: this.serverNamed(monitor.primary), epoch: monitor.epoch };
+  }
+
+  private async checkBinding(session: SessionRecord, monitor: MonitorState | undefined, duringFailover: 'refuse' | 'allow'): Promise<SessionRecord> {
+    if (session.target !== PRIMARY_ALIAS) {
+      const server = monitor?.servers[session.target];
+      if (server && server.incarnation !== session.serverIncarnation) {
+        await this.d.sessions.delete(session.tokenHash);
+        throw unauthorized(`Your session ended because Address Manager ${session.target} failed. Log in again.`);
+      }
+      return session;
+    }
+    if (!monitor || monitor.epoch === session.epoch) return session;
+    if (monitor.monitoringState !== 'MONITORING' || !monitor.primary) {
+      if (duringFailover === 'allow') return session;
+      throw new FailoverInProgressError(this.retryAfterSeconds);
+    }
+    if (!session.restorable) {
+      await this.d.sessions.delete(session.tokenHash);
+      throw new GatewayError(401, 'SessionEndedByFailover', 'Your session ended because of an Address Manager failover. Log in again to start a new session.');
+    }
+    return this.restore(session, monitor);
+  }
+
+  /** Rebinds a restorable session to the current Primary with the epoch's one service-user BAM session. */
+  private async restore(session: SessionRecord, monitor: MonitorState): Promise<SessionRecord> {
+    const epoch = monitor.epoch;
+    const primary = this.serverNamed(monitor.primary!);
+    let service = await this.d.monitor.getServiceSession(epoch);
+    if (!service) {
+      const client = bamClient(this.d.config.apiVersion, primary.url, this.d.config.bamTimeoutMs);
+      let credential: BamCredential;
+      try {
+        credential = await client.login(this.d.config.service.username, this.d.config.service.password);
+      } catch (err) {
+        throw await this.bamFailure(err, primary, true);
+      }
+      const mine = this.d.cipher.encrypt(JSON.stringify(credential), sharedContext(epoch));
+      service = await this.d.monitor.putServiceSession({ epoch, server: primary.name, credential: mine });
+      // Another request stored its service session first: use that one and drop ours.
+      if (service.credential !== mine) await client.logout().catch(() => undefined);
+    }
+    const to = { boundServer: service.server, credential: service.credential, sharedCredential: true, epoch, serverIncarnation: monitor.servers[service.server]?.incarnation ?? 0 };
+    await this.d.sessions.rebind(session.tokenHash, session.epoch, to);
+    return { ...session, ...to };
+  }
+
+  private serverNamed(name: string): BamServer {
+    const s = this.d.config.servers.find((x) => x.name === name);
+    if (!s) throw new GatewayError(500, 'ConfigurationError', `Address Manager ${name} is not configured.`);
+    return s;
+  }
+}
+
+/** Encryption context of the shared service credential of an epoch. */
+const sharedContext = (epoch: number) => `service#${epoch}`;

@@ -1,0 +1,125 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { selectRoute, type HandlerName } from '../functions/routes.js';
+import { lambdaContext } from './lambda-context.js';
+
+export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Local-only routes (`/_local/...`), answered before API routing; never part of the deployed API. */
+export type LocalControls = (method: string, path: string, body: string) => Promise<{ status: number; body: unknown } | undefined>;
+
+/** API Gateway's own payload limit: larger requests never reach a Lambda. */
+const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+/**
+ * Emulates an API Gateway HTTP API: turns each request into a payload-2.0 event, picks the route
+ * as API Gateway would, and calls the handler export Lambda would call.
+ */
+export class LocalApiServer {
+  private server?: http.Server;
+  url = '';
+
+  constructor(
+    private readonly handlers: Record<HandlerName, HttpLambda>,
+    private readonly controls: LocalControls,
+  ) {}
+
+  async listen(port: number): Promise<this> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.server = undefined;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const send = (status: number, headers: Record<string, string | string[]>, body: string) => {
+      res.writeHead(status, headers);
+      res.end(body);
+    };
+    try {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of req) {
+        size += (c as Buffer).length;
+        if (size > API_GATEWAY_MAX_BODY) {
+          return send(413, { 'content-type': 'application/json', connection: 'close' }, JSON.stringify({ message: 'Request Entity Too Large' }));
+        }
+        chunks.push(c as Buffer);
+      }
+      const raw = Buffer.concat(chunks);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = (req.method ?? 'GET').toUpperCase();
+      if (url.pathname.startsWith('/_local/')) {
+        const answer = await this.controls(method, url.pathname, raw.toString('utf8'));
+        if (answer) return send(answer.status, { 'content-type': 'application/json' }, JSON.stringify(answer.body));
+      }
+      const route = selectRoute(method, url.pathname);
+      const event = toEvent(req, url, method, raw, route.routeKey);
+      const result = await this.handlers[route.handler](event, lambdaContext(`gateway-${route.handler}`, 29_000));
+      const headers: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+      if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+      const body = result.body ?? '';
+      send(result.statusCode ?? 200, headers, result.isBase64Encoded ? Buffer.from(body, 'base64').toString('binary') : body);
+    } catch (err) {
+      // What API Gateway answers when the integration itself fails.
+      console.error('local api: handler crashed', err);
+      send(500, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Internal Server Error' }));
+    }
+  }
+}
+
+function toEvent(req: http.IncomingMessage, url: URL, method: string, raw: Buffer, routeKey: string): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!.toLowerCase();
+    const value = req.rawHeaders[i + 1]!;
+    // HTTP APIs move cookies out of the headers into `cookies`, and join repeated headers with commas.
+    if (name === 'cookie') cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
+    else headers[name] = headers[name] ? `${headers[name]},${value}` : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] ? `${query[k]},${v}` : v;
+  const now = new Date();
+  const isText = raw.length === 0 || /json|text|xml|x-www-form-urlencoded/.test(headers['content-type'] ?? 'application/json');
+  const proxy = routeKey.includes('{proxy+}') ? url.pathname.slice(routeKey.split(' ')[1]!.indexOf('{proxy+}')) : undefined;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies.length ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(proxy ? { pathParameters: { proxy } } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(raw.length ? { body: isText ? raw.toString('utf8') : raw.toString('base64') } : {}),
+    isBase64Encoded: !isText,
+  };
+}

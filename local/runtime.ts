@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import type { HandlerName } from '../functions/routes.js';
+import { LocalApiServer, type HttpLambda, type LocalControls } from './api-server.js';
+import { LocalEventBus } from './event-bus.js';
+import { createGatewayTable, startDynalite } from './dynamo.js';
+import { lambdaContext } from './lambda-context.js';
+import { DEMO_USERS, SimCluster } from './bam-sim/cluster.js';
+
+export interface LocalStackOptions {
+  /** API port; 0 picks a free one (tests). */
+  port?: number;
+  /** Extra environment for the gateway functions (BAM_API_VERSION, MONITOR_*, ...). */
+  env?: Record<string, string>;
+  /** Real BAM servers (`name=url,...`); without it a simulated cluster runs. */
+  bamServers?: string;
+  /** Run the monitor loop (default true). Tests of the state machine drive rounds themselves. */
+  monitor?: boolean;
+}
+
+export interface LocalStack {
+  url: string;
+  cluster?: SimCluster;
+  bus: LocalEventBus;
+  env: Record<string, string>;
+  /** One probe round now, through the monitor handler (as an on-demand probe would). */
+  probe(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MONITOR_RUN_MS = 60_000; // the schedule's period in AWS: one monitor run per minute
+
+/**
+ * The whole gateway on this machine: simulated BAM cluster, embedded DynamoDB, local event bus,
+ * the monitor loop and the HTTP API, all calling the same handler exports Lambda calls.
+ * Handler modules read their configuration when first imported, so the environment is set first.
+ */
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  // Lambda runs Node 22; the SDK's warning about this machine's Node 20 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const serviceUser = opts.env?.GATEWAY_SERVICE_USERNAME ?? process.env.GATEWAY_SERVICE_USERNAME ?? 'gateway-svc';
+  const servicePass = opts.env?.GATEWAY_SERVICE_PASSWORD ?? process.env.GATEWAY_SERVICE_PASSWORD ?? 'gateway-svc-pass';
+  const cluster = opts.bamServers ? undefined : await new SimCluster({ users: { ...DEMO_USERS, [serviceUser]: servicePass } }).start();
+  const dynamo = await startDynalite();
+  const tableName = 'failover-gateway-local';
+  await createGatewayTable(dynamo.endpoint, tableName);
+  const bus = await new LocalEventBus().start();
+
+  const env: Record<string, string> = {
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    EVENTBRIDGE_ENDPOINT: bus.endpoint,
+    EVENT_BUS_NAME: 'failover-gateway-local',
+    BAM_SERVERS: opts.bamServers ?? cluster!.serverList(),
+    GATEWAY_SERVICE_USERNAME: serviceUser,
+    GATEWAY_SERVICE_PASSWORD: servicePass,
+    CREDENTIAL_KEY: process.env.CREDENTIAL_KEY ?? randomBytes(32).toString('base64'),
+    LOCAL_MODE: 'true',
+    POWERTOOLS_SERVICE_NAME: 'failover-gateway',
+    ...opts.env,
+  };
+  Object.assign(process.env, env);
+
+  const load = async (name: string) => ((await import(`../functions/handlers/${name}.js`)) as { handler: unknown }).handler;
+  const handlers = {} as Record<HandlerName, HttpLambda>;
+  for (const name of ['login', 'logout', 'status', 'workflows', 'not-found'] as HandlerName[]) handlers[name] = (await load(name)) as HttpLambda;
+  const monitorHandler = (await load('monitor')) as (event: unknown, ctx: Context) => Promise<unknown>;
+  const { gatewayDeps } = await import('../functions/commons/deps.js');
+  const { statusBody } = await import('../functions/handlers/status.js');
+
+  // Local demo permissions (SPEC §3): alice may run the sample workflow, bob may not.
+  await gatewayDeps().permissions.grant('alice', 'failover_rest_endpoints');
+
+  const probe = async () => void (await monitorHandler({ mode: 'once' }, lambdaContext('gateway-monitor', 10_000)));
+  await probe(); // know the Primary before accepting logins
+
+  let stopped = false;
+  const monitorDone = (async () => {
+    while (opts.monitor !== false && !stopped) {
+      await monitorHandler({}, lambdaContext('gateway-monitor', MONITOR_RUN_MS, () => stopped)).catch((err: unknown) => console.error('monitor run failed', err));
+    }
+  })();
+
+  const controls: LocalControls = async (method, path) => {
+    const bamControl = /^\/_local\/bam\/([^/]+)\/(stop|hang|start|promote)$/.exec(path);
+    if (bamControl && method === 'POST') {
+      if (!cluster) return { status: 404, body: { code: 'NotFound', message: 'No simulated BAM cluster runs (BAM_SERVERS is set).', status: 404 } };
+      const [, name, action] = bamControl as unknown as [string, string, 'stop' | 'hang' | 'start' | 'promote'];
+      const server = cluster.servers.get(name);
+      if (!server) return { status: 404, body: { code: 'NotFound', message: `No simulated BAM server named ${name}.`, status: 404 } };
+      if (action === 'stop') await server.stop();
+      else if (action === 'start') await server.start();
+      else if (action === 'hang') server.hang();
+      else cluster.promote(name);
+      return { status: 200, body: { server: cluster.snapshot().find((s) => s.name === name) } };
+    }
+    if (path === '/_local/state' && method === 'GET') {
+      const state = (await gatewayDeps().monitorStore.get())?.state;
+      return { status: 200, body: { cluster: cluster?.snapshot() ?? null, monitoring: state ? statusBody(state) : null } };
+    }
+    if (path === '/_local/events' && method === 'GET') return { status: 200, body: { events: bus.recent() } };
+    return { status: 404, body: { code: 'NotFound', message: `No local control ${method} ${path}.`, status: 404 } };
+  };
+
+  const api = await new LocalApiServer(handlers, controls).listen(opts.port ?? 0);
+  return {
+    url: api.url,
+    cluster,
+    bus,
+    env,
+    probe,
+    close: async () => {
+      stopped = true;
+      await api.close();
+      await monitorDone;
+      await bus.close();
+      await cluster?.close();
+      await dynamo.close();
+    },
+  };
+}
