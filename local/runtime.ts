@@ -64,10 +64,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   };
   Object.assign(process.env, env);
 
-  const load = async (name: string) => ((await import(`../functions/handlers/${name}.js`)) as { handler: unknown }).handler;
-  const handlers = {} as Record<HandlerName, HttpLambda>;
-  for (const name of ['login', 'logout', 'status', 'workflows', 'not-found'] as HandlerName[]) handlers[name] = (await load(name)) as HttpLambda;
-  const monitorHandler = (await load('monitor')) as (event: unknown, ctx: Context) => Promise<unknown>;
+  // Imported only now, after the environment is set: handler modules read it when first loaded.
+  const handlers: Record<HandlerName, HttpLambda> = {
+    login: (await import('../functions/handlers/login.js')).handler as HttpLambda,
+    logout: (await import('../functions/handlers/logout.js')).handler as HttpLambda,
+    status: (await import('../functions/handlers/status.js')).handler as HttpLambda,
+    workflows: (await import('../functions/handlers/workflows.js')).handler as HttpLambda,
+    'not-found': (await import('../functions/handlers/not-found.js')).handler as HttpLambda,
+  };
+  const monitorHandler = (await import('../functions/handlers/monitor.js')).handler as unknown as (event: unknown, ctx: Context) => Promise<unknown>;
   const { gatewayDeps } = await import('../functions/commons/deps.js');
   const { statusBody } = await import('../functions/handlers/status.js');
 

@@ -67,7 +67,7 @@ export class DynamoMonitorStore implements MonitorStore {
         );
         return true;
       }
-      const names: Record<string, string> = { '#state': 'state', '#outbox': 'outbox' };
+      const names: Record<string, string> = { '#state': 'state', ...(events.length ? { '#outbox': 'outbox' } : {}) };
       const values: Record<string, unknown> = { ':state': next, ':v': next.version, ':prev': next.version - 1 };
       const sets = ['#state = :state', 'version = :v'];
       events.forEach((e, i) => {
@@ -112,7 +112,7 @@ export class DynamoMonitorStore implements MonitorStore {
   }
 
   async removeFromOutbox(ids: string[], holder: string): Promise<void> {
-    const names: Record<string, string> = { '#outbox': 'outbox' };
+    const names: Record<string, string> = ids.length ? { '#outbox': 'outbox' } : {};
     const removes = ids.map((id, i) => {
       names[`#r${i}`] = id;
       return `#outbox.#r${i}`;

@@ -3,11 +3,14 @@
  * apart because failover logic depends on it: "unreachable" (refused, reset, timed out) says
  * the server may be down; "answered with an error" says it is alive and said no.
  */
+const STALE_CONNECTION = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
 export class BamUnreachableError extends Error {
   constructor(
     readonly url: string,
     readonly reason: 'timeout' | 'refused' | 'network',
     detail: string,
+    readonly code = '',
   ) {
     super(`Address Manager at ${new URL(url).origin} unreachable (${reason}): ${detail}`);
     this.name = 'BamUnreachableError';
@@ -30,6 +33,8 @@ export interface BamRequest {
   headers?: Record<string, string>;
   json?: unknown;
   timeoutMs: number;
+  /** Safe to send twice. Default: GET, PUT, DELETE. */
+  idempotent?: boolean;
 }
 
 export interface BamResponse {
@@ -45,15 +50,24 @@ export async function bamFetch(url: string, req: BamRequest): Promise<BamRespons
     headers['content-type'] = 'application/json';
     body = JSON.stringify(req.json);
   }
+  const method = req.method ?? 'GET';
+  const idempotent = req.idempotent ?? ['GET', 'PUT', 'DELETE'].includes(method);
+  // The timeout covers the body and a retry too: a server that stalls is as hung as one that never answers.
+  const signal = AbortSignal.timeout(req.timeoutMs);
   let res: Response;
   let text: string;
-  try {
-    // The timeout covers the body too: a server that sends headers and then stalls is as hung as one that never answers.
-    const signal = AbortSignal.timeout(req.timeoutMs);
-    res = await fetch(url, { method: req.method ?? 'GET', headers, body, signal });
-    text = await res.text();
-  } catch (err) {
-    throw toUnreachable(url, err);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await fetch(url, { method, headers, body, signal });
+      text = await res.text();
+      break;
+    } catch (err) {
+      const unreachable = toUnreachable(url, err);
+      // A pooled keep-alive connection the server already closed (it restarted, or dropped idle sockets) fails
+      // at once without the request being served: one fresh attempt is safe for idempotent calls.
+      if (attempt === 1 && idempotent && unreachable.reason === 'network' && STALE_CONNECTION.has(unreachable.code)) continue;
+      throw unreachable;
+    }
   }
   const parsed = parseBody(text);
   if (res.status >= 400) throw new BamHttpError(res.status, errorMessage(parsed, res.statusText), parsed);
@@ -80,5 +94,5 @@ function toUnreachable(url: string, err: unknown): BamUnreachableError {
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new BamUnreachableError(url, 'timeout', 'no answer in time');
   const code = e?.cause?.code ?? '';
   if (code === 'ECONNREFUSED') return new BamUnreachableError(url, 'refused', 'connection refused');
-  return new BamUnreachableError(url, 'network', code || e?.cause?.message || e?.message || 'network error');
+  return new BamUnreachableError(url, 'network', code || e?.cause?.message || e?.message || 'network error', code);
 }

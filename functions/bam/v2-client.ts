@@ -13,7 +13,8 @@ export class BamV2Client {
   ) {}
 
   async login(username: string, password: string): Promise<BamCredential> {
-    const body = (await this.request('POST', '/sessions', undefined, { username, password }, false)) as {
+    // Retrying a login is harmless (at worst one extra BAM session): mark it idempotent.
+    const body = (await this.request('POST', '/sessions', undefined, { username, password }, false, true)) as {
       id?: number;
       basicAuthenticationCredentials?: string;
     };
@@ -45,13 +46,13 @@ export class BamV2Client {
     return this.request('DELETE', path, params);
   }
 
-  private async request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, params?: Params, json?: unknown, auth = true): Promise<unknown> {
+  private async request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, params?: Params, json?: unknown, auth = true, idempotent?: boolean): Promise<unknown> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined) qs.set(k, String(v));
     const headers: Record<string, string> = {};
     if (auth && this.credential) headers.authorization = this.credential.authorization;
     const query = qs.size ? `?${qs}` : '';
-    const res = await bamFetch(`${this.baseUrl}/api/v2${path}${query}`, { method, headers, json, timeoutMs: this.timeoutMs });
+    const res = await bamFetch(`${this.baseUrl}/api/v2${path}${query}`, { method, headers, json, timeoutMs: this.timeoutMs, idempotent });
     return res.body;
   }
 }

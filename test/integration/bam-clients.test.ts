@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SimCluster } from '../../local/bam-sim/cluster.js';
+import { BamV1Client } from '../../functions/bam/v1-client.js';
+import { BamV2Client } from '../../functions/bam/v2-client.js';
+import { BamHttpError, BamUnreachableError } from '../../functions/bam/http.js';
+import { probeServer } from '../../functions/bam/probe.js';
+
+let cluster: SimCluster;
+const url = (name: string) => cluster.server(name).url;
+
+beforeAll(async () => {
+  cluster = await new SimCluster().start();
+});
+afterAll(async () => cluster.close());
+beforeEach(async () => {
+  cluster.promote('bam1');
+  for (const s of cluster.servers.values()) await s.start();
+});
+
+describe('BAM REST v1 client against the simulator', () => {
+  it('logs in with BAM\'s token string, lists configurations, reads system info, logs out', async () => {
+    const c = new BamV1Client(url('bam1'), 2000);
+    const cred = await c.login('alice', 'alice-pass');
+    expect(cred.authorization).toMatch(/^BAMAuthToken: \S+$/);
+    const confs = await c.getEntities(0, 'Configuration', 0, 100);
+    expect(confs.map((e) => e.name)).toEqual(['Production', 'Lab', 'Disaster Recovery']);
+    expect(confs[0]!.properties).toBe('description=Live networks|');
+    expect(await c.getEntityById(confs[1]!.id)).toMatchObject({ name: 'Lab', type: 'Configuration' });
+    expect(await c.getSystemInfo()).toMatchObject({ hostName: 'bam1', replicationRole: 'Primary' });
+    await c.logout();
+    await expect(c.getEntities(0, 'Configuration')).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('reports wrong credentials as a BAM answer (401), not as unreachable', async () => {
+    const err = await new BamV1Client(url('bam1'), 2000).login('alice', 'wrong').catch((e) => e);
+    expect(err).toBeInstanceOf(BamHttpError);
+    expect(err.status).toBe(401);
+  });
+
+  it('a token from one server is not valid on another', async () => {
+    const cred = await new BamV1Client(url('bam1'), 2000).login('alice', 'alice-pass');
+    cluster.promote('bam2');
+    await expect(new BamV1Client(url('bam2'), 2000, cred).getEntities(0, 'Configuration')).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+describe('BAM REST v2 client against the simulator', () => {
+  it('creates a session, reads configurations with fields/filter/limit, logs out with PATCH', async () => {
+    const c = new BamV2Client(url('bam1'), 2000);
+    const cred = await c.login('bob', 'bob-pass');
+    expect(cred.authorization).toMatch(/^Basic /);
+    expect(Buffer.from(cred.authorization.slice(6), 'base64').toString()).toMatch(/^bob:/);
+    const page = (await c.httpGet('/configurations', { fields: 'id,name' })) as { count: number; data: object[]; _links: unknown };
+    expect(page.count).toBe(3);
+    expect(Object.keys(page.data[0]!).sort()).toEqual(['id', 'name']);
+    const filtered = (await c.httpGet('/configurations', { filter: "name:eq('Lab')", limit: 5 })) as { data: { name: string }[] };
+    expect(filtered.data.map((d) => d.name)).toEqual(['Lab']);
+    await c.logout();
+    const err = (await c.httpGet('/sessions/current').catch((e: unknown) => e)) as BamHttpError;
+    expect(err).toBeInstanceOf(BamHttpError);
+    expect(err.body).toMatchObject({ status: 401, reason: 'Unauthorized', code: 'InvalidAuthorizationToken' });
+  });
+
+  it('a Standby serves no API', async () => {
+    const err = await new BamV2Client(url('bam2'), 2000).login('alice', 'alice-pass').catch((e) => e);
+    expect(err).toMatchObject({ status: 503 });
+  });
+});
+
+describe('failures are typed', () => {
+  it('a stopped server is unreachable (refused), fast', async () => {
+    await cluster.server('bam2').stop();
+    const started = Date.now();
+    const err = await new BamV2Client(url('bam2'), 2000).login('alice', 'alice-pass').catch((e) => e);
+    expect(err).toBeInstanceOf(BamUnreachableError);
+    expect(err.reason).toBe('refused');
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('a hung server is unreachable (timeout) within the client timeout', async () => {
+    cluster.server('bam1').hang();
+    const err = await new BamV1Client(url('bam1'), 300).login('alice', 'alice-pass').catch((e) => e);
+    expect(err).toBeInstanceOf(BamUnreachableError);
+    expect(err.reason).toBe('timeout');
+  });
+});
+
+describe('health probe', () => {
+  it('reads the replication role from the Failover API', async () => {
+    expect(await probeServer('bam1', url('bam1'), 1000)).toMatchObject({ ok: true, role: 'PRIMARY' });
+    expect(await probeServer('bam2', url('bam2'), 1000)).toMatchObject({ ok: true, role: 'STANDBY' });
+    cluster.promote('bam2');
+    expect(await probeServer('bam2', url('bam2'), 1000)).toMatchObject({ ok: true, role: 'PRIMARY' });
+  });
+
+  it('fails on a stopped or hung server', async () => {
+    await cluster.server('bam2').stop();
+    cluster.server('bam1').hang();
+    expect(await probeServer('bam2', url('bam2'), 300)).toMatchObject({ ok: false });
+    expect(await probeServer('bam1', url('bam1'), 300)).toMatchObject({ ok: false, error: expect.stringMatching(/timeout/) });
+  });
+});

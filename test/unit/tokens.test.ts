@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { hashToken, newToken, secretsEqual, tokenFromRequest } from '../../functions/domain/tokens.js';
+import { CredentialCipher } from '../../functions/domain/credential-cipher.js';
+import { randomBytes } from 'node:crypto';
+
+describe('session tokens', () => {
+  const token = newToken();
+
+  it('are 256 random bits, different each time, stored as a SHA-256 hash', () => {
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    expect(newToken()).not.toBe(token);
+    expect(hashToken(token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashToken(token)).not.toContain(token);
+  });
+
+  it.each([
+    ['auth: Basic BAMAuthToken: <t>', { auth: `Basic BAMAuthToken: ${token}` }],
+    ['auth: Basic <t>', { auth: `Basic ${token}` }],
+    ['Authorization: Basic BAMAuthToken: <t>', { authorization: `Basic BAMAuthToken: ${token}` }],
+    ['Authorization: Bearer <t>', { authorization: `Bearer ${token}` }],
+    ['Authorization: bearer BAMAuthToken:<t>', { authorization: `bearer BAMAuthToken:${token}` }],
+  ])('are read from %s', (_, headers) => {
+    expect(tokenFromRequest(headers)).toBe(token);
+  });
+
+  it('are read from the session cookie', () => {
+    expect(tokenFromRequest({}, ['other=1', `gateway_session=${token}`])).toBe(token);
+  });
+
+  it.each([
+    ['no header', {}],
+    ['a malformed token', { authorization: 'Bearer not-a-token' }],
+    ['another scheme', { authorization: `Digest ${token}` }],
+  ])('are absent with %s', (_, headers) => {
+    expect(tokenFromRequest(headers)).toBeUndefined();
+  });
+
+  it('compares secrets whatever their lengths', () => {
+    expect(secretsEqual('gateway-svc-pass', 'gateway-svc-pass')).toBe(true);
+    expect(secretsEqual('gateway-svc-pass', 'gateway-svc-pas')).toBe(false);
+    expect(secretsEqual('', 'x')).toBe(false);
+  });
+});
+
+describe('credential cipher', () => {
+  const cipher = new CredentialCipher(randomBytes(32));
+
+  it('round-trips and never shows the plaintext', () => {
+    const sealed = cipher.encrypt('Basic c2VjcmV0', 'ctx');
+    expect(sealed).not.toContain('c2VjcmV0');
+    expect(cipher.decrypt(sealed, 'ctx')).toBe('Basic c2VjcmV0');
+  });
+
+  it('refuses a ciphertext moved to another record, a tampered one, and the wrong key', () => {
+    const sealed = cipher.encrypt('secret', 'session-a');
+    expect(() => cipher.decrypt(sealed, 'session-b')).toThrow();
+    const parts = sealed.split('.');
+    parts[2] = Buffer.from('tampered').toString('base64');
+    expect(() => cipher.decrypt(parts.join('.'), 'session-a')).toThrow();
+    expect(() => new CredentialCipher(randomBytes(32)).decrypt(sealed, 'session-a')).toThrow();
+    expect(() => new CredentialCipher(randomBytes(16))).toThrow(/32 bytes/);
+  });
+});
