@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { gatewayDeps } from '../commons/deps.js';
 import { logger } from '../commons/logger.js';
+import { loadSecrets } from '../adapters/secrets.js';
 
 export interface MonitorEvent {
   /** `once`: a single probe round (an on-demand probe). Default: probe in a loop until shortly before the timeout. */
@@ -13,7 +14,9 @@ export interface MonitorEvent {
  * its remaining time runs low, so detection takes seconds, not a minute. Overlapping runs are
  * safe: every transition is a conditional write.
  */
-export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error, Context>().handler(async (event, context) => {
+export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error, Context>()
+  .before(loadSecrets)
+  .handler(async (event, context) => {
   const { monitor, config } = gatewayDeps();
   if (event?.mode === 'once') {
     await monitor.round();

@@ -1,0 +1,123 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct } from 'constructs';
+import { routes, type HandlerName } from '../functions/routes.js';
+import type { GatewaySettings } from './settings.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface GatewayStackProps extends StackProps {
+  settings: GatewaySettings;
+}
+
+/**
+ * The gateway in AWS: an HTTP API whose routes come from functions/routes.ts, one Lambda per
+ * handler, the single DynamoDB table, the event bus, and the monitor on a one-minute schedule.
+ */
+export class GatewayStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly api: HttpApi;
+  readonly bus: events.EventBus;
+
+  constructor(scope: Construct, id: string, props: GatewayStackProps) {
+    super(scope, id, props);
+    const s = props.settings;
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'ttl',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: `${id}-events` });
+
+    // Operators put the service user's password here after deploying (README "Deploying").
+    const secret = new secrets.Secret(this, 'ServiceSecret', {
+      description: 'Failover Gateway: BAM service user password and credential-encryption key',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ serviceUsername: s.serviceUsername, servicePassword: 'set-me' }),
+        generateStringKey: 'credentialSeed',
+      },
+    });
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: this.table.tableName,
+      EVENT_BUS_NAME: this.bus.eventBusName,
+      GATEWAY_SECRET_ARN: secret.secretArn,
+      BAM_SERVERS: s.bamServers,
+      BAM_API_VERSION: s.bamApiVersion,
+      MONITOR_PROBE_INTERVAL_MS: String(s.probeIntervalMs),
+      MONITOR_PROBE_TIMEOUT_MS: String(s.probeTimeoutMs),
+      MONITOR_FAILURES_BEFORE_FAILOVER: String(s.failuresBeforeFailover),
+      POWERTOOLS_SERVICE_NAME: 'failover-gateway',
+    };
+
+    const fn = (name: HandlerName | 'monitor', timeout: Duration) => {
+      const f = new NodejsFunction(this, `${pascal(name)}Function`, {
+        entry: path.join(root, 'functions', 'handlers', `${name}.ts`),
+        handler: 'handler',
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: 256,
+        timeout,
+        environment,
+        logGroup: new logs.LogGroup(this, `${pascal(name)}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+        bundling: {
+          minify: true,
+          sourceMap: false,
+          format: OutputFormat.ESM,
+          target: 'node22',
+          externalModules: ['@aws-sdk/*'],
+          // Some bundled CommonJS dependencies call require(); ESM output needs it defined.
+          banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
+        },
+      });
+      this.table.grantReadWriteData(f);
+      this.bus.grantPutEventsTo(f);
+      secret.grantRead(f);
+      return f;
+    };
+
+    this.api = new HttpApi(this, 'Api', { apiName: `${id}-api`, createDefaultStage: true });
+    const integrations = new Map<HandlerName, HttpLambdaIntegration>();
+    for (const r of routes) {
+      let integration = integrations.get(r.handler);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${pascal(r.handler)}Integration`, fn(r.handler, Duration.seconds(29)));
+        integrations.set(r.handler, integration);
+      }
+      const [method, routePath] = r.routeKey.split(' ');
+      new HttpRoute(this, `Route${pascal(r.routeKey)}`, {
+        httpApi: this.api,
+        routeKey: r.routeKey === '$default' ? HttpRouteKey.DEFAULT : HttpRouteKey.with(routePath!, method as HttpMethod),
+        integration,
+      });
+    }
+
+    // The monitor probes in a loop for most of a minute; the schedule starts the next run as one ends.
+    const monitor = fn('monitor', Duration.seconds(70));
+    new events.Rule(this, 'MonitorSchedule', {
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(monitor, { retryAttempts: 0 })],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'ServiceSecretArn', { value: secret.secretArn });
+  }
+}
+
+const pascal = (s: string) => s.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase()) || 'Default';

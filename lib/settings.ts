@@ -1,0 +1,43 @@
+/**
+ * Deployment settings, from CDK context (`-c key=value` or cdk.json). Validated at synth time
+ * so a bad value fails `cdk synth` with a message naming the key, not a Lambda at 3 a.m.
+ */
+export interface GatewaySettings {
+  bamServers: string;
+  bamApiVersion: '1' | '2';
+  serviceUsername: string;
+  probeIntervalMs: number;
+  probeTimeoutMs: number;
+  failuresBeforeFailover: number;
+}
+
+type ContextReader = (key: string) => unknown;
+
+const DEFAULT_SERVERS = 'bam1=https://bam1.example.com,bam2=https://bam2.example.com';
+
+export function readSettings(ctx: ContextReader): GatewaySettings {
+  const str = (key: string, def: string) => {
+    const v = ctx(key);
+    return v === undefined ? def : String(v);
+  };
+  const int = (key: string, def: number, min: number, max: number) => {
+    const v = Number(str(key, String(def)));
+    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`context "${key}" must be a whole number from ${min} to ${max}, got "${str(key, '')}"`);
+    return v;
+  };
+  const bamServers = str('bamServers', DEFAULT_SERVERS);
+  for (const part of bamServers.split(',')) {
+    if (!/^[A-Za-z0-9_.-]+=https?:\/\/\S+$/.test(part.trim())) throw new Error(`context "bamServers" must be name=url,name=url; "${part}" is not`);
+  }
+  const bamApiVersion = str('bamApiVersion', '2');
+  if (bamApiVersion !== '1' && bamApiVersion !== '2') throw new Error(`context "bamApiVersion" must be 1 or 2, got "${bamApiVersion}"`);
+  const probeIntervalMs = int('probeIntervalMs', 2000, 500, 30_000);
+  return {
+    bamServers,
+    bamApiVersion,
+    serviceUsername: str('serviceUsername', 'gateway-svc'),
+    probeIntervalMs,
+    probeTimeoutMs: int('probeTimeoutMs', 1500, 200, 10_000),
+    failuresBeforeFailover: int('failuresBeforeFailover', 2, 1, 10),
+  };
+}
