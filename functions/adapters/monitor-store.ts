@@ -9,11 +9,16 @@ export interface StoredMonitor {
   outbox: PendingEvent[];
 }
 
-/** The service user's BAM session for one epoch: the one re-login that restores every restorable session. */
+/**
+ * The service user's BAM session for one epoch: the one re-login that restores every restorable
+ * session. While one process logs in, the item is a claim (no credential, a lease) that others wait on.
+ */
 export interface ServiceSession {
   epoch: number;
   server: string;
-  credential: string;
+  credential?: string;
+  holder?: string;
+  leaseUntil?: number;
 }
 
 export interface MonitorStore {
@@ -24,8 +29,10 @@ export interface MonitorStore {
   leaseOutbox(holder: string, now: number, leaseMs: number): Promise<boolean>;
   removeFromOutbox(ids: string[], holder: string): Promise<void>;
   getServiceSession(epoch: number): Promise<ServiceSession | undefined>;
-  /** Stores it unless another one already exists for that epoch; answers the one that is stored. */
-  putServiceSession(session: ServiceSession): Promise<ServiceSession>;
+  /** Takes the right to log in for `epoch` (none claimed yet, or the claim's lease ran out). */
+  claimServiceSession(epoch: number, server: string, holder: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Stores the credential, if `holder` still holds the claim. */
+  completeServiceSession(epoch: number, holder: string, credential: string): Promise<boolean>;
 }
 
 const STATE_KEY = { pk: 'MONITOR', sk: 'STATE' };
@@ -136,26 +143,47 @@ export class DynamoMonitorStore implements MonitorStore {
   }
 
   async getServiceSession(epoch: number): Promise<ServiceSession | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'MONITOR', sk: `SERVICE#${epoch}` }, ConsistentRead: true }));
-    return res.Item ? { epoch: res.Item.epoch, server: res.Item.server, credential: res.Item.credential } : undefined;
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: serviceKey(epoch), ConsistentRead: true }));
+    if (!res.Item) return undefined;
+    const { epoch: e, server, credential, holder, leaseUntil } = res.Item as ServiceSession;
+    return { epoch: e, server, credential, holder, leaseUntil };
   }
 
-  async putServiceSession(session: ServiceSession): Promise<ServiceSession> {
+  async claimServiceSession(epoch: number, server: string, holder: string, now: number, leaseMs: number): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          // Old epochs' service sessions are useless: let TTL remove them after a day.
-          Item: { pk: 'MONITOR', sk: `SERVICE#${session.epoch}`, type: 'service-session', ...session, ttl: Math.ceil(Date.now() / 1000) + 86400 },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // Old epochs' service sessions are useless: TTL removes them after a day.
+          Item: { ...serviceKey(epoch), type: 'service-session', epoch, server, holder, leaseUntil: now + leaseMs, ttl: Math.ceil(now / 1000) + 86400 },
+          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(credential) AND leaseUntil < :now)',
+          ExpressionAttributeValues: { ':now': now },
         }),
       );
-      return session;
+      return true;
     } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const existing = await this.getServiceSession(session.epoch);
-      if (!existing) throw err;
-      return existing;
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async completeServiceSession(epoch: number, holder: string, credential: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: serviceKey(epoch),
+          UpdateExpression: 'SET credential = :c REMOVE leaseUntil',
+          ConditionExpression: 'holder = :h AND attribute_not_exists(credential)',
+          ExpressionAttributeValues: { ':c': credential, ':h': holder },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
     }
   }
 }
+
+const serviceKey = (epoch: number) => ({ pk: 'MONITOR', sk: `SERVICE#${epoch}` });

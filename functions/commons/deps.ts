@@ -34,19 +34,22 @@ export function gatewayDeps(): GatewayDeps {
     onTransition: (s, events) => logger.info('failover monitor transition', { monitoringState: s.monitoringState, primary: s.primary, epoch: s.epoch, events }),
   });
   const sessionStore = new DynamoSessionStore(documentClient, cfg.tableName);
+  const sessionService = new SessionService({
+    config: cfg,
+    sessions: sessionStore,
+    monitor: monitorStore,
+    cipher: new CredentialCipher(cfg.credentialKey),
+    probeNow: () => monitor.probeNow(),
+  });
+  // Log the service user in to a newly confirmed Primary at once, so restored sessions find it ready.
+  monitor.onNewPrimary = (state) => sessionService.serviceSession(state);
   deps = {
     config: cfg,
     sessions: sessionStore,
     monitorStore,
     permissions: new DynamoPermissionStore(documentClient, cfg.tableName),
     monitor,
-    sessionService: new SessionService({
-      config: cfg,
-      sessions: sessionStore,
-      monitor: monitorStore,
-      cipher: new CredentialCipher(cfg.credentialKey),
-      probeNow: () => monitor.probeNow(),
-    }),
+    sessionService,
   };
   return deps;
 }

@@ -30,6 +30,8 @@ export interface RoundResult {
  * given transition; the other drops its round and continues from the stored state.
  */
 export class FailoverMonitor {
+  /** Called after this monitor committed the confirmation of a new Primary (a new epoch in MONITORING). */
+  onNewPrimary?: (state: MonitorState) => Promise<unknown>;
   private current?: MonitorState;
   private lastPersistAt = 0;
   private readonly id = randomUUID();
@@ -64,6 +66,7 @@ export class FailoverMonitor {
     this.current = t.state;
     this.lastPersistAt = now;
     if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
+    if (t.state.monitoringState === 'MONITORING' && t.state.epoch !== prev.epoch) await this.onNewPrimary?.(t.state).catch(() => undefined);
     await this.flushOutbox();
     return { state: t.state, committed: true, events: t.events.length };
   }

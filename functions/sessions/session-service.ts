@@ -7,7 +7,7 @@ import type { BamCredential } from '../bam/credential.js';
 import { bamClient, type BamClient } from '../bam/clients.js';
 import { BamHttpError, BamUnreachableError } from '../bam/http.js';
 import type { SessionRecord, SessionStore } from '../adapters/session-store.js';
-import type { MonitorStore } from '../adapters/monitor-store.js';
+import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js';
 
 export const PRIMARY_ALIAS = 'primary-address-manager';
 
@@ -187,25 +187,54 @@ export class SessionService {
 
   /** Rebinds a restorable session to the current Primary with the epoch's one service-user BAM session. */
   private async restore(session: SessionRecord, monitor: MonitorState): Promise<SessionRecord> {
-    const epoch = monitor.epoch;
-    const primary = this.serverNamed(monitor.primary!);
-    let service = await this.d.monitor.getServiceSession(epoch);
-    if (!service) {
-      const client = bamClient(this.d.config.apiVersion, primary.url, this.d.config.bamTimeoutMs);
-      let credential: BamCredential;
-      try {
-        credential = await client.login(this.d.config.service.username, this.d.config.service.password);
-      } catch (err) {
-        throw await this.bamFailure(err, primary, true);
-      }
-      const mine = this.d.cipher.encrypt(JSON.stringify(credential), sharedContext(epoch));
-      service = await this.d.monitor.putServiceSession({ epoch, server: primary.name, credential: mine });
-      // Another request stored its service session first: use that one and drop ours.
-      if (service.credential !== mine) await client.logout().catch(() => undefined);
-    }
-    const to = { boundServer: service.server, credential: service.credential, sharedCredential: true, epoch, serverIncarnation: monitor.servers[service.server]?.incarnation ?? 0 };
+    const service = await this.serviceSession(monitor);
+    const to = { boundServer: service.server, credential: service.credential!, sharedCredential: true, epoch: monitor.epoch, serverIncarnation: monitor.servers[service.server]?.incarnation ?? 0 };
     await this.d.sessions.rebind(session.tokenHash, session.epoch, to);
     return { ...session, ...to };
+  }
+
+  /**
+   * The service user's BAM session for the monitor's epoch, logging in for it at most once across
+   * every process: the first caller claims the epoch (a conditional write with a lease) and logs
+   * in; the others wait for its credential. The monitor calls this as soon as it confirms a new
+   * Primary, so requests normally find the credential ready.
+   */
+  serviceSession(monitor: MonitorState): Promise<ServiceSession> {
+    const epoch = monitor.epoch;
+    let flight = this.serviceFlights.get(epoch);
+    if (!flight) {
+      flight = this.loadOrCreateServiceSession(monitor).finally(() => this.serviceFlights.delete(epoch));
+      this.serviceFlights.set(epoch, flight);
+    }
+    return flight;
+  }
+
+  private readonly serviceFlights = new Map<number, Promise<ServiceSession>>();
+  private readonly holder = newToken();
+
+  private async loadOrCreateServiceSession(monitor: MonitorState): Promise<ServiceSession> {
+    const epoch = monitor.epoch;
+    const primary = this.serverNamed(monitor.primary!);
+    const deadline = this.now() + this.d.config.bamTimeoutMs + 1000;
+    for (;;) {
+      const existing = await this.d.monitor.getServiceSession(epoch);
+      if (existing?.credential) return existing;
+      if (await this.d.monitor.claimServiceSession(epoch, primary.name, this.holder, this.now(), this.d.config.bamTimeoutMs + 1000)) {
+        const client = bamClient(this.d.config.apiVersion, primary.url, this.d.config.bamTimeoutMs);
+        let credential: BamCredential;
+        try {
+          credential = await client.login(this.d.config.service.username, this.d.config.service.password);
+        } catch (err) {
+          throw await this.bamFailure(err, primary, true);
+        }
+        const sealed = this.d.cipher.encrypt(JSON.stringify(credential), sharedContext(epoch));
+        if (await this.d.monitor.completeServiceSession(epoch, this.holder, sealed)) return { epoch, server: primary.name, credential: sealed };
+        await client.logout().catch(() => undefined); // our lease ran out and another process finished first
+        continue;
+      }
+      if (this.now() > deadline) throw new FailoverInProgressError(this.retryAfterSeconds);
+      await new Promise((r) => setTimeout(r, 25));
+    }
   }
 
   private serverNamed(name: string): BamServer {

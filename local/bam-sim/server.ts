@@ -28,6 +28,8 @@ export class SimBamServer {
   mode: SimMode = 'stopped';
   latencyMs = 0;
   port = 0;
+  /** Successful logins per user: lets tests and benchmarks count what restoration costs. */
+  readonly logins = new Map<string, number>();
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
   private sessions = new Map<string, SimSession>();
@@ -143,6 +145,7 @@ export class SimBamServer {
   }
 
   private newSession(username: string): SimSession {
+    this.logins.set(username, (this.logins.get(username) ?? 0) + 1);
     const s = { id: this.nextSessionId++, username, token: randomBytes(12).toString('base64url') };
     this.sessions.set(s.token, s);
     return s;
