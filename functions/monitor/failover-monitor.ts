@@ -44,6 +44,17 @@ export class FailoverMonitor {
   }
 
   async round(): Promise<RoundResult> {
+    this.inFlight ??= this.runRound().finally(() => {
+      this.inFlight = undefined;
+      this.lastRoundEndedAt = this.now();
+    });
+    return this.inFlight;
+  }
+
+  private inFlight?: Promise<RoundResult>;
+  private lastRoundEndedAt = 0;
+
+  private async runRound(): Promise<RoundResult> {
     if (!this.current) this.current = (await this.o.store.get())?.state ?? initialState(this.o.servers, this.now());
     const prev = this.current;
     const probes = await Promise.all(this.o.servers.map((s) => this.probe(s.name, s.url, this.o.probeTimeoutMs)));
@@ -71,10 +82,16 @@ export class FailoverMonitor {
     return { state: t.state, committed: true, events: t.events.length };
   }
 
-  /** One round from the stored state, for a request that just found the Primary unreachable. */
-  async probeNow(): Promise<RoundResult> {
+  /**
+   * One round from the stored state, for a request that found the Primary unreachable (or none
+   * known). Requests share a round in flight, and a round that ended moments ago is not repeated,
+   * so a burst of requests cannot flood BAM with probes.
+   */
+  async probeNow(minGapMs = 200): Promise<void> {
+    if (this.inFlight) return void (await this.inFlight.catch(() => undefined));
+    if (this.now() - this.lastRoundEndedAt < minGapMs) return;
     this.current = undefined;
-    return this.round();
+    await this.round();
   }
 
   /** Publishes what waits in the outbox (this round's events and any a failed run left behind). */

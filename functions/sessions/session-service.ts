@@ -56,7 +56,8 @@ export class SessionService {
   }
 
   async login(req: LoginRequest): Promise<{ token: string; session: SessionRecord }> {
-    const monitor = (await this.d.monitor.get())?.state;
+    let monitor = (await this.d.monitor.get())?.state;
+    if (monitor?.monitoringState === 'FAILOVER_IN_PROGRESS' && wantsAlias(req, monitor)) monitor = await this.probeAndReload(monitor);
     const { target, server, epoch } = this.resolveTarget(req, monitor);
     const client = bamClient(this.d.config.apiVersion, server.url, this.d.config.bamTimeoutMs);
     let credential: BamCredential;
@@ -122,6 +123,13 @@ export class SessionService {
     if (!auth.session.sharedCredential) await auth.bam.logout().catch(() => undefined);
   }
 
+  /** During a failover no request can reach a Primary: probe now (shared, rate-limited) in case one was just promoted. */
+  private async probeAndReload(monitor: MonitorState): Promise<MonitorState> {
+    if (!this.d.probeNow) return monitor;
+    await this.d.probeNow().catch(() => undefined);
+    return (await this.d.monitor.get())?.state ?? monitor;
+  }
+
   /** Turns a failed BAM call into the answer a client should see; probes at once when the Primary looks unreachable. */
   async bamFailure(err: unknown, server: BamServer, viaAlias: boolean): Promise<Error> {
     if (err instanceof BamUnreachableError) {
@@ -174,6 +182,7 @@ export class SessionService {
       return session;
     }
     if (!monitor || monitor.epoch === session.epoch) return session;
+    if (monitor.monitoringState !== 'MONITORING' && duringFailover === 'refuse') monitor = await this.probeAndReload(monitor);
     if (monitor.monitoringState !== 'MONITORING' || !monitor.primary) {
       if (duringFailover === 'allow') return session;
       throw new FailoverInProgressError(this.retryAfterSeconds);
@@ -242,6 +251,10 @@ export class SessionService {
     if (!s) throw new GatewayError(500, 'ConfigurationError', `Address Manager ${name} is not configured.`);
     return s;
   }
+}
+
+function wantsAlias(req: LoginRequest, monitor: MonitorState): boolean {
+  return req.bam_alias === PRIMARY_ALIAS || (req.bam_alias === undefined && req.bam_url === undefined && monitor.monitoringState !== 'STOPPED');
 }
 
 /** Encryption context of the shared service credential of an epoch. */
