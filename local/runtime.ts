@@ -83,9 +83,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   await probe(); // know the Primary before accepting logins
 
   let stopped = false;
+  // As the schedule does in AWS: a monitor run starts every minute (and each run loops for most of it).
+  let wake: () => void = () => undefined;
   const monitorDone = (async () => {
     while (opts.monitor !== false && !stopped) {
-      await monitorHandler({}, lambdaContext('gateway-monitor', MONITOR_RUN_MS, () => stopped)).catch((err: unknown) => console.error('monitor run failed', err));
+      const started = Date.now();
+      await monitorHandler({}, lambdaContext('gateway-monitor', MONITOR_RUN_MS + 10_000, () => stopped)).catch((err: unknown) => console.error('monitor run failed', err));
+      const wait = started + MONITOR_RUN_MS - Date.now();
+      if (wait > 0 && !stopped) await new Promise<void>((r) => ((wake = r), setTimeout(r, wait)));
     }
   })();
 
@@ -119,6 +124,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     probe,
     close: async () => {
       stopped = true;
+      wake();
       await api.close();
       await monitorDone;
       await bus.close();

@@ -23,15 +23,10 @@ export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error
     return { rounds: 1 };
   }
   const margin = config.probe.intervalMs + config.probe.timeoutMs + 500;
-  let rounds = 0;
-  await monitor.loop(
+  const rounds = await monitor.loop(
     config.probe.intervalMs,
-    () => {
-      rounds++;
-      return context.getRemainingTimeInMillis() > margin;
-    },
+    () => context.getRemainingTimeInMillis() > margin,
     (err) => logger.error('monitor round failed', { error: err as Error }),
   );
-  await monitor.flushOutbox().catch((err: unknown) => logger.error('outbox flush failed', { error: err as Error }));
-  return { rounds: rounds - 1 };
+  return { rounds };
 });

@@ -78,7 +78,8 @@ export class FailoverMonitor {
     this.lastPersistAt = now;
     if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
     if (t.state.monitoringState === 'MONITORING' && t.state.epoch !== prev.epoch) await this.onNewPrimary?.(t.state).catch(() => undefined);
-    await this.flushOutbox();
+    if (t.events.length > 0) this.outboxDirty = true;
+    if (this.outboxDirty) await this.flushOutbox();
     return { state: t.state, committed: true, events: t.events.length };
   }
 
@@ -97,16 +98,26 @@ export class FailoverMonitor {
   /** Publishes what waits in the outbox (this round's events and any a failed run left behind). */
   async flushOutbox(): Promise<number> {
     const stored = await this.o.store.get();
-    if (!stored || stored.outbox.length === 0) return 0;
+    if (!stored || stored.outbox.length === 0) {
+      this.outboxDirty = false;
+      return 0;
+    }
+    // Another publisher holds the lease: it publishes; look again next round.
     if (!(await this.o.store.leaseOutbox(this.id, this.now(), 15_000))) return 0;
-    const { published } = await this.o.publisher.publish(stored.outbox);
+    const { published, failed } = await this.o.publisher.publish(stored.outbox);
     await this.o.store.removeFromOutbox(published, this.id);
+    this.outboxDirty = failed.length > 0;
     return published.length;
   }
 
+  /** Whether the outbox may hold events: true at start (a crashed run may have left some), after new events, after failures. */
+  private outboxDirty = true;
+
   /** Probes every `intervalMs` until `keepGoing()` says stop (the Lambda's remaining time, or a local stop flag). */
-  async loop(intervalMs: number, keepGoing: () => boolean, onError: (err: unknown) => void = () => {}): Promise<void> {
+  async loop(intervalMs: number, keepGoing: () => boolean, onError: (err: unknown) => void = () => {}): Promise<number> {
+    let rounds = 0;
     while (keepGoing()) {
+      rounds++;
       const started = this.now();
       try {
         await this.round();
@@ -117,5 +128,6 @@ export class FailoverMonitor {
       const wait = intervalMs - (this.now() - started);
       if (wait > 0 && keepGoing()) await new Promise((r) => setTimeout(r, wait));
     }
+    return rounds;
   }
 }

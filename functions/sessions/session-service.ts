@@ -104,8 +104,9 @@ export class SessionService {
       await this.d.sessions.delete(tokenHash);
       throw unauthorized('Session expired. Log in again.');
     }
-    const monitor = (await this.d.monitor.get())?.state;
-    session = await this.checkBinding(session, monitor, opts.duringFailover);
+    const bound = await this.checkBinding(session, (await this.d.monitor.get())?.state, opts.duringFailover);
+    session = bound.session;
+    const monitor = bound.monitor;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
       const expiresAt = now + this.d.config.sessionTtlSeconds * 1000;
       await this.d.sessions.touch(tokenHash, now, expiresAt);
@@ -172,26 +173,27 @@ export class SessionService {
     return { target, server: this.serverNamed(monitor.primary), epoch: monitor.epoch };
   }
 
-  private async checkBinding(session: SessionRecord, monitor: MonitorState | undefined, duringFailover: 'refuse' | 'allow'): Promise<SessionRecord> {
+  /** Checks the session's binding against the cluster; answers it (restored if need be) and the state it was checked against. */
+  private async checkBinding(session: SessionRecord, monitor: MonitorState | undefined, duringFailover: 'refuse' | 'allow'): Promise<{ session: SessionRecord; monitor: MonitorState | undefined }> {
     if (session.target !== PRIMARY_ALIAS) {
       const server = monitor?.servers[session.target];
       if (server && server.incarnation !== session.serverIncarnation) {
         await this.d.sessions.delete(session.tokenHash);
         throw unauthorized(`Your session ended because Address Manager ${session.target} failed. Log in again.`);
       }
-      return session;
+      return { session, monitor };
     }
-    if (!monitor || monitor.epoch === session.epoch) return session;
+    if (!monitor || monitor.epoch === session.epoch) return { session, monitor };
     if (monitor.monitoringState !== 'MONITORING' && duringFailover === 'refuse') monitor = await this.probeAndReload(monitor);
     if (monitor.monitoringState !== 'MONITORING' || !monitor.primary) {
-      if (duringFailover === 'allow') return session;
+      if (duringFailover === 'allow') return { session, monitor };
       throw new FailoverInProgressError(this.retryAfterSeconds);
     }
     if (!session.restorable) {
       await this.d.sessions.delete(session.tokenHash);
       throw new GatewayError(401, 'SessionEndedByFailover', 'Your session ended because of an Address Manager failover. Log in again to start a new session.');
     }
-    return this.restore(session, monitor);
+    return { session: await this.restore(session, monitor), monitor };
   }
 
   /** Rebinds a restorable session to the current Primary with the epoch's one service-user BAM session. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, eventually, login } from '../support/client.js';
+import { lambdaContext } from '../../local/lambda-context.js';
 
 /**
  * reference/000 end to end over real HTTP: the simulated cluster, the monitor loop, dynalite,
@@ -92,5 +93,23 @@ describe('an Address Manager failover', () => {
     await call(base, 'POST', '/_local/bam/bam2/start');
     await eventually(async () => (await state()).monitoring_state === 'MONITORING', 8000, 'recovered');
     expect((await configurations(svc)).status).toBe(200);
+  });
+});
+
+describe('the monitor Lambda', () => {
+  it('probes in a loop until shortly before its timeout, then returns', async () => {
+    const { handler } = await import('../../functions/handlers/monitor.js');
+    const started = Date.now();
+    const result = await handler({}, lambdaContext('gateway-monitor', 5000));
+    const took = Date.now() - started;
+    // Local defaults: a round a second, stopping when under interval + timeout + 0.5 s remain.
+    expect(result.rounds).toBeGreaterThanOrEqual(2);
+    expect(result.rounds).toBeLessThanOrEqual(4);
+    expect(took).toBeLessThan(5000);
+  });
+
+  it('probes once when asked to', async () => {
+    const { handler } = await import('../../functions/handlers/monitor.js');
+    expect(await handler({ mode: 'once' }, lambdaContext('gateway-monitor', 60_000))).toEqual({ rounds: 1 });
   });
 });
