@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { SimCluster } from '../../local/bam-sim/cluster.js';
+import { parseConfig } from '../../functions/commons/config.js';
+import { DynamoSessionStore } from '../../functions/adapters/session-store.js';
+import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
+import { CredentialCipher } from '../../functions/domain/credential-cipher.js';
+import { hashToken } from '../../functions/domain/tokens.js';
+import { SessionService } from '../../functions/sessions/session-service.js';
+import { freshTable } from '../support/dynamo.js';
+
+let cluster: SimCluster;
+let t: Awaited<ReturnType<typeof freshTable>>;
+let clock = 1_000_000;
+let service: SessionService;
+let sessions: DynamoSessionStore;
+
+beforeAll(async () => {
+  cluster = await new SimCluster().start();
+  t = await freshTable();
+  const config = parseConfig({
+    TABLE_NAME: t.tableName,
+    BAM_SERVERS: cluster.serverList(),
+    GATEWAY_SERVICE_USERNAME: 'gateway-svc',
+    GATEWAY_SERVICE_PASSWORD: 'gateway-svc-pass',
+    CREDENTIAL_KEY: randomBytes(32).toString('base64'),
+    SESSION_TTL_SECONDS: '600',
+  });
+  sessions = new DynamoSessionStore(t.db, t.tableName);
+  service = new SessionService({ config, sessions, monitor: new DynamoMonitorStore(t.db, t.tableName), cipher: new CredentialCipher(config.credentialKey), now: () => clock });
+});
+afterAll(async () => {
+  await cluster.close();
+  await t.close();
+});
+
+describe('session expiry', () => {
+  it('is checked on read, before DynamoDB\'s TTL would delete the item', async () => {
+    const { token } = await service.login({ username: 'alice', password: 'alice-pass', bam_alias: 'bam1' });
+    clock += 600_000 + 1;
+    await expect(service.authenticate(token)).rejects.toMatchObject({ status: 401, message: expect.stringMatching(/expired/) });
+    expect(await sessions.get(hashToken(token))).toBeUndefined(); // removed at once
+  });
+
+  it('slides with use: a session used within its TTL lives on', async () => {
+    const { token } = await service.login({ username: 'alice', password: 'alice-pass', bam_alias: 'bam1' });
+    for (let i = 0; i < 3; i++) {
+      clock += 400_000; // each step is under the 600 s TTL, together well over it
+      await expect(service.authenticate(token)).resolves.toMatchObject({ session: { username: 'alice' } });
+    }
+    const stored = await sessions.get(hashToken(token));
+    expect(stored!.expiresAt).toBe(clock + 600_000);
+  });
+
+  it('records who, where, and whether it is restorable, never the password', async () => {
+    const svc = await service.login({ username: 'gateway-svc', password: 'gateway-svc-pass', bam_alias: 'bam1' });
+    const alice = await service.login({ username: 'alice', password: 'alice-pass', bam_alias: 'bam1' });
+    expect(svc.session).toMatchObject({ username: 'gateway-svc', target: 'bam1', boundServer: 'bam1', restorable: true });
+    expect(alice.session.restorable).toBe(false);
+    expect(JSON.stringify(await sessions.get(hashToken(svc.token)))).not.toContain('gateway-svc-pass');
+  });
+});
