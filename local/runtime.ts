@@ -70,14 +70,19 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     logout: (await import('../functions/handlers/logout.js')).handler as HttpLambda,
     status: (await import('../functions/handlers/status.js')).handler as HttpLambda,
     workflows: (await import('../functions/handlers/workflows.js')).handler as HttpLambda,
+    admin: (await import('../functions/handlers/admin.js')).handler as HttpLambda,
     'not-found': (await import('../functions/handlers/not-found.js')).handler as HttpLambda,
   };
   const monitorHandler = (await import('../functions/handlers/monitor.js')).handler as unknown as (event: unknown, ctx: Context) => Promise<unknown>;
   const { gatewayDeps } = await import('../functions/commons/deps.js');
   const { statusBody } = await import('../functions/handlers/status.js');
 
-  // Local demo permissions (SPEC §3): alice may run the sample workflow, bob may not.
-  await gatewayDeps().permissions.grant('alice', 'failover_rest_endpoints');
+  // Local demo permissions (SPEC §3): alice may run the sample workflow, and through the
+  // network-engineers group the two others; bob may run nothing.
+  const { permissions } = gatewayDeps();
+  await permissions.grant({ kind: 'user', name: 'alice' }, 'failover_rest_endpoints');
+  for (const p of ['ip_space', 'dns_records']) await permissions.grant({ kind: 'group', name: 'network-engineers' }, p);
+  await permissions.addMember('network-engineers', 'alice');
 
   const probe = async () => void (await monitorHandler({ mode: 'once' }, lambdaContext('gateway-monitor', 10_000)));
   await probe(); // know the Primary before accepting logins

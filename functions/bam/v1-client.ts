@@ -51,6 +51,16 @@ export class BamV1Client {
     return entity && entity.id ? entity : null;
   }
 
+  async getEntityByName(parentId: number, name: string, type: string): Promise<V1Entity | null> {
+    const entity = (await this.call('GET', 'getEntityByName', { parentId, name, type })) as V1Entity | null;
+    return entity && entity.id ? entity : null;
+  }
+
+  /** Adds a host record; answers its id. `properties` is BAM's `k=v|` string. */
+  async addHostRecord(viewId: number, absoluteName: string, addresses: string[], ttl = -1, properties = ''): Promise<number> {
+    return Number(await this.call('POST', 'addHostRecord', { viewId, absoluteName, addresses: addresses.join(','), ttl, properties }));
+  }
+
   async getSystemInfo(): Promise<Record<string, string>> {
     return parseProperties((await this.call('GET', 'getSystemInfo', {})) as string);
   }

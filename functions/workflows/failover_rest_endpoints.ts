@@ -1,6 +1,6 @@
 import type { BamV1Client } from '../bam/v1-client.js';
 import type { BamV2Client } from '../bam/v2-client.js';
-import { defineWorkflow } from './define.js';
+import { defineWorkflow, route } from './define.js';
 
 /** The configurations' names through REST v1. */
 async function configurationsV1(client: BamV1Client): Promise<string[]> {
@@ -19,7 +19,7 @@ export default defineWorkflow({
   name: 'failover_rest_endpoints',
   defaultMessage: 'Unable to retrieve configurations from Address Manager',
   routes: [
-    {
+    route({
       method: 'GET',
       path: '/get_configurations',
       handler: async ({ user, platform }) => {
@@ -31,6 +31,6 @@ export default defineWorkflow({
           configurations,
         };
       },
-    },
+    }),
   ],
 });

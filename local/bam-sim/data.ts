@@ -34,6 +34,20 @@ export class ClusterData {
     return [...this.entities.values()].filter((e) => e.parentId === parentId && (!type || e.type === type));
   }
 
+  /** Adds a host record under the zone its name falls in; answers BAM's error text when it cannot. */
+  addHostRecord(viewId: number, absoluteName: string, addresses: string[], ttl: number): SimEntity | string {
+    const view = this.entities.get(viewId);
+    if (!view || view.type !== 'View') return `Object was not found: view ${viewId}`;
+    if (addresses.length === 0 || addresses.some((a) => !/^\d{1,3}(\.\d{1,3}){3}$/.test(a))) return 'Invalid IPv4 address';
+    const zone = this.children(view.id, 'Zone')
+      .filter((z) => absoluteName === z.properties.absoluteName || absoluteName.endsWith(`.${z.properties.absoluteName}`))
+      .sort((a, b) => b.properties.absoluteName!.length - a.properties.absoluteName!.length)[0];
+    if (!zone) return `No zone for ${absoluteName} in view ${view.name}`;
+    const name = absoluteName === zone.properties.absoluteName ? '' : absoluteName.slice(0, -(zone.properties.absoluteName!.length + 1));
+    if (this.children(zone.id, 'HostRecord').some((r) => r.properties.absoluteName === absoluteName)) return `Duplicate of an existing host record: ${absoluteName}`;
+    return this.add({ name, type: 'HostRecord', parentId: zone.id, properties: { absoluteName, addresses: addresses.join(','), ttl: String(ttl) } });
+  }
+
   checkPassword(username: string, password: string): boolean {
     return this.users.get(username)?.password === password;
   }

@@ -84,6 +84,11 @@ export class SimBamServer {
     await closed;
   }
 
+  /** Forgets every session, as BAM does when its sessions time out: the next call with an old token is a 401. */
+  dropSessions(): void {
+    this.sessions = new Map();
+  }
+
   hang(): void {
     if (this.mode === 'up') this.mode = 'hang';
   }
@@ -177,6 +182,15 @@ export class SimBamServer {
         const e = this.data.entities.get(Number(q.get('id')));
         return { status: 200, body: e ? toV1(e) : { id: 0, name: null, type: null, properties: null } };
       }
+      case 'getEntityByName': {
+        const e = this.data.children(Number(q.get('parentId') ?? 0), q.get('type') ?? undefined).find((x) => x.name === q.get('name'));
+        return { status: 200, body: e ? toV1(e) : { id: 0, name: null, type: null, properties: null } };
+      }
+      case 'addHostRecord': {
+        const created = this.data.addHostRecord(Number(q.get('viewId')), q.get('absoluteName') ?? '', (q.get('addresses') ?? '').split(',').filter(Boolean), Number(q.get('ttl') ?? -1));
+        if (typeof created !== 'string') return { status: 200, body: created.id };
+        return { status: created.startsWith('Duplicate') ? 409 : created.startsWith('Object was not found') ? 404 : 400, body: created };
+      }
       case 'getSystemInfo':
         return {
           status: 200,
@@ -219,6 +233,26 @@ export class SimBamServer {
       return { status: 200, body: { id: session.id, type: 'UserSession', state: 'LOGGED_OUT' } };
     }
     if (method === 'GET' && path === '/configurations') return { status: 200, body: collection(this.data.children(0, 'Configuration'), q, path) };
+    const child = /^\/(configurations|views|zones)\/(\d+)\/(blocks|views|zones|resourceRecords)$/.exec(path);
+    if (child) {
+      const [, parentKind, id, kind] = child as unknown as [string, string, string, string];
+      const parent = this.data.entities.get(Number(id));
+      const expected = { configurations: 'Configuration', views: 'View', zones: 'Zone' }[parentKind];
+      if (!parent || parent.type !== expected) return { status: 404, body: v2Error(404, 'ObjectNotFound', `No ${expected} with id ${id}`) };
+      const type = { blocks: 'IP4Block', views: 'View', zones: 'Zone', resourceRecords: 'HostRecord' }[kind];
+      if (method === 'GET') return { status: 200, body: collection(this.data.children(parent.id, type), q, path) };
+      if (method === 'POST' && kind === 'resourceRecords') {
+        const body = (json ?? {}) as { type?: string; name?: string; ttl?: number; addresses?: { address?: string }[] };
+        if (body.type !== 'HostRecord' || typeof body.name !== 'string' || !Array.isArray(body.addresses) || body.addresses.length === 0) {
+          return { status: 400, body: v2Error(400, 'InvalidFieldValue', 'A HostRecord needs a name and at least one address') };
+        }
+        const view = this.data.entities.get(parent.parentId)!;
+        const absoluteName = body.name ? `${body.name}.${parent.properties.absoluteName}` : parent.properties.absoluteName!;
+        const created = this.data.addHostRecord(view.id, absoluteName, body.addresses.map((a) => a.address ?? ''), body.ttl ?? -1);
+        if (typeof created === 'string') return { status: 409, body: v2Error(409, 'DuplicateObject', created) };
+        return { status: 201, body: toV2(created) };
+      }
+    }
     return { status: 404, body: v2Error(404, 'NotFound', `No route ${method} /api/v2${path}`) };
   }
 
@@ -237,14 +271,22 @@ function toV1(e: SimEntity) {
 }
 
 function toV2(e: SimEntity): Record<string, unknown> {
+  if (e.type === 'IP4Block') return { id: e.id, type: 'IPv4Block', name: e.name, range: e.properties.CIDR };
+  if (e.type === 'HostRecord') {
+    const { absoluteName, addresses, ttl } = e.properties;
+    return { id: e.id, type: 'HostRecord', name: e.name, absoluteName, ttl: Number(ttl), addresses: (addresses ?? '').split(',').map((address) => ({ type: 'IPv4Address', address })) };
+  }
   return { id: e.id, type: e.type, name: e.name, ...e.properties };
 }
 
 /** A v2 collection answer with `fields`, `filter` (name:eq('x') or name:contains('x')), `limit`, `offset`. */
 function collection(list: SimEntity[], q: URLSearchParams, path: string) {
   let items = list.map(toV2);
-  const filter = /^name:(eq|contains)\('([^']*)'\)$/.exec(q.get('filter') ?? '');
-  if (filter) items = items.filter((i) => (filter[1] === 'eq' ? i.name === filter[2] : String(i.name).includes(filter[2] ?? '')));
+  const filter = /^(name|absoluteName):(eq|contains)\('([^']*)'\)$/.exec(q.get('filter') ?? '');
+  if (filter) {
+    const [, field, op, value] = filter as unknown as [string, string, string, string];
+    items = items.filter((i) => (op === 'eq' ? i[field] === value : String(i[field]).includes(value)));
+  }
   const total = items.length;
   const offset = Number(q.get('offset') ?? 0);
   const limit = Number(q.get('limit') ?? 1000);

@@ -1,0 +1,96 @@
+import { gatewayDeps } from '../commons/deps.js';
+import { GatewayError, badRequest, forbidden, notFound } from '../commons/errors.js';
+import { json } from '../commons/http.js';
+import type { Principal } from '../adapters/permission-store.js';
+import { authenticate, authOf } from '../middleware/authenticate.js';
+import { matchPath } from '../workflows/define.js';
+import { workflows } from '../workflows/index.js';
+import { httpHandler } from './http-handler.js';
+
+/** Every permission something checks: each workflow's and route's, and the availability group's. */
+export function knownPermissions(): string[] {
+  const all = new Set<string>(['availability_group']);
+  for (const w of workflows) {
+    all.add(w.name);
+    for (const r of w.routes) if (r.permission) all.add(r.permission);
+  }
+  return [...all].sort();
+}
+
+const NAME = /^[A-Za-z0-9_.@+-]{1,128}$/;
+
+function principal(kind: string, name: string): Principal {
+  if (kind !== 'users' && kind !== 'groups') throw notFound(`No such collection "${kind}": use users or groups.`);
+  if (!NAME.test(name)) throw badRequest(`"${name}" is not a valid ${kind === 'users' ? 'user' : 'group'} name (1-128 letters, digits, _ . @ + -).`);
+  return { kind: kind === 'users' ? 'user' : 'group', name };
+}
+
+function permissionName(p: string): string {
+  if (!knownPermissions().includes(p)) throw badRequest(`Unknown permission "${p}". Known: ${knownPermissions().join(', ')}.`);
+  return p;
+}
+
+type Route = { method: string; path: string; run: (p: Record<string, string>) => Promise<unknown> };
+
+/**
+ * The permission admin API, for gateway admins only:
+ *   GET    /admin/permissions                                  every known permission
+ *   GET    /admin/{users|groups}/{name}/permissions            what is granted to one
+ *   PUT    /admin/{users|groups}/{name}/permissions/{perm}     grant
+ *   DELETE /admin/{users|groups}/{name}/permissions/{perm}     revoke
+ *   GET    /admin/users/{name}/groups                          a user's groups
+ *   PUT    /admin/groups/{group}/members/{user}                add to a group
+ *   DELETE /admin/groups/{group}/members/{user}                remove from a group
+ */
+const routes: Route[] = [
+  { method: 'GET', path: '/admin/permissions', run: async () => ({ permissions: knownPermissions() }) },
+  { method: 'GET', path: '/admin/{kind}/{name}/permissions', run: async (p) => ({ permissions: await gatewayDeps().permissions.permissionsOf(principal(p.kind!, p.name!)) }) },
+  {
+    method: 'PUT',
+    path: '/admin/{kind}/{name}/permissions/{permission}',
+    run: async (p) => {
+      const who = principal(p.kind!, p.name!);
+      await gatewayDeps().permissions.grant(who, permissionName(p.permission!));
+      return { message: `Granted ${p.permission} to ${who.kind} ${who.name}.` };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/admin/{kind}/{name}/permissions/{permission}',
+    run: async (p) => {
+      const who = principal(p.kind!, p.name!);
+      await gatewayDeps().permissions.revoke(who, permissionName(p.permission!));
+      return { message: `Revoked ${p.permission} from ${who.kind} ${who.name}.` };
+    },
+  },
+  { method: 'GET', path: '/admin/users/{name}/groups', run: async (p) => ({ groups: await gatewayDeps().permissions.groupsOf(principal('users', p.name!).name) }) },
+  {
+    method: 'PUT',
+    path: '/admin/groups/{group}/members/{user}',
+    run: async (p) => {
+      await gatewayDeps().permissions.addMember(principal('groups', p.group!).name, principal('users', p.user!).name);
+      return { message: `Added ${p.user} to ${p.group}.` };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/admin/groups/{group}/members/{user}',
+    run: async (p) => {
+      await gatewayDeps().permissions.removeMember(principal('groups', p.group!).name, principal('users', p.user!).name);
+      return { message: `Removed ${p.user} from ${p.group}.` };
+    },
+  },
+];
+
+export const handler = httpHandler()
+  .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow' }))
+  .handler(async (event, context) => {
+    const { session } = authOf(context);
+    if (!gatewayDeps().config.admins.includes(session.username)) throw forbidden(`User ${session.username} is not a gateway admin.`);
+    const method = event.requestContext.http.method.toUpperCase();
+    const matches = routes.map((r) => ({ r, params: matchPath(r.path, event.rawPath) })).filter((m) => m.params);
+    if (matches.length === 0) throw notFound(`No admin route ${event.rawPath}.`);
+    const hit = matches.find((m) => m.r.method === method);
+    if (!hit) throw new GatewayError(405, 'MethodNotAllowed', `${method} is not allowed on ${event.rawPath}.`);
+    return json(200, await hit.r.run(hit.params!));
+  });

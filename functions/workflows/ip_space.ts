@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { parseProperties } from '../bam/v1-client.js';
+import { notFound } from '../commons/errors.js';
+import { defineWorkflow, route } from './define.js';
+import { findConfigurationV2 } from '../bam/v2-lookups.js';
+
+/** A read through BAM: the IPv4 blocks of a configuration. */
+export default defineWorkflow({
+  name: 'ip_space',
+  defaultMessage: 'Unable to list IPv4 blocks from Address Manager',
+  routes: [
+    route({
+      method: 'GET',
+      path: '/blocks',
+      query: z.object({ configuration: z.string().min(1).max(256) }),
+      handler: async ({ user, input }) => {
+        const { v1, v2 } = user.bamApi;
+        const name = input.query.configuration;
+        let blocks: { name: string; cidr: string }[];
+        if (v1) {
+          const conf = await v1.getEntityByName(0, name, 'Configuration');
+          if (!conf) throw notFound(`No configuration named "${name}".`);
+          blocks = (await v1.getEntities(conf.id, 'IP4Block', 0, 1000)).map((b) => ({ name: b.name ?? '', cidr: parseProperties(b.properties).CIDR ?? '' }));
+        } else {
+          const conf = await findConfigurationV2(v2!, name);
+          const page = (await v2!.httpGet(`/configurations/${conf.id}/blocks`, { limit: 1000 })) as { data: { name: string; range: string }[] };
+          blocks = page.data.map((b) => ({ name: b.name, cidr: b.range }));
+        }
+        return { configuration: name, blocks };
+      },
+    }),
+  ],
+});

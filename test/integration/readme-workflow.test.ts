@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SimCluster } from '../../local/bam-sim/cluster.js';
+import { BamV1Client } from '../../functions/bam/v1-client.js';
+import { BamV2Client } from '../../functions/bam/v2-client.js';
+import type { Workflow } from '../../functions/workflows/define.js';
+
+/**
+ * The README's "Writing a workflow" example, taken from the README itself and run against the
+ * simulated BAM, so the docs cannot drift from the code. (It is compiled beside a copy of
+ * define.ts in a scratch folder inside the repository, never among the real workflows.)
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+const scratch = path.join(root, 'test', '.scratch-readme');
+let cluster: SimCluster;
+let workflow: Workflow;
+
+beforeAll(async () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Writing a workflow'));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+  mkdirSync(path.join(scratch, 'workflows'), { recursive: true });
+  writeFileSync(path.join(scratch, 'workflows', 'zone_report.ts'), code);
+  writeFileSync(path.join(scratch, 'workflows', 'define.ts'), readFileSync(path.join(root, 'functions', 'workflows', 'define.ts'), 'utf8'));
+  workflow = ((await import(path.join(scratch, 'workflows', 'zone_report.ts'))) as { default: Workflow }).default;
+  cluster = await new SimCluster().start();
+});
+afterAll(async () => {
+  await cluster?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the README workflow example', () => {
+  it.each([1, 2])('defines a working workflow through BAM REST v%s', async (version) => {
+    expect(workflow.name).toBe('zone_report');
+    const route = workflow.routes[0]!;
+    const client = version === 1 ? new BamV1Client(cluster.server('bam1').url, 2000) : new BamV2Client(cluster.server('bam1').url, 2000);
+    await client.login('alice', 'alice-pass');
+    const query = route.query!.parse({ limit: '5' });
+    const out = await route.handler({
+      user: { username: 'alice', bamApi: version === 1 ? { v1: client as BamV1Client } : { v2: client as BamV2Client } },
+      platform: { failoverMonitoringManager: { primaryUrl: cluster.server('bam1').url, monitoringState: 'MONITORING' } },
+      input: { query, body: undefined, params: { name: 'Lab' } },
+      request: { method: 'GET', path: '/zone_report/configurations/Lab', headers: {} },
+    });
+    expect(out).toEqual({ requested: 'Lab', found: true, primary_url: cluster.server('bam1').url, monitoring_state: 'MONITORING' });
+  });
+});

@@ -1,0 +1,3 @@
+import { workflowSuite } from '../support/workflow-suite.js';
+
+workflowSuite('2');
