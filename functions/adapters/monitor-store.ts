@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { isConditionFailure } from './dynamo.js';
 import type { MonitorState } from '../domain/monitor-machine.js';
 import type { PendingEvent } from '../domain/events.js';
+import { ItemOutbox, appendOutboxSets, sortEvents, type Outbox } from './outbox.js';
 
 export interface StoredMonitor {
   state: MonitorState;
@@ -25,9 +26,8 @@ export interface MonitorStore {
   get(): Promise<StoredMonitor | undefined>;
   /** Writes `next` (and appends `events` to the outbox) only if the stored version is still `next.version - 1`. */
   commit(next: MonitorState, events: PendingEvent[]): Promise<boolean>;
-  /** Takes the right to publish the outbox for `leaseMs`; false if another publisher holds it. */
-  leaseOutbox(holder: string, now: number, leaseMs: number): Promise<boolean>;
-  removeFromOutbox(ids: string[], holder: string): Promise<void>;
+  /** The events committed with state changes and not yet published. */
+  readonly outbox: Outbox;
   getServiceSession(epoch: number): Promise<ServiceSession | undefined>;
   /** Takes the right to log in for `epoch` (none claimed yet, or the claim's lease ran out). */
   claimServiceSession(epoch: number, server: string, holder: string, now: number, leaseMs: number): Promise<boolean>;
@@ -36,7 +36,6 @@ export interface MonitorStore {
 }
 
 const STATE_KEY = { pk: 'MONITOR', sk: 'STATE' };
-const eventOrder = (id: string) => id.split('-').map(Number) as [number, number];
 
 /**
  * One item holds the monitor state and its outbox, so a transition and the events it produces
@@ -45,21 +44,23 @@ const eventOrder = (id: string) => id.split('-').map(Number) as [number, number]
  * check and never races a transition.
  */
 export class DynamoMonitorStore implements MonitorStore {
+  readonly outbox: Outbox;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.outbox = new ItemOutbox(db, tableName, STATE_KEY, async () => {
+      const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: STATE_KEY, ConsistentRead: true, ProjectionExpression: 'outbox' }));
+      return res.Item?.outbox as Record<string, PendingEvent> | undefined;
+    });
+  }
 
   async get(): Promise<StoredMonitor | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: STATE_KEY, ConsistentRead: true }));
     if (!res.Item) return undefined;
     const { state, outbox } = res.Item as { state: MonitorState; outbox?: Record<string, PendingEvent> };
-    const events = Object.values(outbox ?? {}).sort((a, b) => {
-      const [av, ai] = eventOrder(a.id);
-      const [bv, bi] = eventOrder(b.id);
-      return av - bv || ai - bi;
-    });
-    return { state, outbox: events };
+    return { state, outbox: sortEvents(Object.values(outbox ?? {})) };
   }
 
   async commit(next: MonitorState, events: PendingEvent[]): Promise<boolean> {
@@ -74,14 +75,10 @@ export class DynamoMonitorStore implements MonitorStore {
         );
         return true;
       }
-      const names: Record<string, string> = { '#state': 'state', ...(events.length ? { '#outbox': 'outbox' } : {}) };
+      const names: Record<string, string> = { '#state': 'state' };
       const values: Record<string, unknown> = { ':state': next, ':v': next.version, ':prev': next.version - 1 };
       const sets = ['#state = :state', 'version = :v'];
-      events.forEach((e, i) => {
-        names[`#e${i}`] = e.id;
-        values[`:e${i}`] = e;
-        sets.push(`#outbox.#e${i} = :e${i}`);
-      });
+      appendOutboxSets(events, sets, names, values);
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -96,49 +93,6 @@ export class DynamoMonitorStore implements MonitorStore {
     } catch (err) {
       if (isConditionFailure(err)) return false;
       throw err;
-    }
-  }
-
-  async leaseOutbox(holder: string, now: number, leaseMs: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: STATE_KEY,
-          UpdateExpression: 'SET outboxLease = :lease',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(outboxLease) OR outboxLease.#until < :now OR outboxLease.holder = :holder)',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':lease': { holder, until: now + leaseMs }, ':now': now, ':holder': holder },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  }
-
-  async removeFromOutbox(ids: string[], holder: string): Promise<void> {
-    const names: Record<string, string> = ids.length ? { '#outbox': 'outbox' } : {};
-    const removes = ids.map((id, i) => {
-      names[`#r${i}`] = id;
-      return `#outbox.#r${i}`;
-    });
-    removes.push('outboxLease');
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: STATE_KEY,
-          UpdateExpression: `REMOVE ${removes.join(', ')}`,
-          ConditionExpression: 'outboxLease.holder = :holder',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':holder': holder },
-        }),
-      );
-    } catch (err) {
-      // The lease ran out and someone else took it: they will publish what is left (at-least-once).
-      if (!isConditionFailure(err)) throw err;
     }
   }
 

@@ -4,6 +4,7 @@ import { advance, initialState, type MachineSettings, type MonitorState } from '
 import { probeServer, type ProbeResult } from '../bam/probe.js';
 import type { MonitorStore } from '../adapters/monitor-store.js';
 import type { EventPublisher } from './publisher.js';
+import { flushOutbox } from './outbox-flusher.js';
 
 export interface MonitorOptions {
   servers: BamServer[];
@@ -97,17 +98,9 @@ export class FailoverMonitor {
 
   /** Publishes what waits in the outbox (this round's events and any a failed run left behind). */
   async flushOutbox(): Promise<number> {
-    const stored = await this.o.store.get();
-    if (!stored || stored.outbox.length === 0) {
-      this.outboxDirty = false;
-      return 0;
-    }
-    // Another publisher holds the lease: it publishes; look again next round.
-    if (!(await this.o.store.leaseOutbox(this.id, this.now(), 15_000))) return 0;
-    const { published, failed } = await this.o.publisher.publish(stored.outbox);
-    await this.o.store.removeFromOutbox(published, this.id);
-    this.outboxDirty = failed.length > 0;
-    return published.length;
+    const { published, mayHaveMore } = await flushOutbox(this.o.store.outbox, this.o.publisher, this.id, this.now());
+    this.outboxDirty = mayHaveMore;
+    return published;
   }
 
   /** Whether the outbox may hold events: true at start (a crashed run may have left some), after new events, after failures. */

@@ -1,0 +1,97 @@
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './dynamo.js';
+import type { PendingEvent } from '../domain/events.js';
+
+/**
+ * The outbox pattern on one DynamoDB item: events are added to a map attribute `outbox` in the
+ * same conditional write as the state change that produced them (so a change and its events
+ * commit together or not at all), then published by whoever holds a short lease, then removed.
+ * Writes only ever add map entries, so removing published ones never races a state change.
+ */
+export type Key = { pk: string; sk: string };
+
+export interface Outbox {
+  /** Events waiting, oldest first. */
+  pending(): Promise<PendingEvent[]>;
+  /** Takes the right to publish for `leaseMs`; false if another publisher holds it. */
+  lease(holder: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Removes published events and releases the lease (if still held). */
+  remove(ids: string[], holder: string): Promise<void>;
+}
+
+/** Orders ids of the form `<prefix><version>-<index>`. */
+export function sortEvents(events: PendingEvent[]): PendingEvent[] {
+  const parts = (id: string) => (/(\d+)-(\d+)$/.exec(id) ?? ['', '0', '0']).slice(1).map(Number) as [number, number];
+  return [...events].sort((a, b) => {
+    const [av, ai] = parts(a.id);
+    const [bv, bi] = parts(b.id);
+    return av - bv || ai - bi;
+  });
+}
+
+/** Adds `SET #outbox.#eN = :eN` clauses for new events to an update under construction. */
+export function appendOutboxSets(events: PendingEvent[], sets: string[], names: Record<string, string>, values: Record<string, unknown>): void {
+  if (events.length === 0) return;
+  names['#outbox'] = 'outbox';
+  events.forEach((e, i) => {
+    names[`#e${i}`] = e.id;
+    values[`:e${i}`] = e;
+    sets.push(`#outbox.#e${i} = :e${i}`);
+  });
+}
+
+export class ItemOutbox implements Outbox {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly key: Key,
+    private readonly read: () => Promise<Record<string, PendingEvent> | undefined>,
+  ) {}
+
+  async pending(): Promise<PendingEvent[]> {
+    return sortEvents(Object.values((await this.read()) ?? {}));
+  }
+
+  async lease(holder: string, now: number, leaseMs: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key,
+          UpdateExpression: 'SET outboxLease = :lease',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(outboxLease) OR outboxLease.#until < :now OR outboxLease.holder = :holder)',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':lease': { holder, until: now + leaseMs }, ':now': now, ':holder': holder },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async remove(ids: string[], holder: string): Promise<void> {
+    const names: Record<string, string> = ids.length ? { '#outbox': 'outbox' } : {};
+    const removes = ids.map((id, i) => {
+      names[`#r${i}`] = id;
+      return `#outbox.#r${i}`;
+    });
+    removes.push('outboxLease');
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key,
+          UpdateExpression: `REMOVE ${removes.join(', ')}`,
+          ConditionExpression: 'outboxLease.holder = :holder',
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch (err) {
+      // The lease ran out and another publisher took it: it publishes what is left (at-least-once).
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+}
