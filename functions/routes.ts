@@ -4,7 +4,7 @@ import { workflows } from './workflows/index.js';
  * The API's routes and the handler module behind each (functions/handlers/<handler>.ts).
  * The CDK stack creates one API Gateway route per entry; the local runtime routes with the same list.
  */
-export type HandlerName = 'login' | 'logout' | 'status' | 'workflows' | 'admin' | 'not-found';
+export type HandlerName = 'login' | 'logout' | 'status' | 'workflows' | 'admin' | 'availability' | 'not-found';
 
 export interface RouteDef {
   routeKey: string;
@@ -16,6 +16,9 @@ export const routes: RouteDef[] = [
   { routeKey: 'POST /rest_logout', handler: 'logout' },
   { routeKey: 'GET /failover_monitoring/status', handler: 'status' },
   { routeKey: 'ANY /admin/{proxy+}', handler: 'admin' },
+  { routeKey: 'GET /ag/api/v1/state', handler: 'availability' },
+  { routeKey: 'GET /ag/api/v1/group', handler: 'availability' },
+  { routeKey: 'PUT /ag/api/v1/failover', handler: 'availability' },
   ...workflows.map((w) => ({ routeKey: `ANY /${w.name}/{proxy+}`, handler: 'workflows' as const })),
   { routeKey: '$default', handler: 'not-found' },
 ];

@@ -71,6 +71,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     status: (await import('../functions/handlers/status.js')).handler as HttpLambda,
     workflows: (await import('../functions/handlers/workflows.js')).handler as HttpLambda,
     admin: (await import('../functions/handlers/admin.js')).handler as HttpLambda,
+    availability: (await import('../functions/handlers/availability.js')).handler as HttpLambda,
     'not-found': (await import('../functions/handlers/not-found.js')).handler as HttpLambda,
   };
   const monitorHandler = (await import('../functions/handlers/monitor.js')).handler as unknown as (event: unknown, ctx: Context) => Promise<unknown>;

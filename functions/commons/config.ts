@@ -43,6 +43,14 @@ const schema = z.object({
     .string()
     .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   LOCAL_MODE: z.enum(['true', 'false']).default('false'),
+  NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32').optional(),
+  NODE_URL: z.string().url().optional(),
+  HEALTH_REPORT_INTERVAL_MS: intFrom(1000),
+  HEALTH_CHECK_INTERVAL_MS: intFrom(1000),
+  ALLOWED_ABSENCE_INTERVAL_MS: intFrom(3000),
+}).refine((e) => e.ALLOWED_ABSENCE_INTERVAL_MS > e.HEALTH_REPORT_INTERVAL_MS, {
+  message: 'must be longer than HEALTH_REPORT_INTERVAL_MS, or every heartbeat gap is a takeover',
+  path: ['ALLOWED_ABSENCE_INTERVAL_MS'],
 });
 
 export interface BamServer {
@@ -61,6 +69,9 @@ export interface GatewayConfig {
   admins: string[];
   credentialKey: Buffer;
   localMode: boolean;
+  /** This node of the availability group; absent: a single gateway, not in a group. */
+  node?: { id: string; url: string | null };
+  group: { healthReportMs: number; healthCheckMs: number; allowedAbsenceMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -90,6 +101,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       .filter(Boolean),
     credentialKey: Buffer.from(e.CREDENTIAL_KEY, 'base64'),
     localMode: e.LOCAL_MODE === 'true',
+    ...(e.NODE_ID ? { node: { id: e.NODE_ID, url: e.NODE_URL ?? null } } : {}),
+    group: { healthReportMs: e.HEALTH_REPORT_INTERVAL_MS, healthCheckMs: e.HEALTH_CHECK_INTERVAL_MS, allowedAbsenceMs: e.ALLOWED_ABSENCE_INTERVAL_MS },
   };
 }
 

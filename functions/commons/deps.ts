@@ -3,6 +3,9 @@ import { documentClient } from '../adapters/dynamo.js';
 import { DynamoSessionStore } from '../adapters/session-store.js';
 import { DynamoMonitorStore } from '../adapters/monitor-store.js';
 import { DynamoPermissionStore } from '../adapters/permission-store.js';
+import { DynamoGroupStore } from '../adapters/group-store.js';
+import { GroupAgent } from '../group/group-agent.js';
+import { roleOf } from '../domain/group.js';
 import { EventBridgePublisher } from '../adapters/eventbridge-publisher.js';
 import { CredentialCipher } from '../domain/credential-cipher.js';
 import { FailoverMonitor } from '../monitor/failover-monitor.js';
@@ -14,8 +17,12 @@ export interface GatewayDeps {
   sessions: DynamoSessionStore;
   monitorStore: DynamoMonitorStore;
   permissions: DynamoPermissionStore;
+  groupStore: DynamoGroupStore;
+  /** Present when this gateway is a node of an availability group (NODE_ID set). */
+  groupAgent?: GroupAgent;
   monitor: FailoverMonitor;
   sessionService: SessionService;
+  publisher: EventBridgePublisher;
 }
 
 let deps: GatewayDeps | undefined;
@@ -25,12 +32,28 @@ export function gatewayDeps(): GatewayDeps {
   if (deps) return deps;
   const cfg = config();
   const monitorStore = new DynamoMonitorStore(documentClient, cfg.tableName);
+  const publisher = new EventBridgePublisher(process.env.EVENT_BUS_NAME ?? 'default');
+  const groupStore = new DynamoGroupStore(documentClient, cfg.tableName);
+  const node = cfg.node;
+  const groupAgent = node
+    ? new GroupAgent({
+        nodeId: node.id,
+        nodeUrl: node.url,
+        intervals: cfg.group,
+        store: groupStore,
+        publisher,
+        onRoleChange: (from, to, s) => logger.info('gateway node role changed', { node: node.id, from, to, epoch: s.epoch }),
+      })
+    : undefined;
   const monitor = new FailoverMonitor({
     servers: cfg.servers,
     settings: { failuresBeforeFailover: cfg.probe.failuresBeforeFailover },
     probeTimeoutMs: cfg.probe.timeoutMs,
     store: monitorStore,
-    publisher: new EventBridgePublisher(process.env.EVENT_BUS_NAME ?? 'default'),
+    publisher,
+    // In an availability group only the Primary node's monitor probes (requests on any node still
+    // trigger immediate probes; every write is conditional, so a stale Primary cannot corrupt state).
+    ...(node ? { gate: async () => roleOf(await groupStore.get(), node.id) === 'PRIMARY' } : {}),
     onTransition: (s, events) => logger.info('failover monitor transition', { monitoringState: s.monitoringState, primary: s.primary, epoch: s.epoch, events }),
   });
   const sessionStore = new DynamoSessionStore(documentClient, cfg.tableName);
@@ -48,8 +71,11 @@ export function gatewayDeps(): GatewayDeps {
     sessions: sessionStore,
     monitorStore,
     permissions: new DynamoPermissionStore(documentClient, cfg.tableName),
+    groupStore,
+    ...(groupAgent ? { groupAgent } : {}),
     monitor,
     sessionService,
+    publisher,
   };
   return deps;
 }

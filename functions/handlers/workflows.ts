@@ -8,6 +8,7 @@ import { PRIMARY_ALIAS } from '../sessions/session-service.js';
 import { matchRoute, runWorkflowRoute } from '../workflows/runner.js';
 import { workflows } from '../workflows/index.js';
 import { httpHandler } from './http-handler.js';
+import { nodeState } from '../group/node-state.js';
 
 /**
  * Every workflow route. Like BlueCat's api_exc_handler: BAM errors become clear JSON (401, 404,
@@ -19,10 +20,11 @@ export const handler = httpHandler()
   .handler(async (event, context) => {
     const auth = authOf(context);
     const { workflow, route, params } = matchRoute(workflows, event.requestContext.http.method.toUpperCase(), event.rawPath);
-    const { config, permissions, sessionService } = gatewayDeps();
+    const { config, permissions, sessionService, groupStore } = gatewayDeps();
     try {
       return await runWorkflowRoute(event, auth, workflow, route, params, {
         canRun: async (username, permission) => config.admins.includes(username) || permissions.has(username, permission),
+        nodeState: async () => nodeState(await groupStore.get(), config.node?.id),
       });
     } catch (err) {
       if (err instanceof GatewayError) throw err;

@@ -17,6 +17,8 @@ export interface MonitorOptions {
   /** Probe bookkeeping (latency, last probe) is persisted at least this often even when nothing changes. */
   refreshMs?: number;
   onTransition?: (state: MonitorState, events: number) => void;
+  /** Checked before each scheduled round: false skips it (this node is not the group's Primary). */
+  gate?: () => Promise<boolean>;
 }
 
 export interface RoundResult {
@@ -113,7 +115,7 @@ export class FailoverMonitor {
       rounds++;
       const started = this.now();
       try {
-        await this.round();
+        if (!this.o.gate || (await this.o.gate())) await this.round();
       } catch (err) {
         this.current = undefined; // re-read the stored state next round: never build on a write that may not have happened
         onError(err);

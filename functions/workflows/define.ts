@@ -2,12 +2,15 @@ import type { z } from 'zod';
 import type { BamApi } from '../bam/clients.js';
 import type { HttpResult } from '../commons/http.js';
 import type { MonitoringState } from '../domain/monitor-machine.js';
+import type { NodeState } from '../group/node-state.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The live platform state a workflow may read (BlueCat's `app.platform`). */
 export interface Platform {
   failoverMonitoringManager: { primaryUrl: string | null; monitoringState: MonitoringState };
+  /** The availability group as this node sees it (BlueCat's `availability_group.api.get_node_state()`). */
+  availability: { getNodeState: () => Promise<NodeState> };
 }
 
 /** What a workflow handler receives (the serverless form of BlueCat's `g.user`, `app.platform` and the request). */

@@ -3,6 +3,7 @@ import { GatewayError, badRequest, forbidden, notFound } from '../commons/errors
 import { json, parseJsonBody, type HttpEvent, type HttpResult } from '../commons/http.js';
 import { bamApi } from '../bam/clients.js';
 import type { AuthenticatedSession } from '../sessions/session-service.js';
+import type { NodeState } from '../group/node-state.js';
 import { isHttpResult, matchPath, type HttpMethod, type Workflow, type WorkflowContext, type WorkflowRoute } from './define.js';
 
 /** Finds the workflow route for a request path, or answers why there is none (404 / 405). */
@@ -29,6 +30,7 @@ function validateQuery(event: HttpEvent, schema: z.ZodType | undefined): unknown
 
 export interface RunDeps {
   canRun: (username: string, permission: string) => Promise<boolean>;
+  nodeState: () => Promise<NodeState>;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function runWorkflowRoute(event: HttpEvent, auth: AuthenticatedSess
     user: { username: auth.session.username, bamApi: bamApi(auth.bam) },
     platform: {
       failoverMonitoringManager: { primaryUrl: auth.monitor?.primaryUrl ?? null, monitoringState: auth.monitor?.monitoringState ?? 'STOPPED' },
+      availability: { getNodeState: deps.nodeState },
     },
     input: { query, body, params },
     request: { method: event.requestContext.http.method.toUpperCase() as HttpMethod, path: event.rawPath, headers: event.headers ?? {} },

@@ -37,7 +37,7 @@ describe('GatewayStack', () => {
 
   it('runs every function on nodejs22.x, arm64, with the configured BAM servers and no password in the environment', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } })) as { Properties: { Architectures: string[]; Environment: { Variables: Record<string, unknown> } } }[];
-    expect(fns.length).toBe(7);
+    expect(fns.length).toBe(8);
     for (const f of fns) {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       expect(f.Properties.Environment.Variables).toMatchObject({ BAM_SERVERS: 'bam1=https://10.0.0.1,bam2=https://10.0.0.2', BAM_API_VERSION: '1' });

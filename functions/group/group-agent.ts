@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoGroupStore } from '../adapters/group-store.js';
+import { bootstrap, changePrimary, decide, join, roleOf, type GroupIntervals, type GroupState, type HeartbeatObservation, type NodeRole } from '../domain/group.js';
+import type { EventPublisher } from '../monitor/publisher.js';
+import { flushOutbox } from '../monitor/outbox-flusher.js';
+
+export interface GroupAgentOptions {
+  nodeId: string;
+  nodeUrl: string | null;
+  intervals: GroupIntervals;
+  store: DynamoGroupStore;
+  publisher: EventPublisher;
+  now?: () => number;
+  onRoleChange?: (from: NodeRole, to: NodeRole, state: GroupState) => void;
+}
+
+/**
+ * One node's membership of the availability group: creates or joins the group, heartbeats while
+ * Primary, watches the heartbeat while Secondary and takes over when it stops, and publishes the
+ * role events its writes committed.
+ */
+export class GroupAgent {
+  role: NodeRole = 'NOT_IN_GROUP';
+  state?: GroupState;
+  private seen?: HeartbeatObservation;
+  private outboxDirty = true;
+  private readonly holder = randomUUID();
+  private readonly now: () => number;
+
+  constructor(private readonly o: GroupAgentOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  async tick(): Promise<NodeRole> {
+    const now = this.now();
+    const state = await this.o.store.get();
+    const { action, seen } = decide(state, this.o.nodeId, this.seen, now, this.o.intervals);
+    this.seen = seen;
+    let next = state;
+    switch (action.kind) {
+      case 'bootstrap': {
+        const c = bootstrap(this.o.nodeId, this.o.nodeUrl, now);
+        next = (await this.o.store.create(c)) ? c.state : await this.o.store.get();
+        this.outboxDirty = true;
+        break;
+      }
+      case 'join': {
+        const c = join(state!, this.o.nodeId, this.o.nodeUrl, now);
+        next = (await this.o.store.change(state!, c)) ? c.state : await this.o.store.get();
+        this.outboxDirty = true;
+        break;
+      }
+      case 'heartbeat':
+        // A failed heartbeat means another node holds the role now: read who.
+        if (!(await this.o.store.heartbeat(this.o.nodeId, state!.epoch, now))) next = await this.o.store.get();
+        break;
+      case 'takeover': {
+        const c = changePrimary(state!, this.o.nodeId, state!.primary ? 'primary-absent' : 'no-primary', now);
+        next = (await this.o.store.change(state!, c, state!.heartbeatSeq)) ? c.state : await this.o.store.get();
+        this.outboxDirty = true;
+        break;
+      }
+      case 'wait':
+        await this.o.store.touch(this.o.nodeId, now);
+        break;
+    }
+    // Someone else changed roles (a manual failover on another node): their events may still wait.
+    if (next && this.state && next.version !== this.state.version) this.outboxDirty = true;
+    this.observe(next);
+    if (this.outboxDirty) this.outboxDirty = (await flushOutbox(this.o.store.outbox, this.o.publisher, this.holder, this.now())).mayHaveMore;
+    return this.role;
+  }
+
+  /** Adopts a state read elsewhere (e.g. after an HTTP-triggered manual failover). */
+  observe(state: GroupState | undefined): void {
+    const before = this.role;
+    this.state = state;
+    this.role = roleOf(state, this.o.nodeId);
+    if (before !== this.role && state) this.o.onRoleChange?.(before, this.role, state);
+  }
+
+  /** Ticks every health-report interval while Primary, every health-check interval otherwise. */
+  async loop(keepGoing: () => boolean, onError: (err: unknown) => void = () => {}): Promise<number> {
+    let ticks = 0;
+    while (keepGoing()) {
+      ticks++;
+      const started = this.now();
+      try {
+        await this.tick();
+      } catch (err) {
+        onError(err);
+      }
+      const interval = this.role === 'PRIMARY' ? this.o.intervals.healthReportMs : this.o.intervals.healthCheckMs;
+      const wait = interval - (this.now() - started);
+      if (wait > 0 && keepGoing()) await new Promise((r) => setTimeout(r, wait));
+    }
+    return ticks;
+  }
+
+  /** Marks the outbox for a flush on the next tick (a manual failover wrote events through another path). */
+  markOutbox(): void {
+    this.outboxDirty = true;
+  }
+}

@@ -1,0 +1,22 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { gatewayDeps } from '../commons/deps.js';
+import { logger } from '../commons/logger.js';
+import { loadSecrets } from '../adapters/secrets.js';
+
+/**
+ * This node's availability-group agent. Like the monitor, the schedule starts it every minute and
+ * it ticks (heartbeat or check) until shortly before its timeout. Without NODE_ID it does nothing.
+ */
+export const handler = middy<unknown, { ticks: number; role: string }, Error, Context>()
+  .before(loadSecrets)
+  .handler(async (_event, context) => {
+    const { groupAgent, config } = gatewayDeps();
+    if (!groupAgent) return { ticks: 0, role: 'NOT_IN_GROUP' };
+    const margin = Math.max(config.group.healthReportMs, config.group.healthCheckMs) + 1000;
+    const ticks = await groupAgent.loop(
+      () => context.getRemainingTimeInMillis() > margin,
+      (err) => logger.error('group agent tick failed', { error: err as Error }),
+    );
+    return { ticks, role: groupAgent.role };
+  });
