@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { matchesPattern } from './event-pattern-match.js';
 
 export interface Delivery {
   subscriber: string;
@@ -20,6 +21,21 @@ export interface BusEvent {
   deliveries: Delivery[];
 }
 
+export type LocalSubscriber = (event: Omit<BusEvent, 'deliveries'>) => Promise<unknown>;
+
+interface Subscription {
+  id: string;
+  pattern: Record<string, unknown>;
+  handler: LocalSubscriber;
+}
+
+export interface DeliveryPolicy {
+  /** Attempts after the first one, as a rule target's retry policy. */
+  retries: number;
+  /** Delay before the first retry; doubles each time. */
+  backoffMs: number;
+}
+
 const MAX_ENTRIES = 10;
 const MAX_BYTES = 256 * 1024;
 const KEEP = 1000;
@@ -31,6 +47,22 @@ const KEEP = 1000;
  */
 export class LocalEventBus {
   readonly events: BusEvent[] = [];
+  /** Events no subscriber could take after every retry, with why: the local dead-letter queue. */
+  readonly deadLetters: { subscriber: string; event: BusEvent; error: string }[] = [];
+  private readonly subscriptions: Subscription[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly policy: DeliveryPolicy = { retries: 3, backoffMs: 200 }) {}
+
+  /** Adds a rule and its target: events matching `pattern` go to `handler`, asynchronously, with retries. */
+  subscribe(id: string, pattern: Record<string, unknown>, handler: LocalSubscriber): void {
+    this.subscriptions.push({ id, pattern, handler });
+  }
+
+  /** Waits for every delivery under way (tests, and a clean stop). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
   /** Test hook: entries for which it answers a per-entry failure, as EventBridge may. */
   failNext = 0;
   private server?: http.Server;
@@ -44,6 +76,7 @@ export class LocalEventBus {
   }
 
   async close(): Promise<void> {
+    await this.drain();
     const s = this.server;
     if (!s) return;
     s.closeAllConnections();
@@ -82,9 +115,38 @@ export class LocalEventBus {
       const event: BusEvent = { version: '0', id: randomUUID(), source: e.Source, account: '000000000000', region: 'local', 'detail-type': e.DetailType, time: new Date().toISOString(), resources: e.Resources ?? [], detail, deliveries: [] };
       this.events.push(event);
       if (this.events.length > KEEP) this.events.splice(0, this.events.length - KEEP);
+      this.route(event);
       return { EventId: event.id };
     });
     return { FailedEntryCount: failed, Entries: results };
+  }
+
+  private route(event: BusEvent): void {
+    const { deliveries: _d, ...envelope } = event;
+    for (const sub of this.subscriptions) {
+      if (!matchesPattern(sub.pattern, envelope)) continue;
+      // `retrying` until it is delivered: in flight, or waiting for its next attempt.
+      const delivery: Delivery = { subscriber: sub.id, status: 'retrying' };
+      event.deliveries.push(delivery);
+      const p = this.deliver(sub, envelope, delivery, event).finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    }
+  }
+
+  private async deliver(sub: Subscription, envelope: Omit<BusEvent, 'deliveries'>, delivery: Delivery, event: BusEvent): Promise<void> {
+    let lastError = '';
+    for (let attempt = 0; attempt <= this.policy.retries; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, this.policy.backoffMs * 2 ** (attempt - 1)));
+      try {
+        await sub.handler(structuredClone(envelope));
+        delivery.status = 'delivered';
+        return;
+      } catch (err) {
+        lastError = (err as Error).message;
+      }
+    }
+    delivery.status = 'dead-lettered';
+    this.deadLetters.push({ subscriber: sub.id, event, error: lastError });
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

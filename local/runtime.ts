@@ -76,6 +76,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   };
   const monitorHandler = (await import('../functions/handlers/monitor.js')).handler as unknown as (event: unknown, ctx: Context) => Promise<unknown>;
   const { gatewayDeps } = await import('../functions/commons/deps.js');
+  // Subscriptions: the same patterns and handlers the CDK stack deploys as rules and Lambdas.
+  const { subscriptions } = await import('../functions/subscriptions.js');
+  const subscriberHandlers = { 'role-change-logger': (await import('../functions/subscribers/role-change-logger.js')).handler };
+  for (const sub of subscriptions) {
+    const fn = subscriberHandlers[sub.handler] as unknown as (event: unknown, ctx: Context) => Promise<unknown>;
+    bus.subscribe(sub.id, sub.pattern, (event) => fn(event, lambdaContext(`gateway-${sub.handler}`, 30_000)));
+  }
   const { statusBody } = await import('../functions/handlers/status.js');
 
   // Local demo permissions (SPEC §3): alice may run the sample workflow, and through the

@@ -1,0 +1,10 @@
+import { logger } from '../commons/logger.js';
+import { subscriber } from './subscriber.js';
+
+/**
+ * The sample subscriber: records every role change, of BAM servers and of gateway nodes, in the
+ * structured log. A real one would repoint a DNS record, warm a cache, or page someone.
+ */
+export const handler = subscriber('NODE_ROLE_CHANGED', async (detail) => {
+  logger.info('role changed', { kind: detail.node.kind, node: detail.node.id, previous: detail.previous, new: detail.new, epoch: detail.epoch, reason: detail.reason });
+});

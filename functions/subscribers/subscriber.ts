@@ -1,0 +1,52 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { EVENT_SOURCE, type MonitoringStateChanged, type NodeRoleChanged, type SplitBrainDetected } from '../domain/events.js';
+
+/**
+ * The serverless form of BlueCat's `subscribe(NODE_ROLE_CHANGED, callback)` on the consuming side:
+ * `subscriber('NODE_ROLE_CHANGED', async (detail, event) => ...)` is a Lambda handler that checks
+ * the event is what it claims before the callback runs. An invalid event throws, so EventBridge
+ * retries it and finally puts it in the rule's dead-letter queue, where an operator can see it.
+ */
+const role = z.enum(['PRIMARY', 'STANDBY', 'UNKNOWN', 'SECONDARY', 'NOT_IN_GROUP']);
+const common = { epoch: z.number().int().nonnegative(), occurredAt: z.iso.datetime(), eventId: z.string().optional() };
+
+const details = {
+  NODE_ROLE_CHANGED: z.object({
+    node: z.object({ kind: z.enum(['address-manager', 'gateway']), id: z.string().min(1), url: z.string().nullable() }),
+    previous: role.nullable(),
+    new: role,
+    reason: z.string(),
+    ...common,
+  }),
+  MONITORING_STATE_CHANGED: z.object({ previous: z.string(), new: z.enum(['STOPPED', 'MONITORING', 'FAILOVER_IN_PROGRESS']), primaryUrl: z.string().nullable(), ...common }),
+  SPLIT_BRAIN_DETECTED: z.object({ servers: z.array(z.object({ name: z.string(), url: z.string() })).min(2), ...common }),
+};
+
+type Details = { NODE_ROLE_CHANGED: NodeRoleChanged; MONITORING_STATE_CHANGED: MonitoringStateChanged; SPLIT_BRAIN_DETECTED: SplitBrainDetected };
+
+export interface GatewayEvent<T> {
+  id: string;
+  source: typeof EVENT_SOURCE;
+  'detail-type': string;
+  time: string;
+  detail: T;
+}
+
+export class InvalidEventError extends Error {
+  override name = 'InvalidEventError';
+}
+
+export function parseGatewayEvent<K extends keyof Details>(detailType: K, event: unknown): GatewayEvent<Details[K]> {
+  const envelope = z.object({ id: z.string(), source: z.literal(EVENT_SOURCE), 'detail-type': z.literal(detailType), time: z.string(), detail: details[detailType] }).safeParse(event);
+  if (!envelope.success) throw new InvalidEventError(`not a valid ${detailType} event: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return envelope.data as unknown as GatewayEvent<Details[K]>;
+}
+
+export function subscriber<K extends keyof Details>(detailType: K, callback: (detail: Details[K], event: GatewayEvent<Details[K]>, context: Context) => Promise<void>) {
+  return middy<unknown, void, Error, Context>().handler(async (event, context) => {
+    const parsed = parseGatewayEvent(detailType, event);
+    await callback(parsed.detail, parsed, context);
+  });
+}
