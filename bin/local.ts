@@ -12,15 +12,17 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const passwordFromEnv = Boolean(process.env.GATEWAY_SERVICE_PASSWORD);
 try {
-  const stack = await startLocalStack({ port, bamServers: process.env.BAM_SERVERS });
+  const stack = await startLocalStack({ port, bamServers: process.env.BAM_SERVERS, nodes: 2 });
   const svc = `${stack.env.GATEWAY_SERVICE_USERNAME} / ${passwordFromEnv ? '(password from GATEWAY_SERVICE_PASSWORD)' : stack.env.GATEWAY_SERVICE_PASSWORD}`;
   console.log(`Failover Gateway ready on ${stack.url}`);
-  console.log(`  API                 ${stack.url}  (BAM REST API v${stack.env.BAM_API_VERSION ?? '2'})`);
-  if (stack.cluster) for (const s of stack.cluster.snapshot()) console.log(`  simulated BAM ${s.name.padEnd(5)} ${s.url}  (${s.role})`);
-  console.log(`  cluster state       GET ${stack.url}/_local/state   events: GET ${stack.url}/_local/events`);
-  console.log(`  demo users          ${svc} (service user, admin) · alice / alice-pass · bob / bob-pass`);
-  console.log(`  try it              curl -s -X POST ${stack.url}/rest_login -H 'content-type: application/json' -d '{"username":"alice","password":"alice-pass"}'`);
-  console.log(`  trigger a failover  curl -X POST ${stack.url}/_local/bam/bam1/stop  then  curl -X POST ${stack.url}/_local/bam/bam2/promote`);
+  console.log(`  API, node a          ${stack.url}  (availability group Primary; BAM REST API v${stack.env.BAM_API_VERSION ?? '2'})`);
+  console.log(`  API, node b          ${stack.nodes.get('b')!.url}  (Secondary; sessions work on either node)`);
+  if (stack.cluster) for (const s of stack.cluster.snapshot()) console.log(`  simulated BAM ${s.name.padEnd(6)} ${s.url}  (${s.role})`);
+  console.log(`  cluster state        GET ${stack.url}/_local/state   events: GET ${stack.url}/_local/events`);
+  console.log(`  demo users           ${svc} (service user, admin) · alice / alice-pass · bob / bob-pass`);
+  console.log(`  try it               curl -s -X POST ${stack.url}/rest_login -H 'content-type: application/json' -d '{"username":"alice","password":"alice-pass"}'`);
+  console.log(`  a BAM failover       curl -X POST ${stack.url}/_local/bam/bam1/stop  then  curl -X POST ${stack.url}/_local/bam/bam2/promote`);
+  console.log(`  a gateway failover   curl -X POST ${stack.nodes.get('b')!.url}/_local/nodes/a/stop`);
   console.log('  README.md walks through the rest. Ctrl-C stops.');
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -1,39 +1,51 @@
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import type { HandlerName } from '../functions/routes.js';
-import { LocalApiServer, type HttpLambda, type LocalControls } from './api-server.js';
+import type { LocalControls } from './api-server.js';
 import { LocalEventBus } from './event-bus.js';
 import { createGatewayTable, startDynalite } from './dynamo.js';
 import { lambdaContext } from './lambda-context.js';
 import { DEMO_USERS, SimCluster } from './bam-sim/cluster.js';
+import { startNode } from './node-runtime.js';
 
 export interface LocalStackOptions {
-  /** API port; 0 picks a free one (tests). */
+  /** API port of node a; node b listens on the next one. 0 picks free ports (tests). */
   port?: number;
   /** Extra environment for the gateway functions (BAM_API_VERSION, MONITOR_*, ...). */
   env?: Record<string, string>;
   /** Real BAM servers (`name=url,...`); without it a simulated cluster runs. */
   bamServers?: string;
-  /** Run the monitor loop (default true). Tests of the state machine drive rounds themselves. */
-  monitor?: boolean;
+  /** 1: a single gateway, not in a group (default). 2: the availability group, nodes a and b. */
+  nodes?: 1 | 2;
+}
+
+export interface NodeHandle {
+  id: string;
+  url: string;
+  running: boolean;
+  stop(): Promise<void>;
+  start(): Promise<void>;
 }
 
 export interface LocalStack {
+  /** Node a's API. */
   url: string;
+  nodes: Map<string, NodeHandle>;
   cluster?: SimCluster;
   bus: LocalEventBus;
   env: Record<string, string>;
-  /** One probe round now, through the monitor handler (as an on-demand probe would). */
+  /** One probe round now, through node a's monitor handler. */
   probe(): Promise<void>;
   close(): Promise<void>;
 }
 
-const MONITOR_RUN_MS = 60_000; // the schedule's period in AWS: one monitor run per minute
-
 /**
- * The whole gateway on this machine: simulated BAM cluster, embedded DynamoDB, local event bus,
- * the monitor loop and the HTTP API, all calling the same handler exports Lambda calls.
- * Handler modules read their configuration when first imported, so the environment is set first.
+ * The whole gateway on this machine: simulated BAM cluster, embedded DynamoDB, the local event
+ * bus with its subscribers, and one or two gateway nodes calling the same handler exports Lambda
+ * calls. Node a runs in this process; node b (in a group) in a worker thread with its own
+ * environment, as a second deployment has its own configuration.
  */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
   // Lambda runs Node 22; the SDK's warning about this machine's Node 20 is noise here.
@@ -45,11 +57,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const tableName = 'failover-gateway-local';
   await createGatewayTable(dynamo.endpoint, tableName);
   const bus = await new LocalEventBus().start();
+  const grouped = opts.nodes === 2;
 
   const env: Record<string, string> = {
     AWS_REGION: 'local',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     EVENTBRIDGE_ENDPOINT: bus.endpoint,
@@ -57,25 +71,21 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     BAM_SERVERS: opts.bamServers ?? cluster!.serverList(),
     GATEWAY_SERVICE_USERNAME: serviceUser,
     GATEWAY_SERVICE_PASSWORD: servicePass,
+    // Both nodes must read each other's sessions: one key for the whole group.
     CREDENTIAL_KEY: process.env.CREDENTIAL_KEY ?? randomBytes(32).toString('base64'),
     LOCAL_MODE: 'true',
     POWERTOOLS_SERVICE_NAME: 'failover-gateway',
     ...opts.env,
   };
-  Object.assign(process.env, env);
+  const basePort = opts.port ?? 0;
+  // A node's URL is informational (shown in the group view); with free ports it is not known in advance.
+  const nodeUrl = (port: number) => (basePort ? { NODE_URL: `http://127.0.0.1:${port}` } : {});
+  Object.assign(process.env, env, grouped ? { NODE_ID: 'a', ...nodeUrl(basePort) } : {});
 
-  // Imported only now, after the environment is set: handler modules read it when first loaded.
-  const handlers: Record<HandlerName, HttpLambda> = {
-    login: (await import('../functions/handlers/login.js')).handler as HttpLambda,
-    logout: (await import('../functions/handlers/logout.js')).handler as HttpLambda,
-    status: (await import('../functions/handlers/status.js')).handler as HttpLambda,
-    workflows: (await import('../functions/handlers/workflows.js')).handler as HttpLambda,
-    admin: (await import('../functions/handlers/admin.js')).handler as HttpLambda,
-    availability: (await import('../functions/handlers/availability.js')).handler as HttpLambda,
-    'not-found': (await import('../functions/handlers/not-found.js')).handler as HttpLambda,
-  };
-  const monitorHandler = (await import('../functions/handlers/monitor.js')).handler as unknown as (event: unknown, ctx: Context) => Promise<unknown>;
   const { gatewayDeps } = await import('../functions/commons/deps.js');
+  const { statusBody } = await import('../functions/handlers/status.js');
+  const { roleOf } = await import('../functions/domain/group.js');
+
   // Subscriptions: the same patterns and handlers the CDK stack deploys as rules and Lambdas.
   const { subscriptions } = await import('../functions/subscriptions.js');
   const subscriberHandlers = { 'role-change-logger': (await import('../functions/subscribers/role-change-logger.js')).handler };
@@ -83,7 +93,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const fn = subscriberHandlers[sub.handler] as unknown as (event: unknown, ctx: Context) => Promise<unknown>;
     bus.subscribe(sub.id, sub.pattern, (event) => fn(event, lambdaContext(`gateway-${sub.handler}`, 30_000)));
   }
-  const { statusBody } = await import('../functions/handlers/status.js');
 
   // Local demo permissions (SPEC §3): alice may run the sample workflow, and through the
   // network-engineers group the two others; bob may run nothing.
@@ -92,57 +101,135 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   for (const p of ['ip_space', 'dns_records']) await permissions.grant({ kind: 'group', name: 'network-engineers' }, p);
   await permissions.addMember('network-engineers', 'alice');
 
-  const probe = async () => void (await monitorHandler({ mode: 'once' }, lambdaContext('gateway-monitor', 10_000)));
-  await probe(); // know the Primary before accepting logins
-
-  let stopped = false;
-  // As the schedule does in AWS: a monitor run starts every minute (and each run loops for most of it).
-  let wake: () => void = () => undefined;
-  const monitorDone = (async () => {
-    while (opts.monitor !== false && !stopped) {
-      const started = Date.now();
-      await monitorHandler({}, lambdaContext('gateway-monitor', MONITOR_RUN_MS + 10_000, () => stopped)).catch((err: unknown) => console.error('monitor run failed', err));
-      const wait = started + MONITOR_RUN_MS - Date.now();
-      if (wait > 0 && !stopped) await new Promise<void>((r) => ((wake = r), setTimeout(r, wait)));
-    }
-  })();
-
+  const nodes = new Map<string, NodeHandle>();
   const controls: LocalControls = async (method, path) => {
     const bamControl = /^\/_local\/bam\/([^/]+)\/(stop|hang|start|promote)$/.exec(path);
     if (bamControl && method === 'POST') {
-      if (!cluster) return { status: 404, body: { code: 'NotFound', message: 'No simulated BAM cluster runs (BAM_SERVERS is set).', status: 404 } };
+      if (!cluster) return notFound('No simulated BAM cluster runs (BAM_SERVERS is set).');
       const [, name, action] = bamControl as unknown as [string, string, 'stop' | 'hang' | 'start' | 'promote'];
       const server = cluster.servers.get(name);
-      if (!server) return { status: 404, body: { code: 'NotFound', message: `No simulated BAM server named ${name}.`, status: 404 } };
+      if (!server) return notFound(`No simulated BAM server named ${name}.`);
       if (action === 'stop') await server.stop();
       else if (action === 'start') await server.start();
       else if (action === 'hang') server.hang();
       else cluster.promote(name);
       return { status: 200, body: { server: cluster.snapshot().find((s) => s.name === name) } };
     }
+    const nodeControl = /^\/_local\/nodes\/([^/]+)\/(stop|start)$/.exec(path);
+    if (nodeControl && method === 'POST') {
+      const node = nodes.get(nodeControl[1]!);
+      if (!node) return notFound(`No gateway node ${nodeControl[1]}${grouped ? '' : ' (this stack runs a single node: start it with two)'}.`);
+      await node[nodeControl[2] as 'stop' | 'start']();
+      return { status: 200, body: { node: { id: node.id, url: node.url, running: node.running } } };
+    }
     if (path === '/_local/state' && method === 'GET') {
-      const state = (await gatewayDeps().monitorStore.get())?.state;
-      return { status: 200, body: { cluster: cluster?.snapshot() ?? null, monitoring: state ? statusBody(state) : null } };
+      const { monitorStore, groupStore } = gatewayDeps();
+      const state = (await monitorStore.get())?.state;
+      const group = await groupStore.get();
+      return {
+        status: 200,
+        body: {
+          cluster: cluster?.snapshot() ?? null,
+          monitoring: state ? statusBody(state) : null,
+          nodes: [...nodes.values()].map((n) => ({ id: n.id, url: n.url, running: n.running, role: grouped ? roleOf(group, n.id).toLowerCase() : 'not_in_group' })),
+        },
+      };
     }
     if (path === '/_local/events' && method === 'GET') return { status: 200, body: { events: bus.recent() } };
-    return { status: 404, body: { code: 'NotFound', message: `No local control ${method} ${path}.`, status: 404 } };
+    return notFound(`No local control ${method} ${path}.`);
   };
 
-  const api = await new LocalApiServer(handlers, controls).listen(opts.port ?? 0);
+  // Node a, in this process.
+  const a = await startNode(basePort, controls);
+  await a.probe(); // know the Primary before accepting logins
+  await a.start();
+  nodes.set('a', handle('a', a));
+
+  // Node b, in a worker thread, reaching the controls through a small HTTP server.
+  let control: http.Server | undefined;
+  let worker: Worker | undefined;
+  if (grouped) {
+    control = http.createServer(async (req, res) => {
+      const answer = await controls(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, '');
+      res.writeHead(answer!.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer!.body));
+    });
+    await new Promise<void>((r) => control!.listen(0, '127.0.0.1', r));
+    const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+    const bPort = basePort ? basePort + 1 : 0;
+    worker = new Worker(new URL('./node-worker.mjs', import.meta.url), {
+      env: { ...process.env, ...env, NODE_ID: 'b', ...nodeUrl(bPort) },
+      execArgv: [],
+      workerData: { port: bPort, controlUrl },
+    });
+    nodes.set('b', await workerHandle('b', worker));
+  }
+
   return {
-    url: api.url,
+    url: a.url,
+    nodes,
     cluster,
     bus,
     env,
-    probe,
+    probe: () => a.probe(),
     close: async () => {
-      stopped = true;
-      wake();
-      await api.close();
-      await monitorDone;
+      for (const n of nodes.values()) await n.stop().catch(() => undefined);
+      await worker?.terminate();
+      if (control) await new Promise<void>((r) => control!.close(() => r()));
       await bus.close();
       await cluster?.close();
       await dynamo.close();
     },
+  };
+}
+
+const notFound = (message: string) => ({ status: 404, body: { code: 'NotFound', message, status: 404 } });
+
+function handle(id: string, node: Awaited<ReturnType<typeof startNode>>): NodeHandle {
+  return {
+    id,
+    get url() {
+      return node.url;
+    },
+    get running() {
+      return node.running;
+    },
+    stop: () => node.stop(),
+    start: () => node.start(),
+  };
+}
+
+/** A node in a worker: commands by message, answers by id. Resolves once the node serves. */
+async function workerHandle(id: string, worker: Worker): Promise<NodeHandle> {
+  let seq = 0;
+  const waiting = new Map<number, (m: { ok: boolean; url?: string; running?: boolean; error?: string }) => void>();
+  const state = { url: '', running: false };
+  const ready = new Promise<void>((resolve, reject) => {
+    waiting.set(0, (m) => (m.ok ? resolve() : reject(new Error(m.error))));
+    worker.once('error', reject);
+  });
+  worker.on('message', (m: { id: number; ok: boolean; url?: string; running?: boolean; error?: string }) => {
+    if (m.url) state.url = m.url;
+    if (m.running !== undefined) state.running = m.running;
+    waiting.get(m.id)?.(m);
+    waiting.delete(m.id);
+  });
+  const command = (cmd: 'start' | 'stop') =>
+    new Promise<void>((resolve, reject) => {
+      const mid = ++seq;
+      waiting.set(mid, (m) => (m.ok ? resolve() : reject(new Error(m.error))));
+      worker.postMessage({ id: mid, cmd });
+    });
+  await ready;
+  return {
+    id,
+    get url() {
+      return state.url;
+    },
+    get running() {
+      return state.running;
+    },
+    stop: () => command('stop'),
+    start: () => command('start'),
   };
 }

@@ -8,11 +8,12 @@ import { loadSecrets } from '../adapters/secrets.js';
  * This node's availability-group agent. Like the monitor, the schedule starts it every minute and
  * it ticks (heartbeat or check) until shortly before its timeout. Without NODE_ID it does nothing.
  */
-export const handler = middy<unknown, { ticks: number; role: string }, Error, Context>()
+export const handler = middy<{ mode?: 'once' | 'loop' } | undefined, { ticks: number; role: string }, Error, Context>()
   .before(loadSecrets)
-  .handler(async (_event, context) => {
+  .handler(async (event, context) => {
     const { groupAgent, config } = gatewayDeps();
     if (!groupAgent) return { ticks: 0, role: 'NOT_IN_GROUP' };
+    if (event?.mode === 'once') return { ticks: 1, role: await groupAgent.tick() };
     const margin = Math.max(config.group.healthReportMs, config.group.healthCheckMs) + 1000;
     const ticks = await groupAgent.loop(
       () => context.getRemainingTimeInMillis() > margin,

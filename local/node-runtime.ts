@@ -1,0 +1,83 @@
+import type { Context } from 'aws-lambda';
+import type { HandlerName } from '../functions/routes.js';
+import { LocalApiServer, type HttpLambda, type LocalControls } from './api-server.js';
+import { lambdaContext } from './lambda-context.js';
+
+const SCHEDULE_MS = 60_000; // the schedule's period in AWS: one run of each background function per minute
+
+type Background = (event: unknown, ctx: Context) => Promise<unknown>;
+
+export interface GatewayNode {
+  readonly url: string;
+  readonly running: boolean;
+  /** One probe round now, through the monitor handler (as an on-demand probe would). */
+  probe(): Promise<void>;
+  /** The node goes down: API closed, no heartbeats, no monitor. */
+  stop(): Promise<void>;
+  /** It comes back on the same port. */
+  start(): Promise<void>;
+}
+
+/**
+ * One gateway node, as a deployment of it would run in AWS: the HTTP API calling the handler
+ * exports, and the scheduled functions (failover monitor, availability-group agent) started once a
+ * minute, each looping inside its run. Call only after the process environment holds the node's
+ * configuration: handler modules read it when first imported.
+ */
+export async function startNode(port: number, controls: LocalControls): Promise<GatewayNode> {
+  const handlers: Record<HandlerName, HttpLambda> = {
+    login: (await import('../functions/handlers/login.js')).handler as HttpLambda,
+    logout: (await import('../functions/handlers/logout.js')).handler as HttpLambda,
+    status: (await import('../functions/handlers/status.js')).handler as HttpLambda,
+    workflows: (await import('../functions/handlers/workflows.js')).handler as HttpLambda,
+    admin: (await import('../functions/handlers/admin.js')).handler as HttpLambda,
+    availability: (await import('../functions/handlers/availability.js')).handler as HttpLambda,
+    'not-found': (await import('../functions/handlers/not-found.js')).handler as HttpLambda,
+  };
+  const monitor = (await import('../functions/handlers/monitor.js')).handler as unknown as Background;
+  const agent = (await import('../functions/handlers/group-agent.js')).handler as unknown as Background;
+
+  let api: LocalApiServer | undefined;
+  let url = '';
+  let stopped = true;
+  let wake: () => void = () => undefined;
+  let loops: Promise<void>[] = [];
+
+  const scheduled = (name: string, fn: Background) =>
+    (async () => {
+      while (!stopped) {
+        const started = Date.now();
+        await fn({}, lambdaContext(name, SCHEDULE_MS + 10_000, () => stopped)).catch((err: unknown) => console.error(`${name} run failed`, err));
+        const wait = started + SCHEDULE_MS - Date.now();
+        if (wait > 0 && !stopped) await new Promise<void>((r) => ((wake = r), setTimeout(r, wait)));
+      }
+    })();
+
+  const node: GatewayNode = {
+    get url() {
+      return url;
+    },
+    get running() {
+      return !stopped;
+    },
+    probe: async () => void (await monitor({ mode: 'once' }, lambdaContext('gateway-monitor', 10_000))),
+    start: async () => {
+      if (!stopped) return;
+      stopped = false;
+      // Join (or create) the group before serving, so the node knows its role from its first request.
+      await agent({ mode: 'once' }, lambdaContext('gateway-group-agent', 10_000)).catch(() => undefined);
+      api = await new LocalApiServer(handlers, controls).listen(port);
+      url = api.url;
+      port = Number(new URL(url).port); // come back on the same port after a stop
+      loops = [scheduled('gateway-monitor', monitor), scheduled('gateway-group-agent', agent)];
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      wake();
+      await api?.close();
+      await Promise.all(loops);
+    },
+  };
+  return node;
+}
