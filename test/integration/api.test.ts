@@ -139,6 +139,15 @@ describe('POST /rest_logout', () => {
   });
 });
 
+describe('a single gateway, not in an availability group', () => {
+  it('reports not_in_group, and has no group to show or fail over', async () => {
+    const t = await login(base, 'gateway-svc', 'gateway-svc-pass');
+    expect((await call(base, 'GET', '/ag/api/v1/state', { token: t })).body).toMatchObject({ node_role: 'not_in_group', primary_node: null });
+    expect((await call(base, 'GET', '/ag/api/v1/group', { token: t })).body).toMatchObject({ code: 'NotInGroup', status: 409 });
+    expect((await call(base, 'PUT', '/ag/api/v1/failover', { token: t })).status).toBe(409);
+  });
+});
+
 describe('unknown routes', () => {
   it.each([
     ['GET', '/nope'],
