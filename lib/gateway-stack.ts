@@ -12,6 +12,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { routes, type HandlerName } from '../functions/routes.js';
+import { subscriptions } from '../functions/subscriptions.js';
+import { subscribe } from './subscribe.js';
 import type { GatewaySettings } from './settings.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,12 +65,16 @@ export class GatewayStack extends Stack {
       MONITOR_PROBE_INTERVAL_MS: String(s.probeIntervalMs),
       MONITOR_PROBE_TIMEOUT_MS: String(s.probeTimeoutMs),
       MONITOR_FAILURES_BEFORE_FAILOVER: String(s.failuresBeforeFailover),
+      ...(s.nodeId ? { NODE_ID: s.nodeId } : {}),
+      HEALTH_REPORT_INTERVAL_MS: String(s.healthReportIntervalMs),
+      HEALTH_CHECK_INTERVAL_MS: String(s.healthCheckIntervalMs),
+      ALLOWED_ABSENCE_INTERVAL_MS: String(s.allowedAbsenceIntervalMs),
       POWERTOOLS_SERVICE_NAME: 'failover-gateway',
     };
 
-    const fn = (name: HandlerName | 'monitor', timeout: Duration, memorySize = 256) => {
+    const fn = (name: HandlerName | 'monitor' | 'group-agent', timeout: Duration, memorySize = 256, dir = 'handlers') => {
       const f = new NodejsFunction(this, `${pascal(name)}Function`, {
-        entry: path.join(root, 'functions', 'handlers', `${name}.ts`),
+        entry: path.join(root, 'functions', dir, `${name}.ts`),
         handler: 'handler',
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
@@ -116,6 +122,21 @@ export class GatewayStack extends Stack {
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(monitor, { retryAttempts: 0 })],
     });
+
+    if (s.nodeId) {
+      // This deployment is a node of an availability group: its agent heartbeats or watches.
+      const agent = fn('group-agent', Duration.seconds(70), 128);
+      new events.Rule(this, 'GroupAgentSchedule', {
+        schedule: events.Schedule.rate(Duration.minutes(1)),
+        targets: [new targets.LambdaFunction(agent, { retryAttempts: 0 })],
+      });
+    }
+
+    // Subscribers (functions/subscriptions.ts): a rule with the shared pattern, retries and a dead-letter queue each.
+    for (const sub of subscriptions) {
+      const handler = fn(sub.handler as HandlerName, Duration.seconds(30), 128, 'subscribers');
+      subscribe(this, sub.id, { bus: this.bus, pattern: sub.pattern, target: (o) => new targets.LambdaFunction(handler, o) });
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'ServiceSecretArn', { value: secret.secretArn });

@@ -9,6 +9,11 @@ export interface GatewaySettings {
   probeIntervalMs: number;
   probeTimeoutMs: number;
   failuresBeforeFailover: number;
+  /** This deployment's node id in an availability group; absent: a single gateway. */
+  nodeId?: string;
+  healthReportIntervalMs: number;
+  healthCheckIntervalMs: number;
+  allowedAbsenceIntervalMs: number;
 }
 
 type ContextReader = (key: string) => unknown;
@@ -32,7 +37,17 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
   const bamApiVersion = str('bamApiVersion', '2');
   if (bamApiVersion !== '1' && bamApiVersion !== '2') throw new Error(`context "bamApiVersion" must be 1 or 2, got "${bamApiVersion}"`);
   const probeIntervalMs = int('probeIntervalMs', 2000, 500, 30_000);
+  const nodeId = ctx('nodeId') === undefined ? undefined : String(ctx('nodeId'));
+  if (nodeId !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(nodeId)) throw new Error(`context "nodeId" must be 1-32 letters, digits, _ or -, got "${nodeId}"`);
+  const healthReportIntervalMs = int('healthReportIntervalMs', 5000, 500, 60_000);
+  const healthCheckIntervalMs = int('healthCheckIntervalMs', 5000, 500, 60_000);
+  const allowedAbsenceIntervalMs = int('allowedAbsenceIntervalMs', 15_000, 1000, 300_000);
+  if (allowedAbsenceIntervalMs <= healthReportIntervalMs) throw new Error('context "allowedAbsenceIntervalMs" must be longer than "healthReportIntervalMs"');
   return {
+    ...(nodeId ? { nodeId } : {}),
+    healthReportIntervalMs,
+    healthCheckIntervalMs,
+    allowedAbsenceIntervalMs,
     bamServers,
     bamApiVersion,
     serviceUsername: str('serviceUsername', 'gateway-svc'),

@@ -4,6 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GatewayStack } from '../../lib/gateway-stack.js';
 import { readSettings } from '../../lib/settings.js';
 import { routes } from '../../functions/routes.js';
+import { patterns } from '../../functions/domain/event-patterns.js';
 
 function synth(context: Record<string, unknown> = {}) {
   // Skip esbuild bundling here: these tests check the template, not the bundles.
@@ -37,13 +38,29 @@ describe('GatewayStack', () => {
 
   it('runs every function on nodejs22.x, arm64, with the configured BAM servers and no password in the environment', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } })) as { Properties: { Architectures: string[]; Environment: { Variables: Record<string, unknown> } } }[];
-    expect(fns.length).toBe(8);
+    expect(fns.length).toBe(9); // 7 API handlers, the monitor, the sample subscriber
     for (const f of fns) {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       expect(f.Properties.Environment.Variables).toMatchObject({ BAM_SERVERS: 'bam1=https://10.0.0.1,bam2=https://10.0.0.2', BAM_API_VERSION: '1' });
       expect(f.Properties.Environment.Variables).not.toHaveProperty('GATEWAY_SERVICE_PASSWORD');
       expect(f.Properties.Environment.Variables).not.toHaveProperty('CREDENTIAL_KEY');
     }
+  });
+
+  it('subscribes the sample subscriber with the very pattern object the local bus uses, retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: patterns.nodeRoleChanged,
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 }, DeadLetterConfig: { Arn: Match.anyValue() } })],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
+  });
+
+  it('runs a group agent on a schedule only when the deployment is a node of a group', () => {
+    const agents = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function')).filter((f) => (f as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties.Environment?.Variables?.NODE_ID);
+    expect(agents(template)).toHaveLength(0);
+    const node = synth({ nodeId: 'a' });
+    expect(agents(node).length).toBeGreaterThan(0);
+    expect(Object.keys(node.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'rate(1 minute)' } }))).toHaveLength(2);
   });
 
   it('starts the monitor every minute', () => {
@@ -54,6 +71,8 @@ describe('GatewayStack', () => {
     [{ bamServers: 'bam1' }, /bamServers/],
     [{ bamApiVersion: '3' }, /bamApiVersion/],
     [{ probeIntervalMs: 'fast' }, /probeIntervalMs/],
+    [{ nodeId: 'node a' }, /nodeId/],
+    [{ allowedAbsenceIntervalMs: '1000', healthReportIntervalMs: '2000' }, /allowedAbsenceIntervalMs/],
   ])('refuses bad context at synth time with the key named: %o', (context, message) => {
     expect(() => synth(context)).toThrow(message);
   });
