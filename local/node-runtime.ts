@@ -40,7 +40,7 @@ export async function startNode(port: number, controls: LocalControls): Promise<
   let api: LocalApiServer | undefined;
   let url = '';
   let stopped = true;
-  let wake: () => void = () => undefined;
+  const sleepers = new Set<() => void>();
   let loops: Promise<void>[] = [];
 
   const scheduled = (name: string, fn: Background) =>
@@ -49,7 +49,17 @@ export async function startNode(port: number, controls: LocalControls): Promise<
         const started = Date.now();
         await fn({}, lambdaContext(name, SCHEDULE_MS + 10_000, () => stopped)).catch((err: unknown) => console.error(`${name} run failed`, err));
         const wait = started + SCHEDULE_MS - Date.now();
-        if (wait > 0 && !stopped) await new Promise<void>((r) => ((wake = r), setTimeout(r, wait)));
+        if (wait > 0 && !stopped) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(done, wait);
+            function done() {
+              clearTimeout(timer);
+              sleepers.delete(done);
+              resolve();
+            }
+            sleepers.add(done);
+          });
+        }
       }
     })();
 
@@ -74,7 +84,7 @@ export async function startNode(port: number, controls: LocalControls): Promise<
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      wake();
+      for (const wake of [...sleepers]) wake();
       await api?.close();
       await Promise.all(loops);
     },
