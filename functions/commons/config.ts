@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { validate, z } from './validation.js';
 
 /**
  * Runtime configuration of every gateway function, read from environment variables.
@@ -6,52 +6,49 @@ import { z } from 'zod';
  * misconfigured deployment fails on its first invocation with a message naming the variable.
  */
 
-const serverList = z
-  .string()
-  .min(1)
-  .transform((raw, ctx) => {
-    const servers: BamServer[] = [];
-    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const eq = part.indexOf('=');
-      const name = part.slice(0, eq).trim();
-      const url = part.slice(eq + 1).trim().replace(/\/+$/, '');
-      if (eq <= 0 || !/^[A-Za-z0-9_.-]+$/.test(name) || !/^https?:\/\/[^\s/]+/.test(url)) {
-        ctx.addIssue({ code: 'custom', message: `expected name=url, got "${part}"` });
-        return z.NEVER;
-      }
-      servers.push({ name, url });
-    }
-    if (servers.length === 0) ctx.addIssue({ code: 'custom', message: 'no server listed' });
-    return servers;
-  });
+/** `name=url,name=url` → servers; answers the first bad entry's problem. */
+function parseServers(raw: string): BamServer[] | string {
+  const servers: BamServer[] = [];
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const name = part.slice(0, eq).trim();
+    const url = part.slice(eq + 1).trim().replace(/\/+$/, '');
+    if (eq <= 0 || !/^[A-Za-z0-9_.-]+$/.test(name) || !/^https?:\/\/[^\s/]+/.test(url)) return `expected name=url, got "${part}"`;
+    servers.push({ name, url });
+  }
+  return servers.length ? servers : 'no server listed';
+}
 
-const intFrom = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+const intFrom = (def: number, min = 1) => z._default(z.coerce.number().check(z.int(), z.minimum(min)), def);
+const nonEmpty = () => z.string().check(z.minLength(1));
 
-const schema = z.object({
-  TABLE_NAME: z.string().min(3),
-  BAM_SERVERS: serverList,
-  BAM_API_VERSION: z.enum(['1', '2']).default('2'),
-  BAM_TIMEOUT_MS: intFrom(5000),
-  MONITOR_PROBE_INTERVAL_MS: intFrom(1000),
-  MONITOR_PROBE_TIMEOUT_MS: intFrom(1000),
-  MONITOR_FAILURES_BEFORE_FAILOVER: intFrom(2),
-  SESSION_TTL_SECONDS: intFrom(3600, 60),
-  GATEWAY_SERVICE_USERNAME: z.string().min(1),
-  GATEWAY_SERVICE_PASSWORD: z.string().min(1),
-  GATEWAY_ADMINS: z.string().optional(),
-  CREDENTIAL_KEY: z
-    .string()
-    .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
-  LOCAL_MODE: z.enum(['true', 'false']).default('false'),
-  NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32').optional(),
-  NODE_URL: z.string().url().optional(),
-  HEALTH_REPORT_INTERVAL_MS: intFrom(1000),
-  HEALTH_CHECK_INTERVAL_MS: intFrom(1000),
-  ALLOWED_ABSENCE_INTERVAL_MS: intFrom(3000),
-}).refine((e) => e.ALLOWED_ABSENCE_INTERVAL_MS > e.HEALTH_REPORT_INTERVAL_MS, {
-  message: 'must be longer than HEALTH_REPORT_INTERVAL_MS, or every heartbeat gap is a takeover',
-  path: ['ALLOWED_ABSENCE_INTERVAL_MS'],
-});
+const schema = z
+  .object({
+    TABLE_NAME: z.string().check(z.minLength(3)),
+    BAM_SERVERS: nonEmpty(),
+    BAM_API_VERSION: z._default(z.enum(['1', '2']), '2'),
+    BAM_TIMEOUT_MS: intFrom(5000),
+    MONITOR_PROBE_INTERVAL_MS: intFrom(1000),
+    MONITOR_PROBE_TIMEOUT_MS: intFrom(1000),
+    MONITOR_FAILURES_BEFORE_FAILOVER: intFrom(2),
+    SESSION_TTL_SECONDS: intFrom(3600, 60),
+    GATEWAY_SERVICE_USERNAME: nonEmpty(),
+    GATEWAY_SERVICE_PASSWORD: nonEmpty(),
+    GATEWAY_ADMINS: z.optional(z.string()),
+    CREDENTIAL_KEY: z.string().check(z.refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64-encoded')),
+    LOCAL_MODE: z._default(z.enum(['true', 'false']), 'false'),
+    NODE_ID: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32'))),
+    NODE_URL: z.optional(z.url()),
+    HEALTH_REPORT_INTERVAL_MS: intFrom(1000),
+    HEALTH_CHECK_INTERVAL_MS: intFrom(1000),
+    ALLOWED_ABSENCE_INTERVAL_MS: intFrom(3000),
+  })
+  .check(
+    z.refine((e) => e.ALLOWED_ABSENCE_INTERVAL_MS > e.HEALTH_REPORT_INTERVAL_MS, {
+      message: 'must be longer than HEALTH_REPORT_INTERVAL_MS, or every heartbeat gap is a takeover',
+      path: ['ALLOWED_ABSENCE_INTERVAL_MS'],
+    }),
+  );
 
 export interface BamServer {
   name: string;
@@ -77,15 +74,14 @@ export interface GatewayConfig {
 export class ConfigError extends Error {}
 
 export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid gateway configuration: ${problems}`);
-  }
+  const parsed = validate(schema, env);
+  const servers = parseServers(env.BAM_SERVERS ?? '');
+  const problems = [...(parsed.ok ? [] : parsed.issues), ...(typeof servers === 'string' && env.BAM_SERVERS ? [{ field: 'BAM_SERVERS', problem: servers }] : [])];
+  if (!parsed.ok || typeof servers === 'string') throw new ConfigError(`invalid gateway configuration: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`);
   const e = parsed.data;
   return {
     tableName: e.TABLE_NAME,
-    servers: e.BAM_SERVERS,
+    servers,
     apiVersion: e.BAM_API_VERSION === '1' ? 1 : 2,
     bamTimeoutMs: e.BAM_TIMEOUT_MS,
     probe: {

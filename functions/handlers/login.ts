@@ -1,17 +1,18 @@
-import { z } from 'zod';
+import { z } from '../commons/validation.js';
 import { gatewayDeps } from '../commons/deps.js';
 import { json, parseJsonBody } from '../commons/http.js';
 import { SESSION_COOKIE } from '../domain/tokens.js';
 import { httpHandler } from './http-handler.js';
 
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const LoginBody = z
   .object({
-    username: z.string().min(1).max(256),
-    password: z.string().min(1).max(1024),
-    bam_alias: z.string().min(1).max(256).optional(),
-    bam_url: z.string().min(1).max(2048).optional(),
+    username: text(256),
+    password: text(1024),
+    bam_alias: z.optional(text(256)),
+    bam_url: z.optional(text(2048)),
   })
-  .refine((b) => !(b.bam_alias !== undefined && b.bam_url !== undefined), { message: 'give bam_alias or bam_url, not both', path: ['bam_alias'] });
+  .check(z.refine((b) => !(b.bam_alias !== undefined && b.bam_url !== undefined), { message: 'give bam_alias or bam_url, not both', path: ['bam_alias'] }));
 
 /** POST /rest_login: logs in to BAM and answers BlueCat's `{"access_token": "BAMAuthToken: <token>"}`. */
 export const handler = httpHandler().handler(async (event) => {

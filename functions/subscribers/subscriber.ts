@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import { validate, z } from '../commons/validation.js';
 import { EVENT_SOURCE, type MonitoringStateChanged, type NodeRoleChanged, type SplitBrainDetected } from '../domain/events.js';
 
 /**
@@ -10,18 +10,18 @@ import { EVENT_SOURCE, type MonitoringStateChanged, type NodeRoleChanged, type S
  * retries it and finally puts it in the rule's dead-letter queue, where an operator can see it.
  */
 const role = z.enum(['PRIMARY', 'STANDBY', 'UNKNOWN', 'SECONDARY', 'NOT_IN_GROUP']);
-const common = { epoch: z.number().int().nonnegative(), occurredAt: z.iso.datetime(), eventId: z.string().optional() };
+const common = { epoch: z.int().check(z.minimum(0)), occurredAt: z.iso.datetime(), eventId: z.optional(z.string()) };
 
 const details = {
   NODE_ROLE_CHANGED: z.object({
-    node: z.object({ kind: z.enum(['address-manager', 'gateway']), id: z.string().min(1), url: z.string().nullable() }),
-    previous: role.nullable(),
+    node: z.object({ kind: z.enum(['address-manager', 'gateway']), id: z.string().check(z.minLength(1)), url: z.nullable(z.string()) }),
+    previous: z.nullable(role),
     new: role,
     reason: z.string(),
     ...common,
   }),
-  MONITORING_STATE_CHANGED: z.object({ previous: z.string(), new: z.enum(['STOPPED', 'MONITORING', 'FAILOVER_IN_PROGRESS']), primaryUrl: z.string().nullable(), ...common }),
-  SPLIT_BRAIN_DETECTED: z.object({ servers: z.array(z.object({ name: z.string(), url: z.string() })).min(2), ...common }),
+  MONITORING_STATE_CHANGED: z.object({ previous: z.string(), new: z.enum(['STOPPED', 'MONITORING', 'FAILOVER_IN_PROGRESS']), primaryUrl: z.nullable(z.string()), ...common }),
+  SPLIT_BRAIN_DETECTED: z.object({ servers: z.array(z.object({ name: z.string(), url: z.string() })).check(z.minLength(2)), ...common }),
 };
 
 type Details = { NODE_ROLE_CHANGED: NodeRoleChanged; MONITORING_STATE_CHANGED: MonitoringStateChanged; SPLIT_BRAIN_DETECTED: SplitBrainDetected };
@@ -39,8 +39,8 @@ export class InvalidEventError extends Error {
 }
 
 export function parseGatewayEvent<K extends keyof Details>(detailType: K, event: unknown): GatewayEvent<Details[K]> {
-  const envelope = z.object({ id: z.string(), source: z.literal(EVENT_SOURCE), 'detail-type': z.literal(detailType), time: z.string(), detail: details[detailType] }).safeParse(event);
-  if (!envelope.success) throw new InvalidEventError(`not a valid ${detailType} event: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const envelope = validate(z.object({ id: z.string(), source: z.literal(EVENT_SOURCE), 'detail-type': z.literal(detailType), time: z.string(), detail: details[detailType] }), event);
+  if (!envelope.ok) throw new InvalidEventError(`not a valid ${detailType} event: ${envelope.issues.map((i) => `${i.field}: ${i.problem}`).join('; ')}`);
   return envelope.data as unknown as GatewayEvent<Details[K]>;
 }
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { Schema, z } from '../commons/validation.js';
 import type { BamApi } from '../bam/clients.js';
 import type { HttpResult } from '../commons/http.js';
 import type { MonitoringState } from '../domain/monitor-machine.js';
@@ -26,18 +26,18 @@ export interface WorkflowContext<Q = Record<string, string>, B = unknown> {
   };
 }
 
-export interface WorkflowRoute<Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+export interface WorkflowRoute<Q extends Schema = Schema, B extends Schema = Schema> {
   method: HttpMethod;
   /** Path below the workflow's prefix, e.g. `/get_configurations` or `/blocks/{id}`. */
   path: string;
   /** Permission the caller needs; defaults to the workflow's name. */
   permission?: string;
-  /** Schema of the query string (an object of strings); bad input is a 400 naming the field. */
+  /** Schema (from `z` in functions/commons/validation.ts) of the query string, an object of strings; bad input is a 400 naming the field. */
   query?: Q;
   /** Schema of the JSON body; its presence makes a JSON body required. */
   body?: B;
   /** Answers a JSON-serialisable value (sent as 200) or a full HTTP result (see `created()`). */
-  handler: (ctx: WorkflowContext<z.infer<Q>, z.infer<B>>) => Promise<unknown>;
+  handler: (ctx: WorkflowContext<z.output<Q>, z.output<B>>) => Promise<unknown>;
 }
 
 export interface Workflow {
@@ -49,7 +49,7 @@ export interface Workflow {
 }
 
 /** Declares one route; a function so TypeScript infers the handler's input types from the schemas. */
-export function route<Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(r: WorkflowRoute<Q, B>): WorkflowRoute<Q, B> {
+export function route<Q extends Schema = Schema, B extends Schema = Schema>(r: WorkflowRoute<Q, B>): WorkflowRoute<Q, B> {
   return r;
 }
 

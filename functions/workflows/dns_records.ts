@@ -1,15 +1,16 @@
-import { z } from 'zod';
+import { z } from '../commons/validation.js';
 import { notFound } from '../commons/errors.js';
 import { created, defineWorkflow, route } from './define.js';
 import { findConfigurationV2, findViewV2, findZoneV2 } from '../bam/v2-lookups.js';
 
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const HostRecordInput = z.object({
-  configuration: z.string().min(1).max(256),
-  view: z.string().min(1).max(256).default('default'),
-  zone: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'a DNS zone such as example.com'),
-  name: z.string().regex(/^[a-z0-9-]{1,63}$/i, 'one DNS label'),
+  configuration: text(256),
+  view: z._default(text(256), 'default'),
+  zone: z.string().check(z.regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'a DNS zone such as example.com')),
+  name: z.string().check(z.regex(/^[a-z0-9-]{1,63}$/i, 'one DNS label')),
   address: z.ipv4(),
-  ttl: z.number().int().min(-1).max(2_147_483_647).default(-1),
+  ttl: z._default(z.int().check(z.minimum(-1), z.maximum(2_147_483_647)), -1),
 });
 
 /** A write through BAM: add a host record. Refused with the failover 503 while no Primary is confirmed. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../commons/validation.js';
 import { parseProperties } from '../bam/v1-client.js';
 import { notFound } from '../commons/errors.js';
 import { defineWorkflow, route } from './define.js';
@@ -12,7 +12,7 @@ export default defineWorkflow({
     route({
       method: 'GET',
       path: '/blocks',
-      query: z.object({ configuration: z.string().min(1).max(256) }),
+      query: z.object({ configuration: z.string().check(z.minLength(1), z.maxLength(256)) }),
       handler: async ({ user, input }) => {
         const { v1, v2 } = user.bamApi;
         const name = input.query.configuration;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { validate, type Schema } from '../commons/validation.js';
 import { GatewayError, badRequest, forbidden, notFound } from '../commons/errors.js';
 import { json, parseJsonBody, type HttpEvent, type HttpResult } from '../commons/http.js';
 import { bamApi } from '../bam/clients.js';
@@ -19,12 +19,12 @@ export function matchRoute(workflows: Workflow[], method: string, path: string) 
   return { workflow, route: hit.r, params: hit.params! };
 }
 
-function validateQuery(event: HttpEvent, schema: z.ZodType | undefined): unknown {
+function validateQuery(event: HttpEvent, schema: Schema | undefined): unknown {
   const raw = { ...(event.queryStringParameters ?? {}) };
   if (!schema) return raw;
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', problem: i.message }));
+  const parsed = validate(schema, raw);
+  if (parsed.ok) return parsed.data;
+  const details = parsed.issues.map((i) => ({ field: i.field || '(query)', problem: i.problem }));
   throw badRequest(`Invalid query: ${details.map((d) => `${d.field}: ${d.problem}`).join('; ')}`, details);
 }
 

@@ -23,6 +23,8 @@ beforeAll(async () => {
   mkdirSync(path.join(scratch, 'workflows'), { recursive: true });
   writeFileSync(path.join(scratch, 'workflows', 'zone_report.ts'), code);
   writeFileSync(path.join(scratch, 'workflows', 'define.ts'), readFileSync(path.join(root, 'functions', 'workflows', 'define.ts'), 'utf8'));
+  mkdirSync(path.join(scratch, 'commons'), { recursive: true });
+  writeFileSync(path.join(scratch, 'commons', 'validation.ts'), readFileSync(path.join(root, 'functions', 'commons', 'validation.ts'), 'utf8'));
   workflow = ((await import(path.join(scratch, 'workflows', 'zone_report.ts'))) as { default: Workflow }).default;
   cluster = await new SimCluster().start();
 });
@@ -37,7 +39,10 @@ describe('the README workflow example', () => {
     const route = workflow.routes[0]!;
     const client = version === 1 ? new BamV1Client(cluster.server('bam1').url, 2000) : new BamV2Client(cluster.server('bam1').url, 2000);
     await client.login('alice', 'alice-pass');
-    const query = route.query!.parse({ limit: '5' });
+    const { validate } = await import('../../functions/commons/validation.js');
+    const parsed = validate(route.query!, { limit: '5' });
+    if (!parsed.ok) throw new Error('query did not parse');
+    const query = parsed.data;
     const out = await route.handler({
       user: { username: 'alice', bamApi: version === 1 ? { v1: client as BamV1Client } : { v2: client as BamV2Client } },
       platform: {
