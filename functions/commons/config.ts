@@ -1,4 +1,5 @@
-import { validate, z } from './validation.js';
+import * as z from 'zod/mini';
+import { validate } from './validation.js';
 
 /**
  * Runtime configuration of every gateway function, read from environment variables.

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { validate, type Schema, type z } from './validation.js';
+import { validate, type Output, type Schema } from './validation.js';
 import { GatewayError, badRequest } from './errors.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -18,7 +18,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 }
 
 /** Parses and validates a JSON body: 413 when too large, 400 when malformed or of the wrong shape. */
-export function parseJsonBody<S extends Schema>(event: HttpEvent, schema: S): z.output<S> {
+export function parseJsonBody<S extends Schema>(event: HttpEvent, schema: S): Output<S> {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new GatewayError(413, 'PayloadTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes.`);
   if (raw.trim() === '') throw badRequest('A JSON request body is required.');

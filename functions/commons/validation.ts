@@ -1,18 +1,19 @@
 /**
- * The gateway's schema library: zod's tree-shakable "mini" API with English messages. The classic
- * API weighs ~440 KB in a Lambda bundle; this is ~23 KB. Import `z` from here, not from 'zod'.
+ * Schemas in the gateway use zod's tree-shakable "mini" API (`import * as z from 'zod/mini'`):
+ * the classic API weighs ~440 KB in a Lambda bundle. This module gives them English messages
+ * (mini ships none) and is what parses: always validate through `validate()` here.
  */
-import * as z from 'zod/mini';
-import { en } from 'zod/locales';
+import { config, safeParse, type ZodMiniType, type output } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
-z.config(en());
+config(en());
 
-export { z };
-export type Schema = z.ZodMiniType;
+export type Schema = ZodMiniType;
+export type Output<S extends Schema> = output<S>;
 
 /** Parses or answers the issues as `field: problem` pairs. */
-export function validate<S extends z.ZodMiniType>(schema: S, data: unknown): { ok: true; data: z.output<S> } | { ok: false; issues: { field: string; problem: string }[] } {
-  const parsed = z.safeParse(schema, data);
+export function validate<S extends Schema>(schema: S, data: unknown): { ok: true; data: Output<S> } | { ok: false; issues: { field: string; problem: string }[] } {
+  const parsed = safeParse(schema, data);
   if (parsed.success) return { ok: true, data: parsed.data };
   return { ok: false, issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), problem: i.message })) };
 }

@@ -1,4 +1,4 @@
-import { z } from '../commons/validation.js';
+import * as z from 'zod/mini';
 import { gatewayDeps } from '../commons/deps.js';
 import { json, parseJsonBody } from '../commons/http.js';
 import { SESSION_COOKIE } from '../domain/tokens.js';

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { validate, z } from '../commons/validation.js';
+import * as z from 'zod/mini';
+import { validate } from '../commons/validation.js';
 import { EVENT_SOURCE, type MonitoringStateChanged, type NodeRoleChanged, type SplitBrainDetected } from '../domain/events.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Schema, z } from '../commons/validation.js';
+import type { Output, Schema } from '../commons/validation.js';
 import type { BamApi } from '../bam/clients.js';
 import type { HttpResult } from '../commons/http.js';
 import type { MonitoringState } from '../domain/monitor-machine.js';
@@ -32,12 +32,12 @@ export interface WorkflowRoute<Q extends Schema = Schema, B extends Schema = Sch
   path: string;
   /** Permission the caller needs; defaults to the workflow's name. */
   permission?: string;
-  /** Schema (from `z` in functions/commons/validation.ts) of the query string, an object of strings; bad input is a 400 naming the field. */
+  /** zod/mini schema of the query string (an object of strings); bad input is a 400 naming the field. */
   query?: Q;
   /** Schema of the JSON body; its presence makes a JSON body required. */
   body?: B;
   /** Answers a JSON-serialisable value (sent as 200) or a full HTTP result (see `created()`). */
-  handler: (ctx: WorkflowContext<z.output<Q>, z.output<B>>) => Promise<unknown>;
+  handler: (ctx: WorkflowContext<Output<Q>, Output<B>>) => Promise<unknown>;
 }
 
 export interface Workflow {

@@ -1,4 +1,4 @@
-import { z } from '../commons/validation.js';
+import * as z from 'zod/mini';
 import { notFound } from '../commons/errors.js';
 import { created, defineWorkflow, route } from './define.js';
 import { findConfigurationV2, findViewV2, findZoneV2 } from '../bam/v2-lookups.js';

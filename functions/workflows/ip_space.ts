@@ -1,4 +1,4 @@
-import { z } from '../commons/validation.js';
+import * as z from 'zod/mini';
 import { parseProperties } from '../bam/v1-client.js';
 import { notFound } from '../commons/errors.js';
 import { defineWorkflow, route } from './define.js';

@@ -23,8 +23,6 @@ beforeAll(async () => {
   mkdirSync(path.join(scratch, 'workflows'), { recursive: true });
   writeFileSync(path.join(scratch, 'workflows', 'zone_report.ts'), code);
   writeFileSync(path.join(scratch, 'workflows', 'define.ts'), readFileSync(path.join(root, 'functions', 'workflows', 'define.ts'), 'utf8'));
-  mkdirSync(path.join(scratch, 'commons'), { recursive: true });
-  writeFileSync(path.join(scratch, 'commons', 'validation.ts'), readFileSync(path.join(root, 'functions', 'commons', 'validation.ts'), 'utf8'));
   workflow = ((await import(path.join(scratch, 'workflows', 'zone_report.ts'))) as { default: Workflow }).default;
   cluster = await new SimCluster().start();
 });
