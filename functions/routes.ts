@@ -1,27 +1,41 @@
 import { workflows } from './workflows/index.js';
 
 /**
- * The API's routes and the handler module behind each (functions/handlers/<handler>.ts).
- * The CDK stack creates one API Gateway route per entry; the local runtime routes with the same list.
+ * The API's routes, the handler behind each (functions/handlers/<handler>.ts) and the Lambda
+ * function that hosts it (functions/api/<fn>.ts). The CDK stack creates one API Gateway route per
+ * entry and one Lambda per `fn`; the local runtime routes with the same list.
+ *
+ * Functions are grouped by concern, not one per route nor one for all:
+ * - `sessions`: logging in and out. It talks to BAM on behalf of users at their most latency-
+ *   sensitive moment; alone, it stays warm and its concurrency is its own.
+ * - `workflows`: every workflow route. The largest bundle and the longest calls (BAM, up to the
+ *   BAM timeout); isolating it keeps slow workflows from starving logins or status checks.
+ * - `operations`: status, the availability group, the permission admin API and the JSON 404:
+ *   small, fast reads of gateway state for operators and monitoring.
+ * The scheduled monitor, the group agent and each subscriber are functions of their own.
  */
 export type HandlerName = 'login' | 'logout' | 'status' | 'workflows' | 'admin' | 'availability' | 'not-found';
+export type ApiFunction = 'sessions' | 'workflows' | 'operations';
 
 export interface RouteDef {
   routeKey: string;
   handler: HandlerName;
+  fn: ApiFunction;
 }
 
 export const routes: RouteDef[] = [
-  { routeKey: 'POST /rest_login', handler: 'login' },
-  { routeKey: 'POST /rest_logout', handler: 'logout' },
-  { routeKey: 'GET /failover_monitoring/status', handler: 'status' },
-  { routeKey: 'ANY /admin/{proxy+}', handler: 'admin' },
-  { routeKey: 'GET /ag/api/v1/state', handler: 'availability' },
-  { routeKey: 'GET /ag/api/v1/group', handler: 'availability' },
-  { routeKey: 'PUT /ag/api/v1/failover', handler: 'availability' },
-  ...workflows.map((w) => ({ routeKey: `ANY /${w.name}/{proxy+}`, handler: 'workflows' as const })),
-  { routeKey: '$default', handler: 'not-found' },
+  { routeKey: 'POST /rest_login', handler: 'login', fn: 'sessions' },
+  { routeKey: 'POST /rest_logout', handler: 'logout', fn: 'sessions' },
+  { routeKey: 'GET /failover_monitoring/status', handler: 'status', fn: 'operations' },
+  { routeKey: 'ANY /admin/{proxy+}', handler: 'admin', fn: 'operations' },
+  { routeKey: 'GET /ag/api/v1/state', handler: 'availability', fn: 'operations' },
+  { routeKey: 'GET /ag/api/v1/group', handler: 'availability', fn: 'operations' },
+  { routeKey: 'PUT /ag/api/v1/failover', handler: 'availability', fn: 'operations' },
+  ...workflows.map((w) => ({ routeKey: `ANY /${w.name}/{proxy+}`, handler: 'workflows' as const, fn: 'workflows' as const })),
+  { routeKey: '$default', handler: 'not-found', fn: 'operations' },
 ];
+
+export const apiFunctions: ApiFunction[] = ['sessions', 'workflows', 'operations'];
 
 /** API Gateway's route selection, for the local runtime: exact method+path first, then ANY, then {proxy+}, then $default. */
 export function selectRoute(method: string, path: string): RouteDef {

@@ -11,7 +11,7 @@ import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { routes, type HandlerName } from '../functions/routes.js';
+import { apiFunctions, routes, type ApiFunction } from '../functions/routes.js';
 import { subscriptions } from '../functions/subscriptions.js';
 import { subscribe } from './subscribe.js';
 import type { GatewaySettings } from './settings.js';
@@ -72,16 +72,17 @@ export class GatewayStack extends Stack {
       POWERTOOLS_SERVICE_NAME: 'failover-gateway',
     };
 
-    const fn = (name: HandlerName | 'monitor' | 'group-agent', timeout: Duration, memorySize = 256, dir = 'handlers') => {
-      const f = new NodejsFunction(this, `${pascal(name)}Function`, {
-        entry: path.join(root, 'functions', dir, `${name}.ts`),
+    /** One Lambda; `entry` is its module below functions/. */
+    const fn = (id: string, entry: string, timeout: Duration, memorySize = 256) => {
+      const f = new NodejsFunction(this, `${id}Function`, {
+        entry: path.join(root, 'functions', `${entry}.ts`),
         handler: 'handler',
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize,
         timeout,
         environment,
-        logGroup: new logs.LogGroup(this, `${pascal(name)}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+        logGroup: new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
         bundling: {
           minify: true,
           sourceMap: false,
@@ -99,25 +100,21 @@ export class GatewayStack extends Stack {
     };
 
     this.api = new HttpApi(this, 'Api', { apiName: `${id}-api`, createDefaultStage: true });
-    const integrations = new Map<HandlerName, HttpLambdaIntegration>();
+    const integrations = new Map<ApiFunction, HttpLambdaIntegration>();
+    for (const name of apiFunctions) integrations.set(name, new HttpLambdaIntegration(`${pascal(name)}Integration`, fn(`Api${pascal(name)}`, `api/${name}`, Duration.seconds(29))));
     for (const r of routes) {
-      let integration = integrations.get(r.handler);
-      if (!integration) {
-        integration = new HttpLambdaIntegration(`${pascal(r.handler)}Integration`, fn(r.handler, Duration.seconds(29)));
-        integrations.set(r.handler, integration);
-      }
       const [method, routePath] = r.routeKey.split(' ');
       new HttpRoute(this, `Route${pascal(r.routeKey)}`, {
         httpApi: this.api,
         routeKey: r.routeKey === '$default' ? HttpRouteKey.DEFAULT : HttpRouteKey.with(routePath!, method as HttpMethod),
-        integration,
+        integration: integrations.get(r.fn)!,
       });
     }
 
     // The monitor probes in a loop until ~4 s before its timeout; with 70 s, consecutive runs overlap
     // by a few seconds instead of leaving a gap without probes (overlap is safe: conditional writes).
     // It waits on the network almost all the time, so it gets the smallest memory size.
-    const monitor = fn('monitor', Duration.seconds(70), 128);
+    const monitor = fn('Monitor', 'handlers/monitor', Duration.seconds(70), 128);
     new events.Rule(this, 'MonitorSchedule', {
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(monitor, { retryAttempts: 0 })],
@@ -125,7 +122,7 @@ export class GatewayStack extends Stack {
 
     if (s.nodeId) {
       // This deployment is a node of an availability group: its agent heartbeats or watches.
-      const agent = fn('group-agent', Duration.seconds(70), 128);
+      const agent = fn('GroupAgent', 'handlers/group-agent', Duration.seconds(70), 128);
       new events.Rule(this, 'GroupAgentSchedule', {
         schedule: events.Schedule.rate(Duration.minutes(1)),
         targets: [new targets.LambdaFunction(agent, { retryAttempts: 0 })],
@@ -134,7 +131,7 @@ export class GatewayStack extends Stack {
 
     // Subscribers (functions/subscriptions.ts): a rule with the shared pattern, retries and a dead-letter queue each.
     for (const sub of subscriptions) {
-      const handler = fn(sub.handler as HandlerName, Duration.seconds(30), 128, 'subscribers');
+      const handler = fn(`Subscriber${sub.id}`, `subscribers/${sub.handler}`, Duration.seconds(30), 128);
       subscribe(this, sub.id, { bus: this.bus, pattern: sub.pattern, target: (o) => new targets.LambdaFunction(handler, o) });
     }
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { selectRoute, type HandlerName } from '../functions/routes.js';
+import { selectRoute, type ApiFunction } from '../functions/routes.js';
 import { lambdaContext } from './lambda-context.js';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -15,14 +15,14 @@ const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
 /**
  * Emulates an API Gateway HTTP API: turns each request into a payload-2.0 event, picks the route
- * as API Gateway would, and calls the handler export Lambda would call.
+ * as API Gateway would, and invokes the Lambda function (functions/api/*) that serves it.
  */
 export class LocalApiServer {
   private server?: http.Server;
   url = '';
 
   constructor(
-    private readonly handlers: Record<HandlerName, HttpLambda>,
+    private readonly functions: Record<ApiFunction, HttpLambda>,
     private readonly controls: LocalControls,
   ) {}
 
@@ -69,7 +69,7 @@ export class LocalApiServer {
       }
       const route = selectRoute(method, url.pathname);
       const event = toEvent(req, url, method, raw, route.routeKey);
-      const result = await this.handlers[route.handler](event, lambdaContext(`gateway-${route.handler}`, 29_000));
+      const result = await this.functions[route.fn](event, lambdaContext(`gateway-${route.fn}`, 29_000));
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       if (result.cookies?.length) headers['set-cookie'] = result.cookies;

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { HandlerName } from '../functions/routes.js';
+import type { ApiFunction } from '../functions/routes.js';
 import { LocalApiServer, type HttpLambda, type LocalControls } from './api-server.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -25,14 +25,10 @@ export interface GatewayNode {
  * configuration: handler modules read it when first imported.
  */
 export async function startNode(port: number, controls: LocalControls): Promise<GatewayNode> {
-  const handlers: Record<HandlerName, HttpLambda> = {
-    login: (await import('../functions/handlers/login.js')).handler as HttpLambda,
-    logout: (await import('../functions/handlers/logout.js')).handler as HttpLambda,
-    status: (await import('../functions/handlers/status.js')).handler as HttpLambda,
-    workflows: (await import('../functions/handlers/workflows.js')).handler as HttpLambda,
-    admin: (await import('../functions/handlers/admin.js')).handler as HttpLambda,
-    availability: (await import('../functions/handlers/availability.js')).handler as HttpLambda,
-    'not-found': (await import('../functions/handlers/not-found.js')).handler as HttpLambda,
+  const functions: Record<ApiFunction, HttpLambda> = {
+    sessions: (await import('../functions/api/sessions.js')).handler,
+    workflows: (await import('../functions/api/workflows.js')).handler,
+    operations: (await import('../functions/api/operations.js')).handler,
   };
   const monitor = (await import('../functions/handlers/monitor.js')).handler as unknown as Background;
   const agent = (await import('../functions/handlers/group-agent.js')).handler as unknown as Background;
@@ -76,7 +72,7 @@ export async function startNode(port: number, controls: LocalControls): Promise<
       stopped = false;
       // Join (or create) the group before serving, so the node knows its role from its first request.
       await agent({ mode: 'once' }, lambdaContext('gateway-group-agent', 10_000)).catch(() => undefined);
-      api = await new LocalApiServer(handlers, controls).listen(port);
+      api = await new LocalApiServer(functions, controls).listen(port);
       url = api.url;
       port = Number(new URL(url).port); // come back on the same port after a stop
       loops = [scheduled('gateway-monitor', monitor), scheduled('gateway-group-agent', agent)];

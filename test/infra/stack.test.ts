@@ -16,6 +16,11 @@ function synth(context: Record<string, unknown> = {}) {
 describe('GatewayStack', () => {
   const template = synth({ bamServers: 'bam1=https://10.0.0.1,bam2=https://10.0.0.2', bamApiVersion: '1' });
 
+  it('integrates each route with the Lambda of its concern', () => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    expect(Object.keys(integrations)).toHaveLength(3);
+  });
+
   it('has one API Gateway route per entry of the shared route table, and no /_local route', () => {
     const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
     expect(keys.sort()).toEqual(routes.map((r) => r.routeKey).sort());
@@ -38,7 +43,7 @@ describe('GatewayStack', () => {
 
   it('runs every function on nodejs22.x, arm64, with the configured BAM servers and no password in the environment', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } })) as { Properties: { Architectures: string[]; Environment: { Variables: Record<string, unknown> } } }[];
-    expect(fns.length).toBe(9); // 7 API handlers, the monitor, the sample subscriber
+    expect(fns.length).toBe(5); // sessions, workflows, operations, the monitor, the sample subscriber
     for (const f of fns) {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       expect(f.Properties.Environment.Variables).toMatchObject({ BAM_SERVERS: 'bam1=https://10.0.0.1,bam2=https://10.0.0.2', BAM_API_VERSION: '1' });

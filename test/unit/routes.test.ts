@@ -19,3 +19,18 @@ describe('route table', () => {
     expect(routes.some((r) => r.routeKey.includes('_local'))).toBe(false);
   });
 });
+
+describe('grouped Lambda functions', () => {
+  it('every route is served by exactly one function, and each function serves its routes', async () => {
+    const { dispatch } = await import('../../functions/api/dispatch.js');
+    const served: string[] = [];
+    const fn = dispatch({ login: async (e) => (served.push(e.routeKey), { statusCode: 200 }) });
+    const event = (routeKey: string) => ({ routeKey }) as Parameters<typeof fn>[0];
+    expect((await fn(event('POST /rest_login'), {} as never)).statusCode).toBe(200);
+    const wrong = await fn(event('GET /failover_monitoring/status'), {} as never);
+    expect(wrong.statusCode).toBe(500);
+    expect(JSON.parse(wrong.body!)).toMatchObject({ code: 'MisroutedRequest' });
+    expect(served).toEqual(['POST /rest_login']);
+    for (const r of routes) expect(['sessions', 'workflows', 'operations']).toContain(r.fn);
+  });
+});
