@@ -11,6 +11,8 @@ export interface GatewaySettings {
   failuresBeforeFailover: number;
   /** This deployment's node id in an availability group; absent: a single gateway. */
   nodeId?: string;
+  /** `-c nodes=a,b`: deploy the availability group (a shared stack and one stack per node). */
+  nodes: string[];
   healthReportIntervalMs: number;
   healthCheckIntervalMs: number;
   allowedAbsenceIntervalMs: number;
@@ -43,7 +45,11 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
   const healthCheckIntervalMs = int('healthCheckIntervalMs', 5000, 500, 60_000);
   const allowedAbsenceIntervalMs = int('allowedAbsenceIntervalMs', 15_000, 1000, 300_000);
   if (allowedAbsenceIntervalMs <= healthReportIntervalMs) throw new Error('context "allowedAbsenceIntervalMs" must be longer than "healthReportIntervalMs"');
+  const nodes = ctx('nodes') === undefined ? [] : String(ctx('nodes')).split(',').map((n) => n.trim()).filter(Boolean);
+  for (const n of nodes) if (!/^[A-Za-z0-9_-]{1,32}$/.test(n)) throw new Error(`context "nodes" must list node ids (1-32 letters, digits, _ or -), got "${n}"`);
+  if (nodes.length === 1 || new Set(nodes).size !== nodes.length) throw new Error('context "nodes" must list two or more different node ids, e.g. a,b');
   return {
+    nodes,
     ...(nodeId ? { nodeId } : {}),
     healthReportIntervalMs,
     healthCheckIntervalMs,

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -38,6 +38,7 @@ export function subscribe(scope: Construct, id: string, props: SubscribeProps): 
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
   });
+  Validations.of(deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the subscription; its alarm fires on the first message.' });
   const rule = new events.Rule(scope, `${id}Rule`, {
     eventBus: props.bus,
     description: props.description ?? `Failover Gateway subscription ${id}`,

@@ -75,6 +75,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     CREDENTIAL_KEY: process.env.CREDENTIAL_KEY ?? randomBytes(32).toString('base64'),
     LOCAL_MODE: 'true',
     POWERTOOLS_SERVICE_NAME: 'failover-gateway',
+    POWERTOOLS_METRICS_DISABLED: 'true', // no CloudWatch here: keep the EMF lines out of the console
     ...opts.env,
   };
   const basePort = opts.port ?? 0;

@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { gatewayDeps } from '../commons/deps.js';
 import { logger } from '../commons/logger.js';
 import { loadSecrets } from '../adapters/secrets.js';
+import { MetricUnit, metrics } from '../commons/metrics.js';
 
 export interface MonitorEvent {
   /** `once`: a single probe round (an on-demand probe). Default: probe in a loop until shortly before the timeout. */
@@ -23,10 +24,22 @@ export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error
     return { rounds: 1 };
   }
   const margin = config.probe.intervalMs + config.probe.timeoutMs + 500;
+  let reportedAt = 0;
+  // The alarm "failover in progress too long" reads this gauge; every 10 s is plenty for it.
+  const report = () => {
+    if (Date.now() - reportedAt < 10_000 || !monitor.state) return;
+    reportedAt = Date.now();
+    metrics.addMetric('FailoverInProgress', MetricUnit.Count, monitor.state.monitoringState === 'FAILOVER_IN_PROGRESS' ? 1 : 0);
+    metrics.publishStoredMetrics();
+  };
   const rounds = await monitor.loop(
     config.probe.intervalMs,
-    () => context.getRemainingTimeInMillis() > margin,
-    (err) => logger.error('monitor round failed', { error: err as Error }),
+    () => (report(), context.getRemainingTimeInMillis() > margin),
+    (err) => {
+      logger.error('monitor round failed', { error: err as Error });
+      metrics.addMetric('MonitorRoundErrors', MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+    },
   );
   return { rounds };
 });

@@ -41,6 +41,11 @@ export class FailoverMonitor {
   private readonly probe;
   private readonly now;
 
+  /** The state as this monitor last saw or wrote it. */
+  get state(): MonitorState | undefined {
+    return this.current;
+  }
+
   constructor(private readonly o: MonitorOptions) {
     this.probe = o.probe ?? probeServer;
     this.now = o.now ?? Date.now;

@@ -1,25 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { App } from 'aws-cdk-lib';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { GatewayStack } from '../../lib/gateway-stack.js';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { GatewayNodeStack, GatewaySharedStack, GatewayStack } from '../../lib/gateway-stack.js';
 import { readSettings } from '../../lib/settings.js';
 import { routes } from '../../functions/routes.js';
 import { patterns } from '../../functions/domain/event-patterns.js';
 
+function app(context: Record<string, unknown> = {}, bundle = false) {
+  // Most tests skip esbuild bundling: they check the template, not the bundles.
+  return new App({ outdir: mkdtempSync(path.join(tmpdir(), 'cdk-')), context: { ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...context } });
+}
 function synth(context: Record<string, unknown> = {}) {
-  // Skip esbuild bundling here: these tests check the template, not the bundles.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new GatewayStack(app, 'TestGateway', { settings: readSettings((k) => app.node.tryGetContext(k)) });
+  const a = app(context);
+  const stack = new GatewayStack(a, 'TestGateway', { settings: readSettings((k) => a.node.tryGetContext(k)) });
   return Template.fromStack(stack);
 }
 
-describe('GatewayStack', () => {
-  const template = synth({ bamServers: 'bam1=https://10.0.0.1,bam2=https://10.0.0.2', bamApiVersion: '1' });
+type Statement = { Action: string | string[]; Resource: unknown };
+const statements = (t: Template) =>
+  Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
 
-  it('integrates each route with the Lambda of its concern', () => {
-    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
-    expect(Object.keys(integrations)).toHaveLength(3);
-  });
+describe('GatewayStack (a single gateway)', () => {
+  const template = synth({ bamServers: 'bam1=https://10.0.0.1,bam2=https://10.0.0.2', bamApiVersion: '1' });
 
   it('has one API Gateway route per entry of the shared route table, and no /_local route', () => {
     const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
@@ -27,28 +33,68 @@ describe('GatewayStack', () => {
     expect(keys.some((k) => k.includes('_local'))).toBe(false);
   });
 
-  it('has the single table: pk/sk strings, on demand, TTL on ttl, point-in-time recovery, encrypted', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'pk', AttributeType: 'S' }]),
-      BillingMode: 'PAY_PER_REQUEST',
-      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      SSESpecification: { SSEEnabled: true },
+  it('groups the API into three functions by concern', () => {
+    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Integration'))).toHaveLength(3);
+  });
+
+  it('logs API access and throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
     });
   });
 
-  it('runs every function on nodejs22.x, arm64, with the configured BAM servers and no password in the environment', () => {
-    const fns = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } })) as { Properties: { Architectures: string[]; Environment: { Variables: Record<string, unknown> } } }[];
-    expect(fns.length).toBe(5); // sessions, workflows, operations, the monitor, the sample subscriber
+  it('has the single table: pk/sk strings, on demand, TTL on ttl, point-in-time recovery, encrypted, retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+    });
+  });
+
+  it('runs every function on nodejs22.x, arm64, JSON logs to its own log group, without secrets in the environment', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { Runtime: string; Architectures: string[]; LoggingConfig: { LogFormat: string; LogGroup: unknown }; Environment: { Variables: Record<string, unknown> } } }[];
+    expect(fns).toHaveLength(5); // sessions, workflows, operations, monitor, the sample subscriber
     for (const f of fns) {
+      expect(f.Properties.Runtime).toBe('nodejs22.x');
       expect(f.Properties.Architectures).toEqual(['arm64']);
-      expect(f.Properties.Environment.Variables).toMatchObject({ BAM_SERVERS: 'bam1=https://10.0.0.1,bam2=https://10.0.0.2', BAM_API_VERSION: '1' });
-      expect(f.Properties.Environment.Variables).not.toHaveProperty('GATEWAY_SERVICE_PASSWORD');
-      expect(f.Properties.Environment.Variables).not.toHaveProperty('CREDENTIAL_KEY');
+      expect(f.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', LogGroup: expect.anything() });
+      for (const secret of ['GATEWAY_SERVICE_PASSWORD', 'CREDENTIAL_KEY']) expect(f.Properties.Environment.Variables).not.toHaveProperty(secret);
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('grants least privilege: no wildcard actions, every resource named, no AWS managed policies', () => {
+    const all = statements(template);
+    expect(all.length).toBeGreaterThan(0);
+    for (const st of all) {
+      for (const action of [st.Action].flat()) expect(action).not.toMatch(/\*/);
+      expect(JSON.stringify(st.Resource)).not.toBe('"*"');
+    }
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect((role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns).toBeUndefined();
+    const actions = all.flatMap((st) => [st.Action].flat());
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).toContain('kms:Decrypt');
+  });
+
+  it('protects BAM credentials with a rotating KMS key and keeps service credentials in Secrets Manager', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const envs = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
+    const gateway = envs.filter((e) => e.TABLE_NAME);
+    expect(gateway).toHaveLength(4); // the subscriber needs neither
+    for (const env of gateway) {
+      expect(env).toHaveProperty('CREDENTIAL_KMS_KEY_ID');
+      expect(env).toHaveProperty('GATEWAY_SECRET_ARN');
     }
   });
 
@@ -60,16 +106,14 @@ describe('GatewayStack', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
   });
 
-  it('runs a group agent on a schedule only when the deployment is a node of a group', () => {
-    const agents = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function')).filter((f) => (f as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties.Environment?.Variables?.NODE_ID);
-    expect(agents(template)).toHaveLength(0);
-    const node = synth({ nodeId: 'a' });
-    expect(agents(node).length).toBeGreaterThan(0);
-    expect(Object.keys(node.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'rate(1 minute)' } }))).toHaveLength(2);
+  it('has the alarms an operator needs, and a dashboard', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { AlarmDescription: string } }).Properties.AlarmDescription);
+    for (const what of [/monitor Lambda failed/, /monitor rounds are failing/, /failover has been in progress/, /5xx/, /dead-letter queue/]) expect(alarms.some((d) => what.test(d))).toBe(true);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
-  it('starts the monitor every minute', () => {
-    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+  it('starts the monitor every minute; no group agent for a single gateway', () => {
+    expect(Object.keys(template.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'rate(1 minute)' } }))).toHaveLength(1);
   });
 
   it.each([
@@ -77,8 +121,65 @@ describe('GatewayStack', () => {
     [{ bamApiVersion: '3' }, /bamApiVersion/],
     [{ probeIntervalMs: 'fast' }, /probeIntervalMs/],
     [{ nodeId: 'node a' }, /nodeId/],
+    [{ nodes: 'a' }, /two or more/],
+    [{ nodes: 'a,a' }, /two or more/],
     [{ allowedAbsenceIntervalMs: '1000', healthReportIntervalMs: '2000' }, /allowedAbsenceIntervalMs/],
   ])('refuses bad context at synth time with the key named: %o', (context, message) => {
     expect(() => synth(context)).toThrow(message);
   });
 });
+
+describe('cdk-nag AwsSolutions', () => {
+  it.each([
+    ['a single gateway', {}],
+    ['a node of a group', { nodeId: 'a' }],
+  ])('finds nothing unacknowledged in %s, and every acknowledgement has a reason', (_, context) => {
+    const a = app(context);
+    const stack = new GatewayStack(a, 'NagGateway', { settings: readSettings((k) => a.node.tryGetContext(k)) });
+    Validations.of(a).addPlugins(new AwsSolutionsChecks(a));
+    expect(() => a.synth()).not.toThrow();
+    const acks = JSON.stringify(stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => /acknowledg/i.test(m.type))));
+    for (const reason of acks.match(/"reason":"[^"]*"/g) ?? []) expect(reason.length).toBeGreaterThan(40);
+  });
+});
+
+describe('the availability group deployment (-c nodes=a,b)', () => {
+  it('is a shared stack and one stack per node, each node with its group agent on the shared table', () => {
+    const a = app({ nodes: 'a,b' });
+    const settings = readSettings((k) => a.node.tryGetContext(k));
+    const shared = new GatewaySharedStack(a, 'G-shared', { settings });
+    const nodes = ['a', 'b'].map((nodeId) => new GatewayNodeStack(a, `G-node-${nodeId}`, { settings: { ...settings, nodeId }, data: shared.data }));
+    Template.fromStack(shared).resourceCountIs('AWS::DynamoDB::Table', 1);
+    for (const [i, stack] of nodes.entries()) {
+      const t = Template.fromStack(stack);
+      t.resourceCountIs('AWS::DynamoDB::Table', 0);
+      const envs = Object.values(t.findResources('AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
+      expect(envs.every((e) => e.NODE_ID === ['a', 'b'][i])).toBe(true);
+      expect(Object.keys(t.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'rate(1 minute)' } }))).toHaveLength(2);
+    }
+  });
+});
+
+describe('a synth with real bundling', () => {
+  it('bundles every function into a minified ESM file under 150 KB, with the AWS SDK left out', () => {
+    const a = app({}, true);
+    new GatewayStack(a, 'Bundled', { settings: readSettings((k) => a.node.tryGetContext(k)) });
+    const out = a.synth().directory;
+    const bundles = readdirSync(out)
+      .filter((d) => d.startsWith('asset.') && statSync(path.join(out, d)).isDirectory())
+      .map((d) => path.join(out, d, 'index.mjs'));
+    expect(bundles).toHaveLength(5);
+    let importingSdk = 0;
+    for (const b of bundles) {
+      const code = readFileSync(b, 'utf8');
+      expect(code.length, b).toBeLessThan(150 * 1024);
+      expect(code.split('\n').length, b).toBeLessThan(50); // minified
+      expect(/var \w+=class extends \w+\{[^}]*DynamoDBClient/.test(code), `${b} bundles the SDK`).toBe(false);
+      if (/from\s*"@aws-sdk\//.test(code)) importingSdk++;
+    }
+    expect(importingSdk).toBe(4); // every function but the subscriber, which needs no AWS service
+  }, 120_000);
+});
+
+// Keep Stack referenced for type-only helpers above.
+void Stack;

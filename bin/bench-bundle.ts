@@ -1,0 +1,42 @@
+/**
+ * `npm run bench:bundle`: bundles every Lambda exactly as the CDK stack does (lib/gateway-function.ts)
+ * and prints its minified size and the time to import its handler in a fresh Node process, twice:
+ * - cold: the bundle and the AWS SDK modules it imports, as a Lambda cold start loads them;
+ * - own code: with the SDK modules already loaded, so only the gateway's own code is timed (in
+ *   Lambda the SDK comes with the runtime, and is the larger share of a cold start).
+ * Goals: ≤ 150 KB and ≤ 50 ms each. Median of 5 fresh processes per figure.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { BUNDLING, FUNCTION_ENTRIES } from '../lib/gateway-function.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = path.join(root, '.bench', 'bundles'); // inside the project, so bundles resolve node_modules
+mkdirSync(outDir, { recursive: true });
+const SDK = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-eventbridge'];
+
+function importMs(file: string, preloadSdk: boolean): number {
+  const script = `${preloadSdk ? `for (const m of ${JSON.stringify(SDK)}) await import(m);` : ''}
+const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
+  const runner = path.join(outDir, `run-${preloadSdk ? 'warm' : 'cold'}.mjs`);
+  writeFileSync(runner, script);
+  const runs = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, [runner], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_REGION: 'eu-west-1' } }).toString().trim()));
+  return runs.sort((a, b) => a - b)[2]!;
+}
+
+console.log('bench:bundle: each function bundled as deployed (minified ESM, node22, AWS SDK external)\n');
+console.log(`${'function'.padEnd(34)}${'size'.padStart(10)}${'import, cold'.padStart(16)}${'own code'.padStart(12)}`);
+let ok = true;
+for (const entry of FUNCTION_ENTRIES) {
+  const outfile = path.join(outDir, `${entry.replace('/', '-')}.mjs`);
+  await build({ entryPoints: [path.join(root, 'functions', `${entry}.ts`)], bundle: true, minify: BUNDLING.minify, platform: 'node', format: 'esm', target: BUNDLING.target, external: BUNDLING.external, banner: { js: BUNDLING.banner }, outfile, logLevel: 'silent' });
+  const kb = statSync(outfile).size / 1024;
+  const cold = importMs(outfile, false);
+  const own = importMs(outfile, true);
+  ok &&= kb <= 150 && own <= 50;
+  console.log(`${entry.padEnd(34)}${`${kb.toFixed(1)} KB`.padStart(10)}${`${cold.toFixed(0)} ms`.padStart(16)}${`${own.toFixed(0)} ms`.padStart(12)}`);
+}
+console.log(`\ngoals ≤ 150 KB and ≤ 50 ms (own code): ${ok ? 'met' : 'MISSED'}; the cold figure is dominated by the AWS SDK clients`);

@@ -1,0 +1,72 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { subscriptions } from '../functions/subscriptions.js';
+import { GatewayFunction } from './gateway-function.js';
+import { subscribe } from './subscribe.js';
+
+export interface GatewayDataProps {
+  serviceUsername: string;
+}
+
+/**
+ * What every node of the gateway shares: the table (sessions, monitor state, group state,
+ * permissions), the event bus and its subscribers, the service-credential secret and the KMS key
+ * that protects BAM credentials at rest.
+ */
+export class GatewayData extends Construct {
+  readonly table: dynamodb.Table;
+  readonly bus: events.EventBus;
+  readonly secret: secrets.Secret;
+  readonly credentialKey: kms.Key;
+  readonly deadLetterAlarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: GatewayDataProps) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'ttl',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.bus = new events.EventBus(this, 'Bus');
+    this.credentialKey = new kms.Key(this, 'CredentialKey', {
+      description: 'Failover Gateway: wraps the data key that encrypts BAM credentials at rest',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Operators put the service user's password here after deploying (README "Deploying").
+    this.secret = new secrets.Secret(this, 'ServiceSecret', {
+      description: 'Failover Gateway: BAM failover-monitoring service credentials',
+      generateSecretString: { secretStringTemplate: JSON.stringify({ serviceUsername: props.serviceUsername }), generateStringKey: 'servicePassword' },
+    });
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The secret is the BAM service user\'s password, which BAM owns: it is rotated in BAM and then written here (README "Operating"); a rotation Lambda cannot change it in BAM.',
+    });
+
+    // Subscribers (functions/subscriptions.ts): a rule with the shared pattern, retries and a dead-letter queue each.
+    for (const sub of subscriptions) {
+      const handler = new GatewayFunction(this, `Subscriber${sub.id}`, { entry: `subscribers/${sub.handler}`, timeout: Duration.seconds(30), memorySize: 128, environment: {} });
+      const s = subscribe(this, sub.id, { bus: this.bus, pattern: sub.pattern, target: (o) => new targets.LambdaFunction(handler.fn, o) });
+      this.deadLetterAlarms.push(
+        new cloudwatch.Alarm(this, `${sub.id}DeadLettersAlarm`, {
+          alarmDescription: `Events for subscriber ${sub.id} could not be delivered after every retry: they wait in its dead-letter queue.`,
+          metric: s.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** How every function is bundled (bin/bench-bundle.ts measures exactly this). */
+export const BUNDLING = {
+  minify: true,
+  target: 'node22',
+  // The Lambda runtime ships the AWS SDK v3: leave it out of the bundles.
+  external: ['@aws-sdk/*'],
+  // Some bundled CommonJS dependencies call require(); ESM output needs it defined.
+  banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
+};
+
+/** Every function's entry below functions/ (the stacks create one Lambda each). */
+export const FUNCTION_ENTRIES = ['api/sessions', 'api/workflows', 'api/operations', 'handlers/monitor', 'handlers/group-agent', 'subscribers/role-change-logger'];
+
+export interface GatewayFunctionProps {
+  /** Module below functions/, without .ts, exporting `handler`. */
+  entry: string;
+  timeout: Duration;
+  memorySize?: number;
+  environment: Record<string, string>;
+}
+
+/**
+ * One Lambda of the gateway: Node.js 22 on arm64, a minified ESM bundle with the AWS SDK left to
+ * the runtime, its own log group (kept a month) and its own role that may write only to that log
+ * group. Callers add exactly the permissions it uses with `allow(...)`.
+ */
+export class GatewayFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `Failover Gateway ${id}` });
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: path.join(root, 'functions', `${props.entry}.ts`),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: { POWERTOOLS_SERVICE_NAME: 'failover-gateway', ...props.environment },
+      bundling: { minify: BUNDLING.minify, sourceMap: false, format: OutputFormat.ESM, target: BUNDLING.target, externalModules: BUNDLING.external, banner: BUNDLING.banner },
+    });
+    Validations.of(this.fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'Pinned to nodejs22.x, the runtime the project builds and tests for; move with the project to the next LTS runtime.' });
+  }
+
+  /** Adds one least-privilege statement: these actions on these resources, nothing else. */
+  allow(actions: string[], resources: string[]): this {
+    this.role.addToPolicy(new iam.PolicyStatement({ actions, resources }));
+    return this;
+  }
+}

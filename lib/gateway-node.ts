@@ -1,0 +1,152 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { apiFunctions, routes, type ApiFunction } from '../functions/routes.js';
+import type { GatewayData } from './gateway-data.js';
+import { GatewayFunction } from './gateway-function.js';
+import type { GatewaySettings } from './settings.js';
+
+export const METRICS_NAMESPACE = 'FailoverGateway';
+
+export interface GatewayNodeProps {
+  data: GatewayData;
+  settings: GatewaySettings;
+}
+
+const TABLE_RW = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+const TABLE_STATE = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+/**
+ * One gateway deployment (a node): the HTTP API and its three functions, the scheduled monitor
+ * (and group agent, in a group), their alarms and a dashboard. Each function gets only the
+ * actions it uses, on the shared data's resources.
+ */
+export class GatewayNode extends Construct {
+  readonly api: HttpApi;
+  readonly functions = new Map<string, GatewayFunction>();
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: GatewayNodeProps) {
+    super(scope, id);
+    const { data, settings: s } = props;
+    const environment: Record<string, string> = {
+      TABLE_NAME: data.table.tableName,
+      EVENT_BUS_NAME: data.bus.eventBusName,
+      GATEWAY_SECRET_ARN: data.secret.secretArn,
+      CREDENTIAL_KMS_KEY_ID: data.credentialKey.keyArn,
+      BAM_SERVERS: s.bamServers,
+      BAM_API_VERSION: s.bamApiVersion,
+      MONITOR_PROBE_INTERVAL_MS: String(s.probeIntervalMs),
+      MONITOR_PROBE_TIMEOUT_MS: String(s.probeTimeoutMs),
+      MONITOR_FAILURES_BEFORE_FAILOVER: String(s.failuresBeforeFailover),
+      HEALTH_REPORT_INTERVAL_MS: String(s.healthReportIntervalMs),
+      HEALTH_CHECK_INTERVAL_MS: String(s.healthCheckIntervalMs),
+      ALLOWED_ABSENCE_INTERVAL_MS: String(s.allowedAbsenceIntervalMs),
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      ...(s.nodeId ? { NODE_ID: s.nodeId } : {}),
+    };
+    const gatewayFunction = (fid: string, entry: string, timeout: Duration, tableActions: string[], memorySize?: number) => {
+      const f = new GatewayFunction(this, fid, { entry, timeout, environment, ...(memorySize ? { memorySize } : {}) })
+        .allow(tableActions, [data.table.tableArn])
+        .allow(['events:PutEvents'], [data.bus.eventBusArn])
+        .allow(['secretsmanager:GetSecretValue'], [data.secret.secretArn])
+        .allow(['kms:Decrypt', 'kms:GenerateDataKey'], [data.credentialKey.keyArn]);
+      this.functions.set(fid, f);
+      return f;
+    };
+
+    // The API: routes from functions/routes.ts, one Lambda per concern, access logs, throttling.
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: `Failover Gateway${s.nodeId ? ` node ${s.nodeId}` : ''}` });
+    new HttpStage(this, 'Stage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: apigw.AccessLogFormat.jsonWithStandardFields() },
+    });
+    const integrations = new Map<ApiFunction, HttpLambdaIntegration>();
+    for (const name of apiFunctions) {
+      const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), TABLE_RW);
+      integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
+    }
+    for (const r of routes) {
+      const [method, routePath] = r.routeKey.split(' ');
+      const route = new HttpRoute(this, `Route ${r.routeKey}`, {
+        httpApi: this.api,
+        routeKey: r.routeKey === '$default' ? HttpRouteKey.DEFAULT : HttpRouteKey.with(routePath!, method as HttpMethod),
+        integration: integrations.get(r.fn)!,
+      });
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'The gateway authenticates every route but /rest_login in its functions, with BlueCat-compatible session tokens (auth/Authorization headers or cookie) checked against DynamoDB; an API Gateway authorizer would repeat that lookup on every call.',
+      });
+    }
+
+    // Scheduled functions: each run loops for most of a minute (see functions/handlers/monitor.ts).
+    const monitor = gatewayFunction('Monitor', 'handlers/monitor', Duration.seconds(70), TABLE_STATE, 128);
+    new events.Rule(this, 'MonitorSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(monitor.fn, { retryAttempts: 0 })] });
+    if (s.nodeId) {
+      const agent = gatewayFunction('GroupAgent', 'handlers/group-agent', Duration.seconds(70), TABLE_STATE, 128);
+      new events.Rule(this, 'GroupAgentSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(agent.fn, { retryAttempts: 0 })] });
+    }
+
+    this.alarms.push(...this.createAlarms(monitor, s));
+    this.dashboard = this.createDashboard(data, s);
+  }
+
+  private createAlarms(monitor: GatewayFunction, s: GatewaySettings): cloudwatch.Alarm[] {
+    const node = s.nodeId ? ` (node ${s.nodeId})` : '';
+    const dims = { service: 'failover-gateway' };
+    const failover = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'FailoverInProgress', dimensionsMap: dims, statistic: 'Maximum', period: Duration.minutes(1) });
+    const roundErrors = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'MonitorRoundErrors', dimensionsMap: dims, statistic: 'Sum', period: Duration.minutes(5) });
+    const rate5xx = new cloudwatch.MathExpression({
+      expression: '100 * errors / MAX([requests, 1])',
+      usingMetrics: { errors: this.api.metricServerError({ period: Duration.minutes(5) }), requests: this.api.metricCount({ period: Duration.minutes(5) }) },
+      label: '5xx %',
+      period: Duration.minutes(5),
+    });
+    const alarm = (aid: string, description: string, metric: cloudwatch.IMetric, threshold: number, periods: number) =>
+      new cloudwatch.Alarm(this, aid, {
+        alarmDescription: description + node,
+        metric,
+        threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: periods,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    return [
+      alarm('MonitorErrorsAlarm', 'The failover monitor Lambda failed (see its log group).', monitor.fn.metricErrors({ period: Duration.minutes(5) }), 1, 1),
+      alarm('MonitorRoundErrorsAlarm', 'Failover monitor rounds are failing (DynamoDB or EventBridge errors): failovers may go unnoticed.', roundErrors, 3, 1),
+      alarm('FailoverTooLongAlarm', 'An Address Manager failover has been in progress for 5 minutes: promote a Standby, or check the cluster.', failover, 1, 5),
+      alarm('Api5xxRateAlarm', 'More than 5% of API requests failed with a 5xx for 15 minutes.', rate5xx, 5, 3),
+    ];
+  }
+
+  private createDashboard(data: GatewayData, s: GatewaySettings): cloudwatch.Dashboard {
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${Stack.of(this).stackName}-gateway` });
+    const fnMetrics = (m: (f: GatewayFunction) => cloudwatch.IMetric) => [...this.functions.values()].map(m);
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'API requests, 4xx, 5xx', left: [this.api.metricCount(), this.api.metricClientError(), this.api.metricServerError()] }),
+      new cloudwatch.GraphWidget({ title: 'API latency p95 (ms)', left: [this.api.metricLatency({ statistic: 'p95' }), this.api.metricIntegrationLatency({ statistic: 'p95' })] }),
+      new cloudwatch.GraphWidget({
+        title: 'Failover in progress (1 = yes)',
+        left: [new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'FailoverInProgress', dimensionsMap: { service: 'failover-gateway' }, statistic: 'Maximum' })],
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Function errors', left: fnMetrics((f) => f.fn.metricErrors()) }),
+      new cloudwatch.GraphWidget({ title: 'Function duration p95 (ms)', left: fnMetrics((f) => f.fn.metricDuration({ statistic: 'p95' })) }),
+      new cloudwatch.AlarmStatusWidget({ title: `Alarms${s.nodeId ? ` node ${s.nodeId}` : ''}`, alarms: [...this.alarms, ...data.deadLetterAlarms] }),
+    );
+    return dashboard;
+  }
+}
