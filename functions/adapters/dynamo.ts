@@ -9,6 +9,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  *   SESSION#<sha256(token)>  / SESSION   a gateway session (token stored only as its hash)
  *   MONITOR                  / STATE     failover monitor state + its event outbox
  *   MONITOR                  / SERVICE#<epoch>  the service user's BAM session for that epoch
+ *   PERMISSION#USER#<name> | PERMISSION#GROUP#<name> / <permission>   workflow permissions
+ *   MEMBER#<username>        / GROUP#<group>   group membership
+ *   GROUP                    / STATE     availability group state + its event outbox
+ *   CONFIG                   / CREDENTIAL_DATA_KEY   KMS-wrapped key for BAM credentials (AWS)
  */
 export function makeDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBDocumentClient {
   const client = new DynamoDBClient(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local', maxAttempts: 3 } : { maxAttempts: 3 });
