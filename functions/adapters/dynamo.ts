@@ -25,3 +25,14 @@ export const documentClient = makeDocumentClient();
 export function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
+
+/** Runs a conditional write: true when it applied, false when its condition failed (a lost race); other errors propagate. */
+export async function conditionally(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './dynamo.js';
+import { conditionally, isConditionFailure } from './dynamo.js';
 import type { MonitorState } from '../domain/monitor-machine.js';
 import type { PendingEvent } from '../domain/events.js';
 import { ItemOutbox, appendOutboxSets, sortEvents, type Outbox } from './outbox.js';
@@ -104,39 +104,27 @@ export class DynamoMonitorStore implements MonitorStore {
   }
 
   async claimServiceSession(epoch: number, server: string, holder: string, now: number, leaseMs: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          // Old epochs' service sessions are useless: TTL removes them after a day.
-          Item: { ...serviceKey(epoch), type: 'service-session', epoch, server, holder, leaseUntil: now + leaseMs, ttl: Math.ceil(now / 1000) + 86400 },
-          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(credential) AND leaseUntil < :now)',
-          ExpressionAttributeValues: { ':now': now },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return conditionally(this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        // Old epochs' service sessions are useless: TTL removes them after a day.
+        Item: { ...serviceKey(epoch), type: 'service-session', epoch, server, holder, leaseUntil: now + leaseMs, ttl: Math.ceil(now / 1000) + 86400 },
+        ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(credential) AND leaseUntil < :now)',
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    ));
   }
 
   async completeServiceSession(epoch: number, holder: string, credential: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: serviceKey(epoch),
-          UpdateExpression: 'SET credential = :c REMOVE leaseUntil',
-          ConditionExpression: 'holder = :h AND attribute_not_exists(credential)',
-          ExpressionAttributeValues: { ':c': credential, ':h': holder },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return conditionally(this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: serviceKey(epoch),
+        UpdateExpression: 'SET credential = :c REMOVE leaseUntil',
+        ConditionExpression: 'holder = :h AND attribute_not_exists(credential)',
+        ExpressionAttributeValues: { ':c': credential, ':h': holder },
+      }),
+    ));
   }
 }
 

@@ -1,5 +1,5 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './dynamo.js';
+import { conditionally } from './dynamo.js';
 import type { PendingEvent } from '../domain/events.js';
 
 /**
@@ -53,22 +53,16 @@ export class ItemOutbox implements Outbox {
   }
 
   async lease(holder: string, now: number, leaseMs: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key,
-          UpdateExpression: 'SET outboxLease = :lease',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(outboxLease) OR outboxLease.#until < :now OR outboxLease.holder = :holder)',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':lease': { holder, until: now + leaseMs }, ':now': now, ':holder': holder },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return conditionally(this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key,
+        UpdateExpression: 'SET outboxLease = :lease',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(outboxLease) OR outboxLease.#until < :now OR outboxLease.holder = :holder)',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: { ':lease': { holder, until: now + leaseMs }, ':now': now, ':holder': holder },
+      }),
+    ));
   }
 
   async remove(ids: string[], holder: string): Promise<void> {
@@ -78,20 +72,15 @@ export class ItemOutbox implements Outbox {
       return `#outbox.#r${i}`;
     });
     removes.push('outboxLease');
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key,
-          UpdateExpression: `REMOVE ${removes.join(', ')}`,
-          ConditionExpression: 'outboxLease.holder = :holder',
-          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-          ExpressionAttributeValues: { ':holder': holder },
-        }),
-      );
-    } catch (err) {
-      // The lease ran out and another publisher took it: it publishes what is left (at-least-once).
-      if (!isConditionFailure(err)) throw err;
-    }
+    await conditionally(this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key,
+        UpdateExpression: `REMOVE ${removes.join(', ')}`,
+        ConditionExpression: 'outboxLease.holder = :holder',
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: { ':holder': holder },
+      }),
+    ));
   }
 }

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './dynamo.js';
+import { conditionally } from './dynamo.js';
 
 /** A gateway session as stored. Holds no token and no password; `credential` is ciphertext. */
 export interface SessionRecord {
@@ -62,8 +62,9 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async touch(tokenHash: string, lastSeenAt: number, expiresAt: number): Promise<void> {
-    try {
-      await this.db.send(
+    // A failed condition means the session was logged out meanwhile: nothing to extend.
+    await conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key(tokenHash),
@@ -72,15 +73,13 @@ export class DynamoSessionStore implements SessionStore {
           ExpressionAttributeNames: { '#ttl': 'ttl' },
           ExpressionAttributeValues: { ':l': lastSeenAt, ':e': expiresAt, ':t': Math.ceil(expiresAt / 1000) },
         }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err; // logged out meanwhile: nothing to extend
-    }
+      ),
+    );
   }
 
   async rebind(tokenHash: string, fromEpoch: number, to: Pick<SessionRecord, 'boundServer' | 'credential' | 'sharedCredential' | 'epoch' | 'serverIncarnation'>): Promise<boolean> {
-    try {
-      await this.db.send(
+    return conditionally(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key(tokenHash),
@@ -88,11 +87,7 @@ export class DynamoSessionStore implements SessionStore {
           ConditionExpression: 'attribute_exists(pk) AND epoch = :from',
           ExpressionAttributeValues: { ':b': to.boundServer, ':c': to.credential, ':s': to.sharedCredential, ':e': to.epoch, ':i': to.serverIncarnation, ':from': fromEpoch },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+      ),
+    );
   }
 }
