@@ -8,7 +8,7 @@ import { lambdaContext } from './lambda-context.js';
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** Local-only routes (`/_local/...`), answered before API routing; never part of the deployed API. */
-export type LocalControls = (method: string, path: string, body: string) => Promise<{ status: number; body: unknown } | undefined>;
+export type LocalControls = (method: string, path: string, body: string, servingNode?: string) => Promise<{ status: number; body: unknown } | undefined>;
 
 /** API Gateway's own payload limit: larger requests never reach a Lambda. */
 const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -24,6 +24,8 @@ export class LocalApiServer {
   constructor(
     private readonly functions: Record<ApiFunction, HttpLambda>,
     private readonly controls: LocalControls,
+    /** The node this server belongs to, so a control can tell a request about the node itself. */
+    private readonly nodeId?: string,
   ) {}
 
   async listen(port: number): Promise<this> {
@@ -64,7 +66,7 @@ export class LocalApiServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
       if (url.pathname.startsWith('/_local/')) {
-        const answer = await this.controls(method, url.pathname, raw.toString('utf8'));
+        const answer = await this.controls(method, url.pathname, raw.toString('utf8'), this.nodeId);
         if (answer) return send(answer.status, { 'content-type': 'application/json' }, JSON.stringify(answer.body));
       }
       const route = selectRoute(method, url.pathname);

@@ -72,7 +72,7 @@ export async function startNode(port: number, controls: LocalControls): Promise<
       stopped = false;
       // Join (or create) the group before serving, so the node knows its role from its first request.
       await agent({ mode: 'once' }, lambdaContext('gateway-group-agent', 10_000)).catch(() => undefined);
-      api = await new LocalApiServer(functions, controls).listen(port);
+      api = await new LocalApiServer(functions, controls, process.env.NODE_ID).listen(port);
       url = api.url;
       port = Number(new URL(url).port); // come back on the same port after a stop
       loops = [scheduled('gateway-monitor', monitor), scheduled('gateway-group-agent', agent)];

@@ -7,8 +7,8 @@ import { startNode } from './node-runtime.js';
 
 const { port, controlUrl } = workerData as { port: number; controlUrl: string };
 
-const node = await startNode(port, async (method, path, body) => {
-  const res = await fetch(controlUrl + path, { method, body: method === 'GET' ? undefined : body });
+const node = await startNode(port, async (method, path, body, servingNode) => {
+  const res = await fetch(controlUrl + path, { method, body: method === 'GET' ? undefined : body, headers: servingNode ? { 'x-serving-node': servingNode } : {} });
   return { status: res.status, body: await res.json() };
 });
 

@@ -103,7 +103,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   await permissions.addMember('network-engineers', 'alice');
 
   const nodes = new Map<string, NodeHandle>();
-  const controls: LocalControls = async (method, path) => {
+  const controls: LocalControls = async (method, path, _body, servingNode) => {
     const bamControl = /^\/_local\/bam\/([^/]+)\/(stop|hang|start|promote)$/.exec(path);
     if (bamControl && method === 'POST') {
       if (!cluster) return notFound('No simulated BAM cluster runs (BAM_SERVERS is set).');
@@ -120,6 +120,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     if (nodeControl && method === 'POST') {
       const node = nodes.get(nodeControl[1]!);
       if (!node) return notFound(`No gateway node ${nodeControl[1]}${grouped ? '' : ' (this stack runs a single node: start it with two)'}.`);
+      if (nodeControl[2] === 'stop' && node.id === servingNode) {
+        // A node asked to stop itself: answer first, or stopping would cut this very reply.
+        setTimeout(() => void node.stop(), 50);
+        return { status: 202, body: { node: { id: node.id, url: node.url, running: false }, message: `Node ${node.id} is stopping.` } };
+      }
       await node[nodeControl[2] as 'stop' | 'start']();
       return { status: 200, body: { node: { id: node.id, url: node.url, running: node.running } } };
     }
@@ -151,7 +156,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   let worker: Worker | undefined;
   if (grouped) {
     control = http.createServer(async (req, res) => {
-      const answer = await controls(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, '');
+      const serving = req.headers['x-serving-node'];
+      const answer = await controls(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, '', typeof serving === 'string' ? serving : undefined);
       res.writeHead(answer!.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer!.body));
     });
