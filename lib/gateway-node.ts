@@ -20,7 +20,9 @@ export interface GatewayNodeProps {
   settings: GatewaySettings;
 }
 
-const TABLE_RW = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+const TABLE_SESSIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** Workflows and operations also read permissions and group memberships (Query, BatchGetItem). */
+const TABLE_RW = [...TABLE_SESSIONS, 'dynamodb:Query', 'dynamodb:BatchGetItem'];
 const TABLE_STATE = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 /**
@@ -75,7 +77,7 @@ export class GatewayNode extends Construct {
     });
     const integrations = new Map<ApiFunction, HttpLambdaIntegration>();
     for (const name of apiFunctions) {
-      const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), TABLE_RW);
+      const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), name === 'sessions' ? TABLE_SESSIONS : TABLE_RW);
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
     }
     for (const r of routes) {

@@ -84,6 +84,14 @@ describe('GatewayStack (a single gateway)', () => {
     const actions = all.flatMap((st) => [st.Action].flat());
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions).toContain('kms:Decrypt');
+    // Each function only what it uses: logging in and out never queries permissions.
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as [string, { Properties: { PolicyDocument: { Statement: Statement[] } } }][];
+    const sessions = policies.find(([id]) => id.includes('ApiSessions'))![1].Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat());
+    const workflows = policies.find(([id]) => id.includes('ApiWorkflows'))![1].Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat());
+    expect(sessions).not.toContain('dynamodb:Query');
+    expect(workflows).toContain('dynamodb:Query');
+    const subscriber = policies.find(([id]) => id.includes('Subscriber'))![1].Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat());
+    expect(subscriber.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
   it('protects BAM credentials with a rotating KMS key and keeps service credentials in Secrets Manager', () => {
