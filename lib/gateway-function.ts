@@ -61,9 +61,9 @@ export class GatewayFunction extends Construct {
     Validations.of(this.fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'Pinned to nodejs22.x, the runtime the project builds and tests for; move with the project to the next LTS runtime.' });
   }
 
-  /** Adds one least-privilege statement: these actions on these resources, nothing else. */
-  allow(actions: string[], resources: string[]): this {
-    this.role.addToPolicy(new iam.PolicyStatement({ actions, resources }));
+  /** Adds one least-privilege statement: these actions on these resources (under these conditions), nothing else. */
+  allow(actions: string[], resources: string[], conditions?: Record<string, Record<string, unknown>>): this {
+    this.role.addToPolicy(new iam.PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
     return this;
   }
 }

@@ -20,10 +20,21 @@ export interface GatewayNodeProps {
   settings: GatewaySettings;
 }
 
-const TABLE_SESSIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
-/** Workflows and operations also read permissions and group memberships (Query, BatchGetItem). */
-const TABLE_RW = [...TABLE_SESSIONS, 'dynamodb:Query', 'dynamodb:BatchGetItem'];
-const TABLE_STATE = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const TABLE_READS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+/**
+ * Which items (by partition key, see functions/adapters/dynamo.ts) each function may write. Every
+ * API function may probe (MONITOR) and create the data key at a cold start (CONFIG). Workflows run
+ * custom code: they cannot write permissions, memberships or the group.
+ */
+const WRITES = {
+  sessions: ['SESSION#*', 'MONITOR', 'CONFIG'],
+  workflows: ['SESSION#*', 'MONITOR', 'CONFIG'],
+  operations: ['SESSION#*', 'MONITOR', 'CONFIG', 'PERMISSION#*', 'MEMBER#*', 'GROUP'],
+  monitor: ['MONITOR', 'CONFIG'],
+  agent: ['GROUP', 'CONFIG'],
+};
 
 /**
  * One gateway deployment (a node): the HTTP API and its three functions, the scheduled monitor
@@ -55,9 +66,10 @@ export class GatewayNode extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       ...(s.nodeId ? { NODE_ID: s.nodeId } : {}),
     };
-    const gatewayFunction = (fid: string, entry: string, timeout: Duration, tableActions: string[], memorySize?: number) => {
+    const gatewayFunction = (fid: string, entry: string, timeout: Duration, writes: string[], memorySize?: number) => {
       const f = new GatewayFunction(this, fid, { entry, timeout, environment, ...(memorySize ? { memorySize } : {}) })
-        .allow(tableActions, [data.table.tableArn])
+        .allow(TABLE_READS, [data.table.tableArn])
+        .allow(TABLE_WRITES, [data.table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writes } })
         .allow(['events:PutEvents'], [data.bus.eventBusArn])
         .allow(['secretsmanager:GetSecretValue'], [data.secret.secretArn])
         .allow(['kms:Decrypt', 'kms:GenerateDataKey'], [data.credentialKey.keyArn]);
@@ -77,7 +89,7 @@ export class GatewayNode extends Construct {
     });
     const integrations = new Map<ApiFunction, HttpLambdaIntegration>();
     for (const name of apiFunctions) {
-      const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), name === 'sessions' ? TABLE_SESSIONS : TABLE_RW);
+      const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), WRITES[name]);
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
     }
     for (const r of routes) {
@@ -94,10 +106,10 @@ export class GatewayNode extends Construct {
     }
 
     // Scheduled functions: each run loops for most of a minute (see functions/handlers/monitor.ts).
-    const monitor = gatewayFunction('Monitor', 'handlers/monitor', Duration.seconds(70), TABLE_STATE, 128);
+    const monitor = gatewayFunction('Monitor', 'handlers/monitor', Duration.seconds(70), WRITES.monitor, 128);
     new events.Rule(this, 'MonitorSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(monitor.fn, { retryAttempts: 0 })] });
     if (s.nodeId) {
-      const agent = gatewayFunction('GroupAgent', 'handlers/group-agent', Duration.seconds(70), TABLE_STATE, 128);
+      const agent = gatewayFunction('GroupAgent', 'handlers/group-agent', Duration.seconds(70), WRITES.agent, 128);
       new events.Rule(this, 'GroupAgentSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(agent.fn, { retryAttempts: 0 })] });
     }
 

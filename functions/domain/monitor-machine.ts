@@ -100,25 +100,25 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     servers[conf.name] = s;
   }
 
-  // 2. Who claims Primary among the servers that answered this round.
+  // 2. Who claims Primary. Those that answered this round saying so; and a server last known as
+  //    Primary that missed this round but is not DOWN yet still counts: one slow answer must neither
+  //    hand its role to another claimant nor end a split brain.
+  const answered = (name: string) => probes.some((p) => p.server === name && p.ok);
   const claimants = configured.filter((c) => probes.some((p) => p.server === c.name && p.ok && p.role === 'PRIMARY')).map((c) => c.name);
-  const splitBrain = claimants.length >= 2;
-  if (splitBrain) {
-    // Never switch on split brain: keep the roles we had for everyone but the current Primary.
-    for (const name of claimants) if (name !== prev.primary) reported[name] = prev.servers[name]?.role ?? 'UNKNOWN';
-    if (!prev.splitBrain) {
-      emit({
-        detailType: 'SPLIT_BRAIN_DETECTED',
-        detail: { servers: claimants.map((n) => ({ name: n, url: servers[n]!.url })), epoch: prev.epoch, occurredAt },
-      });
-    }
+  const silentPrimaries = configured.filter((c) => !answered(c.name) && prev.servers[c.name]?.role === 'PRIMARY' && servers[c.name]!.health === 'UP').map((c) => c.name);
+  const splitBrain = claimants.length >= 2 || (prev.splitBrain && claimants.length + silentPrimaries.length >= 2);
+  if (claimants.length >= 2 && !prev.splitBrain) {
+    emit({
+      detailType: 'SPLIT_BRAIN_DETECTED',
+      detail: { servers: claimants.map((n) => ({ name: n, url: servers[n]!.url })), epoch: prev.epoch, occurredAt },
+    });
   }
 
-  // 3. Cluster-level decision.
+  // 3. Cluster-level decision. A new Primary is confirmed when exactly one reachable server says it
+  //    is Primary and no other server that was Primary is merely silent.
   let { monitoringState, primary, epoch, failoverStartedAt } = prev;
-  const only = claimants.length === 1 ? claimants[0]! : null;
+  const only = !splitBrain && claimants.length === 1 && silentPrimaries.every((n) => n === claimants[0]) ? claimants[0]! : null;
   if (only && (only !== primary || monitoringState !== 'MONITORING')) {
-    // A new Primary is confirmed: exactly one reachable server says it is Primary.
     primary = only;
     monitoringState = 'MONITORING';
     failoverStartedAt = null;
@@ -134,6 +134,8 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
       epoch += 1;
     }
   }
+  // A claim that was not confirmed (split brain, or another Primary only silent) changes no role yet.
+  for (const name of claimants) if (name !== primary) reported[name] = prev.servers[name]?.role ?? 'UNKNOWN';
 
   // 4. Role changes, one event per server whose role moved.
   for (const conf of configured) {

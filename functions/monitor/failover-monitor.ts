@@ -60,6 +60,7 @@ export class FailoverMonitor {
   }
 
   private inFlight?: Promise<RoundResult>;
+  private readonly hooks = new Set<Promise<unknown>>();
   private lastRoundEndedAt = 0;
 
   private async runRound(): Promise<RoundResult> {
@@ -85,9 +86,16 @@ export class FailoverMonitor {
     this.current = t.state;
     this.lastPersistAt = now;
     if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
-    if (t.state.monitoringState === 'MONITORING' && t.state.epoch !== prev.epoch) await this.onNewPrimary?.(t.state).catch(() => undefined);
     if (t.events.length > 0) this.outboxDirty = true;
     if (this.outboxDirty) await this.flushOutbox();
+    if (t.state.monitoringState === 'MONITORING' && t.state.epoch !== prev.epoch && this.onNewPrimary) {
+      // Not awaited inside the round: the hook talks to BAM (up to its timeout), and a request that
+      // needs a probe meanwhile must not wait behind it. loop() waits for it before returning.
+      const hook = this.onNewPrimary(t.state)
+        .catch(() => undefined)
+        .finally(() => this.hooks.delete(hook));
+      this.hooks.add(hook);
+    }
     return { state: t.state, committed: true, events: t.events.length };
   }
 
@@ -128,6 +136,7 @@ export class FailoverMonitor {
       const wait = intervalMs - (this.now() - started);
       if (wait > 0 && keepGoing()) await new Promise((r) => setTimeout(r, wait));
     }
+    await Promise.all([...this.hooks]);
     return rounds;
   }
 }

@@ -183,7 +183,8 @@ export class SessionService {
       }
       return { session, monitor };
     }
-    if (!monitor || monitor.epoch === session.epoch) return { session, monitor };
+    // <=: a replica that has not seen the latest failover yet (global table) must not end or rebind a newer session.
+    if (!monitor || monitor.epoch <= session.epoch) return { session, monitor };
     if (monitor.monitoringState !== 'MONITORING' && duringFailover === 'refuse') monitor = await this.probeAndReload(monitor);
     if (monitor.monitoringState !== 'MONITORING' || !monitor.primary) {
       if (duringFailover === 'allow') return { session, monitor };
@@ -200,8 +201,11 @@ export class SessionService {
   private async restore(session: SessionRecord, monitor: MonitorState): Promise<SessionRecord> {
     const service = await this.serviceSession(monitor);
     const to = { boundServer: service.server, credential: service.credential!, sharedCredential: true, epoch: monitor.epoch, serverIncarnation: monitor.servers[service.server]?.incarnation ?? 0 };
-    await this.d.sessions.rebind(session.tokenHash, session.epoch, to);
-    return { ...session, ...to };
+    if (await this.d.sessions.rebind(session.tokenHash, session.epoch, to)) return { ...session, ...to };
+    // Someone else changed it meanwhile: a concurrent request restored it (use that), or a logout ended it.
+    const current = await this.d.sessions.get(session.tokenHash);
+    if (!current) throw unauthorized('Session not found or ended. Log in again.');
+    return current;
   }
 
   /**
@@ -236,7 +240,8 @@ export class SessionService {
         try {
           credential = await client.login(this.d.config.service.username, this.d.config.service.password);
         } catch (err) {
-          throw await this.bamFailure(err, primary, true);
+          // No probe from here: this also runs inside a monitor round, which must never wait on itself.
+          throw await this.bamFailure(err, primary, false);
         }
         const sealed = this.d.cipher.encrypt(JSON.stringify(credential), sharedContext(epoch));
         if (await this.d.monitor.completeServiceSession(epoch, this.holder, sealed)) return { epoch, server: primary.name, credential: sealed };

@@ -1,5 +1,6 @@
 import type { Output, Schema } from '../commons/validation.js';
 import type { BamApi } from '../bam/clients.js';
+import { badRequest } from '../commons/errors.js';
 import type { HttpResult } from '../commons/http.js';
 import type { MonitoringState } from '../domain/monitor-machine.js';
 import type { NodeState } from '../group/node-state.js';
@@ -91,7 +92,13 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   const params: Record<string, string> = {};
   for (let i = 0; i < p.length; i++) {
     const seg = p[i]!;
-    if (seg.startsWith('{') && seg.endsWith('}')) params[seg.slice(1, -1)] = decodeURIComponent(a[i]!);
+    if (seg.startsWith('{') && seg.endsWith('}')) {
+      try {
+        params[seg.slice(1, -1)] = decodeURIComponent(a[i]!);
+      } catch {
+        throw badRequest(`Malformed percent-encoding in the path segment "${a[i]}".`);
+      }
+    }
     else if (seg !== a[i]) return null;
   }
   return params;

@@ -84,12 +84,13 @@ describe('GatewayStack (a single gateway)', () => {
     const actions = all.flatMap((st) => [st.Action].flat());
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions).toContain('kms:Decrypt');
-    // Each function only what it uses: logging in and out never queries permissions.
-    const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as [string, { Properties: { PolicyDocument: { Statement: Statement[] } } }][];
-    const sessions = policies.find(([id]) => id.includes('ApiSessions'))![1].Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat());
-    const workflows = policies.find(([id]) => id.includes('ApiWorkflows'))![1].Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat());
-    expect(sessions).not.toContain('dynamodb:Query');
-    expect(workflows).toContain('dynamodb:Query');
+    // Each function writes only the items it owns: workflow code cannot grant itself permissions.
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as [string, { Properties: { PolicyDocument: { Statement: (Statement & { Condition?: Record<string, Record<string, string[]>> })[] } } }][];
+    const writableKeys = (fn: string) =>
+      policies.find(([id]) => id.includes(fn))![1].Properties.PolicyDocument.Statement.find((st) => [st.Action].flat().includes('dynamodb:PutItem'))!.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys'];
+    expect(writableKeys('ApiWorkflows')).toEqual(['SESSION#*', 'MONITOR', 'CONFIG']);
+    expect(writableKeys('ApiOperations')).toContain('PERMISSION#*');
+    expect(writableKeys('Monitor')).toEqual(['MONITOR', 'CONFIG']);
     const subscriber = policies.find(([id]) => id.includes('Subscriber'))![1].Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat());
     expect(subscriber.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });

@@ -94,6 +94,24 @@ describe('two monitors at once', () => {
   });
 });
 
+describe('the new-Primary hook', () => {
+  it('may probe (as a failed service login does) without the round waiting on itself', async () => {
+    const store = await storeForTest();
+    const cluster = fakeCluster({ bam1: 'PRIMARY', bam2: 'STANDBY' });
+    const monitor = monitorOn(store, cluster.probe, new RecordingPublisher());
+    let hookRan = false;
+    monitor.onNewPrimary = async () => {
+      await monitor.probeNow(0); // before the fix: waited for the round that was waiting for this hook
+      hookRan = true;
+    };
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('round deadlocked')), 3000));
+    await Promise.race([monitor.round(), timeout]);
+    let k = 0;
+    await Promise.race([monitor.loop(1, () => k++ < 1), timeout]); // the loop waits for hooks before returning
+    expect(hookRan).toBe(true);
+  });
+});
+
 describe('a failure in the middle of a transition', () => {
   it('a failed publish leaves the events in the outbox; the next run publishes them', async () => {
     const store = await storeForTest();

@@ -34,6 +34,21 @@ afterAll(async () => {
   await t.close();
 });
 
+describe('session binding and epochs', () => {
+  it('a replica that has not seen the latest failover yet leaves a newer session alone', async () => {
+    const monitor = new DynamoMonitorStore(t.db, t.tableName);
+    const servers = { bam1: { name: 'bam1', url: cluster.server('bam1').url, role: 'PRIMARY' as const, health: 'UP' as const, lastProbeAt: 1, latencyMs: 1, consecutiveFailures: 0, incarnation: 0 } };
+    const state = (version: number, epoch: number) => ({ version, epoch, monitoringState: 'MONITORING' as const, primary: 'bam1', primaryUrl: servers.bam1.url, splitBrain: false, failoverStartedAt: null, servers, updatedAt: clock });
+    await monitor.commit(state(1, 7), []);
+    const { token } = await service.login({ username: 'alice', password: 'alice-pass', bam_alias: 'primary-address-manager' });
+    expect((await sessions.get(hashToken(token)))!.epoch).toBe(7);
+    await monitor.commit(state(2, 6), []); // as a lagging replica would show it
+    await expect(service.authenticate(token)).resolves.toMatchObject({ session: { epoch: 7, username: 'alice' } });
+    await monitor.commit(state(3, 8), []); // a real failover after it: this non-restorable session ends
+    await expect(service.authenticate(token)).rejects.toMatchObject({ status: 401, code: 'SessionEndedByFailover' });
+  });
+});
+
 describe('session expiry', () => {
   it('is checked on read, before DynamoDB\'s TTL would delete the item', async () => {
     const { token } = await service.login({ username: 'alice', password: 'alice-pass', bam_alias: 'bam1' });

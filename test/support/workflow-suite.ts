@@ -95,6 +95,7 @@ export function workflowSuite(apiVersion: '1' | '2') {
       ['an unknown permission', 'admin', 'PUT', '/admin/users/bob/permissions/launch_missiles', 400],
       ['an unknown collection', 'admin', 'PUT', '/admin/robots/bob/permissions/ip_space', 404],
       ['a bad user name', 'admin', 'PUT', '/admin/users/b%20o%20b/permissions/ip_space', 400],
+      ['a malformed percent-escape', 'admin', 'GET', '/admin/users/%ZZ/permissions', 400],
       ['an unknown admin route', 'admin', 'GET', '/admin/nothing', 404],
       ['a wrong method', 'admin', 'POST', '/admin/users/bob/permissions/ip_space', 405],
     ])('admin API: %s gets %s', async (_, who, method, path, status) => {

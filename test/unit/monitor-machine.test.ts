@@ -140,6 +140,24 @@ describe('failover state machine', () => {
     expect(s).toMatchObject({ monitoringState: 'MONITORING', splitBrain: false, primary: 'bam2' });
   });
 
+  it('split brain: one slow answer from the Primary does not hand its role to the other claimant', () => {
+    const both = { bam1: 'PRIMARY', bam2: 'PRIMARY' } as const;
+    const { state, events } = run(healthy, both, { bam1: 'down', bam2: 'PRIMARY' });
+    expect(state).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam1', epoch: 1, splitBrain: true });
+    expect(state.servers.bam2!.role).toBe('STANDBY');
+    expect(events.filter((e) => e.type === 'SPLIT_BRAIN_DETECTED')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'MONITORING_STATE_CHANGED')).toHaveLength(1); // only the discovery
+  });
+
+  it('a promotion while the old Primary is only silent waits until it is DOWN, then switches', () => {
+    const r1 = run(healthy, { bam1: 'down', bam2: 'PRIMARY' });
+    expect(r1.state).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam1', epoch: 1, splitBrain: false });
+    expect(r1.state.servers.bam2!.role).toBe('STANDBY');
+    expect(r1.last.events).toEqual([]);
+    const r2 = run(healthy, { bam1: 'down', bam2: 'PRIMARY' }, { bam1: 'down', bam2: 'PRIMARY' });
+    expect(r2.state).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam2', epoch: 2 });
+  });
+
   it('flapping: a Primary that drops and comes back as Primary is lost, then re-confirmed (epoch +2)', () => {
     const lost = { bam1: 'down', bam2: 'STANDBY' } as const;
     const { state, events } = run(healthy, lost, lost, healthy, lost, healthy);
