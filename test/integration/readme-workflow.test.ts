@@ -22,7 +22,9 @@ beforeAll(async () => {
   const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
   mkdirSync(path.join(scratch, 'workflows'), { recursive: true });
   writeFileSync(path.join(scratch, 'workflows', 'zone_report.ts'), code);
-  writeFileSync(path.join(scratch, 'workflows', 'define.ts'), readFileSync(path.join(root, 'functions', 'workflows', 'define.ts'), 'utf8'));
+  // define.ts and what it imports at run time (type-only imports vanish when compiled).
+  mkdirSync(path.join(scratch, 'commons'), { recursive: true });
+  for (const f of ['workflows/define.ts', 'commons/errors.ts']) writeFileSync(path.join(scratch, f), readFileSync(path.join(root, 'functions', f), 'utf8'));
   workflow = ((await import(path.join(scratch, 'workflows', 'zone_report.ts'))) as { default: Workflow }).default;
   cluster = await new SimCluster().start();
 });
