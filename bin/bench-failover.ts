@@ -107,7 +107,7 @@ async function restoreWith(stack: LocalStack, tokens: string[], total: number, r
 
 console.log(`bench:failover: ${trials} trials with local defaults (probe 1000 ms, timeout 1000 ms, 2 failures)`);
 // One stack for every phase: like a Lambda, a process binds its clients to one table.
-const stack = await startLocalStack();
+const stack = await startLocalStack({ env: { POWERTOOLS_LOG_LEVEL: 'WARN' } }); // only the figures on the console
 const detections: number[] = [];
 const restores: number[] = [];
 let few: number[];

@@ -15,7 +15,7 @@ if (!Number.isInteger(trials) || trials < 1) {
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const stack = await startLocalStack({ nodes: 2 });
+const stack = await startLocalStack({ nodes: 2, env: { POWERTOOLS_LOG_LEVEL: 'WARN' } }); // only the figures on the console
 const urls = { a: stack.nodes.get('a')!.url, b: stack.nodes.get('b')!.url };
 const env = { report: 1000, check: 1000, absence: 3000 };
 const goal = env.absence + env.check;
