@@ -90,11 +90,21 @@ export class GroupAgent {
       } catch (err) {
         onError(err);
       }
-      const interval = this.role === 'PRIMARY' ? this.o.intervals.healthReportMs : this.o.intervals.healthCheckMs;
-      const wait = interval - (this.now() - started);
+      const wait = this.nextTickAt(started) - this.now();
       if (wait > 0 && keepGoing()) await new Promise((r) => setTimeout(r, wait));
     }
     return ticks;
+  }
+
+  /**
+   * When to tick next: a health-report interval after this tick while Primary; a health-check
+   * interval while Secondary, or sooner, exactly when the Primary's allowed absence runs out, so a
+   * takeover is not late by up to one check interval.
+   */
+  nextTickAt(started: number): number {
+    if (this.role === 'PRIMARY') return started + this.o.intervals.healthReportMs;
+    const check = started + this.o.intervals.healthCheckMs;
+    return this.seen ? Math.min(check, this.seen.seenAt + this.o.intervals.allowedAbsenceMs + 1) : check;
   }
 
   /** Marks the outbox for a flush on the next tick (a manual failover wrote events through another path). */

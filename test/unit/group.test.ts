@@ -69,3 +69,19 @@ describe('availability group decisions', () => {
     expect(failoverTarget(s, 10_000, iv)).toBeUndefined();
   });
 });
+
+describe('group agent timing', () => {
+  it('a Secondary wakes exactly when the allowed absence runs out, not up to a check interval later', async () => {
+    const { GroupAgent } = await import('../../functions/group/group-agent.js');
+    const state = group();
+    const store = { get: async () => state, touch: async () => undefined, outbox: { pending: async () => [] } };
+    let now = 10_000;
+    const agent = new GroupAgent({ nodeId: 'b', nodeUrl: null, intervals: iv, store: store as never, publisher: { publish: async () => ({ published: [], failed: [] }) }, now: () => now });
+    await agent.tick(); // first sees the heartbeat at 10 000
+    expect(agent.role).toBe('SECONDARY');
+    expect(agent.nextTickAt(10_000)).toBe(11_000);
+    now = 12_500;
+    await agent.tick(); // the heartbeat has not moved
+    expect(agent.nextTickAt(12_500)).toBe(13_001); // the deadline, sooner than 13 500
+  });
+});
