@@ -122,6 +122,7 @@ export class GatewayNode extends Construct {
     const dims = { service: 'failover-gateway' };
     const failover = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'FailoverInProgress', dimensionsMap: dims, statistic: 'Maximum', period: Duration.minutes(1) });
     const roundErrors = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'MonitorRoundErrors', dimensionsMap: dims, statistic: 'Sum', period: Duration.minutes(5) });
+    const backlog = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'OutboxBacklog', dimensionsMap: dims, statistic: 'Minimum', period: Duration.minutes(5) });
     const rate5xx = new cloudwatch.MathExpression({
       expression: '100 * errors / MAX([requests, 1])',
       usingMetrics: { errors: this.api.metricServerError({ period: Duration.minutes(5) }), requests: this.api.metricCount({ period: Duration.minutes(5) }) },
@@ -142,6 +143,7 @@ export class GatewayNode extends Construct {
       alarm('MonitorRoundErrorsAlarm', 'Failover monitor rounds are failing (DynamoDB or EventBridge errors): failovers may go unnoticed.', roundErrors, 3, 1),
       alarm('FailoverTooLongAlarm', 'An Address Manager failover has been in progress for 5 minutes: promote a Standby, or check the cluster.', failover, 1, 5),
       alarm('Api5xxRateAlarm', 'More than 5% of API requests failed with a 5xx for 15 minutes.', rate5xx, 5, 3),
+      alarm('OutboxBacklogAlarm', 'Events cannot be published to EventBridge: 20 or more have waited in the monitor outbox for 15 minutes. Fix the bus or its permissions before the state item fills.', backlog, 20, 3),
     ];
   }
 

@@ -30,6 +30,7 @@ export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error
     if (Date.now() - reportedAt < 10_000 || !monitor.state) return;
     reportedAt = Date.now();
     metrics.addMetric('FailoverInProgress', MetricUnit.Count, monitor.state.monitoringState === 'FAILOVER_IN_PROGRESS' ? 1 : 0);
+    metrics.addMetric('OutboxBacklog', MetricUnit.Count, monitor.outboxBacklog);
     metrics.publishStoredMetrics();
   };
   const rounds = await monitor.loop(

@@ -113,10 +113,18 @@ export class FailoverMonitor {
 
   /** Publishes what waits in the outbox (this round's events and any a failed run left behind). */
   async flushOutbox(): Promise<number> {
-    const { published, mayHaveMore } = await flushOutbox(this.o.store.outbox, this.o.publisher, this.id, this.now());
+    const { published, mayHaveMore, left } = await flushOutbox(this.o.store.outbox, this.o.publisher, this.id, this.now());
     this.outboxDirty = mayHaveMore;
+    this.outboxBacklog = left;
     return published;
   }
+
+  /**
+   * Events this monitor last saw waiting in the outbox after publishing. It lives in the state
+   * item, which DynamoDB caps at 400 KB: a backlog that keeps growing means publishing is broken
+   * (alarm OutboxBacklog), and must be fixed before the item fills.
+   */
+  outboxBacklog = 0;
 
   /** Whether the outbox may hold events: true at start (a crashed run may have left some), after new events, after failures. */
   private outboxDirty = true;

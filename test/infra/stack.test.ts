@@ -117,7 +117,7 @@ describe('GatewayStack (a single gateway)', () => {
 
   it('has the alarms an operator needs, and a dashboard', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { AlarmDescription: string } }).Properties.AlarmDescription);
-    for (const what of [/monitor Lambda failed/, /monitor rounds are failing/, /failover has been in progress/, /5xx/, /dead-letter queue/]) expect(alarms.some((d) => what.test(d))).toBe(true);
+    for (const what of [/monitor Lambda failed/, /monitor rounds are failing/, /failover has been in progress/, /5xx/, /dead-letter queue/, /cannot be published/]) expect(alarms.some((d) => what.test(d))).toBe(true);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 

@@ -211,6 +211,7 @@ describe('EventBridge publisher', () => {
     const monitor = monitorOn(store, cluster.probe, new EventBridgePublisher('bus', new EventBridgeClient({}), 2, 1));
     await monitor.round(); // 3 events, the first fails twice: stays in the outbox
     expect((await store.get())!.outbox.map((e) => e.id)).toEqual(['1-0']);
+    expect(monitor.outboxBacklog).toBe(1); // what the OutboxBacklog alarm watches
     fail = false;
     cluster.now.roles.bam2 = 'down';
     await monitor.round();
