@@ -9,9 +9,17 @@ export type ProbeResult =
 /**
  * Asks one BAM server what it is, through BAM's own signals: the Failover API health
  * (`GET /bam/v1/health`, replicationRole under details.replicationMetrics); where that API is
- * absent, `/servlets/health` at least tells whether the server is alive (role UNKNOWN).
+ * absent, REST v1 `getSystemInfo` (replicationRole) when a service session is available, and else
+ * `/servlets/health`, which at least tells whether the server is alive (role UNKNOWN).
  */
-export async function probeServer(name: string, baseUrl: string, timeoutMs: number, now = Date.now): Promise<ProbeResult> {
+export interface ProbeOptions {
+  /** REST v1 getSystemInfo of this server as the service user: the role signal where the Failover API is missing. */
+  systemInfo?: () => Promise<Record<string, string>>;
+  now?: () => number;
+}
+
+export async function probeServer(name: string, baseUrl: string, timeoutMs: number, opts: ProbeOptions = {}): Promise<ProbeResult> {
+  const now = opts.now ?? Date.now;
   const started = now();
   const done = (r: { ok: true; role: BamRole } | { ok: false; error: string }): ProbeResult => ({
     server: name,
@@ -24,6 +32,13 @@ export async function probeServer(name: string, baseUrl: string, timeoutMs: numb
     return done({ ok: true, role: roleFromHealth(res.body) });
   } catch (err) {
     if (err instanceof BamHttpError && err.status === 404) {
+      if (opts.systemInfo) {
+        try {
+          return done({ ok: true, role: normalizeRole((await opts.systemInfo()).replicationRole) });
+        } catch {
+          // A Standby serves no API: fall back to liveness.
+        }
+      }
       try {
         await bamFetch(`${baseUrl}/servlets/health`, { timeoutMs: Math.max(1, timeoutMs - (now() - started)) });
         return done({ ok: true, role: 'UNKNOWN' });

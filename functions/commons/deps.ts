@@ -9,6 +9,8 @@ import { roleOf } from '../domain/group.js';
 import { EventBridgePublisher } from '../adapters/eventbridge-publisher.js';
 import { CredentialCipher } from '../domain/credential-cipher.js';
 import { FailoverMonitor } from '../monitor/failover-monitor.js';
+import { probeServer } from '../bam/probe.js';
+import { SystemInfoSessions } from '../bam/system-info-sessions.js';
 import { SessionService } from '../sessions/session-service.js';
 import { logger } from './logger.js';
 
@@ -45,8 +47,10 @@ export function gatewayDeps(): GatewayDeps {
         onRoleChange: (from, to, s) => logger.info('gateway node role changed', { node: node.id, from, to, epoch: s.epoch }),
       })
     : undefined;
+  const systemInfo = new SystemInfoSessions(cfg.service);
   const monitor = new FailoverMonitor({
     servers: cfg.servers,
+    probe: (name, url, timeoutMs) => probeServer(name, url, timeoutMs, { systemInfo: () => systemInfo.systemInfo(name, url, timeoutMs) }),
     settings: { failuresBeforeFailover: cfg.probe.failuresBeforeFailover },
     probeTimeoutMs: cfg.probe.timeoutMs,
     store: monitorStore,

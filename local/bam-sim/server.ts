@@ -28,6 +28,8 @@ export class SimBamServer {
   mode: SimMode = 'stopped';
   latencyMs = 0;
   port = 0;
+  /** False: an older BAM without the Failover API (`/bam/v1/health` and promote answer 404). */
+  failoverApi = true;
   /** Successful logins per user: lets tests and benchmarks count what restoration costs. */
   readonly logins = new Map<string, number>();
   private server?: http.Server;
@@ -121,6 +123,7 @@ export class SimBamServer {
   private route(method: string, url: URL, authorization: string | undefined, json: unknown): Reply {
     const path = url.pathname;
     if (path === '/servlets/health') return { status: 200, body: 'OK' };
+    if (path.startsWith('/bam/v1/') && !this.failoverApi) return { status: 404, body: v2Error(404, 'NotFound', `No route ${method} ${path}`) };
     if (path === '/bam/v1/health' && method === 'GET') return { status: 200, body: this.health() };
     if (path === '/bam/v1/promote' && method === 'PUT') {
       this.cluster.promote(this.name);

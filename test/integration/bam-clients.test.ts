@@ -4,6 +4,7 @@ import { BamV1Client } from '../../functions/bam/v1-client.js';
 import { BamV2Client } from '../../functions/bam/v2-client.js';
 import { BamHttpError, BamUnreachableError } from '../../functions/bam/http.js';
 import { probeServer } from '../../functions/bam/probe.js';
+import { SystemInfoSessions } from '../../functions/bam/system-info-sessions.js';
 
 let cluster: SimCluster;
 const url = (name: string) => cluster.server(name).url;
@@ -98,5 +99,29 @@ describe('health probe', () => {
     cluster.server('bam1').hang();
     expect(await probeServer('bam2', url('bam2'), 300)).toMatchObject({ ok: false });
     expect(await probeServer('bam1', url('bam1'), 300)).toMatchObject({ ok: false, error: expect.stringMatching(/timeout/) });
+  });
+});
+
+describe('health probe of a BAM without the Failover API', () => {
+  it('reads the role from REST v1 getSystemInfo as the service user, re-logging in once when BAM dropped the session', async () => {
+    for (const srv of cluster.servers.values()) srv.failoverApi = false;
+    try {
+      const sessions = new SystemInfoSessions({ username: 'gateway-svc', password: 'gateway-svc-pass' });
+      const probe = (name: string) => probeServer(name, url(name), 1000, { systemInfo: () => sessions.systemInfo(name, url(name), 1000) });
+      expect(await probeServer('bam1', url('bam1'), 1000)).toMatchObject({ ok: true, role: 'UNKNOWN' }); // liveness only
+      expect(await probe('bam1')).toMatchObject({ ok: true, role: 'PRIMARY' });
+      expect(await probe('bam2')).toMatchObject({ ok: true, role: 'UNKNOWN' }); // a Standby serves no API: alive, role unknown
+      const logins = cluster.server('bam1').logins.get('gateway-svc') ?? 0;
+      expect(await probe('bam1')).toMatchObject({ role: 'PRIMARY' });
+      expect(cluster.server('bam1').logins.get('gateway-svc')).toBe(logins); // the session is reused
+      cluster.server('bam1').dropSessions();
+      expect(await probe('bam1')).toMatchObject({ role: 'PRIMARY' });
+      expect(cluster.server('bam1').logins.get('gateway-svc')).toBe(logins + 1);
+      cluster.promote('bam2');
+      expect(await probe('bam2')).toMatchObject({ role: 'PRIMARY' });
+      expect(await probe('bam1')).toMatchObject({ ok: true, role: 'UNKNOWN' });
+    } finally {
+      for (const srv of cluster.servers.values()) srv.failoverApi = true;
+    }
   });
 });
