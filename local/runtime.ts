@@ -103,7 +103,23 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   await permissions.addMember('network-engineers', 'alice');
 
   const nodes = new Map<string, NodeHandle>();
-  const controls: LocalControls = async (method, path, _body, servingNode) => {
+  const controls: LocalControls = async (method, path, body, servingNode) => {
+    const latency = /^\/_local\/bam\/([^/]+)\/latency$/.exec(path);
+    if (latency && method === 'POST') {
+      const server = cluster?.servers.get(latency[1]!);
+      if (!server) return notFound(`No simulated BAM server named ${latency[1]}.`);
+      let ms: unknown;
+      try {
+        ms = (JSON.parse(body || '{}') as { ms?: unknown }).ms;
+      } catch {
+        ms = undefined;
+      }
+      if (!Number.isInteger(ms) || (ms as number) < 0 || (ms as number) > 60_000) {
+        return { status: 400, body: { code: 'BadRequest', message: 'Send {"ms": N}, a whole number of milliseconds from 0 to 60000.', status: 400 } };
+      }
+      server.latencyMs = ms as number;
+      return { status: 200, body: { server: cluster!.snapshot().find((x) => x.name === server.name) } };
+    }
     const bamControl = /^\/_local\/bam\/([^/]+)\/(stop|hang|start|promote)$/.exec(path);
     if (bamControl && method === 'POST') {
       if (!cluster) return notFound('No simulated BAM cluster runs (BAM_SERVERS is set).');
@@ -157,7 +173,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   if (grouped) {
     control = http.createServer(async (req, res) => {
       const serving = req.headers['x-serving-node'];
-      const answer = await controls(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, '', typeof serving === 'string' ? serving : undefined);
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const answer = await controls(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, Buffer.concat(chunks).toString('utf8'), typeof serving === 'string' ? serving : undefined);
       res.writeHead(answer!.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer!.body));
     });

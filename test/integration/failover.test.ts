@@ -85,6 +85,20 @@ describe('an Address Manager failover', () => {
     await call(base, 'POST', '/_local/bam/bam1/start');
   });
 
+  it('added latency below the probe timeout slows answers but is not a failure', async () => {
+    const r = await call(base, 'POST', '/_local/bam/bam2/latency', { json: { ms: 300 } });
+    expect(r.body.server).toMatchObject({ name: 'bam2', latency_ms: 300 });
+    const svc = await login(base, 'gateway-svc', 'gateway-svc-pass');
+    const started = Date.now();
+    expect((await configurations(svc)).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    await new Promise((res) => setTimeout(res, 2500)); // two probe rounds
+    expect((await state()).monitoring_state).toBe('MONITORING');
+    for (const bad of [{ ms: -1 }, { ms: 'slow' }, {}]) expect((await call(base, 'POST', '/_local/bam/bam2/latency', { json: bad })).status).toBe(400);
+    expect((await call(base, 'POST', '/_local/bam/bam9/latency', { json: { ms: 1 } })).status).toBe(404);
+    await call(base, 'POST', '/_local/bam/bam2/latency', { json: { ms: 0 } });
+  });
+
   it('a hung Primary is detected like a stopped one, within the probe timeout', async () => {
     const svc = await login(base, 'gateway-svc', 'gateway-svc-pass');
     await call(base, 'POST', '/_local/bam/bam2/hang');
