@@ -29,7 +29,7 @@ const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Delet
  * custom code: they cannot write permissions, memberships or the group.
  */
 const WRITES = {
-  sessions: ['SESSION#*', 'MONITOR', 'CONFIG'],
+  sessions: ['SESSION#*', 'MONITOR', 'CONFIG', 'THROTTLE#*'],
   workflows: ['SESSION#*', 'MONITOR', 'CONFIG'],
   operations: ['SESSION#*', 'MONITOR', 'CONFIG', 'PERMISSION#*', 'MEMBER#*', 'GROUP'],
   monitor: ['MONITOR', 'CONFIG'],

@@ -1,4 +1,5 @@
 import { BamHttpError, bamFetch } from './http.js';
+import { badRequest } from '../commons/errors.js';
 import type { BamCredential } from './credential.js';
 
 /** BAM entity as REST v1 returns it; properties are BAM's `k=v|k2=v2|` string. */
@@ -67,6 +68,9 @@ export class BamV1Client {
 
   /** Any other v1 method, for workflows that need one this class does not name. */
   async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', name: string, params: Record<string, string | number>, auth = true, json?: unknown): Promise<unknown> {
+    // The method name is a path segment: only a plain identifier, so it cannot reach another path.
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw badRequest(`"${name}" is not an Address Manager REST v1 method name.`);
+    // Values are URL-encoded by URLSearchParams: a quote or & in a value stays inside that value.
     const qs = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
     const headers: Record<string, string> = {};
     if (auth && this.credential) headers.authorization = this.credential.authorization;

@@ -1,5 +1,6 @@
 import { BamHttpError, bamFetch } from './http.js';
 import type { BamCredential } from './credential.js';
+import { checkV2Path, v2Path } from './v2-path.js';
 
 type Params = Record<string, string | number | boolean | undefined>;
 
@@ -27,7 +28,7 @@ export class BamV2Client {
 
   async logout(): Promise<void> {
     if (this.credential?.sessionId === undefined) return;
-    await this.request('PATCH', `/sessions/${this.credential.sessionId}`, undefined, { state: 'LOGGED_OUT' });
+    await this.request('PATCH', v2Path`/sessions/${this.credential.sessionId}`, undefined, { state: 'LOGGED_OUT' });
   }
 
   httpGet(path: string, params?: Params): Promise<unknown> {
@@ -47,6 +48,7 @@ export class BamV2Client {
   }
 
   private async request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, params?: Params, json?: unknown, auth = true, idempotent?: boolean): Promise<unknown> {
+    checkV2Path(path);
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined) qs.set(k, String(v));
     const headers: Record<string, string> = {};

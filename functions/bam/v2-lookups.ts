@@ -1,5 +1,22 @@
 import type { BamV2Client } from './v2-client.js';
-import { notFound } from '../commons/errors.js';
+import { badRequest, notFound } from '../commons/errors.js';
+import { v2Path } from './v2-path.js';
+
+export { v2Path };
+
+/**
+ * A value for a BAM v2 filter string literal (`name:eq('<value>')`). BAM documents no escape
+ * inside these quotes, so a quote or backslash would end the literal and rewrite the filter
+ * (`Nope'` matched every configuration): refused with a 400 naming the field, as are control
+ * characters. Use it for every user-supplied value placed in a filter.
+ */
+export function filterLiteral(field: string, value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/['\\\u0000-\u001f\u007f]/.test(value)) {
+    throw badRequest(`${field} may not contain quotes ('), backslashes or control characters.`, [{ field, problem: 'forbidden character' }]);
+  }
+  return `'${value}'`;
+}
 
 /** Lookups several workflows share: find a named object in REST v2, or answer 404 naming it. */
 type Named = { id: number; name: string };
@@ -11,6 +28,10 @@ async function one(client: BamV2Client, path: string, filter: string, what: stri
   return hit;
 }
 
-export const findConfigurationV2 = (c: BamV2Client, name: string) => one(c, '/configurations', `name:eq('${name}')`, `configuration named "${name}"`);
-export const findViewV2 = (c: BamV2Client, configurationId: number, name: string) => one(c, `/configurations/${configurationId}/views`, `name:eq('${name}')`, `view named "${name}"`);
-export const findZoneV2 = (c: BamV2Client, viewId: number, absoluteName: string) => one(c, `/views/${viewId}/zones`, `absoluteName:eq('${absoluteName}')`, `zone "${absoluteName}"`);
+/** `field` names the request field the value came from, for the 400 of a refused value. */
+export const findConfigurationV2 = (c: BamV2Client, name: string, field = 'configuration') =>
+  one(c, '/configurations', `name:eq(${filterLiteral(field, name)})`, `configuration named "${name}"`);
+export const findViewV2 = (c: BamV2Client, configurationId: number, name: string, field = 'view') =>
+  one(c, v2Path`/configurations/${configurationId}/views`, `name:eq(${filterLiteral(field, name)})`, `view named "${name}"`);
+export const findZoneV2 = (c: BamV2Client, viewId: number, absoluteName: string, field = 'zone') =>
+  one(c, v2Path`/views/${viewId}/zones`, `absoluteName:eq(${filterLiteral(field, absoluteName)})`, `zone "${absoluteName}"`);

@@ -17,11 +17,26 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-/** Parses and validates a JSON body: 413 when too large, 400 when malformed or of the wrong shape. */
+/** `application/json` or any `+json` type, with optional parameters (charset). */
+const JSON_CONTENT_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(?:;.*)?$/i;
+
+/**
+ * A JSON body must say so: text/plain or a form can be sent cross-site by any page without a
+ * CORS preflight (CSRF), application/json cannot. 415 otherwise.
+ */
+export function requireJsonContentType(event: HttpEvent): void {
+  const type = event.headers?.['content-type'] ?? '';
+  if (!JSON_CONTENT_TYPE.test(type.trim())) {
+    throw new GatewayError(415, 'UnsupportedMediaType', 'Send the request body as JSON, with Content-Type: application/json.');
+  }
+}
+
+/** Parses and validates a JSON body: 413 when too large, 415 when not declared JSON, 400 when malformed or of the wrong shape. */
 export function parseJsonBody<S extends Schema>(event: HttpEvent, schema: S): Output<S> {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new GatewayError(413, 'PayloadTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes.`);
   if (raw.trim() === '') throw badRequest('A JSON request body is required.');
+  requireJsonContentType(event);
   let data: unknown;
   try {
     data = JSON.parse(raw);

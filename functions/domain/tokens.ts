@@ -17,20 +17,39 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
  * `auth: Basic <access_token>`, `Authorization: Basic|Bearer <access_token>` where access_token
  * is `BAMAuthToken: <token>` or just `<token>`, or the session cookie. Headers are lower-cased.
  */
-export function tokenFromRequest(headers: Record<string, string | undefined>, cookies: string[] = []): string | undefined {
+export function tokenFromRequest(headers: Record<string, string | undefined>, cookies: string[], cookieName: string): string | undefined {
+  return tokenFromHeaders(headers) ?? tokenFromCookies(cookies, cookieName);
+}
+
+/** The token from `auth` / `Authorization`: a browser never adds these on its own, so they are not CSRF-prone. */
+export function tokenFromHeaders(headers: Record<string, string | undefined>): string | undefined {
   for (const value of [headers.auth, headers.authorization]) {
     const m = /^(?:Basic|Bearer)\s+(?:BAMAuthToken:\s*)?(\S+)\s*$/i.exec(value ?? '');
     if (m?.[1] && TOKEN_SHAPE.test(m[1])) return m[1];
   }
+  return undefined;
+}
+
+export function tokenFromCookies(cookies: string[], cookieName: string): string | undefined {
   for (const cookie of cookies.flatMap((c) => c.split(';'))) {
     const [name, ...rest] = cookie.trim().split('=');
     const value = rest.join('=');
-    if (name === SESSION_COOKIE && TOKEN_SHAPE.test(value)) return value;
+    if (name === cookieName && TOKEN_SHAPE.test(value)) return value;
   }
   return undefined;
 }
 
-export const SESSION_COOKIE = 'gateway_session';
+/**
+ * The session cookie's name. Outside local mode the `__Host-` prefix makes browsers accept it
+ * only with Secure, Path=/ and no Domain, so a sibling subdomain cannot plant or shadow it.
+ * Only the name of the current mode is accepted.
+ */
+export const sessionCookieName = (localMode: boolean) => (localMode ? 'gateway_session' : '__Host-gateway_session');
+
+/** The Set-Cookie value for a session (Max-Age 0 clears it). Local mode is plain HTTP: no Secure there. */
+export function sessionCookie(token: string, maxAgeSeconds: number, localMode: boolean): string {
+  return [`${sessionCookieName(localMode)}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`, ...(localMode ? [] : ['Secure'])].join('; ');
+}
 
 /** Constant-time comparison of two secrets of any length (compares their digests). */
 export function secretsEqual(a: string, b: string): boolean {

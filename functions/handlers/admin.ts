@@ -6,6 +6,15 @@ import { authenticate, authOf } from '../middleware/authenticate.js';
 import { matchPath } from '../workflows/define.js';
 import { workflows } from '../workflows/index.js';
 import { httpHandler } from './http-handler.js';
+import { audit, type AuditAction } from '../commons/audit.js';
+
+/** Admin changes that go to the audit log (SPEC §13), by route; `target` names what changed. */
+const AUDITED: Record<string, { action: AuditAction; target: (p: Record<string, string>) => string }> = {
+  'PUT /admin/{kind}/{name}/permissions/{permission}': { action: 'permission-granted', target: (p) => `${p.kind}/${p.name}/${p.permission}` },
+  'DELETE /admin/{kind}/{name}/permissions/{permission}': { action: 'permission-revoked', target: (p) => `${p.kind}/${p.name}/${p.permission}` },
+  'PUT /admin/groups/{group}/members/{user}': { action: 'member-added', target: (p) => `groups/${p.group}/members/${p.user}` },
+  'DELETE /admin/groups/{group}/members/{user}': { action: 'member-removed', target: (p) => `groups/${p.group}/members/${p.user}` },
+};
 
 /** Every permission something checks: each workflow's and route's, and the availability group's. */
 export function knownPermissions(): string[] {
@@ -92,5 +101,15 @@ export const handler = httpHandler()
     if (matches.length === 0) throw notFound(`No admin route ${event.rawPath}.`);
     const hit = matches.find((m) => m.r.method === method);
     if (!hit) throw new GatewayError(405, 'MethodNotAllowed', `${method} is not allowed on ${event.rawPath}.`);
-    return json(200, await hit.r.run(hit.params!));
+    const audited = AUDITED[`${hit.r.method} ${hit.r.path}`];
+    if (!audited) return json(200, await hit.r.run(hit.params!));
+    const entry = { action: audited.action, actor: session.username, sourceIp: event.requestContext.http.sourceIp, target: audited.target(hit.params!), correlationId: context.awsRequestId };
+    try {
+      const answer = await hit.r.run(hit.params!);
+      audit({ ...entry, outcome: 'success' });
+      return json(200, answer);
+    } catch (err) {
+      audit({ ...entry, outcome: 'failure', reason: err instanceof GatewayError ? err.code : 'error' });
+      throw err;
+    }
   });

@@ -1,7 +1,14 @@
 import * as z from 'zod/mini';
 import { gatewayDeps } from '../commons/deps.js';
-import { json, parseJsonBody } from '../commons/http.js';
-import { SESSION_COOKIE } from '../domain/tokens.js';
+import { audit } from '../commons/audit.js';
+import { FailoverInProgressError, GatewayError } from '../commons/errors.js';
+import { json, parseJsonBody, type HttpResult } from '../commons/http.js';
+import { documentClient } from '../adapters/dynamo.js';
+import { DynamoThrottleStore } from '../adapters/throttle-store.js';
+import { throttleKeys } from '../domain/login-backoff.js';
+import { sessionCookie } from '../domain/tokens.js';
+import { LoginThrottle, loginLimits } from '../sessions/login-throttle.js';
+import { errorResponse } from '../middleware/http-errors.js';
 import { httpHandler } from './http-handler.js';
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
@@ -14,11 +21,49 @@ const LoginBody = z
   })
   .check(z.refine((b) => !(b.bam_alias !== undefined && b.bam_url !== undefined), { message: 'give bam_alias or bam_url, not both', path: ['bam_alias'] }));
 
+let throttle: LoginThrottle | undefined;
+const loginThrottle = () => (throttle ??= new LoginThrottle(new DynamoThrottleStore(documentClient, gatewayDeps().config.tableName), loginLimits(process.env)));
+
+/**
+ * What an unauthenticated caller may learn from a failed login (SPEC §13): that the credentials
+ * were wrong, or that Address Manager could not be used now; never BAM's own text or a server URL.
+ * Errors the gateway words itself (bad alias, failover 503, no Primary yet) pass through.
+ */
+function publicLoginError(err: unknown): { error: unknown; wrongCredentials: boolean } {
+  if (!(err instanceof GatewayError) || err instanceof FailoverInProgressError) return { error: err, wrongCredentials: false };
+  if (err.status === 401) return { error: new GatewayError(401, 'Unauthorized', 'Invalid username or password.'), wrongCredentials: true };
+  const generic: Record<string, GatewayError> = {
+    AddressManagerError: new GatewayError(502, 'AddressManagerError', 'Address Manager could not complete the login. Try again later.'),
+    AddressManagerUnreachable: new GatewayError(502, 'AddressManagerUnreachable', 'Address Manager cannot be reached. Try again later.'),
+    AddressManagerTimeout: new GatewayError(504, 'AddressManagerTimeout', 'Address Manager did not answer in time. Try again later.'),
+  };
+  return { error: generic[err.code] ?? err, wrongCredentials: false };
+}
+
 /** POST /rest_login: logs in to BAM and answers BlueCat's `{"access_token": "BAMAuthToken: <token>"}`. */
-export const handler = httpHandler().handler(async (event) => {
+export const handler = httpHandler().handler(async (event, context): Promise<HttpResult> => {
   const body = parseJsonBody(event, LoginBody);
   const { sessionService, config } = gatewayDeps();
-  const { token } = await sessionService.login(body);
-  const cookie = [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${config.sessionTtlSeconds}`, ...(config.localMode ? [] : ['Secure'])].join('; ');
-  return json(200, { access_token: `BAMAuthToken: ${token}` }, {}, [cookie]);
+  const sourceIp = event.requestContext.http.sourceIp;
+  const who = { actor: body.username, sourceIp, target: body.bam_alias ?? body.bam_url ?? 'default', correlationId: context.awsRequestId };
+  const keys = throttleKeys(body.username, sourceIp, config.service.username);
+  const admission = await loginThrottle().admit(keys);
+  if (!admission.admitted) {
+    audit({ action: 'login-throttled', outcome: 'denied', ...who, reason: 'too many failed logins' });
+    const refusal = new GatewayError(429, 'TooManyLoginAttempts', 'Too many failed login attempts. Try again later.', undefined, { 'retry-after': String(admission.retryAfterSeconds) });
+    return errorResponse(refusal, context.awsRequestId);
+  }
+  let token: string;
+  try {
+    ({ token } = await sessionService.login(body));
+  } catch (err) {
+    const { error, wrongCredentials } = publicLoginError(err);
+    if (!wrongCredentials) await loginThrottle().notAFailure(keys);
+    audit({ action: 'login', outcome: 'failure', ...who, reason: wrongCredentials ? 'wrong credentials' : error instanceof GatewayError ? error.code : 'error' });
+    // Answered here, not thrown: the refusal is audited above as a login, not again as a 401.
+    return errorResponse(error, context.awsRequestId);
+  }
+  await loginThrottle().succeeded(keys);
+  audit({ action: 'login', outcome: 'success', ...who });
+  return json(200, { access_token: `BAMAuthToken: ${token}` }, {}, [sessionCookie(token, config.sessionTtlSeconds, config.localMode)]);
 });

@@ -1,7 +1,8 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../commons/http.js';
-import { tokenFromRequest } from '../domain/tokens.js';
+import { config } from '../commons/config.js';
+import { sessionCookieName, tokenFromRequest } from '../domain/tokens.js';
 import type { AuthenticatedSession, SessionService } from '../sessions/session-service.js';
 
 export type AuthContext = Context & { auth?: AuthenticatedSession };
@@ -15,7 +16,7 @@ export function authenticate(service: () => SessionService, opts: { duringFailov
   return {
     before: async (request) => {
       const headers = request.event.headers ?? {};
-      const token = tokenFromRequest(headers, request.event.cookies ?? []);
+      const token = tokenFromRequest(headers, request.event.cookies ?? [], sessionCookieName(config().localMode));
       request.context.auth = await service().authenticate(token, opts);
     },
   };

@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { FailoverInProgressError, GatewayError, failoverTime } from '../commons/errors.js';
 import { json, type HttpEvent, type HttpResult } from '../commons/http.js';
 import { logger } from '../commons/logger.js';
+import { audit } from '../commons/audit.js';
 
 /**
  * Turns any error into a JSON answer (SPEC §4): gateway errors keep their status and message;
@@ -13,8 +14,25 @@ export function httpErrors(opts: { defaultMessage?: string } = {}): middy.Middle
   return {
     onError: async (request) => {
       request.response = errorResponse(request.error, request.context?.awsRequestId ?? 'unknown', opts.defaultMessage);
+      auditRefusal(request.response.statusCode, request.error, request.event, request.context);
     },
   };
+}
+
+/** Every 401 and 403 answered goes to the audit log (SPEC §13): who (if known), from where, which route, why. */
+function auditRefusal(status: number | undefined, err: unknown, event: HttpEvent, context: Context | undefined): void {
+  if (status !== 401 && status !== 403) return;
+  const actor = (context as { auth?: { session?: { username?: string } } } | undefined)?.auth?.session?.username;
+  audit({
+    action: status === 401 ? 'unauthenticated' : 'forbidden',
+    outcome: 'denied',
+    ...(actor ? { actor } : {}),
+    sourceIp: event.requestContext?.http?.sourceIp,
+    target: `${event.requestContext?.http?.method ?? '?'} ${event.rawPath ?? '?'}`,
+    // Gateway messages name users, permissions and routes, never a token or a password.
+    reason: err instanceof GatewayError ? `${err.code}: ${err.message}` : 'refused',
+    correlationId: context?.awsRequestId,
+  });
 }
 
 export function errorResponse(err: unknown, correlationId: string, defaultMessage = 'The gateway could not complete the request.'): HttpResult {

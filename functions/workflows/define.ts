@@ -93,13 +93,27 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   for (let i = 0; i < p.length; i++) {
     const seg = p[i]!;
     if (seg.startsWith('{') && seg.endsWith('}')) {
-      try {
-        params[seg.slice(1, -1)] = decodeURIComponent(a[i]!);
-      } catch {
-        throw badRequest(`Malformed percent-encoding in the path segment "${a[i]}".`);
-      }
+      params[seg.slice(1, -1)] = pathParam(seg.slice(1, -1), a[i]!);
     }
     else if (seg !== a[i]) return null;
   }
   return params;
+}
+
+/**
+ * One decoded `{name}` segment. Decoding happens after the path was split, so `%2F` and friends
+ * would smuggle separators into a value that a workflow may put in a BAM path: refused (400).
+ */
+function pathParam(name: string, raw: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    throw badRequest(`Malformed percent-encoding in the path segment "${raw}".`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\/?#\\\u0000-\u001f\u007f]/.test(value) || value === '.' || value === '..') {
+    throw badRequest(`Path parameter "${name}" may not contain / ? # \\ or control characters, nor be . or ..`, [{ field: name, problem: 'forbidden character' }]);
+  }
+  return value;
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { notFound } from '../commons/errors.js';
 import { created, defineWorkflow, route } from './define.js';
-import { findConfigurationV2, findViewV2, findZoneV2 } from '../bam/v2-lookups.js';
+import { findConfigurationV2, findViewV2, findZoneV2, v2Path } from '../bam/v2-lookups.js';
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const HostRecordInput = z.object({
@@ -37,7 +37,7 @@ export default defineWorkflow({
           const conf = await findConfigurationV2(v2!, configuration);
           const v = await findViewV2(v2!, conf.id, view);
           const z2 = await findZoneV2(v2!, v.id, zone);
-          const record = (await v2!.httpPost(`/zones/${z2.id}/resourceRecords`, { type: 'HostRecord', name, ttl, addresses: [{ type: 'IPv4Address', address }] })) as { id: number };
+          const record = (await v2!.httpPost(v2Path`/zones/${z2.id}/resourceRecords`, { type: 'HostRecord', name, ttl, addresses: [{ type: 'IPv4Address', address }] })) as { id: number };
           id = record.id;
         }
         return created({ id, absolute_name: absoluteName, addresses: [address], ttl });

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { parseProperties } from '../bam/v1-client.js';
 import { notFound } from '../commons/errors.js';
 import { defineWorkflow, route } from './define.js';
-import { findConfigurationV2 } from '../bam/v2-lookups.js';
+import { findConfigurationV2, v2Path } from '../bam/v2-lookups.js';
 
 /** A read through BAM: the IPv4 blocks of a configuration. */
 export default defineWorkflow({
@@ -23,7 +23,7 @@ export default defineWorkflow({
           blocks = (await v1.getEntities(conf.id, 'IP4Block', 0, 1000)).map((b) => ({ name: b.name ?? '', cidr: parseProperties(b.properties).CIDR ?? '' }));
         } else {
           const conf = await findConfigurationV2(v2!, name);
-          const page = (await v2!.httpGet(`/configurations/${conf.id}/blocks`, { limit: 1000 })) as { data: { name: string; range: string }[] };
+          const page = (await v2!.httpGet(v2Path`/configurations/${conf.id}/blocks`, { limit: 1000 })) as { data: { name: string; range: string }[] };
           blocks = page.data.map((b) => ({ name: b.name, cidr: b.range }));
         }
         return { configuration: name, blocks };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashToken, newToken, secretsEqual, tokenFromRequest } from '../../functions/domain/tokens.js';
+import { hashToken, newToken, secretsEqual, sessionCookie, sessionCookieName, tokenFromRequest } from '../../functions/domain/tokens.js';
 import { CredentialCipher } from '../../functions/domain/credential-cipher.js';
 import { randomBytes } from 'node:crypto';
 
@@ -20,11 +20,27 @@ describe('session tokens', () => {
     ['Authorization: Bearer <t>', { authorization: `Bearer ${token}` }],
     ['Authorization: bearer BAMAuthToken:<t>', { authorization: `bearer BAMAuthToken:${token}` }],
   ])('are read from %s', (_, headers) => {
-    expect(tokenFromRequest(headers)).toBe(token);
+    expect(tokenFromRequest(headers, [], 'gateway_session')).toBe(token);
   });
 
   it('are read from the session cookie', () => {
-    expect(tokenFromRequest({}, ['other=1', `gateway_session=${token}`])).toBe(token);
+    expect(tokenFromRequest({}, ['other=1', `gateway_session=${token}`], 'gateway_session')).toBe(token);
+  });
+
+  it('are read only from the cookie name of the mode: __Host-gateway_session outside local mode', () => {
+    expect(sessionCookieName(false)).toBe('__Host-gateway_session');
+    expect(sessionCookieName(true)).toBe('gateway_session');
+    expect(tokenFromRequest({}, [`__Host-gateway_session=${token}`], sessionCookieName(false))).toBe(token);
+    expect(tokenFromRequest({}, [`gateway_session=${token}`], sessionCookieName(false))).toBeUndefined();
+    expect(tokenFromRequest({}, [`__Host-gateway_session=${token}`], sessionCookieName(true))).toBeUndefined();
+  });
+
+  it('set the cookie with the __Host- prefix, Path=/, Secure, HttpOnly and SameSite=Strict outside local mode', () => {
+    const parts = sessionCookie(token, 3600, false).split('; ');
+    expect(parts[0]).toBe(`__Host-gateway_session=${token}`);
+    expect(parts).toEqual(expect.arrayContaining(['Path=/', 'Secure', 'HttpOnly', 'SameSite=Strict', 'Max-Age=3600']));
+    expect(parts.some((p) => p.startsWith('Domain'))).toBe(false);
+    expect(sessionCookie(token, 3600, true).split('; ')).not.toContain('Secure');
   });
 
   it.each([
@@ -32,7 +48,7 @@ describe('session tokens', () => {
     ['a malformed token', { authorization: 'Bearer not-a-token' }],
     ['another scheme', { authorization: `Digest ${token}` }],
   ])('are absent with %s', (_, headers) => {
-    expect(tokenFromRequest(headers)).toBeUndefined();
+    expect(tokenFromRequest(headers, [], 'gateway_session')).toBeUndefined();
   });
 
   it('compares secrets whatever their lengths', () => {
