@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/runtime.js';
+import { auditSink, setAuditSink, type AuditEntry } from '../../functions/commons/audit.js';
+import { call, login } from '../support/client.js';
+import { callFrom, loginFrom } from '../support/from-ip.js';
+
+/** Login abuse (SPEC §13): rate limits with backoff, generic errors to anonymous callers, the audit log. */
+let stack: LocalStack;
+let base: string;
+const entries: AuditEntry[] = [];
+const originalSink = auditSink;
+const tokens: Record<string, string> = {};
+/** Login attempts that reached the simulated BAM, per username:password. */
+const bamAttempts = new Map<string, number>();
+
+beforeAll(async () => {
+  stack = await startLocalStack({ env: { BAM_API_VERSION: '2' } });
+  base = stack.url;
+  setAuditSink((e) => entries.push(e));
+  const data = stack.cluster!.data;
+  const check = data.checkPassword.bind(data);
+  data.checkPassword = (username: string, password: string) => {
+    bamAttempts.set(`${username}:${password}`, (bamAttempts.get(`${username}:${password}`) ?? 0) + 1);
+    return check(username, password);
+  };
+  tokens.admin = await login(base, 'gateway-svc', 'gateway-svc-pass');
+  tokens.bob = await login(base, 'bob', 'bob-pass');
+});
+afterAll(async () => {
+  setAuditSink(originalSink);
+  await stack?.close();
+});
+
+describe('POST /rest_login rate limits', () => {
+  it('40 wrong passwords for the service user from one address: most refused with 429 before BAM; it still logs in from another address', async () => {
+    const replies = await Promise.all(Array.from({ length: 40 }, () => loginFrom('127.0.0.5', base, 'gateway-svc', 'guess-1')));
+    const refused = replies.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(30);
+    expect(replies.every((r) => r.status === 429 || r.status === 401)).toBe(true);
+    expect(bamAttempts.get('gateway-svc:guess-1') ?? 0).toBeLessThanOrEqual(10);
+    expect(refused[0]!.body).toEqual({ code: 'TooManyLoginAttempts', message: expect.any(String), status: 429 });
+    expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // And one by one, while the backoff holds: every attempt refused, none reaches BAM.
+    const before = bamAttempts.get('gateway-svc:guess-1');
+    for (let i = 0; i < 5; i++) expect((await loginFrom('127.0.0.5', base, 'gateway-svc', 'guess-1')).status).toBe(429);
+    expect(bamAttempts.get('gateway-svc:guess-1')).toBe(before);
+
+    const ok = await loginFrom('127.0.0.6', base, 'gateway-svc', 'gateway-svc-pass');
+    expect(ok.status).toBe(200);
+    // The monitor never logs in through /rest_login: it keeps probing and knows the Primary.
+    await stack.probe();
+    expect((await call(base, 'GET', '/_local/state')).body.monitoring.monitoring_state).toBe('MONITORING');
+  });
+
+  it('an ordinary user under attack is refused from every address until the backoff passes, without reaching BAM', async () => {
+    for (let i = 0; i < 5; i++) expect((await loginFrom('127.0.0.7', base, 'bob', `guess-${i}`)).status).toBe(401);
+    const attempts = bamAttempts.get('bob:bob-pass') ?? 0;
+    const r = await loginFrom('127.0.0.8', base, 'bob', 'bob-pass');
+    expect(r.status).toBe(429);
+    expect(r.body.code).toBe('TooManyLoginAttempts');
+    expect(bamAttempts.get('bob:bob-pass') ?? 0).toBe(attempts);
+  });
+
+  it('a successful login resets the username counter', async () => {
+    for (let i = 0; i < 4; i++) expect((await loginFrom('127.0.0.9', base, 'alice', `guess-${i}`)).status).toBe(401);
+    expect((await loginFrom('127.0.0.9', base, 'alice', 'alice-pass')).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await loginFrom('127.0.0.9', base, 'alice', `guess-${i}`)).status).toBe(401);
+    expect((await loginFrom('127.0.0.9', base, 'alice', 'alice-pass')).status).toBe(200);
+  });
+
+  it('one address spraying many usernames is limited by its own counter', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await loginFrom('127.0.0.11', base, `nobody-${i}`, 'guess')).status);
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+  });
+});
+
+describe('errors to unauthenticated callers', () => {
+  it('wrong credentials: a generic 401, without BAM\'s text or a server name', async () => {
+    const r = await loginFrom('127.0.0.12', base, 'alice', 'wrong');
+    expect(r.status).toBe(401);
+    expect(r.body).toEqual({ code: 'Unauthorized', message: 'Invalid username or password.', status: 401 });
+  });
+
+  it('BAM failing the login (a Standby answers 503): a generic 5xx without BAM\'s text or URLs', async () => {
+    const r = await callFrom('127.0.0.12', base, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass', bam_alias: 'bam2' } });
+    expect([502, 503]).toContain(r.status);
+    const text = JSON.stringify(r.body);
+    expect(text).not.toMatch(/answered|ServiceUnavailable|http:|127\.0\.0\.1/);
+    expect(r.body.status).toBe(r.status);
+  });
+});
+
+describe('audit log', () => {
+  it('records logins, throttling, logouts, 401s, 403s and permission and membership changes, with who, where and the outcome, and no secret', async () => {
+    entries.length = 0;
+    const alice = await loginFrom('127.0.0.13', base, 'alice', 'alice-pass');
+    const aliceToken = String(alice.body.access_token).split(' ')[1]!;
+    await loginFrom('127.0.0.13', base, 'alice', 'wrong-pass');
+    await loginFrom('127.0.0.5', base, 'gateway-svc', 'guess-1'); // still throttled
+    await callFrom('127.0.0.13', base, 'POST', '/rest_logout', { headers: { authorization: `Bearer ${aliceToken}` } });
+    await callFrom('127.0.0.14', base, 'GET', '/failover_rest_endpoints/get_configurations');
+    await callFrom('127.0.0.15', base, 'GET', '/failover_rest_endpoints/get_configurations', { headers: { authorization: `Bearer ${tokens.bob}` } });
+    const admin = { headers: { authorization: `Bearer ${tokens.admin}` } };
+    await callFrom('127.0.0.16', base, 'PUT', '/admin/users/bob/permissions/ip_space', admin);
+    await callFrom('127.0.0.16', base, 'DELETE', '/admin/users/bob/permissions/ip_space', admin);
+    await callFrom('127.0.0.16', base, 'PUT', '/admin/groups/dns-team/members/bob', admin);
+    await callFrom('127.0.0.16', base, 'DELETE', '/admin/groups/dns-team/members/bob', admin);
+
+    const find = (action: string, outcome: string) => entries.find((e) => e.action === action && e.outcome === outcome);
+    expect(find('login', 'success')).toMatchObject({ actor: 'alice', sourceIp: '127.0.0.13' });
+    expect(find('login', 'failure')).toMatchObject({ actor: 'alice', sourceIp: '127.0.0.13', reason: 'wrong credentials' });
+    expect(find('login-throttled', 'denied')).toMatchObject({ actor: 'gateway-svc', sourceIp: '127.0.0.5' });
+    expect(find('logout', 'success')).toMatchObject({ actor: 'alice', sourceIp: '127.0.0.13' });
+    expect(find('unauthenticated', 'denied')).toMatchObject({ sourceIp: '127.0.0.14', target: 'GET /failover_rest_endpoints/get_configurations', reason: expect.any(String) });
+    expect(find('forbidden', 'denied')).toMatchObject({ actor: 'bob', sourceIp: '127.0.0.15', target: 'GET /failover_rest_endpoints/get_configurations' });
+    const by = { actor: 'gateway-svc', sourceIp: '127.0.0.16' };
+    expect(find('permission-granted', 'success')).toMatchObject({ ...by, target: 'users/bob/ip_space' });
+    expect(find('permission-revoked', 'success')).toMatchObject({ ...by, target: 'users/bob/ip_space' });
+    expect(find('member-added', 'success')).toMatchObject({ ...by, target: 'groups/dns-team/members/bob' });
+    expect(find('member-removed', 'success')).toMatchObject({ ...by, target: 'groups/dns-team/members/bob' });
+
+    const logged = JSON.stringify(entries);
+    for (const secret of ['alice-pass', 'wrong-pass', 'guess-1', 'gateway-svc-pass', aliceToken, tokens.bob!, tokens.admin!]) expect(logged).not.toContain(secret);
+  });
+});
