@@ -137,6 +137,44 @@ export function workflowSuite(apiVersion: '1' | '2') {
     });
   });
 
+  describe('values that reach BAM are escaped or refused', () => {
+    it('a quote in a filter value (configuration=Nope%27) never answers another configuration\'s blocks', async () => {
+      const r = await call(base, 'GET', '/ip_space/blocks?configuration=Nope%27', { token: tokens.alice });
+      // v2 puts the value in a filter literal, which has no escape: refused. v1 URL-encodes it: not found.
+      expect(r.status).toBe(apiVersion === '2' ? 400 : 404);
+      expect(r.body.blocks).toBeUndefined();
+      if (apiVersion === '2') expect(r.body).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(/configuration/) });
+      const slash = await call(base, 'GET', `/ip_space/blocks?configuration=${encodeURIComponent("Production\\")}`, { token: tokens.alice });
+      expect(slash.status).toBe(apiVersion === '2' ? 400 : 404);
+    });
+
+    it('a quote in a host record\'s configuration creates nothing anywhere', async () => {
+      const before = hostRecords().length;
+      const r = await call(base, 'POST', '/dns_records/host_records', { token: tokens.alice, json: host(`inj${apiVersion}`, { configuration: "Nope'" }) });
+      expect(r.status).toBe(apiVersion === '2' ? 400 : 404);
+      if (apiVersion === '2') expect(r.body.message).toMatch(/configuration/);
+      const view = await call(base, 'POST', '/dns_records/host_records', { token: tokens.alice, json: host(`inj${apiVersion}`, { view: "x') or name:contains('" }) });
+      expect(view.status).toBe(apiVersion === '2' ? 400 : 404);
+      expect(hostRecords().length).toBe(before);
+    });
+
+    // (`.` and `..` segments never get here over HTTP: URL parsers resolve them; test/unit/injection.test.ts covers them.)
+    it.each(['1%2F..%2F..%2Fsessions%3Fx%3D1', 'a%5Cb', 'a%23b', 'a%3Fb', 'a%0Ab'])('a path parameter decoding to %s is a 400 and the handler never runs', async (param) => {
+      const { workflows } = await import('../../functions/workflows/index.js');
+      const ipSpace = workflows.find((w) => w.name === 'ip_space')!;
+      let ran = false;
+      ipSpace.routes.push({ method: 'GET', path: '/probe/{id}', handler: async () => ((ran = true), {}) });
+      try {
+        const r = await call(base, 'GET', `/ip_space/probe/${param}`, { token: tokens.alice });
+        expect(r.status).toBe(400);
+        expect(r.body).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(/id/) });
+        expect(ran).toBe(false);
+      } finally {
+        ipSpace.routes.pop();
+      }
+    });
+  });
+
   describe('errors, like BlueCat\'s api_exc_handler', () => {
     it('an unexpected error is a 500 with the workflow\'s default message and a correlation id, and no internals', async () => {
       const { workflows } = await import('../../functions/workflows/index.js');

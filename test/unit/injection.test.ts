@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { matchPath } from '../../functions/workflows/define.js';
+import { filterLiteral } from '../../functions/bam/v2-lookups.js';
+import { checkV2Path, v2Path } from '../../functions/bam/v2-path.js';
+import { BamV1Client } from '../../functions/bam/v1-client.js';
+
+describe('workflow path parameters', () => {
+  it.each(['..', '.', '%2E%2E', '%2e', '1%2F..%2F..%2Fsessions%3Fx%3D1', 'a%5Cb', 'a%23b', 'a%00b'])('%s is refused with a 400 naming the parameter', (seg) => {
+    expect(() => matchPath('/x/{id}', `/x/${seg}`)).toThrow(/"id"/);
+  });
+
+  it('ordinary values decode', () => {
+    expect(matchPath('/x/{name}', '/x/Disaster%20Recovery')).toEqual({ name: 'Disaster Recovery' });
+  });
+});
+
+describe('BAM v2 filter literals', () => {
+  it.each(["Nope'", 'a\\b', 'a\nb'])('%j is refused naming the field', (v) => {
+    expect(() => filterLiteral('configuration', v)).toThrow(/configuration/);
+  });
+
+  it('a plain value is quoted', () => {
+    expect(filterLiteral('configuration', 'Disaster Recovery')).toBe("'Disaster Recovery'");
+  });
+});
+
+describe('BAM paths', () => {
+  it('v2Path encodes each value as one segment', () => {
+    expect(v2Path`/configurations/${'1/../../sessions?x=1'}/views`).toBe('/configurations/1%2F..%2F..%2Fsessions%3Fx%3D1/views');
+    expect(() => v2Path`/configurations/${'..'}/views`).toThrow();
+  });
+
+  it.each(['/configurations/../sessions', '/configurations/%2e%2e/sessions', '/sessions?x=1', '/a#b', '/a\\b', 'relative'])('the v2 client refuses %s', (p) => {
+    expect(() => checkV2Path(p)).toThrow();
+  });
+
+  it('the v1 client refuses a method name that is not an identifier, before any request', async () => {
+    await expect(new BamV1Client('http://127.0.0.1:9', 100).call('GET', '../x', {})).rejects.toThrow(/method name/);
+  });
+});
