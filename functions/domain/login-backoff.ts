@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Login rate limiting (SPEC §13), as pure decisions over one counter. Every attempt that may
- * reach BAM is counted up front (so a burst of parallel guesses cannot all pass one check);
- * an attempt that turns out not to be a wrong password is refunded. Once a counter holds
- * `maxFailures` in its window, each further attempt waits `baseDelayMs · 2^(n − maxFailures)`
- * (capped) after the last one.
+ * Login rate limiting (SPEC §13), as pure decisions over one counter of failed attempts in a
+ * window. Once a counter holds `maxFailures`, each further attempt waits
+ * `baseDelayMs · 2^(failures − maxFailures)` (capped at `maxDelayMs`) after the last one.
  */
 export interface BackoffPolicy {
   maxFailures: number;
@@ -36,19 +34,13 @@ export function delayAfter(failures: number, p: BackoffPolicy): number {
   return Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** Math.min(failures - p.maxFailures, 30));
 }
 
-/** May one more attempt go to BAM now? If so, the counter with that attempt counted as a failure. */
+/** May one more attempt go to BAM now? If so, the counter with it counted as a failure. */
 export function attempt(c: Counter | undefined, now: number, p: BackoffPolicy): Attempt {
   const cur = current(c, now, p);
   if (cur.blockedUntil > now) return { allowed: false, retryAfterMs: cur.blockedUntil - now };
   const failures = cur.failures + 1;
   const delay = delayAfter(failures, p);
   return { allowed: true, next: { failures, windowStart: cur.windowStart, blockedUntil: delay ? now + delay : 0 } };
-}
-
-/** Takes back an attempt that was not a wrong password (BAM unreachable, the login succeeded). */
-export function refund(c: Counter, now: number, p: BackoffPolicy): Counter {
-  const failures = Math.max(0, c.failures - 1);
-  return { ...c, failures, blockedUntil: failures < p.maxFailures ? 0 : c.blockedUntil };
 }
 
 /** When the item may be deleted (DynamoDB TTL, seconds): once neither its window nor its block matters. */

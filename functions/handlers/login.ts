@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
 import { gatewayDeps } from '../commons/deps.js';
 import { audit } from '../commons/audit.js';
-import { FailoverInProgressError, GatewayError } from '../commons/errors.js';
+import { GatewayError } from '../commons/errors.js';
 import { json, parseJsonBody, type HttpResult } from '../commons/http.js';
 import { documentClient } from '../adapters/dynamo.js';
 import { DynamoThrottleStore } from '../adapters/throttle-store.js';
 import { throttleKeys } from '../domain/login-backoff.js';
-import { sessionCookie } from '../domain/tokens.js';
+import { secretsEqual, sessionCookie } from '../domain/tokens.js';
 import { LoginThrottle, loginLimits } from '../sessions/login-throttle.js';
 import { errorResponse } from '../middleware/http-errors.js';
 import { httpHandler } from './http-handler.js';
@@ -30,7 +30,7 @@ const loginThrottle = () => (throttle ??= new LoginThrottle(new DynamoThrottleSt
  * Errors the gateway words itself (bad alias, failover 503, no Primary yet) pass through.
  */
 function publicLoginError(err: unknown): { error: unknown; wrongCredentials: boolean } {
-  if (!(err instanceof GatewayError) || err instanceof FailoverInProgressError) return { error: err, wrongCredentials: false };
+  if (!(err instanceof GatewayError)) return { error: err, wrongCredentials: false }; // the failover 503 among them
   if (err.status === 401) return { error: new GatewayError(401, 'Unauthorized', 'Invalid username or password.'), wrongCredentials: true };
   const generic: Record<string, GatewayError> = {
     AddressManagerError: new GatewayError(502, 'AddressManagerError', 'Address Manager could not complete the login. Try again later.'),
@@ -47,7 +47,13 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
   const sourceIp = event.requestContext.http.sourceIp;
   const who = { actor: body.username, sourceIp, target: body.bam_alias ?? body.bam_url ?? 'default', correlationId: context.awsRequestId };
   const keys = throttleKeys(body.username, sourceIp, config.service.username);
-  const admission = await loginThrottle().admit(keys);
+  // The service credentials are known here: a right attempt is not counted, so parallel service
+  // logins never throttle each other. A wrong one is counted like any other (no oracle: a
+  // blocked counter refuses right and wrong passwords alike).
+  const userMatches = secretsEqual(body.username, config.service.username);
+  const passwordMatches = secretsEqual(body.password, config.service.password);
+  const charge = { chargeUser: !(userMatches && passwordMatches) };
+  const admission = await loginThrottle().admit(keys, charge);
   if (!admission.admitted) {
     audit({ action: 'login-throttled', outcome: 'denied', ...who, reason: 'too many failed logins' });
     const refusal = new GatewayError(429, 'TooManyLoginAttempts', 'Too many failed login attempts. Try again later.', undefined, { 'retry-after': String(admission.retryAfterSeconds) });
@@ -58,7 +64,8 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
     ({ token } = await sessionService.login(body));
   } catch (err) {
     const { error, wrongCredentials } = publicLoginError(err);
-    if (!wrongCredentials) await loginThrottle().notAFailure(keys);
+    if (wrongCredentials) await loginThrottle().wrongCredentials(keys);
+    else await loginThrottle().notAFailure(keys, charge);
     audit({ action: 'login', outcome: 'failure', ...who, reason: wrongCredentials ? 'wrong credentials' : error instanceof GatewayError ? error.code : 'error' });
     // Answered here, not thrown: the refusal is audited above as a login, not again as a 401.
     return errorResponse(error, context.awsRequestId);

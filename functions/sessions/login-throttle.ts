@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { validate } from '../commons/validation.js';
 import { logger } from '../commons/logger.js';
-import { attempt, expiresAt, refund, type BackoffPolicy, type Counter } from '../domain/login-backoff.js';
+import { attempt, expiresAt, type BackoffPolicy, type Counter } from '../domain/login-backoff.js';
 import type { DynamoThrottleStore } from '../adapters/throttle-store.js';
 
 export interface LoginLimits {
@@ -28,14 +28,18 @@ export function loginLimits(env: NodeJS.ProcessEnv): LoginLimits {
 }
 
 export type Admission = { admitted: true } | { admitted: false; retryAfterSeconds: number };
+type Keys = { user: string; ip: string };
 
-/** Optimistic retries per counter; a counter this contended is being hammered, so refusing is right. */
+/** Optimistic retries on a contended counter; one this contended is being hammered, so refusing is right. */
 const MAX_TRIES = 5;
+const refused = (ms: number): Admission => ({ admitted: false, retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) });
 
 /**
- * Decides whether a login attempt may reach BAM, against its per-IP and per-username counters in
- * the table. `admit` counts the attempt as a failure on both; `succeeded` resets the username
- * counter and takes the attempt back from the IP's; `notAFailure` takes it back from both.
+ * Whether a login attempt may reach BAM, by its per-address and per-username counters in the
+ * table. The username counter is charged before BAM is asked, so a burst of parallel guesses
+ * cannot all pass one check; a success resets it and any other outcome than wrong credentials
+ * takes the charge back. The address counter is charged only for wrong credentials, so many
+ * users behind one address (NAT, a load test) are not limited by their concurrency.
  */
 export class LoginThrottle {
   constructor(
@@ -44,44 +48,43 @@ export class LoginThrottle {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async admit(keys: { user: string; ip: string }): Promise<Admission> {
-    const ip = await this.charge(keys.ip, this.limits.ip);
-    if (!ip.admitted) return ip;
-    const user = await this.charge(keys.user, this.limits.user);
-    if (!user.admitted) await this.giveBack(keys.ip, this.limits.ip);
-    return user;
+  /** `chargeUser: false` for credentials known to be right (the service user's): checked, not counted. */
+  async admit(keys: Keys, opts: { chargeUser: boolean }): Promise<Admission> {
+    const ip = this.blocked(await this.store.get(keys.ip), this.limits.ip);
+    if (ip) return ip;
+    if (!opts.chargeUser) return this.blocked(await this.store.get(keys.user), this.limits.user) ?? { admitted: true };
+    return this.charge(keys.user, this.limits.user);
   }
 
-  async succeeded(keys: { user: string; ip: string }): Promise<void> {
-    await Promise.all([this.store.delete(keys.user).catch((err) => logger.warn('login throttle reset failed', { error: err as Error })), this.giveBack(keys.ip, this.limits.ip)]);
+  /** BAM refused the credentials: the address pays too (the username already did). */
+  async wrongCredentials(keys: Keys): Promise<void> {
+    await this.charge(keys.ip, this.limits.ip);
   }
 
-  async notAFailure(keys: { user: string; ip: string }): Promise<void> {
-    await Promise.all([this.giveBack(keys.user, this.limits.user), this.giveBack(keys.ip, this.limits.ip)]);
+  async succeeded(keys: Keys): Promise<void> {
+    await this.store.delete(keys.user).catch((err) => logger.warn('login throttle reset failed', { error: err as Error }));
+  }
+
+  /** Not a guess (BAM unreachable, a failover, a bad alias): the username's charge is taken back. */
+  async notAFailure(keys: Keys, opts: { chargeUser: boolean }): Promise<void> {
+    if (opts.chargeUser) await this.store.subtract(keys.user).catch((err) => logger.warn('login throttle refund failed', { error: err as Error }));
+  }
+
+  private blocked(counter: Counter | undefined, policy: BackoffPolicy): Admission | undefined {
+    const a = attempt(counter, this.now(), policy);
+    return a.allowed ? undefined : refused(a.retryAfterMs);
   }
 
   private async charge(pk: string, policy: BackoffPolicy): Promise<Admission> {
+    const now = this.now();
+    // Below the threshold one atomic increment decides, whatever the concurrency.
+    if (await this.store.addBelow(pk, policy.maxFailures, now, now - policy.windowMs, Math.ceil((now + policy.windowMs) / 1000) + 60)) return { admitted: true };
     for (let i = 0; i < MAX_TRIES; i++) {
-      const { counter, version } = await this.store.get(pk);
-      const now = this.now();
-      const a = attempt(counter, now, policy);
-      if (!a.allowed) return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil(a.retryAfterMs / 1000)) };
-      if (await this.store.put(pk, a.next, version, expiresAt(a.next, policy))) return { admitted: true };
+      const seen = await this.store.get(pk);
+      const a = attempt(seen, this.now(), policy);
+      if (!a.allowed) return refused(a.retryAfterMs);
+      if (await this.store.replace(pk, seen, a.next, expiresAt(a.next, policy))) return { admitted: true };
     }
-    return { admitted: false, retryAfterSeconds: 1 };
-  }
-
-  /** Best effort: a refund lost to a race or an error only makes the counter stricter. */
-  private async giveBack(pk: string, policy: BackoffPolicy): Promise<void> {
-    try {
-      for (let i = 0; i < MAX_TRIES; i++) {
-        const { counter, version } = await this.store.get(pk);
-        if (!counter || counter.failures === 0) return;
-        const next: Counter = refund(counter, this.now(), policy);
-        if (await this.store.put(pk, next, version, expiresAt(next, policy))) return;
-      }
-    } catch (err) {
-      logger.warn('login throttle refund failed', { error: err as Error });
-    }
+    return refused(1000);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attempt, refund, throttleKeys, type Counter } from '../../functions/domain/login-backoff.js';
+import { attempt, throttleKeys, type Counter } from '../../functions/domain/login-backoff.js';
 
 const policy = { maxFailures: 3, windowMs: 60_000, baseDelayMs: 1000, maxDelayMs: 8000 };
 
@@ -32,11 +32,6 @@ describe('login backoff', () => {
   it('forgets a finished window once it no longer blocks', () => {
     const c = fail(3, 0)!;
     expect(attempt(c, 60_000, policy)).toMatchObject({ allowed: true, next: { failures: 1, windowStart: 60_000 } });
-  });
-
-  it('a refund below the threshold lifts the block', () => {
-    const c = fail(3, 0)!;
-    expect(refund(c, 10, policy)).toMatchObject({ failures: 2, blockedUntil: 0 });
   });
 
   it('keys: usernames hashed and case-folded; the service user per source IP', () => {
