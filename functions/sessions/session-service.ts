@@ -2,11 +2,12 @@ import type { BamServer, GatewayConfig } from '../commons/config.js';
 import { FailoverInProgressError, GatewayError, badRequest, unauthorized } from '../commons/errors.js';
 import type { MonitorState } from '../domain/monitor-machine.js';
 import type { CredentialCipher } from '../domain/credential-cipher.js';
+import { randomBytes } from 'node:crypto';
 import { hashToken, newToken, secretsEqual } from '../domain/tokens.js';
 import type { BamCredential } from '../bam/credential.js';
 import { bamClient, type BamClient } from '../bam/clients.js';
 import { BamHttpError, BamUnreachableError } from '../bam/http.js';
-import type { SessionRecord, SessionStore } from '../adapters/session-store.js';
+import type { SessionRecord, SessionStore, SessionSummary } from '../adapters/session-store.js';
 import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js';
 
 export const PRIMARY_ALIAS = 'primary-address-manager';
@@ -76,6 +77,7 @@ export class SessionService {
     const now = this.now();
     const session: SessionRecord = {
       tokenHash,
+      sessionId: randomBytes(9).toString('base64url'),
       username: req.username,
       target,
       boundServer: server.name,
@@ -86,7 +88,7 @@ export class SessionService {
       serverIncarnation: monitor?.servers[server.name]?.incarnation ?? 0,
       createdAt: now,
       lastSeenAt: now,
-      expiresAt: now + this.d.config.sessionTtlSeconds * 1000,
+      expiresAt: this.expiryAt(now, now),
     };
     await this.d.sessions.create(session);
     return { token, session };
@@ -102,7 +104,8 @@ export class SessionService {
     let session = await this.d.sessions.get(tokenHash);
     if (!session) throw unauthorized('Session not found or ended. Log in again.');
     const now = this.now();
-    if (session.expiresAt <= now) {
+    // The absolute lifetime is checked too: items stored before it existed may expire later.
+    if (session.expiresAt <= now || now >= this.expiryAt(session.createdAt, Infinity)) {
       await this.d.sessions.delete(tokenHash);
       throw unauthorized('Session expired. Log in again.');
     }
@@ -110,7 +113,7 @@ export class SessionService {
     session = bound.session;
     const monitor = bound.monitor;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
-      const expiresAt = now + this.d.config.sessionTtlSeconds * 1000;
+      const expiresAt = this.expiryAt(session.createdAt, now);
       await this.d.sessions.touch(tokenHash, now, expiresAt);
       session = { ...session, lastSeenAt: now, expiresAt };
     }
@@ -189,6 +192,28 @@ export class SessionService {
     if (await this.d.sessions.rebind(session.tokenHash, session.epoch, to)) return this.ready({ ...session, ...to }, monitor);
     const current = await this.d.sessions.get(session.tokenHash);
     return current ? this.ready(current, monitor) : undefined;
+  }
+
+  /** The idle expiry after use at `usedAt`, never past the absolute lifetime from `createdAt`. */
+  private expiryAt(createdAt: number, usedAt: number): number {
+    return Math.min(usedAt + this.d.config.sessionTtlSeconds * 1000, createdAt + this.d.config.sessionMaxLifetimeSeconds * 1000);
+  }
+
+  /** A user's live sessions, for admins: no token, no hash, no credential. */
+  async sessionsOf(username: string): Promise<Omit<SessionSummary, 'tokenHash'>[]> {
+    const now = this.now();
+    return (await this.d.sessions.listByUser(username)).filter((s) => s.expiresAt > now).map(({ tokenHash: _hash, ...rest }) => rest);
+  }
+
+  /** Ends a user's sessions (all, or the one with `sessionId`); answers the ids ended. Their BAM sessions time out in BAM. */
+  async revoke(username: string, sessionId?: string): Promise<string[]> {
+    const ended: string[] = [];
+    for (const s of await this.d.sessions.listByUser(username)) {
+      if (sessionId !== undefined && s.sessionId !== sessionId) continue;
+      await this.d.sessions.delete(s.tokenHash);
+      ended.push(s.sessionId);
+    }
+    return ended;
   }
 
   /** Ends the session; its BAM session too, best effort (never the shared service session). */
