@@ -9,6 +9,7 @@ import { bamClient, type BamClient } from '../bam/clients.js';
 import { BamHttpError, BamUnreachableError } from '../bam/http.js';
 import type { SessionRecord, SessionStore, SessionSummary } from '../adapters/session-store.js';
 import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js';
+import { ServiceSessions, sharedContext } from './service-sessions.js';
 
 export const PRIMARY_ALIAS = 'primary-address-manager';
 
@@ -49,8 +50,18 @@ const MAX_RETRY_WINDOW_MS = 3000;
  */
 export class SessionService {
   private readonly now: () => number;
+  private readonly service: ServiceSessions;
   constructor(private readonly d: SessionServiceDeps) {
     this.now = d.now ?? Date.now;
+    this.service = new ServiceSessions({
+      config: d.config,
+      monitor: d.monitor,
+      cipher: d.cipher,
+      now: this.now,
+      serverNamed: (name) => this.serverNamed(name),
+      failure: (err, server) => this.bamFailure(err, server, true, { probe: false }),
+      retryAfterSeconds: () => this.retryAfterSeconds,
+    });
   }
 
   get retryAfterSeconds(): number {
@@ -186,7 +197,7 @@ export class SessionService {
     if (monitor?.monitoringState !== 'MONITORING' || !monitor.primary) return undefined;
     let service = await this.serviceSession(monitor);
     if (session.sharedCredential && session.epoch === monitor.epoch && session.credential === service.credential) {
-      service = await this.renewServiceSession(monitor, session.credential);
+      service = await this.service.renew(monitor, session.credential);
     }
     const to = { boundServer: service.server, credential: service.credential!, sharedCredential: true, epoch: monitor.epoch, serverIncarnation: monitor.servers[service.server]?.incarnation ?? 0 };
     if (await this.d.sessions.rebind(session.tokenHash, session.epoch, to)) return this.ready({ ...session, ...to }, monitor);
@@ -335,93 +346,9 @@ export class SessionService {
     return current;
   }
 
-  /**
-   * The service user's BAM session for the monitor's epoch, logging in for it at most once across
-   * every process: the first caller claims the epoch (a conditional write with a lease) and logs
-   * in; the others wait for its credential. The monitor calls this as soon as it confirms a new
-   * Primary, so requests normally find the credential ready.
-   */
+  /** The service user's BAM session of the monitor's epoch (the monitor asks for it as soon as it confirms a new Primary). */
   serviceSession(monitor: MonitorState): Promise<ServiceSession> {
-    const epoch = monitor.epoch;
-    let flight = this.serviceFlights.get(epoch);
-    if (!flight) {
-      flight = this.loadOrCreateServiceSession(monitor).finally(() => this.serviceFlights.delete(epoch));
-      this.serviceFlights.set(epoch, flight);
-    }
-    return flight;
-  }
-
-  private readonly serviceFlights = new Map<number, Promise<ServiceSession>>();
-  private readonly holder = newToken();
-
-  private async loadOrCreateServiceSession(monitor: MonitorState): Promise<ServiceSession> {
-    const epoch = monitor.epoch;
-    const primary = this.serverNamed(monitor.primary!);
-    const deadline = this.now() + this.d.config.bamTimeoutMs + 1000;
-    for (;;) {
-      const existing = await this.d.monitor.getServiceSession(epoch);
-      if (existing?.credential) return existing;
-      if (await this.d.monitor.claimServiceSession(epoch, primary.name, this.holder, this.now(), this.d.config.bamTimeoutMs + 1000)) {
-        const client = bamClient(this.d.config.apiVersion, primary.url, this.d.config.bamTimeoutMs);
-        let credential: BamCredential;
-        try {
-          credential = await client.login(this.d.config.service.username, this.d.config.service.password);
-        } catch (err) {
-          // No probe from here: this also runs inside a monitor round, which must never wait on itself.
-          throw await this.bamFailure(err, primary, true, { probe: false });
-        }
-        const sealed = this.d.cipher.encrypt(JSON.stringify(credential), sharedContext(epoch));
-        if (await this.d.monitor.completeServiceSession(epoch, this.holder, sealed)) return { epoch, server: primary.name, credential: sealed };
-        await client.logout().catch(() => undefined); // our lease ran out and another process finished first
-        continue;
-      }
-      if (this.now() > deadline) throw new FailoverInProgressError(this.retryAfterSeconds);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-
-  /**
-   * Replaces the epoch's service session whose credential BAM just rejected (`rejected`), logging
-   * in once across every process: the first caller claims the stored item while it still holds the
-   * rejected credential; the others wait for the new one.
-   */
-  private renewServiceSession(monitor: MonitorState, rejected: string): Promise<ServiceSession> {
-    const key = `${monitor.epoch}:${rejected}`;
-    let flight = this.renewals.get(key);
-    if (!flight) {
-      flight = this.replaceServiceSession(monitor, rejected).finally(() => this.renewals.delete(key));
-      this.renewals.set(key, flight);
-    }
-    return flight;
-  }
-
-  private readonly renewals = new Map<string, Promise<ServiceSession>>();
-
-  private async replaceServiceSession(monitor: MonitorState, rejected: string): Promise<ServiceSession> {
-    const epoch = monitor.epoch;
-    const primary = this.serverNamed(monitor.primary!);
-    const lease = this.d.config.bamTimeoutMs + 1000;
-    const deadline = this.now() + lease;
-    for (;;) {
-      const stored = await this.d.monitor.getServiceSession(epoch);
-      if (!stored?.credential) return this.serviceSession(monitor);
-      if (stored.credential !== rejected) return stored;
-      if (await this.d.monitor.claimServiceSession(epoch, primary.name, this.holder, this.now(), lease, rejected)) {
-        const client = bamClient(this.d.config.apiVersion, primary.url, this.d.config.bamTimeoutMs);
-        let credential: BamCredential;
-        try {
-          credential = await client.login(this.d.config.service.username, this.d.config.service.password);
-        } catch (err) {
-          throw await this.bamFailure(err, primary, true, { probe: false });
-        }
-        const sealed = this.d.cipher.encrypt(JSON.stringify(credential), sharedContext(epoch));
-        if (await this.d.monitor.completeServiceSession(epoch, this.holder, sealed, rejected)) return { epoch, server: primary.name, credential: sealed };
-        await client.logout().catch(() => undefined);
-        continue;
-      }
-      if (this.now() > deadline) throw new FailoverInProgressError(this.retryAfterSeconds);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    return this.service.forEpoch(monitor);
   }
 
   private serverNamed(name: string): BamServer {
@@ -435,5 +362,3 @@ function wantsAlias(req: LoginRequest, monitor: MonitorState): boolean {
   return req.bam_alias === PRIMARY_ALIAS || (req.bam_alias === undefined && req.bam_url === undefined && monitor.monitoringState !== 'STOPPED');
 }
 
-/** Encryption context of the shared service credential of an epoch. */
-const sharedContext = (epoch: number) => `service#${epoch}`;
