@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { subscriptions } from '../functions/subscriptions.js';
+import { SESSIONS_BY_USER_INDEX, SESSIONS_BY_USER_PROJECTION } from '../functions/adapters/session-index.js';
 import { GatewayFunction } from './gateway-function.js';
 import { subscribe } from './subscribe.js';
 
@@ -36,6 +37,13 @@ export class GatewayData extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Admins list and revoke a user's sessions (functions/adapters/session-store.ts); never the credential.
+    this.table.addGlobalSecondaryIndex({
+      indexName: SESSIONS_BY_USER_INDEX,
+      partitionKey: { name: 'sessionUser', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: SESSIONS_BY_USER_PROJECTION,
     });
     this.bus = new events.EventBus(this, 'Bus');
     this.credentialKey = new kms.Key(this, 'CredentialKey', {

@@ -9,6 +9,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { apiFunctions, routes, type ApiFunction } from '../functions/routes.js';
+import { SESSIONS_BY_USER_INDEX } from '../functions/adapters/session-index.js';
 import type { GatewayData } from './gateway-data.js';
 import { GatewayFunction } from './gateway-function.js';
 import type { GatewaySettings } from './settings.js';
@@ -60,6 +61,7 @@ export class GatewayNode extends Construct {
       MONITOR_PROBE_INTERVAL_MS: String(s.probeIntervalMs),
       MONITOR_PROBE_TIMEOUT_MS: String(s.probeTimeoutMs),
       MONITOR_FAILURES_BEFORE_FAILOVER: String(s.failuresBeforeFailover),
+      SESSION_MAX_LIFETIME_SECONDS: String(s.sessionMaxLifetimeSeconds),
       HEALTH_REPORT_INTERVAL_MS: String(s.healthReportIntervalMs),
       HEALTH_CHECK_INTERVAL_MS: String(s.healthCheckIntervalMs),
       ALLOWED_ABSENCE_INTERVAL_MS: String(s.allowedAbsenceIntervalMs),
@@ -91,6 +93,8 @@ export class GatewayNode extends Construct {
     for (const name of apiFunctions) {
       const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), WRITES[name]);
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
+      // The admin API lists a user's sessions through the index.
+      if (name === 'operations') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_USER_INDEX}`]);
     }
     for (const r of routes) {
       const [method, routePath] = r.routeKey.split(' ');

@@ -9,6 +9,8 @@ export interface GatewaySettings {
   probeIntervalMs: number;
   probeTimeoutMs: number;
   failuresBeforeFailover: number;
+  /** Absolute session lifetime (SESSION_MAX_LIFETIME_SECONDS), default 12 h. */
+  sessionMaxLifetimeSeconds: number;
   /** This deployment's node id in an availability group; absent: a single gateway. */
   nodeId?: string;
   /** `-c nodes=a,b`: deploy the availability group (a shared stack and one stack per node). */
@@ -60,5 +62,6 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
     probeIntervalMs,
     probeTimeoutMs: int('probeTimeoutMs', 1500, 200, 10_000),
     failuresBeforeFailover: int('failuresBeforeFailover', 2, 1, 10),
+    sessionMaxLifetimeSeconds: int('sessionMaxLifetimeSeconds', 12 * 3600, 60, 30 * 24 * 3600),
   };
 }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESSIONS_BY_USER_INDEX, SESSIONS_BY_USER_PROJECTION } from '../functions/adapters/session-index.js';
 
 /** Embedded DynamoDB (dynalite, in memory) on a free loopback port. */
 export async function startDynalite(): Promise<{ endpoint: string; close: () => Promise<void> }> {
@@ -28,10 +29,18 @@ export async function createGatewayTable(endpoint: string, tableName: string): P
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'sessionUser', AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: SESSIONS_BY_USER_INDEX,
+          KeySchema: [{ AttributeName: 'sessionUser', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: SESSIONS_BY_USER_PROJECTION },
+        },
       ],
     }),
   );

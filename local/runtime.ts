@@ -120,15 +120,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       server.latencyMs = ms as number;
       return { status: 200, body: { server: cluster!.snapshot().find((x) => x.name === server.name) } };
     }
-    const bamControl = /^\/_local\/bam\/([^/]+)\/(stop|hang|start|promote)$/.exec(path);
+    const bamControl = /^\/_local\/bam\/([^/]+)\/(stop|hang|start|promote|restart)$/.exec(path);
     if (bamControl && method === 'POST') {
       if (!cluster) return notFound('No simulated BAM cluster runs (BAM_SERVERS is set).');
-      const [, name, action] = bamControl as unknown as [string, string, 'stop' | 'hang' | 'start' | 'promote'];
+      const [, name, action] = bamControl as unknown as [string, string, 'stop' | 'hang' | 'start' | 'promote' | 'restart'];
       const server = cluster.servers.get(name);
       if (!server) return notFound(`No simulated BAM server named ${name}.`);
       if (action === 'stop') await server.stop();
       else if (action === 'start') await server.start();
       else if (action === 'hang') server.hang();
+      else if (action === 'restart') await server.restart();
       else cluster.promote(name);
       return { status: 200, body: { server: cluster.snapshot().find((s) => s.name === name) } };
     }

@@ -29,10 +29,13 @@ export interface MonitorStore {
   /** The events committed with state changes and not yet published. */
   readonly outbox: Outbox;
   getServiceSession(epoch: number): Promise<ServiceSession | undefined>;
-  /** Takes the right to log in for `epoch` (none claimed yet, or the claim's lease ran out). */
-  claimServiceSession(epoch: number, server: string, holder: string, now: number, leaseMs: number): Promise<boolean>;
-  /** Stores the credential, if `holder` still holds the claim. */
-  completeServiceSession(epoch: number, holder: string, credential: string): Promise<boolean>;
+  /**
+   * Takes the right to log in for `epoch` (none claimed yet, or the claim's lease ran out). With
+   * `replacing`: the right to replace that stored credential (BAM rejected it), if it is still stored.
+   */
+  claimServiceSession(epoch: number, server: string, holder: string, now: number, leaseMs: number, replacing?: string): Promise<boolean>;
+  /** Stores the credential, if `holder` still holds the claim (and, with `replacing`, that one is still stored). */
+  completeServiceSession(epoch: number, holder: string, credential: string, replacing?: string): Promise<boolean>;
 }
 
 const STATE_KEY = { pk: 'MONITOR', sk: 'STATE' };
@@ -103,7 +106,19 @@ export class DynamoMonitorStore implements MonitorStore {
     return { epoch: e, server, credential, holder, leaseUntil };
   }
 
-  async claimServiceSession(epoch: number, server: string, holder: string, now: number, leaseMs: number): Promise<boolean> {
+  async claimServiceSession(epoch: number, server: string, holder: string, now: number, leaseMs: number, replacing?: string): Promise<boolean> {
+    if (replacing !== undefined) {
+      return conditionally(this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: serviceKey(epoch),
+          UpdateExpression: 'SET holder = :h, leaseUntil = :l, #server = :s',
+          ConditionExpression: 'credential = :old AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#server': 'server' },
+          ExpressionAttributeValues: { ':h': holder, ':l': now + leaseMs, ':s': server, ':old': replacing, ':now': now },
+        }),
+      ));
+    }
     return conditionally(this.db.send(
       new PutCommand({
         TableName: this.tableName,
@@ -115,14 +130,14 @@ export class DynamoMonitorStore implements MonitorStore {
     ));
   }
 
-  async completeServiceSession(epoch: number, holder: string, credential: string): Promise<boolean> {
+  async completeServiceSession(epoch: number, holder: string, credential: string, replacing?: string): Promise<boolean> {
     return conditionally(this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: serviceKey(epoch),
         UpdateExpression: 'SET credential = :c REMOVE leaseUntil',
-        ConditionExpression: 'holder = :h AND attribute_not_exists(credential)',
-        ExpressionAttributeValues: { ':c': credential, ':h': holder },
+        ConditionExpression: replacing === undefined ? 'holder = :h AND attribute_not_exists(credential)' : 'holder = :h AND credential = :old',
+        ExpressionAttributeValues: { ':c': credential, ':h': holder, ...(replacing === undefined ? {} : { ':old': replacing }) },
       }),
     ));
   }

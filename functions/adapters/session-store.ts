@@ -1,9 +1,12 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './dynamo.js';
+import { SESSIONS_BY_USER_INDEX } from './session-index.js';
 
 /** A gateway session as stored. Holds no token and no password; `credential` is ciphertext. */
 export interface SessionRecord {
   tokenHash: string;
+  /** Opaque id naming the session to admins (list, revoke): reveals neither the token nor its hash. */
+  sessionId: string;
   username: string;
   /** `primary-address-manager` or the name of a specific server. */
   target: string;
@@ -23,6 +26,9 @@ export interface SessionRecord {
   expiresAt: number;
 }
 
+/** What the admin listing shows of a session; `tokenHash` stays inside the gateway (it addresses the item). */
+export type SessionSummary = Pick<SessionRecord, 'tokenHash' | 'sessionId' | 'username' | 'target' | 'boundServer' | 'restorable' | 'createdAt' | 'lastSeenAt' | 'expiresAt'>;
+
 export interface SessionStore {
   create(session: SessionRecord): Promise<void>;
   get(tokenHash: string): Promise<SessionRecord | undefined>;
@@ -30,6 +36,8 @@ export interface SessionStore {
   touch(tokenHash: string, lastSeenAt: number, expiresAt: number): Promise<void>;
   /** Moves a session to a new binding, only if it is still bound in `fromEpoch`. */
   rebind(tokenHash: string, fromEpoch: number, to: Pick<SessionRecord, 'boundServer' | 'credential' | 'sharedCredential' | 'epoch' | 'serverIncarnation'>): Promise<boolean>;
+  /** A user's sessions, from the index (eventually consistent: a session made a moment ago may be missing). */
+  listByUser(username: string): Promise<SessionSummary[]>;
 }
 
 const key = (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'SESSION' });
@@ -44,7 +52,7 @@ export class DynamoSessionStore implements SessionStore {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...key(session.tokenHash), type: 'session', ...session, ttl: Math.ceil(session.expiresAt / 1000) },
+        Item: { ...key(session.tokenHash), type: 'session', ...session, sessionUser: session.username, ttl: Math.ceil(session.expiresAt / 1000) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -53,8 +61,30 @@ export class DynamoSessionStore implements SessionStore {
   async get(tokenHash: string): Promise<SessionRecord | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(tokenHash), ConsistentRead: true }));
     if (!res.Item) return undefined;
-    const { pk: _pk, sk: _sk, type: _type, ttl: _ttl, ...session } = res.Item;
+    const { pk: _pk, sk: _sk, type: _type, ttl: _ttl, sessionUser: _user, ...session } = res.Item;
     return session as SessionRecord;
+  }
+
+  async listByUser(username: string): Promise<SessionSummary[]> {
+    const out: SessionSummary[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: SESSIONS_BY_USER_INDEX,
+          KeyConditionExpression: 'sessionUser = :u',
+          ExpressionAttributeValues: { ':u': username },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of res.Items ?? []) {
+        const { pk, sessionId, target, boundServer, restorable, createdAt, lastSeenAt, expiresAt } = item as SessionSummary & { pk: string };
+        out.push({ tokenHash: pk.slice('SESSION#'.length), sessionId, username, target, boundServer, restorable, createdAt, lastSeenAt, expiresAt });
+      }
+      startKey = res.LastEvaluatedKey;
+    } while (startKey);
+    return out.sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async delete(tokenHash: string): Promise<void> {

@@ -33,6 +33,7 @@ const schema = z
     MONITOR_PROBE_TIMEOUT_MS: intFrom(1000),
     MONITOR_FAILURES_BEFORE_FAILOVER: intFrom(2),
     SESSION_TTL_SECONDS: intFrom(3600, 60),
+    SESSION_MAX_LIFETIME_SECONDS: intFrom(12 * 3600, 60),
     GATEWAY_SERVICE_USERNAME: nonEmpty(),
     GATEWAY_SERVICE_PASSWORD: nonEmpty(),
     GATEWAY_ADMINS: z.optional(z.string()),
@@ -63,6 +64,8 @@ export interface GatewayConfig {
   bamTimeoutMs: number;
   probe: { intervalMs: number; timeoutMs: number; failuresBeforeFailover: number };
   sessionTtlSeconds: number;
+  /** Absolute session lifetime: use slides the idle expiry, never past createdAt + this. */
+  sessionMaxLifetimeSeconds: number;
   service: { username: string; password: string };
   admins: string[];
   credentialKey: Buffer;
@@ -91,6 +94,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       failuresBeforeFailover: e.MONITOR_FAILURES_BEFORE_FAILOVER,
     },
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    sessionMaxLifetimeSeconds: e.SESSION_MAX_LIFETIME_SECONDS,
     service: { username: e.GATEWAY_SERVICE_USERNAME, password: e.GATEWAY_SERVICE_PASSWORD },
     admins: (e.GATEWAY_ADMINS ?? e.GATEWAY_SERVICE_USERNAME)
       .split(',')

@@ -51,7 +51,7 @@ export function gatewayDeps(): GatewayDeps {
   const monitor = new FailoverMonitor({
     servers: cfg.servers,
     probe: (name, url, timeoutMs) => probeServer(name, url, timeoutMs, { systemInfo: () => systemInfo.systemInfo(name, url, timeoutMs) }),
-    settings: { failuresBeforeFailover: cfg.probe.failuresBeforeFailover },
+    settings: { failuresBeforeFailover: cfg.probe.failuresBeforeFailover, probeIntervalMs: cfg.probe.intervalMs },
     probeTimeoutMs: cfg.probe.timeoutMs,
     store: monitorStore,
     publisher,

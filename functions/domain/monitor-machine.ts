@@ -19,6 +19,8 @@ export interface ServerStatus {
   lastProbeAt: number | null;
   latencyMs: number | null;
   consecutiveFailures: number;
+  /** When the current streak of failed probes began (its first failed probe), epoch ms; null while answering. */
+  failingSince?: number | null;
   /** Counts the times this server went DOWN: a session bound to it in an older incarnation has ended. */
   incarnation: number;
   lastError?: string;
@@ -35,12 +37,37 @@ export interface MonitorState {
   splitBrain: boolean;
   /** When the Primary was lost (the current failover started), epoch ms. */
   failoverStartedAt: number | null;
+  /**
+   * The epoch since which `primary` (or, during a failover, the last confirmed Primary) has been
+   * Primary with no other server confirmed in between. A blip that ends with the same Primary keeps
+   * it: alias sessions bound since then still hold a credential for the Primary (SPEC §4.3).
+   */
+  primarySinceEpoch?: number;
+  /** The last confirmed Primary, kept through a failover (`primary` is null then). */
+  lastPrimary?: string | null;
   servers: Record<string, ServerStatus>;
   updatedAt: number;
 }
 
 export interface MachineSettings {
   failuresBeforeFailover: number;
+  /**
+   * The monitor's probe interval. A server is DOWN only after N consecutive failed probes spanning
+   * at least (N−1) intervals: request-triggered probes (every 200 ms) may confirm a loss inside
+   * that window but never shorten it (SPEC §5). 0 or absent: count failures only.
+   */
+  probeIntervalMs?: number;
+}
+
+/** Scheduled rounds start an interval apart give or take timer jitter: that much early still counts. */
+const jitterMs = (intervalMs: number) => Math.min(50, intervalMs / 10);
+
+/** Whether a failure streak is long enough, in count and in time, to declare its server DOWN. */
+export function streakIsDown(failures: number, failingSince: number, lastFailureAt: number, settings: MachineSettings): boolean {
+  if (failures < settings.failuresBeforeFailover) return false;
+  const interval = settings.probeIntervalMs ?? 0;
+  const needed = (settings.failuresBeforeFailover - 1) * interval;
+  return needed === 0 || lastFailureAt - failingSince >= needed - jitterMs(interval);
 }
 
 export interface Transition {
@@ -59,13 +86,15 @@ export function initialState(servers: BamServer[], now: number): MonitorState {
     primaryUrl: null,
     splitBrain: false,
     failoverStartedAt: null,
+    primarySinceEpoch: 0,
+    lastPrimary: null,
     servers: Object.fromEntries(servers.map((s) => [s.name, blankServer(s)])),
     updatedAt: now,
   };
 }
 
 function blankServer(s: BamServer): ServerStatus {
-  return { name: s.name, url: s.url, role: 'UNKNOWN', health: 'UP', lastProbeAt: null, latencyMs: null, consecutiveFailures: 0, incarnation: 0 };
+  return { name: s.name, url: s.url, role: 'UNKNOWN', health: 'UP', lastProbeAt: null, latencyMs: null, consecutiveFailures: 0, failingSince: null, incarnation: 0 };
 }
 
 export function advance(prev: MonitorState, probes: ProbeResult[], now: number, settings: MachineSettings, configured: BamServer[]): Transition {
@@ -83,13 +112,15 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     const probe = probes.find((p) => p.server === conf.name);
     const s: ServerStatus = { ...before, url: conf.url };
     if (probe?.ok) {
-      Object.assign(s, { health: 'UP', consecutiveFailures: 0, lastProbeAt: probe.at, latencyMs: probe.latencyMs });
+      Object.assign(s, { health: 'UP', consecutiveFailures: 0, failingSince: null, lastProbeAt: probe.at, latencyMs: probe.latencyMs });
       delete s.lastError;
       reported[conf.name] = probe.role;
     } else if (probe) {
       s.consecutiveFailures = before.consecutiveFailures + 1;
+      // A streak stored before failingSince existed began no later than this probe.
+      s.failingSince = before.consecutiveFailures > 0 ? (before.failingSince ?? probe.at) : probe.at;
       Object.assign(s, { lastProbeAt: probe.at, latencyMs: probe.latencyMs, lastError: probe.error });
-      if (s.consecutiveFailures >= settings.failuresBeforeFailover && before.health === 'UP') {
+      if (before.health === 'UP' && streakIsDown(s.consecutiveFailures, s.failingSince, probe.at, settings)) {
         s.health = 'DOWN';
         s.incarnation = before.incarnation + 1;
       }
@@ -117,12 +148,17 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
   // 3. Cluster-level decision. A new Primary is confirmed when exactly one reachable server says it
   //    is Primary and no other server that was Primary is merely silent.
   let { monitoringState, primary, epoch, failoverStartedAt } = prev;
+  let lastPrimary = prev.lastPrimary !== undefined ? prev.lastPrimary : prev.primary;
+  let primarySinceEpoch = prev.primarySinceEpoch ?? prev.epoch;
   const only = !splitBrain && claimants.length === 1 && silentPrimaries.every((n) => n === claimants[0]) ? claimants[0]! : null;
   if (only && (only !== primary || monitoringState !== 'MONITORING')) {
     primary = only;
     monitoringState = 'MONITORING';
     failoverStartedAt = null;
     epoch += 1;
+    // The same server back as Primary after a loss: no other Primary was confirmed in between.
+    if (only !== lastPrimary) primarySinceEpoch = epoch;
+    lastPrimary = only;
   } else if (!only && !splitBrain && primary && monitoringState === 'MONITORING') {
     const p = servers[primary]!;
     const demoted = reported[primary] === 'STANDBY';
@@ -166,7 +202,7 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     configured.some((c) => servers[c.name]!.health !== prev.servers[c.name]?.health || servers[c.name]!.url !== prev.servers[c.name]?.url);
 
   return {
-    state: { version, epoch, monitoringState, primary, primaryUrl, splitBrain, failoverStartedAt, servers, updatedAt: now },
+    state: { version, epoch, monitoringState, primary, primaryUrl, splitBrain, failoverStartedAt, primarySinceEpoch, lastPrimary, servers, updatedAt: now },
     events,
     significant,
   };

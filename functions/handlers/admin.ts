@@ -39,7 +39,19 @@ function permissionName(p: string): string {
   return p;
 }
 
-type Route = { method: string; path: string; run: (p: Record<string, string>) => Promise<unknown> };
+type Caller = { actor: string; sourceIp?: string };
+type Route = { method: string; path: string; run: (p: Record<string, string>, caller: Caller) => Promise<unknown> };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Ends sessions of a user and audits each; 404 when a named one does not exist. */
+async function revokeSessions(p: Record<string, string>, caller: Caller, sessionId?: string) {
+  const user = principal('users', p.name!).name;
+  const ended = await gatewayDeps().sessionService.revoke(user, sessionId);
+  for (const id of ended) audit({ action: 'session-revoked', outcome: 'success', actor: caller.actor, sourceIp: caller.sourceIp, target: `user ${user} session ${id}` });
+  if (sessionId !== undefined && ended.length === 0) throw notFound(`User ${user} has no session ${sessionId}.`);
+  return { revoked: ended };
+}
 
 /**
  * The permission admin API, for gateway admins only:
@@ -50,6 +62,8 @@ type Route = { method: string; path: string; run: (p: Record<string, string>) =>
  *   GET    /admin/users/{name}/groups                          a user's groups
  *   PUT    /admin/groups/{group}/members/{user}                add to a group
  *   DELETE /admin/groups/{group}/members/{user}                remove from a group
+ *   GET    /admin/users/{name}/sessions                        a user's sessions (opaque ids, no tokens)
+ *   DELETE /admin/users/{name}/sessions[/{id}]                 revoke all of them, or one
  */
 const routes: Route[] = [
   { method: 'GET', path: '/admin/permissions', run: async () => ({ permissions: knownPermissions() }) },
@@ -72,6 +86,23 @@ const routes: Route[] = [
       return { message: `Revoked ${p.permission} from ${who.kind} ${who.name}.` };
     },
   },
+  {
+    method: 'GET',
+    path: '/admin/users/{name}/sessions',
+    run: async (p) => ({
+      sessions: (await gatewayDeps().sessionService.sessionsOf(principal('users', p.name!).name)).map((s) => ({
+        id: s.sessionId,
+        created_at: iso(s.createdAt),
+        last_seen_at: iso(s.lastSeenAt),
+        expires_at: iso(s.expiresAt),
+        target: s.target,
+        bound_server: s.boundServer,
+        restorable: s.restorable,
+      })),
+    }),
+  },
+  { method: 'DELETE', path: '/admin/users/{name}/sessions', run: (p, caller) => revokeSessions(p, caller) },
+  { method: 'DELETE', path: '/admin/users/{name}/sessions/{id}', run: (p, caller) => revokeSessions(p, caller, p.id!) },
   { method: 'GET', path: '/admin/users/{name}/groups', run: async (p) => ({ groups: await gatewayDeps().permissions.groupsOf(principal('users', p.name!).name) }) },
   {
     method: 'PUT',
@@ -101,11 +132,12 @@ export const handler = httpHandler()
     if (matches.length === 0) throw notFound(`No admin route ${event.rawPath}.`);
     const hit = matches.find((m) => m.r.method === method);
     if (!hit) throw new GatewayError(405, 'MethodNotAllowed', `${method} is not allowed on ${event.rawPath}.`);
+    const caller: Caller = { actor: session.username, sourceIp: event.requestContext.http.sourceIp };
     const audited = AUDITED[`${hit.r.method} ${hit.r.path}`];
-    if (!audited) return json(200, await hit.r.run(hit.params!));
-    const entry = { action: audited.action, actor: session.username, sourceIp: event.requestContext.http.sourceIp, target: audited.target(hit.params!), correlationId: context.awsRequestId };
+    if (!audited) return json(200, await hit.r.run(hit.params!, caller));
+    const entry = { action: audited.action, ...caller, target: audited.target(hit.params!), correlationId: context.awsRequestId };
     try {
-      const answer = await hit.r.run(hit.params!);
+      const answer = await hit.r.run(hit.params!, caller);
       audit({ ...entry, outcome: 'success' });
       return json(200, answer);
     } catch (err) {

@@ -1,5 +1,5 @@
 import { gatewayDeps } from '../commons/deps.js';
-import { GatewayError, notFound } from '../commons/errors.js';
+import { FailoverInProgressError, GatewayError, notFound } from '../commons/errors.js';
 import { logger } from '../commons/logger.js';
 import { BamHttpError, BamUnreachableError } from '../bam/http.js';
 import { authenticate, authOf } from '../middleware/authenticate.js';
@@ -22,12 +22,12 @@ export const handler = httpHandler()
     const { workflow, route, params } = matchRoute(workflows, event.requestContext.http.method.toUpperCase(), event.rawPath);
     const { config, permissions, sessionService, groupStore } = gatewayDeps();
     try {
-      return await runWorkflowRoute(event, auth, workflow, route, params, {
+      return await sessionService.runWithRecovery(auth, (a) => runWorkflowRoute(event, a, workflow, route, params, {
         canRun: async (username, permission) => config.admins.includes(username) || permissions.has(username, permission),
         nodeState: async () => nodeState(await groupStore.get(), config.node?.id),
-      });
+      }), { retryUnreachable: route.method === 'GET' });
     } catch (err) {
-      if (err instanceof GatewayError) throw err;
+      if (err instanceof GatewayError || err instanceof FailoverInProgressError) throw err;
       if (err instanceof BamHttpError && err.status === 404) throw notFound('Address Manager has no such object.');
       if (err instanceof BamHttpError && [400, 409, 422].includes(err.status)) throw new GatewayError(err.status === 422 ? 400 : err.status, 'AddressManagerRejected', `Address Manager refused the request: ${err.bamMessage}`);
       if (err instanceof BamHttpError || err instanceof BamUnreachableError) {

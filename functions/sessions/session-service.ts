@@ -2,12 +2,14 @@ import type { BamServer, GatewayConfig } from '../commons/config.js';
 import { FailoverInProgressError, GatewayError, badRequest, unauthorized } from '../commons/errors.js';
 import type { MonitorState } from '../domain/monitor-machine.js';
 import type { CredentialCipher } from '../domain/credential-cipher.js';
+import { randomBytes } from 'node:crypto';
 import { hashToken, newToken, secretsEqual } from '../domain/tokens.js';
 import type { BamCredential } from '../bam/credential.js';
 import { bamClient, type BamClient } from '../bam/clients.js';
 import { BamHttpError, BamUnreachableError } from '../bam/http.js';
-import type { SessionRecord, SessionStore } from '../adapters/session-store.js';
+import type { SessionRecord, SessionStore, SessionSummary } from '../adapters/session-store.js';
 import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js';
+import { ServiceSessions, sharedContext } from './service-sessions.js';
 
 export const PRIMARY_ALIAS = 'primary-address-manager';
 
@@ -38,6 +40,8 @@ export interface SessionServiceDeps {
 
 /** Session stays alive on use; the expiry moves at most once a minute (one write, not one per request). */
 const TOUCH_EVERY_MS = 60_000;
+/** An alias call refused by the Primary is retried at most this long before it gets the failover 503. */
+const MAX_RETRY_WINDOW_MS = 3000;
 
 /**
  * Logging in, authenticating and logging out, including what a BAM failover does to a session
@@ -46,8 +50,18 @@ const TOUCH_EVERY_MS = 60_000;
  */
 export class SessionService {
   private readonly now: () => number;
+  private readonly service: ServiceSessions;
   constructor(private readonly d: SessionServiceDeps) {
     this.now = d.now ?? Date.now;
+    this.service = new ServiceSessions({
+      config: d.config,
+      monitor: d.monitor,
+      cipher: d.cipher,
+      now: this.now,
+      serverNamed: (name) => this.serverNamed(name),
+      failure: (err, server) => this.bamFailure(err, server, true, { probe: false }),
+      retryAfterSeconds: () => this.retryAfterSeconds,
+    });
   }
 
   get retryAfterSeconds(): number {
@@ -74,6 +88,7 @@ export class SessionService {
     const now = this.now();
     const session: SessionRecord = {
       tokenHash,
+      sessionId: randomBytes(9).toString('base64url'),
       username: req.username,
       target,
       boundServer: server.name,
@@ -84,7 +99,7 @@ export class SessionService {
       serverIncarnation: monitor?.servers[server.name]?.incarnation ?? 0,
       createdAt: now,
       lastSeenAt: now,
-      expiresAt: now + this.d.config.sessionTtlSeconds * 1000,
+      expiresAt: this.expiryAt(now, now),
     };
     await this.d.sessions.create(session);
     return { token, session };
@@ -100,7 +115,8 @@ export class SessionService {
     let session = await this.d.sessions.get(tokenHash);
     if (!session) throw unauthorized('Session not found or ended. Log in again.');
     const now = this.now();
-    if (session.expiresAt <= now) {
+    // The absolute lifetime is checked too: items stored before it existed may expire later.
+    if (session.expiresAt <= now || now >= this.expiryAt(session.createdAt, Infinity)) {
       await this.d.sessions.delete(tokenHash);
       throw unauthorized('Session expired. Log in again.');
     }
@@ -108,13 +124,107 @@ export class SessionService {
     session = bound.session;
     const monitor = bound.monitor;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
-      const expiresAt = now + this.d.config.sessionTtlSeconds * 1000;
+      const expiresAt = this.expiryAt(session.createdAt, now);
       await this.d.sessions.touch(tokenHash, now, expiresAt);
       session = { ...session, lastSeenAt: now, expiresAt };
     }
+    return this.ready(session, monitor);
+  }
+
+  /** The session with a BAM client for its bound server, logged in with its (decrypted) credential. */
+  private ready(session: SessionRecord, monitor: MonitorState | undefined): AuthenticatedSession {
     const server = this.serverNamed(session.boundServer);
-    const credential = JSON.parse(this.d.cipher.decrypt(session.credential, session.sharedCredential ? sharedContext(session.epoch) : tokenHash)) as BamCredential;
+    const credential = JSON.parse(this.d.cipher.decrypt(session.credential, session.sharedCredential ? sharedContext(session.epoch) : session.tokenHash)) as BamCredential;
     return { session, server, bam: bamClient(this.d.config.apiVersion, server.url, this.d.config.bamTimeoutMs, credential), monitor };
+  }
+
+  /**
+   * Runs `call` (one workflow route) for the session, riding out what a client should not see:
+   * - BAM rejects a restorable session's credential (the Primary restarted and forgot its
+   *   sessions): re-established with the service credentials, then `call` runs again. At most two
+   *   recoveries: own credential → the epoch's service session → a renewed one. A 401 means BAM
+   *   applied nothing.
+   * - `retryUnreachable` (a GET route) and the alias Primary refuses connections while the monitor
+   *   still calls it Primary: probes and runs `call` again until the monitor decides, at most one
+   *   detection window; then the caller's bamFailure answers the failover 503 (SPEC §4.3).
+   */
+  async runWithRecovery<T>(auth: AuthenticatedSession, call: (auth: AuthenticatedSession) => Promise<T>, opts: { retryUnreachable?: boolean } = {}): Promise<T> {
+    let current = auth;
+    let recovered = 0;
+    const deadline = this.now() + this.detectionWindowMs;
+    for (;;) {
+      try {
+        return await call(current);
+      } catch (err) {
+        if (err instanceof BamHttpError && err.status === 401 && recovered < 2) {
+          const next = await this.recoverRejectedCredential(current);
+          if (!next) throw err;
+          current = next;
+          recovered++;
+          continue;
+        }
+        const refused = err instanceof BamUnreachableError && err.reason !== 'timeout'; // the request never reached BAM
+        if (!(refused && opts.retryUnreachable && current.session.target === PRIMARY_ALIAS && (await this.stillPrimary(current.session, deadline)))) throw err;
+      }
+    }
+  }
+
+  /** N probe intervals (by then the monitor has declared a silent Primary lost), but never long for a waiting client. */
+  private get detectionWindowMs(): number {
+    const p = this.d.config.probe;
+    return Math.min(p.intervalMs * p.failuresBeforeFailover, MAX_RETRY_WINDOW_MS);
+  }
+
+  /** After a refused call: probes, waits a moment, and answers whether the monitor still holds the session's server as Primary. */
+  private async stillPrimary(session: SessionRecord, deadline: number): Promise<boolean> {
+    if (!this.d.probeNow || this.now() >= deadline) return false;
+    await this.d.probeNow().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    const state = (await this.d.monitor.get())?.state;
+    return state?.monitoringState === 'MONITORING' && state.primary === session.boundServer && state.epoch === session.epoch && this.now() < deadline;
+  }
+
+  /**
+   * After BAM answered 401 to a restorable alias session: binds it to the epoch's service session,
+   * or, when that very credential was the one rejected, to a renewed one. Renewal is one BAM login
+   * per server restart, whatever the number of sessions (a conditional replace of the stored
+   * credential). Answers undefined when the session is not restorable or no Primary is known.
+   */
+  async recoverRejectedCredential(auth: AuthenticatedSession): Promise<AuthenticatedSession | undefined> {
+    const { session } = auth;
+    if (!session.restorable || session.target !== PRIMARY_ALIAS) return undefined;
+    const monitor = (await this.d.monitor.get())?.state;
+    if (monitor?.monitoringState !== 'MONITORING' || !monitor.primary) return undefined;
+    let service = await this.serviceSession(monitor);
+    if (session.sharedCredential && session.epoch === monitor.epoch && session.credential === service.credential) {
+      service = await this.service.renew(monitor, session.credential);
+    }
+    const to = { boundServer: service.server, credential: service.credential!, sharedCredential: true, epoch: monitor.epoch, serverIncarnation: monitor.servers[service.server]?.incarnation ?? 0 };
+    if (await this.d.sessions.rebind(session.tokenHash, session.epoch, to)) return this.ready({ ...session, ...to }, monitor);
+    const current = await this.d.sessions.get(session.tokenHash);
+    return current ? this.ready(current, monitor) : undefined;
+  }
+
+  /** The idle expiry after use at `usedAt`, never past the absolute lifetime from `createdAt`. */
+  private expiryAt(createdAt: number, usedAt: number): number {
+    return Math.min(usedAt + this.d.config.sessionTtlSeconds * 1000, createdAt + this.d.config.sessionMaxLifetimeSeconds * 1000);
+  }
+
+  /** A user's live sessions, for admins: no token, no hash, no credential. */
+  async sessionsOf(username: string): Promise<Omit<SessionSummary, 'tokenHash'>[]> {
+    const now = this.now();
+    return (await this.d.sessions.listByUser(username)).filter((s) => s.expiresAt > now).map(({ tokenHash: _hash, ...rest }) => rest);
+  }
+
+  /** Ends a user's sessions (all, or the one with `sessionId`); answers the ids ended. Their BAM sessions time out in BAM. */
+  async revoke(username: string, sessionId?: string): Promise<string[]> {
+    const ended: string[] = [];
+    for (const s of await this.d.sessions.listByUser(username)) {
+      if (sessionId !== undefined && s.sessionId !== sessionId) continue;
+      await this.d.sessions.delete(s.tokenHash);
+      ended.push(s.sessionId);
+    }
+    return ended;
   }
 
   /** Ends the session; its BAM session too, best effort (never the shared service session). */
@@ -131,23 +241,38 @@ export class SessionService {
     return (await this.d.monitor.get())?.state ?? monitor;
   }
 
-  /** Turns a failed BAM call into the answer a client should see; probes at once when the Primary looks unreachable. */
-  async bamFailure(err: unknown, server: BamServer, viaAlias: boolean): Promise<Error> {
-    if (err instanceof BamUnreachableError) {
-      if (viaAlias && this.d.probeNow) {
-        await this.d.probeNow().catch(() => undefined);
-        const state = (await this.d.monitor.get())?.state;
-        if (state?.monitoringState === 'FAILOVER_IN_PROGRESS') return new FailoverInProgressError(this.retryAfterSeconds);
-      }
+  /**
+   * Turns a failed BAM call into the answer a client should see. Through the alias, a Primary that
+   * cannot be reached (or answers as a Standby) gets the failover 503 with Retry-After, whether or
+   * not the monitor has decided yet: clients retry it, not a 502/504 (SPEC §4.3). It probes at once
+   * so the decision comes sooner (`probe: false` inside a monitor round, which must not wait on itself).
+   */
+  async bamFailure(err: unknown, server: BamServer, viaAlias: boolean, opts: { probe?: boolean } = {}): Promise<Error> {
+    const unreachable = err instanceof BamUnreachableError;
+    const refusedAsStandby = err instanceof BamHttpError && err.status === 503;
+    if (viaAlias && (unreachable || refusedAsStandby)) {
+      if (opts.probe !== false && this.d.probeNow) await this.d.probeNow().catch(() => undefined);
+      return new FailoverInProgressError(this.retryAfterSeconds);
+    }
+    if (unreachable) {
       return err.reason === 'timeout'
         ? new GatewayError(504, 'AddressManagerTimeout', `Address Manager ${server.name} did not answer in time.`)
         : new GatewayError(502, 'AddressManagerUnreachable', `Address Manager ${server.name} cannot be reached.`);
     }
     if (err instanceof BamHttpError) {
       if (err.status === 401 || err.status === 403) return unauthorized(`Address Manager ${server.name} rejected the credentials.`);
+      if (refusedAsStandby && (await this.isStandby(server, err))) {
+        return new GatewayError(409, 'AddressManagerIsStandby', `Address Manager ${server.name} is a Standby server and serves no API. Log in through "${PRIMARY_ALIAS}" to reach the Primary.`);
+      }
       return new GatewayError(502, 'AddressManagerError', `Address Manager ${server.name} answered ${err.status}: ${err.bamMessage}`);
     }
     return err instanceof Error ? err : new Error(String(err));
+  }
+
+  /** A 503 from a server the monitor knows as a Standby, or that says it is one. */
+  private async isStandby(server: BamServer, err: BamHttpError): Promise<boolean> {
+    if (/standby/i.test(err.bamMessage)) return true;
+    return (await this.d.monitor.get())?.state.servers[server.name]?.role === 'STANDBY';
   }
 
   private resolveTarget(req: LoginRequest, monitor: MonitorState | undefined): { target: string; server: BamServer; epoch: number } {
@@ -190,11 +315,24 @@ export class SessionService {
       if (duringFailover === 'allow') return { session, monitor };
       throw new FailoverInProgressError(this.retryAfterSeconds);
     }
+    // The same server Primary again after a blip (no other Primary confirmed since the session was
+    // bound): its own BAM credential still works, so the session moves to the new epoch, not ends.
+    const samePrimary = monitor.primary === session.boundServer && session.epoch >= (monitor.primarySinceEpoch ?? monitor.epoch);
+    if (samePrimary && !session.sharedCredential) return { session: await this.rebindEpoch(session, monitor.epoch), monitor };
     if (!session.restorable) {
       await this.d.sessions.delete(session.tokenHash);
       throw new GatewayError(401, 'SessionEndedByFailover', 'Your session ended because of an Address Manager failover. Log in again to start a new session.');
     }
     return { session: await this.restore(session, monitor), monitor };
+  }
+
+  /** Moves a session to `epoch`, keeping its server and credential. */
+  private async rebindEpoch(session: SessionRecord, epoch: number): Promise<SessionRecord> {
+    const to = { boundServer: session.boundServer, credential: session.credential, sharedCredential: session.sharedCredential, epoch, serverIncarnation: session.serverIncarnation };
+    if (await this.d.sessions.rebind(session.tokenHash, session.epoch, to)) return { ...session, ...to };
+    const current = await this.d.sessions.get(session.tokenHash);
+    if (!current) throw unauthorized('Session not found or ended. Log in again.');
+    return current;
   }
 
   /** Rebinds a restorable session to the current Primary with the epoch's one service-user BAM session. */
@@ -208,49 +346,9 @@ export class SessionService {
     return current;
   }
 
-  /**
-   * The service user's BAM session for the monitor's epoch, logging in for it at most once across
-   * every process: the first caller claims the epoch (a conditional write with a lease) and logs
-   * in; the others wait for its credential. The monitor calls this as soon as it confirms a new
-   * Primary, so requests normally find the credential ready.
-   */
+  /** The service user's BAM session of the monitor's epoch (the monitor asks for it as soon as it confirms a new Primary). */
   serviceSession(monitor: MonitorState): Promise<ServiceSession> {
-    const epoch = monitor.epoch;
-    let flight = this.serviceFlights.get(epoch);
-    if (!flight) {
-      flight = this.loadOrCreateServiceSession(monitor).finally(() => this.serviceFlights.delete(epoch));
-      this.serviceFlights.set(epoch, flight);
-    }
-    return flight;
-  }
-
-  private readonly serviceFlights = new Map<number, Promise<ServiceSession>>();
-  private readonly holder = newToken();
-
-  private async loadOrCreateServiceSession(monitor: MonitorState): Promise<ServiceSession> {
-    const epoch = monitor.epoch;
-    const primary = this.serverNamed(monitor.primary!);
-    const deadline = this.now() + this.d.config.bamTimeoutMs + 1000;
-    for (;;) {
-      const existing = await this.d.monitor.getServiceSession(epoch);
-      if (existing?.credential) return existing;
-      if (await this.d.monitor.claimServiceSession(epoch, primary.name, this.holder, this.now(), this.d.config.bamTimeoutMs + 1000)) {
-        const client = bamClient(this.d.config.apiVersion, primary.url, this.d.config.bamTimeoutMs);
-        let credential: BamCredential;
-        try {
-          credential = await client.login(this.d.config.service.username, this.d.config.service.password);
-        } catch (err) {
-          // No probe from here: this also runs inside a monitor round, which must never wait on itself.
-          throw await this.bamFailure(err, primary, false);
-        }
-        const sealed = this.d.cipher.encrypt(JSON.stringify(credential), sharedContext(epoch));
-        if (await this.d.monitor.completeServiceSession(epoch, this.holder, sealed)) return { epoch, server: primary.name, credential: sealed };
-        await client.logout().catch(() => undefined); // our lease ran out and another process finished first
-        continue;
-      }
-      if (this.now() > deadline) throw new FailoverInProgressError(this.retryAfterSeconds);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    return this.service.forEpoch(monitor);
   }
 
   private serverNamed(name: string): BamServer {
@@ -264,5 +362,3 @@ function wantsAlias(req: LoginRequest, monitor: MonitorState): boolean {
   return req.bam_alias === PRIMARY_ALIAS || (req.bam_alias === undefined && req.bam_url === undefined && monitor.monitoringState !== 'STOPPED');
 }
 
-/** Encryption context of the shared service credential of an epoch. */
-const sharedContext = (epoch: number) => `service#${epoch}`;

@@ -70,20 +70,32 @@ export class SimBamServer {
     });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
-    // A stopped BAM lost its in-memory sessions, as a restarted server would.
-    this.sessions = new Map();
+    // A stopped BAM lost its in-memory sessions, as a restarted server would (not after a network outage).
+    if (this.forgetSessionsOnStart) this.sessions = new Map();
     this.mode = 'up';
   }
 
-  /** Stops listening: new connections are refused, open ones are cut. */
-  async stop(): Promise<void> {
+  private forgetSessionsOnStart = true;
+
+  /**
+   * Stops listening: new connections are refused, open ones are cut. `keepSessions`: a network
+   * outage rather than a stopped server: once started again it still knows its sessions.
+   */
+  async stop(opts: { keepSessions?: boolean } = {}): Promise<void> {
     if (!this.server) return;
+    this.forgetSessionsOnStart = !opts.keepSessions;
     const server = this.server;
     this.server = undefined;
     this.mode = 'stopped';
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     this.dropConnections();
     await closed;
+  }
+
+  /** A quick restart: same port and role, every session forgotten, too short for any probe to notice. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
   }
 
   /** Forgets every session, as BAM does when its sessions time out: the next call with an old token is a 401. */

@@ -36,10 +36,10 @@ describe('POST /rest_login', () => {
     expect(r.body).toMatchObject({ code: 'Unauthorized', status: 401 });
   });
 
-  it('502 when the named server is a Standby that serves no API', async () => {
+  it('409 naming the alias when the named server is a Standby that serves no API', async () => {
     const r = await call(base, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass', bam_alias: 'bam2' } });
-    expect(r.status).toBe(502);
-    expect(r.body.code).toBe('AddressManagerError');
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ code: 'AddressManagerIsStandby', status: 409, message: expect.stringContaining('primary-address-manager') });
   });
 
   it.each([

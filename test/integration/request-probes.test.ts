@@ -3,12 +3,15 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, login } from '../support/client.js';
 
 /**
- * The monitor loop here probes once per 10 minutes: only requests can notice the failover.
- * Requests that cannot reach the Primary (or find none) probe at once.
+ * The monitor loop here probes once per 10 minutes: only requests probe. A request that cannot
+ * reach the Primary probes at once, but requests never shorten the hysteresis window (N failures
+ * spanning (N−1) probe intervals, SPEC §5), and an alias call meanwhile gets the failover 503,
+ * never a 502/504 (SPEC §4.3).
  */
 let stack: LocalStack;
 let base: string;
 const pause = () => new Promise((r) => setTimeout(r, 250)); // request-triggered probes are at most one per 200 ms
+const monitoring = async () => (await call(base, 'GET', '/_local/state')).body.monitoring;
 
 beforeAll(async () => {
   stack = await startLocalStack({ env: { MONITOR_PROBE_INTERVAL_MS: '600000' } });
@@ -17,21 +20,41 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 describe('a request that cannot reach the Primary', () => {
-  it('probes at once: the failover is detected and restored without the monitor loop', async () => {
+  it('through the alias gets the failover 503 with Retry-After while the monitor has not decided; a pinned session a 502', async () => {
+    const svc = await login(base, 'gateway-svc', 'gateway-svc-pass');
+    const alice = await login(base, 'alice', 'alice-pass', { bam_alias: 'primary-address-manager' });
+    const pinned = await login(base, 'alice', 'alice-pass', { bam_alias: 'bam1' });
+    const get = (token: string) => call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token });
+    const { epoch } = await monitoring();
+    await stack.cluster!.server('bam1').stop({ keepSessions: true });
+
+    // Each call retries (probing every ~300 ms) for a short bound, then answers the failover 503.
+    for (const token of [svc, alice]) {
+      const r = await get(token);
+      expect(r.status).toBe(503);
+      expect(r.body.status).toBe('FailoverProcessing');
+      expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
+    }
+    const aliasLogin = await call(base, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass' } });
+    expect(aliasLogin.status).toBe(503);
+    expect(aliasLogin.body.status).toBe('FailoverProcessing');
+    expect((await get(pinned)).status).toBe(502); // a specific server: the client chose it
+
+    // A score of request-triggered probes in seconds is not a loss: only the probe interval makes one.
+    expect(await monitoring()).toMatchObject({ monitoring_state: 'MONITORING', epoch });
+
+    await stack.cluster!.server('bam1').start();
+    for (const token of [svc, alice, pinned]) expect((await get(token)).status).toBe(200);
+    expect((await monitoring()).epoch).toBe(epoch);
+  });
+
+  it('probes at once: a Primary promoted while both answer is found by the request, which then is served', async () => {
     const svc = await login(base, 'gateway-svc', 'gateway-svc-pass');
     const get = () => call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token: svc });
-    await call(base, 'POST', '/_local/bam/bam1/stop');
-    await pause();
-
-    const first = await get(); // one failed probe: below the threshold, not yet a failover
-    expect(first.status).toBe(502);
-    expect(first.body.code).toBe('AddressManagerUnreachable');
-    await pause();
-    const second = await get(); // the second failed probe: failover in progress
-    expect(second.status).toBe(503);
-    expect(second.body.status).toBe('FailoverProcessing');
-
     await call(base, 'POST', '/_local/bam/bam2/promote');
+    await pause();
+    const during = await get(); // bam1 answers as a Standby: the failover answer, and a probe
+    expect(during.status).toBe(503);
     await pause();
     const restored = await get();
     expect(restored.status).toBe(200);

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { SimCluster } from '../../local/bam-sim/cluster.js';
+import { parseConfig } from '../../functions/commons/config.js';
+import { DynamoSessionStore } from '../../functions/adapters/session-store.js';
+import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
+import { CredentialCipher } from '../../functions/domain/credential-cipher.js';
+import { hashToken } from '../../functions/domain/tokens.js';
+import { SessionService } from '../../functions/sessions/session-service.js';
+import { freshTable } from '../support/dynamo.js';
+
+/** SPEC §4.3: an idle timeout (sliding) and an absolute lifetime: use never extends a session past createdAt + lifetime. */
+let cluster: SimCluster;
+let t: Awaited<ReturnType<typeof freshTable>>;
+let clock = 5_000_000;
+let service: SessionService;
+let sessions: DynamoSessionStore;
+
+beforeAll(async () => {
+  cluster = await new SimCluster().start();
+  t = await freshTable();
+  const config = parseConfig({
+    TABLE_NAME: t.tableName,
+    BAM_SERVERS: cluster.serverList(),
+    GATEWAY_SERVICE_USERNAME: 'gateway-svc',
+    GATEWAY_SERVICE_PASSWORD: 'gateway-svc-pass',
+    CREDENTIAL_KEY: randomBytes(32).toString('base64'),
+    SESSION_TTL_SECONDS: '600',
+    SESSION_MAX_LIFETIME_SECONDS: '1000',
+  });
+  sessions = new DynamoSessionStore(t.db, t.tableName);
+  service = new SessionService({ config, sessions, monitor: new DynamoMonitorStore(t.db, t.tableName), cipher: new CredentialCipher(config.credentialKey), now: () => clock });
+});
+afterAll(async () => {
+  await cluster.close();
+  await t.close();
+});
+
+describe('absolute session lifetime', () => {
+  it('defaults to 12 hours', () => {
+    expect(parseConfig({ TABLE_NAME: 'table', BAM_SERVERS: 'a=http://a', GATEWAY_SERVICE_USERNAME: 's', GATEWAY_SERVICE_PASSWORD: 'p', CREDENTIAL_KEY: randomBytes(32).toString('base64') }).sessionMaxLifetimeSeconds).toBe(43_200);
+  });
+
+  it('use slides the idle expiry but never past createdAt + lifetime; then the session is refused', async () => {
+    const created = clock;
+    const { token, session } = await service.login({ username: 'alice', password: 'alice-pass', bam_alias: 'bam1' });
+    expect(session.expiresAt).toBe(created + 600_000);
+    clock += 500_000;
+    await service.authenticate(token);
+    expect((await sessions.get(hashToken(token)))!.expiresAt).toBe(created + 1_000_000); // capped, not clock + 600 s
+    clock += 450_000; // 950 s: still inside both
+    await expect(service.authenticate(token)).resolves.toMatchObject({ session: { username: 'alice' } });
+    clock += 50_000; // 1000 s: the lifetime is over although it was used 50 s ago
+    await expect(service.authenticate(token)).rejects.toMatchObject({ status: 401, message: expect.stringMatching(/expired/) });
+    expect(await sessions.get(hashToken(token))).toBeUndefined();
+  });
+
+  it('is enforced on read even for an item whose stored expiry lies beyond it', async () => {
+    const { token, session } = await service.login({ username: 'alice', password: 'alice-pass', bam_alias: 'bam1' });
+    await sessions.touch(hashToken(token), clock, session.createdAt + 10_000_000); // as an item written before lifetimes existed
+    clock += 1_000_000;
+    await expect(service.authenticate(token)).rejects.toMatchObject({ status: 401 });
+  });
+});
