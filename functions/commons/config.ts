@@ -1,9 +1,11 @@
 import * as z from 'zod/mini';
 import { validate } from './validation.js';
+import { heldSecrets } from './held-secrets.js';
 
 /**
  * Runtime configuration of every gateway function, read from environment variables.
- * In AWS the CDK stack sets them; in local mode bin/local.ts does. Parsed with zod so a
+ * In AWS the CDK stack sets them, and the secrets come from module memory (see held-secrets.ts);
+ * in local mode bin/local.ts sets them all. Parsed with zod so a
  * misconfigured deployment fails on its first invocation with a message naming the variable.
  */
 
@@ -107,6 +109,6 @@ let cached: GatewayConfig | undefined;
 
 /** The process's configuration, parsed once (a Lambda environment never changes its variables). */
 export function config(): GatewayConfig {
-  cached ??= parseConfig(process.env);
+  cached ??= parseConfig({ ...process.env, ...heldSecrets() });
   return cached;
 }
