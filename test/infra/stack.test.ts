@@ -63,7 +63,7 @@ describe('GatewayStack (a single gateway)', () => {
 
   it('runs every function on nodejs22.x, arm64, JSON logs to its own log group, without secrets in the environment', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { Runtime: string; Architectures: string[]; LoggingConfig: { LogFormat: string; LogGroup: unknown }; Environment: { Variables: Record<string, unknown> } } }[];
-    expect(fns).toHaveLength(5); // sessions, workflows, operations, monitor, the sample subscriber
+    expect(fns).toHaveLength(6); // sessions, workflows, the workflow runner, operations, monitor, the sample subscriber
     for (const f of fns) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
       expect(f.Properties.Architectures).toEqual(['arm64']);
@@ -88,9 +88,12 @@ describe('GatewayStack (a single gateway)', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as [string, { Properties: { PolicyDocument: { Statement: (Statement & { Condition?: Record<string, Record<string, string[]>> })[] } } }][];
     const writableKeys = (fn: string) =>
       policies.find(([id]) => id.includes(fn))![1].Properties.PolicyDocument.Statement.find((st) => [st.Action].flat().includes('dynamodb:PutItem'))!.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys'];
-    expect(writableKeys('ApiWorkflows')).toEqual(['SESSION#*', 'MONITOR', 'CONFIG']);
+    expect(writableKeys('ApiWorkflows')).toEqual(['SESSION#*', 'MONITOR']);
     expect(writableKeys('ApiOperations')).toContain('PERMISSION#*');
-    expect(writableKeys('Monitor')).toEqual(['MONITOR', 'CONFIG']);
+    expect(writableKeys('Monitor')).toEqual(['MONITOR']);
+    // Only the sessions function may create the credential data key.
+    expect(writableKeys('ApiSessions')).toContain('CONFIG');
+    expect(writableKeys('ApiOperations')).not.toContain('CONFIG');
     const subscriber = policies.find(([id]) => id.includes('Subscriber'))![1].Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat());
     expect(subscriber.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
@@ -138,6 +141,41 @@ describe('GatewayStack (a single gateway)', () => {
   });
 });
 
+describe('workflow code isolation (SPEC §13)', () => {
+  const template = synth();
+  type Fn = { Properties: { Environment: { Variables: Record<string, unknown> }; Handler: string; Role: { 'Fn::GetAtt': string[] } } };
+  const fns = Object.entries(template.findResources('AWS::Lambda::Function')) as [string, Fn][];
+  const fnId = (part: string) => fns.find(([id]) => id.includes(part))![0];
+  const policyOf = (part: string) =>
+    (Object.entries(template.findResources('AWS::IAM::Policy')) as [string, { Properties: { PolicyDocument: { Statement: (Statement & { Condition?: unknown })[] } } }][]).find(([id]) => id.includes(part))![1].Properties.PolicyDocument.Statement;
+
+  it('the WorkflowRunner role may only write its logs: no table, no secret, no key, no events', () => {
+    const actions = policyOf('WorkflowRunner').flatMap((st) => [st.Action].flat());
+    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    for (const a of actions) expect(a).not.toMatch(/^(dynamodb|secretsmanager|kms|events|lambda):/);
+  });
+
+  it('the WorkflowRunner environment names no table, secret or key', () => {
+    const env = fns.find(([id]) => id.includes('WorkflowRunner'))![1].Properties.Environment.Variables;
+    for (const name of ['TABLE_NAME', 'GATEWAY_SECRET_ARN', 'CREDENTIAL_KMS_KEY_ID', 'EVENT_BUS_NAME', 'GATEWAY_SERVICE_PASSWORD', 'CREDENTIAL_KEY']) expect(env).not.toHaveProperty(name);
+  });
+
+  it('the workflows function may invoke the runner, and only it; no other function may', () => {
+    const runnerArn = { 'Fn::GetAtt': [fnId('WorkflowRunner'), 'Arn'] };
+    const invoke = policyOf('ApiWorkflows').filter((st) => [st.Action].flat().includes('lambda:InvokeFunction'));
+    expect(invoke).toEqual([expect.objectContaining({ Resource: runnerArn })]);
+    const workflowsEnv = fns.find(([id]) => id.includes('ApiWorkflows'))![1].Properties.Environment.Variables;
+    expect(workflowsEnv.WORKFLOW_RUNNER_FUNCTION).toEqual({ Ref: fnId('WorkflowRunner') });
+    for (const other of ['ApiSessions', 'ApiOperations', 'Monitor']) expect(policyOf(other).flatMap((st) => [st.Action].flat())).not.toContain('lambda:InvokeFunction');
+  });
+
+  it('only the sessions function is the data-key creator', () => {
+    const creators = fns.filter(([, f]) => f.Properties.Environment.Variables.CREDENTIAL_KEY_CREATOR === 'true').map(([id]) => id);
+    expect(creators).toHaveLength(1);
+    expect(creators[0]).toContain('ApiSessions');
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   it.each([
     ['a single gateway', {}],
@@ -163,7 +201,8 @@ describe('the availability group deployment (-c nodes=a,b)', () => {
       const t = Template.fromStack(stack);
       t.resourceCountIs('AWS::DynamoDB::Table', 0);
       const envs = Object.values(t.findResources('AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
-      expect(envs.every((e) => e.NODE_ID === ['a', 'b'][i])).toBe(true);
+      // Every gateway function knows its node; the workflow runner gets no configuration at all.
+      expect(envs.filter((e) => e.TABLE_NAME).every((e) => e.NODE_ID === ['a', 'b'][i])).toBe(true);
       expect(Object.keys(t.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'rate(1 minute)' } }))).toHaveLength(2);
     }
   });
@@ -177,7 +216,7 @@ describe('a synth with real bundling', () => {
     const bundles = readdirSync(out)
       .filter((d) => d.startsWith('asset.') && statSync(path.join(out, d)).isDirectory())
       .map((d) => path.join(out, d, 'index.mjs'));
-    expect(bundles).toHaveLength(5);
+    expect(bundles).toHaveLength(6);
     let importingSdk = 0;
     for (const b of bundles) {
       const code = readFileSync(b, 'utf8');
