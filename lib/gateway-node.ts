@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as triggers from 'aws-cdk-lib/triggers';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -102,6 +103,7 @@ export class GatewayNode extends Construct {
       const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), WRITES[name], undefined, EXTRA_ENV[name]?.(runner));
       if (name === 'workflows') f.allow(['lambda:InvokeFunction'], [runner.fn.functionArn]);
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
+      if (name === 'sessions') this.createCredentialKeyTrigger(f);
     }
     for (const r of routes) {
       const [method, routePath] = r.routeKey.split(' ');
@@ -126,6 +128,17 @@ export class GatewayNode extends Construct {
 
     this.alarms.push(...this.createAlarms(monitor, s));
     this.dashboard = this.createDashboard(data, s);
+  }
+
+  /**
+   * After each deployment that changes it, invoke the sessions function once (an empty payload, its
+   * init event: functions/api/init-event.ts) so the credential data key exists before the first
+   * login, and no other function meets a missing key. A failed invocation fails the deployment.
+   */
+  private createCredentialKeyTrigger(sessions: GatewayFunction): void {
+    // cdk-nag reports nothing on the trigger's CDK-managed provider (a plain CfnResource Lambda, with
+    // AWSLambdaBasicExecutionRole and invoke rights on this function's versions only).
+    new triggers.Trigger(this, 'CreateCredentialKey', { handler: sessions.fn, executeAfter: [sessions], timeout: Duration.minutes(1) });
   }
 
   private createAlarms(monitor: GatewayFunction, s: GatewaySettings): cloudwatch.Alarm[] {
