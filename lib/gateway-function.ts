@@ -20,7 +20,7 @@ export const BUNDLING = {
 };
 
 /** Every function's entry below functions/ (the stacks create one Lambda each). */
-export const FUNCTION_ENTRIES = ['api/sessions', 'api/workflows', 'api/operations', 'handlers/monitor', 'handlers/group-agent', 'subscribers/role-change-logger'];
+export const FUNCTION_ENTRIES = ['api/sessions', 'api/workflows', 'api/operations', 'handlers/workflow-runner', 'handlers/monitor', 'handlers/group-agent', 'subscribers/role-change-logger'];
 
 export interface GatewayFunctionProps {
   /** Module below functions/, without .ts, exporting `handler`. */

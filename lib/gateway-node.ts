@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as triggers from 'aws-cdk-lib/triggers';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -26,15 +27,21 @@ const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Delet
 
 /**
  * Which items (by partition key, see functions/adapters/dynamo.ts) each function may write. Every
- * API function may probe (MONITOR) and create the data key at a cold start (CONFIG). Workflows run
- * custom code: they cannot write permissions, memberships or the group.
+ * API function may probe (MONITOR); only sessions creates the credential data key (CONFIG), the
+ * others only read it. Custom workflow code runs in the WorkflowRunner, which writes nothing.
  */
 const WRITES = {
   sessions: ['SESSION#*', 'MONITOR', 'CONFIG', 'THROTTLE#*'],
-  workflows: ['SESSION#*', 'MONITOR', 'CONFIG'],
-  operations: ['SESSION#*', 'MONITOR', 'CONFIG', 'PERMISSION#*', 'MEMBER#*', 'GROUP'],
-  monitor: ['MONITOR', 'CONFIG'],
-  agent: ['GROUP', 'CONFIG'],
+  workflows: ['SESSION#*', 'MONITOR'],
+  operations: ['SESSION#*', 'MONITOR', 'PERMISSION#*', 'MEMBER#*', 'GROUP'],
+  monitor: ['MONITOR'],
+  agent: ['GROUP'],
+};
+
+/** Environment only some functions get: the data-key creator flag, and where the workflow runner is. */
+const EXTRA_ENV: Partial<Record<ApiFunction, (runner: GatewayFunction) => Record<string, string>>> = {
+  sessions: () => ({ CREDENTIAL_KEY_CREATOR: 'true' }),
+  workflows: (runner) => ({ WORKFLOW_RUNNER_FUNCTION: runner.fn.functionName }),
 };
 
 /**
@@ -68,8 +75,8 @@ export class GatewayNode extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       ...(s.nodeId ? { NODE_ID: s.nodeId } : {}),
     };
-    const gatewayFunction = (fid: string, entry: string, timeout: Duration, writes: string[], memorySize?: number) => {
-      const f = new GatewayFunction(this, fid, { entry, timeout, environment, ...(memorySize ? { memorySize } : {}) })
+    const gatewayFunction = (fid: string, entry: string, timeout: Duration, writes: string[], memorySize?: number, extraEnv: Record<string, string> = {}) => {
+      const f = new GatewayFunction(this, fid, { entry, timeout, environment: { ...environment, ...extraEnv }, ...(memorySize ? { memorySize } : {}) })
         .allow(TABLE_READS, [data.table.tableArn])
         .allow(TABLE_WRITES, [data.table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writes } })
         .allow(['events:PutEvents'], [data.bus.eventBusArn])
@@ -89,12 +96,18 @@ export class GatewayNode extends Construct {
       throttle: { rateLimit: 200, burstLimit: 400 },
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: apigw.AccessLogFormat.jsonWithStandardFields() },
     });
+    // Custom workflow code runs here, isolated (SPEC §13): its role may only write its logs, and its
+    // environment names no table, secret or key. The workflows function sends it everything it needs.
+    const runner = new GatewayFunction(this, 'WorkflowRunner', { entry: 'handlers/workflow-runner', timeout: Duration.seconds(25), environment: {} });
+    this.functions.set('WorkflowRunner', runner);
     const integrations = new Map<ApiFunction, HttpLambdaIntegration>();
     for (const name of apiFunctions) {
-      const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), WRITES[name]);
+      const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), WRITES[name], undefined, EXTRA_ENV[name]?.(runner));
+      if (name === 'workflows') f.allow(['lambda:InvokeFunction'], [runner.fn.functionArn]);
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
       // The admin API lists a user's sessions through the index.
       if (name === 'operations') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_USER_INDEX}`]);
+      if (name === 'sessions') this.createCredentialKeyTrigger(f);
     }
     for (const r of routes) {
       const [method, routePath] = r.routeKey.split(' ');
@@ -119,6 +132,17 @@ export class GatewayNode extends Construct {
 
     this.alarms.push(...this.createAlarms(monitor, s));
     this.dashboard = this.createDashboard(data, s);
+  }
+
+  /**
+   * After each deployment that changes it, invoke the sessions function once (an empty payload, its
+   * init event: functions/api/init-event.ts) so the credential data key exists before the first
+   * login, and no other function meets a missing key. A failed invocation fails the deployment.
+   */
+  private createCredentialKeyTrigger(sessions: GatewayFunction): void {
+    // cdk-nag reports nothing on the trigger's CDK-managed provider (a plain CfnResource Lambda, with
+    // AWSLambdaBasicExecutionRole and invoke rights on this function's versions only).
+    new triggers.Trigger(this, 'CreateCredentialKey', { handler: sessions.fn, executeAfter: [sessions], timeout: Duration.minutes(1) });
   }
 
   private createAlarms(monitor: GatewayFunction, s: GatewaySettings): cloudwatch.Alarm[] {

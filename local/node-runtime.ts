@@ -30,6 +30,11 @@ export async function startNode(port: number, controls: LocalControls): Promise<
     workflows: (await import('../functions/api/workflows.js')).handler,
     operations: (await import('../functions/api/operations.js')).handler,
   };
+  // Workflow code runs through the runner's handler export, as the workflows function invokes it in AWS
+  // (same process here: the isolation boundary is the runner's own function and role in AWS).
+  const { registerLocalRunner } = await import('../functions/adapters/runner-invoker.js');
+  const runner = (await import('../functions/handlers/workflow-runner.js')).handler;
+  registerLocalRunner((event) => runner(event, lambdaContext('gateway-workflow-runner', 28_000)));
   const monitor = (await import('../functions/handlers/monitor.js')).handler as unknown as Background;
   const agent = (await import('../functions/handlers/group-agent.js')).handler as unknown as Background;
 

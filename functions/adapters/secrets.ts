@@ -1,36 +1,90 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient, isConditionFailure } from './dynamo.js';
+import { heldSecrets, holdSecret } from '../commons/held-secrets.js';
+import { CredentialKeyMissingError } from '../domain/lazy-credential-cipher.js';
+
+export { CredentialKeyMissingError };
 
 /**
- * Cold-start configuration from AWS, read once per Lambda environment into process.env before the
- * configuration is parsed (local mode sets these variables itself, and none of this runs):
+ * Secrets from AWS, read into module memory (never into process.env); local mode sets them as
+ * variables itself, and none of this runs:
  * - GATEWAY_SECRET_ARN: the Secrets Manager secret with the service credentials
- *   (JSON: serviceUsername, servicePassword).
- * - CREDENTIAL_KMS_KEY_ID: the KMS key wrapping the data key that encrypts BAM credentials at rest.
- * The SDK clients for both are loaded here, on first use, since only cold starts in AWS need them.
+ *   (JSON: serviceUsername, servicePassword), read once per Lambda environment.
+ * - CREDENTIAL_KMS_KEY_ID: the KMS key wrapping the data key that encrypts BAM credentials at rest
+ *   (see loadCredentialKey). Only encrypting or decrypting a BAM credential needs that key.
+ * The SDK clients for both are loaded here, on first use, since only AWS needs them.
  */
-let loaded: Promise<void> | undefined;
+let serviceLoaded: Promise<void> | undefined;
+let keyLoading: Promise<void> | undefined;
 
-export function loadSecrets(): Promise<void> {
-  if (!process.env.GATEWAY_SECRET_ARN && !process.env.CREDENTIAL_KMS_KEY_ID) return Promise.resolve();
-  loaded ??= (async () => {
-    if (process.env.GATEWAY_SECRET_ARN) await loadServiceSecret(process.env.GATEWAY_SECRET_ARN);
-    if (process.env.CREDENTIAL_KMS_KEY_ID && !process.env.CREDENTIAL_KEY) {
-      process.env.CREDENTIAL_KEY = await loadCredentialKey(documentClient, process.env.TABLE_NAME ?? '', process.env.CREDENTIAL_KMS_KEY_ID);
-    }
-  })().catch((err: unknown) => {
-    loaded = undefined; // try again on the next invocation
+/** The service credentials, once per Lambda environment (retried on the next call if it failed). */
+export function loadServiceSecret(): Promise<void> {
+  const arn = process.env.GATEWAY_SECRET_ARN;
+  if (!arn) return Promise.resolve();
+  serviceLoaded ??= readServiceSecret(arn).catch((err: unknown) => {
+    serviceLoaded = undefined;
     throw err;
   });
-  return loaded;
+  return serviceLoaded;
 }
 
-async function loadServiceSecret(arn: string): Promise<void> {
+/**
+ * Before each HTTP invocation: the service credentials, and the credential key. The data-key creator
+ * (the sessions function, CREDENTIAL_KEY_CREATOR=true) makes the key exist or fails; any other
+ * function picks it up if it exists and otherwise runs on: only what needs the key fails.
+ */
+export async function loadSecrets(): Promise<void> {
+  await loadServiceSecret();
+  if (process.env.CREDENTIAL_KEY_CREATOR === 'true') return ensureCredentialKey();
+  await ensureCredentialKey().catch((err: unknown) => {
+    if (!(err instanceof CredentialKeyMissingError)) throw err;
+  });
+}
+
+/**
+ * Reads the data key (creating it only in the creator) unless this process already holds one: a
+ * function started before the key existed picks it up later, without a restart. Once found it is
+ * kept. Throws CredentialKeyMissingError while it does not exist.
+ */
+export function ensureCredentialKey(): Promise<void> {
+  const keyId = process.env.CREDENTIAL_KMS_KEY_ID;
+  if (heldSecrets().CREDENTIAL_KEY || process.env.CREDENTIAL_KEY || !keyId) return Promise.resolve();
+  keyLoading ??= loadCredentialKey(documentClient, process.env.TABLE_NAME ?? '', keyId, { create: process.env.CREDENTIAL_KEY_CREATOR === 'true' })
+    .then((key) => holdSecret('CREDENTIAL_KEY', key))
+    .finally(() => {
+      keyLoading = undefined;
+    });
+  return keyLoading;
+}
+
+let decoded: { base64: string; key: Buffer } | undefined;
+
+/** The data key this process holds, if any (the same Buffer each time, for the cipher's cache). */
+export function heldCredentialKey(): Buffer | undefined {
+  const base64 = heldSecrets().CREDENTIAL_KEY;
+  if (!base64) return undefined;
+  if (decoded?.base64 !== base64) decoded = { base64, key: Buffer.from(base64, 'base64') };
+  return decoded.key;
+}
+
+/** Why there is no key, for the operator (logged), naming what to do. */
+export function missingKeyError(): CredentialKeyMissingError {
+  return new CredentialKeyMissingError(
+    process.env.CREDENTIAL_KMS_KEY_ID
+      ? MISSING_DATA_KEY
+      : 'No credential key is configured: set CREDENTIAL_KEY (32 bytes, base64) in local mode, or CREDENTIAL_KMS_KEY_ID in AWS.',
+  );
+}
+
+const MISSING_DATA_KEY =
+  'The credential data key (CONFIG/CREDENTIAL_DATA_KEY) does not exist yet: the sessions function creates it (its deployment trigger, or any /rest_login). Operations on BAM credentials fail until then; the item is read again on the next one.';
+
+async function readServiceSecret(arn: string): Promise<void> {
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const res = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
   const secret = JSON.parse(res.SecretString ?? '{}') as Record<string, string>;
-  if (secret.serviceUsername) process.env.GATEWAY_SERVICE_USERNAME = secret.serviceUsername;
-  if (secret.servicePassword) process.env.GATEWAY_SERVICE_PASSWORD = secret.servicePassword;
+  if (secret.serviceUsername) holdSecret('GATEWAY_SERVICE_USERNAME', secret.serviceUsername);
+  if (secret.servicePassword) holdSecret('GATEWAY_SERVICE_PASSWORD', secret.servicePassword);
 }
 
 const DATA_KEY = { pk: 'CONFIG', sk: 'CREDENTIAL_DATA_KEY' };
@@ -38,14 +92,19 @@ const CONTEXT = { purpose: 'failover-gateway-bam-credentials' };
 
 /**
  * Envelope encryption: the AES key for BAM credentials is a KMS data key, stored only wrapped
- * (in the table) and unwrapped with KMS once per cold start. The first function to start creates
- * it; a conditional write makes sure every node uses the same one. Answers it base64-encoded.
+ * (in the table) and unwrapped with KMS once per cold start. Only the sessions function
+ * (CREDENTIAL_KEY_CREATOR=true, `create`) may create it, with a conditional write so every node
+ * uses the same one; for the others a missing key is a CredentialKeyMissingError.
+ * Answers it base64-encoded.
  */
-export async function loadCredentialKey(db: DynamoDBDocumentClient, tableName: string, keyId: string): Promise<string> {
+export async function loadCredentialKey(db: DynamoDBDocumentClient, tableName: string, keyId: string, opts: { create: boolean }): Promise<string> {
   const { DecryptCommand, GenerateDataKeyCommand, KMSClient } = await import('@aws-sdk/client-kms');
   const kms = new KMSClient({});
   const stored = await db.send(new GetCommand({ TableName: tableName, Key: DATA_KEY, ConsistentRead: true }));
   let wrapped = stored.Item?.wrappedKey as string | undefined;
+  if (!wrapped && !opts.create) {
+    throw new CredentialKeyMissingError(MISSING_DATA_KEY);
+  }
   if (!wrapped) {
     const fresh = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: CONTEXT }));
     try {

@@ -1,6 +1,10 @@
 import { dispatch, type HttpLambda } from './dispatch.js';
+import { withInit } from './init-event.js';
 import { handler as login } from '../handlers/login.js';
 import { handler as logout } from '../handlers/logout.js';
 
-/** Lambda `sessions`: POST /rest_login, POST /rest_logout (see functions/routes.ts). */
-export const handler = dispatch({ login: login as HttpLambda, logout: logout as HttpLambda });
+/**
+ * Lambda `sessions`: POST /rest_login, POST /rest_logout (see functions/routes.ts), and the
+ * deployment's init event, which makes the credential data key exist (see init-event.ts).
+ */
+export const handler = withInit(dispatch({ login: login as HttpLambda, logout: logout as HttpLambda }));

@@ -31,6 +31,11 @@ export class BamV1Client {
     private credential?: BamCredential,
   ) {}
 
+  /** The credential this client calls BAM with (the trusted side hands it to the workflow runner). */
+  currentCredential(): BamCredential | undefined {
+    return this.credential;
+  }
+
   async login(username: string, password: string): Promise<BamCredential> {
     const body = await this.call('GET', 'login', { username, password }, false);
     const match = typeof body === 'string' ? TOKEN_PATTERN.exec(body) : null;

@@ -13,6 +13,11 @@ export class BamV2Client {
     private credential?: BamCredential,
   ) {}
 
+  /** The credential this client calls BAM with (the trusted side hands it to the workflow runner). */
+  currentCredential(): BamCredential | undefined {
+    return this.credential;
+  }
+
   async login(username: string, password: string): Promise<BamCredential> {
     // Retrying a login is harmless (at worst one extra BAM session): mark it idempotent.
     const body = (await this.request('POST', '/sessions', undefined, { username, password }, false, true)) as {

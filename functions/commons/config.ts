@@ -1,9 +1,11 @@
 import * as z from 'zod/mini';
 import { validate } from './validation.js';
+import { heldSecrets } from './held-secrets.js';
 
 /**
  * Runtime configuration of every gateway function, read from environment variables.
- * In AWS the CDK stack sets them; in local mode bin/local.ts does. Parsed with zod so a
+ * In AWS the CDK stack sets them, and the secrets come from module memory (see held-secrets.ts);
+ * in local mode bin/local.ts sets them all. Parsed with zod so a
  * misconfigured deployment fails on its first invocation with a message naming the variable.
  */
 
@@ -23,9 +25,26 @@ function parseServers(raw: string): BamServer[] | string {
 const intFrom = (def: number, min = 1) => z._default(z.coerce.number().check(z.int(), z.minimum(min)), def);
 const nonEmpty = () => z.string().check(z.minLength(1));
 
+/** What the group agent reads: no BAM server, secret or key (it has none, SPEC §13). */
+const groupFields = {
+  TABLE_NAME: z.string().check(z.minLength(3)),
+  NODE_ID: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32'))),
+  NODE_URL: z.optional(z.url()),
+  HEALTH_REPORT_INTERVAL_MS: intFrom(1000),
+  HEALTH_CHECK_INTERVAL_MS: intFrom(1000),
+  ALLOWED_ABSENCE_INTERVAL_MS: intFrom(3000),
+};
+type Intervals = { ALLOWED_ABSENCE_INTERVAL_MS: number; HEALTH_REPORT_INTERVAL_MS: number };
+const absenceLongerThanReport = z.refine<Intervals>((e) => e.ALLOWED_ABSENCE_INTERVAL_MS > e.HEALTH_REPORT_INTERVAL_MS, {
+  message: 'must be longer than HEALTH_REPORT_INTERVAL_MS, or every heartbeat gap is a takeover',
+  path: ['ALLOWED_ABSENCE_INTERVAL_MS'],
+});
+
+const groupSchema = z.object(groupFields).check(absenceLongerThanReport);
+
 const schema = z
   .object({
-    TABLE_NAME: z.string().check(z.minLength(3)),
+    ...groupFields,
     BAM_SERVERS: nonEmpty(),
     BAM_API_VERSION: z._default(z.enum(['1', '2']), '2'),
     BAM_TIMEOUT_MS: intFrom(5000),
@@ -37,20 +56,12 @@ const schema = z
     GATEWAY_SERVICE_USERNAME: nonEmpty(),
     GATEWAY_SERVICE_PASSWORD: nonEmpty(),
     GATEWAY_ADMINS: z.optional(z.string()),
-    CREDENTIAL_KEY: z.string().check(z.refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64-encoded')),
+    // Optional: in AWS the key arrives later, from the table (see adapters/secrets.ts), and only
+    // encrypting or decrypting a BAM credential needs it.
+    CREDENTIAL_KEY: z.optional(z.string().check(z.refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64-encoded'))),
     LOCAL_MODE: z._default(z.enum(['true', 'false']), 'false'),
-    NODE_ID: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32'))),
-    NODE_URL: z.optional(z.url()),
-    HEALTH_REPORT_INTERVAL_MS: intFrom(1000),
-    HEALTH_CHECK_INTERVAL_MS: intFrom(1000),
-    ALLOWED_ABSENCE_INTERVAL_MS: intFrom(3000),
   })
-  .check(
-    z.refine((e) => e.ALLOWED_ABSENCE_INTERVAL_MS > e.HEALTH_REPORT_INTERVAL_MS, {
-      message: 'must be longer than HEALTH_REPORT_INTERVAL_MS, or every heartbeat gap is a takeover',
-      path: ['ALLOWED_ABSENCE_INTERVAL_MS'],
-    }),
-  );
+  .check(absenceLongerThanReport);
 
 export interface BamServer {
   name: string;
@@ -68,12 +79,16 @@ export interface GatewayConfig {
   sessionMaxLifetimeSeconds: number;
   service: { username: string; password: string };
   admins: string[];
-  credentialKey: Buffer;
+  /** Absent until the data key exists (AWS); set from CREDENTIAL_KEY in local mode. */
+  credentialKey?: Buffer;
   localMode: boolean;
   /** This node of the availability group; absent: a single gateway, not in a group. */
   node?: { id: string; url: string | null };
   group: { healthReportMs: number; healthCheckMs: number; allowedAbsenceMs: number };
 }
+
+/** The part of the configuration the group agent needs. */
+export type GroupConfig = Pick<GatewayConfig, 'tableName' | 'node' | 'group'>;
 
 export class ConfigError extends Error {}
 
@@ -84,7 +99,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   if (!parsed.ok || typeof servers === 'string') throw new ConfigError(`invalid gateway configuration: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`);
   const e = parsed.data;
   return {
-    tableName: e.TABLE_NAME,
     servers,
     apiVersion: e.BAM_API_VERSION === '1' ? 1 : 2,
     bamTimeoutMs: e.BAM_TIMEOUT_MS,
@@ -100,8 +114,21 @@ export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       .split(',')
       .map((a) => a.trim())
       .filter(Boolean),
-    credentialKey: Buffer.from(e.CREDENTIAL_KEY, 'base64'),
+    ...(e.CREDENTIAL_KEY ? { credentialKey: Buffer.from(e.CREDENTIAL_KEY, 'base64') } : {}),
     localMode: e.LOCAL_MODE === 'true',
+    ...groupPart(e),
+  };
+}
+
+export function parseGroupConfig(env: NodeJS.ProcessEnv): GroupConfig {
+  const parsed = validate(groupSchema, env);
+  if (!parsed.ok) throw new ConfigError(`invalid gateway configuration: ${parsed.issues.map((p) => `${p.field}: ${p.problem}`).join('; ')}`);
+  return groupPart(parsed.data);
+}
+
+function groupPart(e: z.infer<typeof groupSchema>): GroupConfig {
+  return {
+    tableName: e.TABLE_NAME,
     ...(e.NODE_ID ? { node: { id: e.NODE_ID, url: e.NODE_URL ?? null } } : {}),
     group: { healthReportMs: e.HEALTH_REPORT_INTERVAL_MS, healthCheckMs: e.HEALTH_CHECK_INTERVAL_MS, allowedAbsenceMs: e.ALLOWED_ABSENCE_INTERVAL_MS },
   };
@@ -111,6 +138,14 @@ let cached: GatewayConfig | undefined;
 
 /** The process's configuration, parsed once (a Lambda environment never changes its variables). */
 export function config(): GatewayConfig {
-  cached ??= parseConfig(process.env);
+  cached ??= parseConfig({ ...process.env, ...heldSecrets() });
   return cached;
+}
+
+let cachedGroup: GroupConfig | undefined;
+
+/** The group agent's configuration: reads no BAM server, secret or key, so its function needs none. */
+export function groupConfig(): GroupConfig {
+  cachedGroup ??= parseGroupConfig(process.env);
+  return cachedGroup;
 }

@@ -1,4 +1,4 @@
-import { config, type GatewayConfig } from './config.js';
+import { config, groupConfig, type GatewayConfig, type GroupConfig } from './config.js';
 import { documentClient } from '../adapters/dynamo.js';
 import { DynamoSessionStore } from '../adapters/session-store.js';
 import { DynamoMonitorStore } from '../adapters/monitor-store.js';
@@ -7,7 +7,8 @@ import { DynamoGroupStore } from '../adapters/group-store.js';
 import { GroupAgent } from '../group/group-agent.js';
 import { roleOf } from '../domain/group.js';
 import { EventBridgePublisher } from '../adapters/eventbridge-publisher.js';
-import { CredentialCipher } from '../domain/credential-cipher.js';
+import { LazyCredentialCipher } from '../domain/lazy-credential-cipher.js';
+import { ensureCredentialKey, heldCredentialKey, missingKeyError } from '../adapters/secrets.js';
 import { FailoverMonitor } from '../monitor/failover-monitor.js';
 import { probeServer } from '../bam/probe.js';
 import { SystemInfoSessions } from '../bam/system-info-sessions.js';
@@ -34,19 +35,8 @@ export function gatewayDeps(): GatewayDeps {
   if (deps) return deps;
   const cfg = config();
   const monitorStore = new DynamoMonitorStore(documentClient, cfg.tableName);
-  const publisher = new EventBridgePublisher(process.env.EVENT_BUS_NAME ?? 'default');
-  const groupStore = new DynamoGroupStore(documentClient, cfg.tableName);
+  const { publisher, groupStore, groupAgent } = groupParts(cfg);
   const node = cfg.node;
-  const groupAgent = node
-    ? new GroupAgent({
-        nodeId: node.id,
-        nodeUrl: node.url,
-        intervals: cfg.group,
-        store: groupStore,
-        publisher,
-        onRoleChange: (from, to, s) => logger.info('gateway node role changed', { node: node.id, from, to, epoch: s.epoch }),
-      })
-    : undefined;
   const systemInfo = new SystemInfoSessions(cfg.service);
   const monitor = new FailoverMonitor({
     servers: cfg.servers,
@@ -65,11 +55,26 @@ export function gatewayDeps(): GatewayDeps {
     config: cfg,
     sessions: sessionStore,
     monitor: monitorStore,
-    cipher: new CredentialCipher(cfg.credentialKey),
+    // The key may not exist yet when this function starts (AWS): only credential operations wait for it.
+    cipher: new LazyCredentialCipher(
+      () => cfg.credentialKey ?? heldCredentialKey(),
+      () => {
+        const err = missingKeyError();
+        logger.error('BAM credential operation refused: no credential key', { reason: err.detail });
+        return err;
+      },
+    ),
     probeNow: () => monitor.probeNow(),
   });
-  // Log the service user in to a newly confirmed Primary at once, so restored sessions find it ready.
-  monitor.onNewPrimary = (state) => sessionService.serviceSession(state);
+  // Log the service user in to a newly confirmed Primary at once, so restored sessions find it ready
+  // (reading the data key first if this function started before it existed).
+  monitor.onNewPrimary = async (state) => {
+    await ensureCredentialKey().catch((err: unknown) => {
+      logger.error('service session for the new Primary not prepared: no credential key', { reason: (err as { detail?: string }).detail ?? String(err) });
+      throw err;
+    });
+    return sessionService.serviceSession(state);
+  };
   deps = {
     config: cfg,
     sessions: sessionStore,
@@ -82,4 +87,36 @@ export function gatewayDeps(): GatewayDeps {
     publisher,
   };
   return deps;
+}
+
+export interface GroupAgentDeps {
+  config: GroupConfig;
+  groupStore: DynamoGroupStore;
+  publisher: EventBridgePublisher;
+  groupAgent?: GroupAgent;
+}
+
+let agentDeps: GroupAgentDeps | undefined;
+
+/** What the group agent function needs, and nothing more: no BAM server, secret or key. */
+export function groupAgentDeps(): GroupAgentDeps {
+  agentDeps ??= { config: groupConfig(), ...groupParts(groupConfig()) };
+  return agentDeps;
+}
+
+function groupParts(cfg: GroupConfig): Omit<GroupAgentDeps, 'config'> {
+  const publisher = new EventBridgePublisher(process.env.EVENT_BUS_NAME ?? 'default');
+  const groupStore = new DynamoGroupStore(documentClient, cfg.tableName);
+  const node = cfg.node;
+  const groupAgent = node
+    ? new GroupAgent({
+        nodeId: node.id,
+        nodeUrl: node.url,
+        intervals: cfg.group,
+        store: groupStore,
+        publisher,
+        onRoleChange: (from, to, s) => logger.info('gateway node role changed', { node: node.id, from, to, epoch: s.epoch }),
+      })
+    : undefined;
+  return { publisher, groupStore, ...(groupAgent ? { groupAgent } : {}) };
 }

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { gatewayDeps } from '../commons/deps.js';
 import { logger } from '../commons/logger.js';
-import { loadSecrets } from '../adapters/secrets.js';
+import { loadServiceSecret } from '../adapters/secrets.js';
 import { MetricUnit, metrics } from '../commons/metrics.js';
 
 export interface MonitorEvent {
@@ -13,10 +13,11 @@ export interface MonitorEvent {
 /**
  * The failover monitor. The schedule starts it every minute; it probes every probe interval until
  * its remaining time runs low, so detection takes seconds, not a minute. Overlapping runs are
- * safe: every transition is a conditional write.
+ * safe: every transition is a conditional write. It loads only the service credentials (probes log
+ * in with them); the credential key is read when a new Primary needs a service session.
  */
 export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error, Context>()
-  .before(loadSecrets)
+  .before(loadServiceSecret)
   .handler(async (event, context) => {
   const { monitor, config } = gatewayDeps();
   if (event?.mode === 'once') {

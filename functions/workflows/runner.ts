@@ -1,10 +1,8 @@
 import { validate, type Schema } from '../commons/validation.js';
 import { GatewayError, badRequest, forbidden, notFound } from '../commons/errors.js';
-import { json, parseJsonBody, type HttpEvent, type HttpResult } from '../commons/http.js';
-import { bamApi } from '../bam/clients.js';
-import type { AuthenticatedSession } from '../sessions/session-service.js';
-import type { NodeState } from '../group/node-state.js';
-import { isHttpResult, matchPath, type HttpMethod, type Workflow, type WorkflowContext, type WorkflowRoute } from './define.js';
+import { parseJsonBody, type HttpEvent } from '../commons/http.js';
+import { matchPath, type Workflow, type WorkflowRoute } from './define.js';
+import type { RunnerRequest } from './runner-protocol.js';
 
 /** Finds the workflow route for a request path, or answers why there is none (404 / 405). */
 export function matchRoute(workflows: Workflow[], method: string, path: string) {
@@ -30,27 +28,16 @@ function validateQuery(event: HttpEvent, schema: Schema | undefined): unknown {
 
 export interface RunDeps {
   canRun: (username: string, permission: string) => Promise<boolean>;
-  nodeState: () => Promise<NodeState>;
 }
 
 /**
- * Runs one workflow route for an authenticated session: permission, input validation, the
- * handler with its BAM client and platform. Errors propagate to the caller's mapping.
+ * The trusted half of a workflow call, run before any custom code: the permission check and input
+ * validation. Answers the validated input; throws 403 / 400 / 413.
  */
-export async function runWorkflowRoute(event: HttpEvent, auth: AuthenticatedSession, workflow: Workflow, route: WorkflowRoute, params: Record<string, string>, deps: RunDeps): Promise<HttpResult> {
+export async function authorizeAndValidate(event: HttpEvent, username: string, workflow: Workflow, route: WorkflowRoute, params: Record<string, string>, deps: RunDeps): Promise<RunnerRequest['input']> {
   const permission = route.permission ?? workflow.name;
-  if (!(await deps.canRun(auth.session.username, permission))) throw forbidden(`User ${auth.session.username} lacks the "${permission}" permission.`);
+  if (!(await deps.canRun(username, permission))) throw forbidden(`User ${username} lacks the "${permission}" permission.`);
   const query = validateQuery(event, route.query);
   const body = route.body ? parseJsonBody(event, route.body) : undefined;
-  const ctx: WorkflowContext<any, any> = {
-    user: { username: auth.session.username, bamApi: bamApi(auth.bam) },
-    platform: {
-      failoverMonitoringManager: { primaryUrl: auth.monitor?.primaryUrl ?? null, monitoringState: auth.monitor?.monitoringState ?? 'STOPPED' },
-      availability: { getNodeState: deps.nodeState },
-    },
-    input: { query, body, params },
-    request: { method: event.requestContext.http.method.toUpperCase() as HttpMethod, path: event.rawPath, headers: event.headers ?? {} },
-  };
-  const result = await route.handler(ctx);
-  return isHttpResult(result) ? result : json(200, result);
+  return { query, body, params };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -21,6 +21,9 @@ function synth(context: Record<string, unknown> = {}) {
 }
 
 type Statement = { Action: string | string[]; Resource: unknown };
+/** The CDK trigger's own provider Lambda (aws-cdk-lib) is not a gateway function: leave it out. */
+const isTriggerProvider = (id: string) => id.includes('TriggerCustomResourceProvider');
+const gatewayResources = (t: Template, type: string) => Object.fromEntries(Object.entries(t.findResources(type)).filter(([id]) => !isTriggerProvider(id)));
 const statements = (t: Template) =>
   Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
 
@@ -62,8 +65,8 @@ describe('GatewayStack (a single gateway)', () => {
   });
 
   it('runs every function on nodejs22.x, arm64, JSON logs to its own log group, without secrets in the environment', () => {
-    const fns = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: { Runtime: string; Architectures: string[]; LoggingConfig: { LogFormat: string; LogGroup: unknown }; Environment: { Variables: Record<string, unknown> } } }[];
-    expect(fns).toHaveLength(5); // sessions, workflows, operations, monitor, the sample subscriber
+    const fns = Object.values(gatewayResources(template, 'AWS::Lambda::Function')) as { Properties: { Runtime: string; Architectures: string[]; LoggingConfig: { LogFormat: string; LogGroup: unknown }; Environment: { Variables: Record<string, unknown> } } }[];
+    expect(fns).toHaveLength(6); // sessions, workflows, the workflow runner, operations, monitor, the sample subscriber
     for (const f of fns) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
       expect(f.Properties.Architectures).toEqual(['arm64']);
@@ -80,7 +83,7 @@ describe('GatewayStack (a single gateway)', () => {
       for (const action of [st.Action].flat()) expect(action).not.toMatch(/\*/);
       expect(JSON.stringify(st.Resource)).not.toBe('"*"');
     }
-    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect((role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns).toBeUndefined();
+    for (const role of Object.values(gatewayResources(template, 'AWS::IAM::Role'))) expect((role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns).toBeUndefined();
     const actions = all.flatMap((st) => [st.Action].flat());
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions).toContain('kms:Decrypt');
@@ -88,9 +91,12 @@ describe('GatewayStack (a single gateway)', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as [string, { Properties: { PolicyDocument: { Statement: (Statement & { Condition?: Record<string, Record<string, string[]>> })[] } } }][];
     const writableKeys = (fn: string) =>
       policies.find(([id]) => id.includes(fn))![1].Properties.PolicyDocument.Statement.find((st) => [st.Action].flat().includes('dynamodb:PutItem'))!.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys'];
-    expect(writableKeys('ApiWorkflows')).toEqual(['SESSION#*', 'MONITOR', 'CONFIG']);
+    expect(writableKeys('ApiWorkflows')).toEqual(['SESSION#*', 'MONITOR']);
     expect(writableKeys('ApiOperations')).toContain('PERMISSION#*');
-    expect(writableKeys('Monitor')).toEqual(['MONITOR', 'CONFIG']);
+    expect(writableKeys('Monitor')).toEqual(['MONITOR']);
+    // Only the sessions function may create the credential data key.
+    expect(writableKeys('ApiSessions')).toContain('CONFIG');
+    expect(writableKeys('ApiOperations')).not.toContain('CONFIG');
     const subscriber = policies.find(([id]) => id.includes('Subscriber'))![1].Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat());
     expect(subscriber.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
@@ -98,7 +104,7 @@ describe('GatewayStack (a single gateway)', () => {
   it('protects BAM credentials with a rotating KMS key and keeps service credentials in Secrets Manager', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    const envs = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
+    const envs = Object.values(gatewayResources(template, 'AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
     const gateway = envs.filter((e) => e.TABLE_NAME);
     expect(gateway).toHaveLength(4); // the subscriber needs neither
     for (const env of gateway) {
@@ -138,6 +144,49 @@ describe('GatewayStack (a single gateway)', () => {
   });
 });
 
+describe('workflow code isolation (SPEC §13)', () => {
+  const template = synth();
+  type Fn = { Properties: { Environment: { Variables: Record<string, unknown> }; Handler: string; Role: { 'Fn::GetAtt': string[] } } };
+  const fns = Object.entries(gatewayResources(template, 'AWS::Lambda::Function')) as [string, Fn][];
+  const fnId = (part: string) => fns.find(([id]) => id.includes(part))![0];
+  const policyOf = (part: string) =>
+    (Object.entries(template.findResources('AWS::IAM::Policy')) as [string, { Properties: { PolicyDocument: { Statement: (Statement & { Condition?: unknown })[] } } }][]).find(([id]) => id.includes(part))![1].Properties.PolicyDocument.Statement;
+
+  it('the WorkflowRunner role may only write its logs: no table, no secret, no key, no events', () => {
+    const actions = policyOf('WorkflowRunner').flatMap((st) => [st.Action].flat());
+    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    for (const a of actions) expect(a).not.toMatch(/^(dynamodb|secretsmanager|kms|events|lambda):/);
+  });
+
+  it('the WorkflowRunner environment names no table, secret or key', () => {
+    const env = fns.find(([id]) => id.includes('WorkflowRunner'))![1].Properties.Environment.Variables;
+    for (const name of ['TABLE_NAME', 'GATEWAY_SECRET_ARN', 'CREDENTIAL_KMS_KEY_ID', 'EVENT_BUS_NAME', 'GATEWAY_SERVICE_PASSWORD', 'CREDENTIAL_KEY']) expect(env).not.toHaveProperty(name);
+  });
+
+  it('the workflows function may invoke the runner, and only it; no other function may', () => {
+    const runnerArn = { 'Fn::GetAtt': [fnId('WorkflowRunner'), 'Arn'] };
+    const invoke = policyOf('ApiWorkflows').filter((st) => [st.Action].flat().includes('lambda:InvokeFunction'));
+    expect(invoke).toEqual([expect.objectContaining({ Resource: runnerArn })]);
+    const workflowsEnv = fns.find(([id]) => id.includes('ApiWorkflows'))![1].Properties.Environment.Variables;
+    expect(workflowsEnv.WORKFLOW_RUNNER_FUNCTION).toEqual({ Ref: fnId('WorkflowRunner') });
+    for (const other of ['ApiSessions', 'ApiOperations', 'Monitor']) expect(policyOf(other).flatMap((st) => [st.Action].flat())).not.toContain('lambda:InvokeFunction');
+  });
+
+  it('only the sessions function is the data-key creator', () => {
+    const creators = fns.filter(([, f]) => f.Properties.Environment.Variables.CREDENTIAL_KEY_CREATOR === 'true').map(([id]) => id);
+    expect(creators).toHaveLength(1);
+    expect(creators[0]).toContain('ApiSessions');
+  });
+
+  it('a deployment trigger invokes the sessions function, so the data key exists before any login', () => {
+    const triggers = Object.values(template.findResources('Custom::Trigger')) as { Properties: { HandlerArn: { Ref: string }; InvocationType: string } }[];
+    expect(triggers).toHaveLength(1);
+    expect(triggers[0]!.Properties.InvocationType).toBe('RequestResponse'); // a failed init fails the deployment
+    const version = template.findResources('AWS::Lambda::Version')[triggers[0]!.Properties.HandlerArn.Ref] as { Properties: { FunctionName: { Ref: string } } };
+    expect(version.Properties.FunctionName.Ref).toBe(fnId('ApiSessions'));
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   it.each([
     ['a single gateway', {}],
@@ -162,8 +211,9 @@ describe('the availability group deployment (-c nodes=a,b)', () => {
     for (const [i, stack] of nodes.entries()) {
       const t = Template.fromStack(stack);
       t.resourceCountIs('AWS::DynamoDB::Table', 0);
-      const envs = Object.values(t.findResources('AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
-      expect(envs.every((e) => e.NODE_ID === ['a', 'b'][i])).toBe(true);
+      const envs = Object.values(gatewayResources(t, 'AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
+      // Every gateway function knows its node; the workflow runner gets no configuration at all.
+      expect(envs.filter((e) => e.TABLE_NAME).every((e) => e.NODE_ID === ['a', 'b'][i])).toBe(true);
       expect(Object.keys(t.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'rate(1 minute)' } }))).toHaveLength(2);
     }
   });
@@ -176,8 +226,9 @@ describe('a synth with real bundling', () => {
     const out = a.synth().directory;
     const bundles = readdirSync(out)
       .filter((d) => d.startsWith('asset.') && statSync(path.join(out, d)).isDirectory())
-      .map((d) => path.join(out, d, 'index.mjs'));
-    expect(bundles).toHaveLength(5);
+      .map((d) => path.join(out, d, 'index.mjs'))
+      .filter((b) => existsSync(b)); // not the CDK trigger provider's prebuilt asset
+    expect(bundles).toHaveLength(6);
     let importingSdk = 0;
     for (const b of bundles) {
       const code = readFileSync(b, 'utf8');

@@ -32,8 +32,8 @@ describe('the credential data key (envelope encryption with KMS)', () => {
     fakeKms();
     const table = `key-${Date.now()}`;
     await createGatewayTable(t.endpoint, table);
-    const first = await loadCredentialKey(t.db, table, 'arn:aws:kms:eu-west-1:111122223333:key/k');
-    const again = await loadCredentialKey(t.db, table, 'arn:aws:kms:eu-west-1:111122223333:key/k');
+    const first = await loadCredentialKey(t.db, table, 'arn:aws:kms:eu-west-1:111122223333:key/k', { create: true });
+    const again = await loadCredentialKey(t.db, table, 'arn:aws:kms:eu-west-1:111122223333:key/k', { create: true });
     expect(Buffer.from(first, 'base64')).toHaveLength(32);
     expect(again).toBe(first);
     expect(kms).toHaveReceivedCommandTimes(GenerateDataKeyCommand, 1);
@@ -45,7 +45,7 @@ describe('the credential data key (envelope encryption with KMS)', () => {
     fakeKms();
     const table = `key-race-${Date.now()}`;
     await createGatewayTable(t.endpoint, table);
-    const keys = await Promise.all(Array.from({ length: 4 }, () => loadCredentialKey(t.db, table, 'k')));
+    const keys = await Promise.all(Array.from({ length: 4 }, () => loadCredentialKey(t.db, table, 'k', { create: true })));
     expect(new Set(keys).size).toBe(1);
   });
 
@@ -53,7 +53,7 @@ describe('the credential data key (envelope encryption with KMS)', () => {
     kms.on(GenerateDataKeyCommand).rejects(Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' }));
     const table = `key-fail-${Date.now()}`;
     await createGatewayTable(t.endpoint, table);
-    await expect(loadCredentialKey(t.db, table, 'k')).rejects.toThrow(/AccessDenied/);
+    await expect(loadCredentialKey(t.db, table, 'k', { create: true })).rejects.toThrow(/AccessDenied/);
     const { Item } = await t.db.send(new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: table, Key: { pk: 'CONFIG', sk: 'CREDENTIAL_DATA_KEY' } }));
     expect(Item).toBeUndefined();
   });

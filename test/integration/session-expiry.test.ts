@@ -27,7 +27,7 @@ beforeAll(async () => {
     SESSION_TTL_SECONDS: '600',
   });
   sessions = new DynamoSessionStore(t.db, t.tableName);
-  service = new SessionService({ config, sessions, monitor: new DynamoMonitorStore(t.db, t.tableName), cipher: new CredentialCipher(config.credentialKey), now: () => clock });
+  service = new SessionService({ config, sessions, monitor: new DynamoMonitorStore(t.db, t.tableName), cipher: new CredentialCipher(config.credentialKey!), now: () => clock });
 });
 afterAll(async () => {
   await cluster.close();

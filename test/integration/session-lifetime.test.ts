@@ -29,7 +29,7 @@ beforeAll(async () => {
     SESSION_MAX_LIFETIME_SECONDS: '1000',
   });
   sessions = new DynamoSessionStore(t.db, t.tableName);
-  service = new SessionService({ config, sessions, monitor: new DynamoMonitorStore(t.db, t.tableName), cipher: new CredentialCipher(config.credentialKey), now: () => clock });
+  service = new SessionService({ config, sessions, monitor: new DynamoMonitorStore(t.db, t.tableName), cipher: new CredentialCipher(config.credentialKey!), now: () => clock });
 });
 afterAll(async () => {
   await cluster.close();
