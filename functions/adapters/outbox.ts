@@ -69,10 +69,10 @@ export class ItemOutbox implements Outbox {
     // DynamoDB refuses an expression over 4 KB (~280 ids in one REMOVE): remove in bounded chunks,
     // each still conditioned on the lease; the lease goes with the last chunk.
     const chunks = removeChunks(ids);
-    for (let c = 0; c < chunks.length; c++) {
+    for (const [c, chunk] of chunks.entries()) {
       const last = c === chunks.length - 1;
-      const names: Record<string, string> = chunks[c].length ? { '#outbox': 'outbox' } : {};
-      const removes = chunks[c].map((id, i) => {
+      const names: Record<string, string> = chunk.length ? { '#outbox': 'outbox' } : {};
+      const removes = chunk.map((id, i) => {
         names[`#r${i}`] = id;
         return `#outbox.#r${i}`;
       });
@@ -103,17 +103,17 @@ const MAX_REMOVES_PER_WRITE = 100;
  */
 export function removeChunks(ids: string[]): string[][] {
   const head = 'REMOVE '.length + ', outboxLease'.length;
-  const chunks: string[][] = [[]];
+  let chunk: string[] = [];
+  const chunks: string[][] = [chunk];
   let length = head;
   for (const id of ids) {
-    let chunk = chunks[chunks.length - 1];
     const clause = `${chunk.length ? ', ' : ''}#outbox.#r${chunk.length}`.length;
     if (chunk.length >= MAX_REMOVES_PER_WRITE || length + clause > MAX_EXPRESSION_BYTES) {
       chunk = [];
       chunks.push(chunk);
       length = head;
     }
-    length += `${chunk.length ? ', ' : ''}#outbox.#r${chunk.length}`.length;
+    length += `${chunk.length ? ', ' : ''}#outbox.#r${chunk.length}`.length; // recomputed: the chunk may be new
     chunk.push(id);
   }
   return chunks;
