@@ -1,7 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { GatewayData } from './gateway-data.js';
-import { GatewayNode } from './gateway-node.js';
+import { GatewayNode, KEY_USERS } from './gateway-node.js';
+import { functionRoleName } from './gateway-function.js';
 import type { GatewaySettings } from './settings.js';
 
 export interface GatewayStackProps extends StackProps {
@@ -15,7 +16,7 @@ export class GatewayStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername });
+    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers([this.stackName]) });
     this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings });
     outputs(this, this.data, this.gateway);
   }
@@ -25,9 +26,11 @@ export class GatewayStack extends Stack {
 export class GatewaySharedStack extends Stack {
   readonly data: GatewayData;
 
-  constructor(scope: Construct, id: string, props: GatewayStackProps) {
+  /** `nodeStackNames`: the node stacks' names (default: bin/app.ts's `<name>-node-<id>` for `<name>-shared`). */
+  constructor(scope: Construct, id: string, props: GatewayStackProps & { nodeStackNames?: string[] }) {
     super(scope, id, props);
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername });
+    const nodeStacks = props.nodeStackNames ?? props.settings.nodes.map((n) => `${this.stackName.replace(/-shared$/, '')}-node-${n}`);
+    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers(nodeStacks) });
     new CfnOutput(this, 'ServiceSecretArn', { value: this.data.secret.secretArn });
     new CfnOutput(this, 'EventBusName', { value: this.data.bus.eventBusName });
   }
@@ -48,4 +51,9 @@ function outputs(stack: Stack, data: GatewayData, node: GatewayNode) {
   new CfnOutput(stack, 'ApiUrl', { value: node.api.apiEndpoint });
   new CfnOutput(stack, 'ServiceSecretArn', { value: data.secret.secretArn });
   new CfnOutput(stack, 'EventBusName', { value: data.bus.eventBusName });
+}
+
+/** The roles that may use the credential key: the key-using functions of each of these stacks. */
+function keyUsers(stackNames: string[]): string[] {
+  return stackNames.flatMap((stack) => KEY_USERS.map((fid) => functionRoleName(stack, fid)));
 }
