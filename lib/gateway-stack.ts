@@ -3,10 +3,13 @@ import type { Construct } from 'constructs';
 import { GatewayData } from './gateway-data.js';
 import { GatewayNode, KEY_USERS } from './gateway-node.js';
 import { functionRoleName } from './gateway-function.js';
+import { GatewayEdge } from './edge.js';
 import type { GatewaySettings } from './settings.js';
 
 export interface GatewayStackProps extends StackProps {
   settings: GatewaySettings;
+  /** The edge web ACL (lib/edge.ts): given, the API gets a CloudFront distribution behind it. */
+  webAclArn?: string;
 }
 
 /** A single gateway: its data and one node, in one stack (`npx cdk deploy`). */
@@ -19,6 +22,7 @@ export class GatewayStack extends Stack {
     this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers([this.stackName]) });
     this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings });
     outputs(this, this.data, this.gateway);
+    edge(this, this.gateway, props.webAclArn);
   }
 }
 
@@ -44,6 +48,7 @@ export class GatewayNodeStack extends Stack {
     super(scope, id, props);
     this.gateway = new GatewayNode(this, 'Node', { data: props.data, settings: props.settings });
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.apiEndpoint });
+    edge(this, this.gateway, props.webAclArn);
   }
 }
 
@@ -51,6 +56,13 @@ function outputs(stack: Stack, data: GatewayData, node: GatewayNode) {
   new CfnOutput(stack, 'ApiUrl', { value: node.api.apiEndpoint });
   new CfnOutput(stack, 'ServiceSecretArn', { value: data.secret.secretArn });
   new CfnOutput(stack, 'EventBusName', { value: data.bus.eventBusName });
+}
+
+/** The CloudFront distribution behind the edge web ACL, when there is one. */
+function edge(stack: Stack, node: GatewayNode, webAclArn: string | undefined) {
+  if (!webAclArn) return;
+  const e = new GatewayEdge(stack, 'Edge', { api: node.api, webAclArn });
+  new CfnOutput(stack, 'EdgeUrl', { value: `https://${e.distribution.distributionDomainName}` });
 }
 
 /** The roles that may use the credential key: the key-using functions of each of these stacks. */

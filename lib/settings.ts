@@ -16,6 +16,10 @@ export interface GatewaySettings {
   healthReportIntervalMs: number;
   healthCheckIntervalMs: number;
   allowedAbsenceIntervalMs: number;
+  /** WAF: requests to /rest_login per source IP per 5 minutes before a 429. */
+  loginRateLimit: number;
+  /** WAF: requests per source IP per 5 minutes, any path, before a 429. */
+  requestRateLimit: number;
 }
 
 type ContextReader = (key: string) => unknown;
@@ -60,5 +64,7 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
     probeIntervalMs,
     probeTimeoutMs: int('probeTimeoutMs', 1500, 200, 10_000),
     failuresBeforeFailover: int('failuresBeforeFailover', 2, 1, 10),
+    loginRateLimit: int('loginRateLimit', 100, 10, 2_000_000_000),
+    requestRateLimit: int('requestRateLimit', 3000, 10, 2_000_000_000),
   };
 }
