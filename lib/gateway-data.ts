@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -13,7 +14,15 @@ import { subscribe } from './subscribe.js';
 
 export interface GatewayDataProps {
   serviceUsername: string;
+  /** IAM role names of the functions that may use the credential key (named in its key policy). */
+  keyUserRoleNames: string[];
 }
+
+/** Managing the key (not using it): what the account keeps, so the key never becomes unmanageable. */
+const KEY_ADMIN_ACTIONS = [
+  'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
+  'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
+];
 
 /**
  * What every node of the gateway shares: the table (sessions, monitor state, group state,
@@ -37,6 +46,7 @@ export class GatewayData extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
     });
     // Admins list and revoke a user's sessions (functions/adapters/session-store.ts); never the credential.
     this.table.addGlobalSecondaryIndex({
@@ -50,6 +60,20 @@ export class GatewayData extends Construct {
       description: 'Failover Gateway: wraps the data key that encrypts BAM credentials at rest',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // No account-wide kms:* : the account administers the key; only the named function roles use it
+      // (named by ARN pattern in a condition: the roles may live in node stacks deployed after this one).
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({ sid: 'AccountAdministersTheKey', principals: [new iam.AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
+          new iam.PolicyStatement({
+            sid: 'GatewayFunctionsUseTheKey',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            resources: ['*'],
+            conditions: { ArnEquals: { 'aws:PrincipalArn': props.keyUserRoleNames.map((n) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${n}`) } },
+          }),
+        ],
+      }),
     });
     // Operators put the service user's password here after deploying (README "Deploying").
     this.secret = new secrets.Secret(this, 'ServiceSecret', {

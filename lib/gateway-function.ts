@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -22,6 +22,12 @@ export const BUNDLING = {
 /** Every function's entry below functions/ (the stacks create one Lambda each). */
 export const FUNCTION_ENTRIES = ['api/sessions', 'api/workflows', 'api/operations', 'handlers/workflow-runner', 'handlers/monitor', 'handlers/group-agent', 'subscribers/role-change-logger'];
 
+/** The IAM role name of function `id` in stack `stackName` (at most 64 characters, IAM's limit). */
+export function functionRoleName(stackName: string, id: string): string {
+  const suffix = `-${id}`;
+  return `${stackName.slice(0, 64 - suffix.length)}${suffix}`;
+}
+
 export interface GatewayFunctionProps {
   /** Module below functions/, without .ts, exporting `handler`. */
   entry: string;
@@ -42,8 +48,10 @@ export class GatewayFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
     super(scope, id);
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `Failover Gateway ${id}` });
+    // Retained: the audit log lives here, and must outlive a stack deletion.
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.RETAIN });
+    // A known name, so the shared KMS key's policy can name this role without a cross-stack reference.
+    this.role = new iam.Role(this, 'Role', { roleName: functionRoleName(Stack.of(this).stackName, id), assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `Failover Gateway ${id}` });
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
     this.fn = new NodejsFunction(this, 'Function', {
       entry: path.join(root, 'functions', `${props.entry}.ts`),

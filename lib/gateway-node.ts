@@ -45,6 +45,12 @@ const EXTRA_ENV: Partial<Record<ApiFunction, (runner: GatewayFunction) => Record
 };
 
 /**
+ * The functions that read the service secret and unwrap the credential key; the KMS key policy
+ * names exactly their roles (lib/gateway-data.ts). The group agent needs neither.
+ */
+export const KEY_USERS = ['ApiSessions', 'ApiWorkflows', 'ApiOperations', 'Monitor'];
+
+/**
  * One gateway deployment (a node): the HTTP API and its three functions, the scheduled monitor
  * (and group agent, in a group), their alarms and a dashboard. Each function gets only the
  * actions it uses, on the shared data's resources.
@@ -76,18 +82,21 @@ export class GatewayNode extends Construct {
       ...(s.nodeId ? { NODE_ID: s.nodeId } : {}),
     };
     const gatewayFunction = (fid: string, entry: string, timeout: Duration, writes: string[], memorySize?: number, extraEnv: Record<string, string> = {}) => {
-      const f = new GatewayFunction(this, fid, { entry, timeout, environment: { ...environment, ...extraEnv }, ...(memorySize ? { memorySize } : {}) })
+      const usesKey = KEY_USERS.includes(fid);
+      const { GATEWAY_SECRET_ARN, CREDENTIAL_KMS_KEY_ID, ...withoutSecrets } = environment;
+      const f = new GatewayFunction(this, fid, { entry, timeout, environment: { ...(usesKey ? environment : withoutSecrets), ...extraEnv }, ...(memorySize ? { memorySize } : {}) })
         .allow(TABLE_READS, [data.table.tableArn])
         .allow(TABLE_WRITES, [data.table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writes } })
-        .allow(['events:PutEvents'], [data.bus.eventBusArn])
-        .allow(['secretsmanager:GetSecretValue'], [data.secret.secretArn])
-        .allow(['kms:Decrypt', 'kms:GenerateDataKey'], [data.credentialKey.keyArn]);
+        .allow(['events:PutEvents'], [data.bus.eventBusArn]);
+      if (usesKey && GATEWAY_SECRET_ARN && CREDENTIAL_KMS_KEY_ID) {
+        f.allow(['secretsmanager:GetSecretValue'], [data.secret.secretArn]).allow(['kms:Decrypt', 'kms:GenerateDataKey'], [data.credentialKey.keyArn]);
+      }
       this.functions.set(fid, f);
       return f;
     };
 
     // The API: routes from functions/routes.ts, one Lambda per concern, access logs, throttling.
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.RETAIN });
     this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: `Failover Gateway${s.nodeId ? ` node ${s.nodeId}` : ''}` });
     new HttpStage(this, 'Stage', {
       httpApi: this.api,

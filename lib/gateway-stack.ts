@@ -1,11 +1,15 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { GatewayData } from './gateway-data.js';
-import { GatewayNode } from './gateway-node.js';
+import { GatewayNode, KEY_USERS } from './gateway-node.js';
+import { functionRoleName } from './gateway-function.js';
+import { GatewayEdge } from './edge.js';
 import type { GatewaySettings } from './settings.js';
 
 export interface GatewayStackProps extends StackProps {
   settings: GatewaySettings;
+  /** The edge web ACL (lib/edge.ts): given, the API gets a CloudFront distribution behind it. */
+  webAclArn?: string;
 }
 
 /** A single gateway: its data and one node, in one stack (`npx cdk deploy`). */
@@ -15,9 +19,10 @@ export class GatewayStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername });
+    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers([this.stackName]) });
     this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings });
     outputs(this, this.data, this.gateway);
+    edge(this, this.gateway, props.webAclArn);
   }
 }
 
@@ -25,9 +30,11 @@ export class GatewayStack extends Stack {
 export class GatewaySharedStack extends Stack {
   readonly data: GatewayData;
 
-  constructor(scope: Construct, id: string, props: GatewayStackProps) {
+  /** `nodeStackNames`: the node stacks' names (default: bin/app.ts's `<name>-node-<id>` for `<name>-shared`). */
+  constructor(scope: Construct, id: string, props: GatewayStackProps & { nodeStackNames?: string[] }) {
     super(scope, id, props);
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername });
+    const nodeStacks = props.nodeStackNames ?? props.settings.nodes.map((n) => `${this.stackName.replace(/-shared$/, '')}-node-${n}`);
+    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers(nodeStacks) });
     new CfnOutput(this, 'ServiceSecretArn', { value: this.data.secret.secretArn });
     new CfnOutput(this, 'EventBusName', { value: this.data.bus.eventBusName });
   }
@@ -41,6 +48,7 @@ export class GatewayNodeStack extends Stack {
     super(scope, id, props);
     this.gateway = new GatewayNode(this, 'Node', { data: props.data, settings: props.settings });
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.apiEndpoint });
+    edge(this, this.gateway, props.webAclArn);
   }
 }
 
@@ -48,4 +56,16 @@ function outputs(stack: Stack, data: GatewayData, node: GatewayNode) {
   new CfnOutput(stack, 'ApiUrl', { value: node.api.apiEndpoint });
   new CfnOutput(stack, 'ServiceSecretArn', { value: data.secret.secretArn });
   new CfnOutput(stack, 'EventBusName', { value: data.bus.eventBusName });
+}
+
+/** The CloudFront distribution behind the edge web ACL, when there is one. */
+function edge(stack: Stack, node: GatewayNode, webAclArn: string | undefined) {
+  if (!webAclArn) return;
+  const e = new GatewayEdge(stack, 'Edge', { api: node.api, webAclArn });
+  new CfnOutput(stack, 'EdgeUrl', { value: `https://${e.distribution.distributionDomainName}` });
+}
+
+/** The roles that may use the credential key: the key-using functions of each of these stacks. */
+function keyUsers(stackNames: string[]): string[] {
+  return stackNames.flatMap((stack) => KEY_USERS.map((fid) => functionRoleName(stack, fid)));
 }

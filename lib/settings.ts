@@ -18,6 +18,10 @@ export interface GatewaySettings {
   healthReportIntervalMs: number;
   healthCheckIntervalMs: number;
   allowedAbsenceIntervalMs: number;
+  /** WAF: requests to /rest_login per source IP per 5 minutes before a 429. */
+  loginRateLimit: number;
+  /** WAF: requests per source IP per 5 minutes, any path, before a 429. */
+  requestRateLimit: number;
 }
 
 type ContextReader = (key: string) => unknown;
@@ -63,5 +67,7 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
     probeTimeoutMs: int('probeTimeoutMs', 1500, 200, 10_000),
     failuresBeforeFailover: int('failuresBeforeFailover', 2, 1, 10),
     sessionMaxLifetimeSeconds: int('sessionMaxLifetimeSeconds', 12 * 3600, 60, 30 * 24 * 3600),
+    loginRateLimit: int('loginRateLimit', 100, 10, 2_000_000_000),
+    requestRateLimit: int('requestRateLimit', 3000, 10, 2_000_000_000),
   };
 }

@@ -49,24 +49,27 @@ export class LocalApiServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const send = (status: number, headers: Record<string, string | string[]>, body: string) => {
+      if (res.destroyed || res.headersSent) return; // the client is gone: nobody to answer
       res.writeHead(status, headers);
-      res.end(body);
+      res.end(req.method === 'HEAD' ? undefined : body);
     };
+    const fail = (status: number, code: string, message: string, extra: Record<string, string> = {}) =>
+      send(status, { 'content-type': 'application/json', ...extra }, JSON.stringify({ code, message, status }));
     try {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of req) {
-        size += (c as Buffer).length;
-        if (size > API_GATEWAY_MAX_BODY) {
-          return send(413, { 'content-type': 'application/json', connection: 'close' }, JSON.stringify({ message: 'Request Entity Too Large' }));
-        }
-        chunks.push(c as Buffer);
+      const raw = await readBody(req);
+      if (raw === 'aborted') return; // a client that hangs up is not an error
+      if (raw === 'too-large') {
+        // API Gateway's own limit; close, so the rest of the upload is not read.
+        fail(413, 'PayloadTooLarge', `Request bodies are limited to ${API_GATEWAY_MAX_BODY / 1024 / 1024} MB.`, { connection: 'close' });
+        res.once('finish', () => req.destroy());
+        return;
       }
-      const raw = Buffer.concat(chunks);
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = parseTarget(req.url);
+      if (!url) return fail(400, 'BadRequest', 'The request target is not a valid path.');
       const method = (req.method ?? 'GET').toUpperCase();
       if (url.pathname.startsWith('/_local/')) {
-        const answer = await this.controls(method, url.pathname, raw.toString('utf8'), this.nodeId);
+        // HEAD is GET without a body (and node b's control client may send no body with either).
+        const answer = await this.controls(method === 'HEAD' ? 'GET' : method, url.pathname, method === 'HEAD' ? '' : raw.toString('utf8'), this.nodeId);
         if (answer) return send(answer.status, { 'content-type': 'application/json' }, JSON.stringify(answer.body));
       }
       const route = selectRoute(method, url.pathname);
@@ -78,10 +81,44 @@ export class LocalApiServer {
       const body = result.body ?? '';
       send(result.statusCode ?? 200, headers, result.isBase64Encoded ? Buffer.from(body, 'base64').toString('binary') : body);
     } catch (err) {
-      // What API Gateway answers when the integration itself fails.
+      if (req.destroyed && !req.complete) return; // aborted mid-request: not a crash
+      // What API Gateway answers when the integration itself fails, in the gateway's error shape.
       console.error('local api: handler crashed', err);
-      send(500, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Internal Server Error' }));
+      fail(500, 'InternalServerError', 'Internal Server Error');
     }
+  }
+}
+
+/** The request body, or why there is none to serve: the client hung up, or it is over API Gateway's limit. */
+function readBody(req: http.IncomingMessage): Promise<Buffer | 'aborted' | 'too-large'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > API_GATEWAY_MAX_BODY) {
+        req.off('data', onData);
+        req.pause();
+        resolve('too-large');
+      } else chunks.push(c);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', () => resolve('aborted'));
+    req.once('close', () => {
+      if (!req.complete) resolve('aborted');
+    });
+  });
+}
+
+/** The request target as a URL, or undefined when it cannot be one (`//[`, a bare `*`, ...). */
+function parseTarget(target = '/'): URL | undefined {
+  if (!target.startsWith('/')) return undefined;
+  try {
+    // Resolved against an origin, never as a reference: `//host` would otherwise become a host.
+    return new URL(`http://localhost${target}`);
+  } catch {
+    return undefined;
   }
 }
 

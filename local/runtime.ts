@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import type { LocalControls } from './api-server.js';
 import { LocalEventBus } from './event-bus.js';
-import { createGatewayTable, startDynalite } from './dynamo.js';
+import { createGatewayTable, localTableName, startDynalite } from './dynamo.js';
 import { lambdaContext } from './lambda-context.js';
 import { DEMO_USERS, SimCluster } from './bam-sim/cluster.js';
 import { startNode } from './node-runtime.js';
@@ -54,7 +54,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const servicePass = opts.env?.GATEWAY_SERVICE_PASSWORD ?? process.env.GATEWAY_SERVICE_PASSWORD ?? 'gateway-svc-pass';
   const cluster = opts.bamServers ? undefined : await new SimCluster({ users: { ...DEMO_USERS, [serviceUser]: servicePass } }).start();
   const dynamo = await startDynalite();
-  const tableName = 'failover-gateway-local';
+  const tableName = localTableName('failover-gateway-local');
   await createGatewayTable(dynamo.endpoint, tableName);
   const bus = await new LocalEventBus().start();
   const grouped = opts.nodes === 2;

@@ -51,9 +51,12 @@ export class DynamoGroupStore {
 
   /**
    * Writes a role change made from `prev`: only if nothing changed roles since (version) and, when
-   * `heartbeatSeen` is given, the Primary has not heartbeated since either. Its events go to the outbox.
+   * `heartbeatSeen` is given, the Primary has not heartbeated since either. With `settled`, only if
+   * the current Primary has heartbeated since it got the role: two manual failovers racing on two
+   * nodes would otherwise both apply, one after the other, and hand the role straight back.
+   * Its events go to the outbox.
    */
-  async change(prev: GroupState, change: GroupChange, heartbeatSeen?: number): Promise<boolean> {
+  async change(prev: GroupState, change: GroupChange, heartbeatSeen?: number, opts: { settled?: boolean } = {}): Promise<boolean> {
     const s = change.state;
     const names: Record<string, string> = { '#primary': 'primary', '#members': 'members' };
     const values: Record<string, unknown> = {
@@ -67,8 +70,10 @@ export class DynamoGroupStore {
       ':prev': prev.version,
     };
     const sets = ['version = :v', 'epoch = :e', '#primary = :p', 'heartbeatSeq = :hs', 'lastHeartbeatAt = :lh', '#members = :m', 'updatedAt = :u'];
+    if (s.epoch !== prev.epoch) sets.push('roleChangedSeq = :hs'); // where the new Primary's heartbeats start
     appendOutboxSets(change.events, sets, names, values);
     let condition = 'version = :prev';
+    if (opts.settled) condition += ' AND (attribute_not_exists(roleChangedSeq) OR heartbeatSeq > roleChangedSeq)';
     if (heartbeatSeen !== undefined) {
       condition += ' AND heartbeatSeq = :seen';
       values[':seen'] = heartbeatSeen;

@@ -66,21 +66,55 @@ export class ItemOutbox implements Outbox {
   }
 
   async remove(ids: string[], holder: string): Promise<void> {
-    const names: Record<string, string> = ids.length ? { '#outbox': 'outbox' } : {};
-    const removes = ids.map((id, i) => {
-      names[`#r${i}`] = id;
-      return `#outbox.#r${i}`;
-    });
-    removes.push('outboxLease');
-    await conditionally(this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key,
-        UpdateExpression: `REMOVE ${removes.join(', ')}`,
-        ConditionExpression: 'outboxLease.holder = :holder',
-        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: { ':holder': holder },
-      }),
-    ));
+    // DynamoDB refuses an expression over 4 KB (~280 ids in one REMOVE): remove in bounded chunks,
+    // each still conditioned on the lease; the lease goes with the last chunk.
+    const chunks = removeChunks(ids);
+    for (const [c, chunk] of chunks.entries()) {
+      const last = c === chunks.length - 1;
+      const names: Record<string, string> = chunk.length ? { '#outbox': 'outbox' } : {};
+      const removes = chunk.map((id, i) => {
+        names[`#r${i}`] = id;
+        return `#outbox.#r${i}`;
+      });
+      if (last) removes.push('outboxLease');
+      const applied = await conditionally(this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key,
+          UpdateExpression: `REMOVE ${removes.join(', ')}`,
+          ConditionExpression: 'outboxLease.holder = :holder',
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      ));
+      if (!applied) return; // the lease was lost: its new holder publishes (and removes) the rest
+    }
   }
+}
+
+/** DynamoDB's limit on one expression string, and a cap on its clauses (operator limit). */
+export const MAX_EXPRESSION_BYTES = 4096;
+const MAX_REMOVES_PER_WRITE = 100;
+
+/**
+ * Splits ids into chunks whose `REMOVE #outbox.#r0, ..., outboxLease` expression stays under the
+ * limit, counting the expression's actual length. Always at least one (possibly empty) chunk,
+ * so the lease is released.
+ */
+export function removeChunks(ids: string[]): string[][] {
+  const head = 'REMOVE '.length + ', outboxLease'.length;
+  let chunk: string[] = [];
+  const chunks: string[][] = [chunk];
+  let length = head;
+  for (const id of ids) {
+    const clause = `${chunk.length ? ', ' : ''}#outbox.#r${chunk.length}`.length;
+    if (chunk.length >= MAX_REMOVES_PER_WRITE || length + clause > MAX_EXPRESSION_BYTES) {
+      chunk = [];
+      chunks.push(chunk);
+      length = head;
+    }
+    length += `${chunk.length ? ', ' : ''}#outbox.#r${chunk.length}`.length; // recomputed: the chunk may be new
+    chunk.push(id);
+  }
+  return chunks;
 }

@@ -8,8 +8,13 @@ import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, t
  */
 export type Principal = { kind: 'user' | 'group'; name: string };
 
+type Key = { pk: string; sk: string };
+
 const grantKey = (p: Principal, permission: string) => ({ pk: `PERMISSION#${p.kind.toUpperCase()}#${p.name}`, sk: permission });
 const memberKey = (username: string, group: string) => ({ pk: `MEMBER#${username}`, sk: `GROUP#${group}` });
+
+const BATCH_ATTEMPTS = 6;
+const BATCH_BACKOFF_MS = 25;
 
 export class DynamoPermissionStore {
   constructor(
@@ -19,14 +24,33 @@ export class DynamoPermissionStore {
 
   /** Whether the user holds the permission, directly or through one of their groups. */
   async has(username: string, permission: string): Promise<boolean> {
-    const direct = await this.db.send(new GetCommand({ TableName: this.tableName, Key: grantKey({ kind: 'user', name: username }, permission) }));
+    // Strongly consistent reads: a grant or revoke just made must count on the very next request.
+    const direct = await this.db.send(new GetCommand({ TableName: this.tableName, Key: grantKey({ kind: 'user', name: username }, permission), ConsistentRead: true }));
     if (direct.Item) return true;
     const groups = await this.groupsOf(username);
-    if (groups.length === 0) return false;
-    const res = await this.db.send(
-      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: groups.slice(0, 100).map((g) => grantKey({ kind: 'group', name: g }, permission)) } } }),
-    );
-    return (res.Responses?.[this.tableName]?.length ?? 0) > 0;
+    const keys = groups.map((g) => grantKey({ kind: 'group', name: g }, permission));
+    for (let i = 0; i < keys.length; i += 100) {
+      if ((await this.batchGet(keys.slice(i, i + 100))) > 0) return true;
+    }
+    return false;
+  }
+
+  /**
+   * How many of `keys` exist. Keys DynamoDB leaves unprocessed (throttling) are asked again with
+   * backoff: skipping them would answer a spurious 403. Still unprocessed after every attempt: throws.
+   */
+  private async batchGet(keys: Key[]): Promise<number> {
+    let found = 0;
+    let pending = keys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= BATCH_ATTEMPTS) throw new Error(`permission read: ${pending.length} keys still unprocessed after ${BATCH_ATTEMPTS} attempts`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, BATCH_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random())));
+      const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+      found += res.Responses?.[this.tableName]?.length ?? 0;
+      if (found > 0) return found;
+      pending = (res.UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined) ?? [];
+    }
+    return found;
   }
 
   async grant(p: Principal, permission: string): Promise<void> {
@@ -38,7 +62,7 @@ export class DynamoPermissionStore {
   }
 
   async permissionsOf(p: Principal): Promise<string[]> {
-    const res = await this.db.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': grantKey(p, '').pk } }));
+    const res = await this.db.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': grantKey(p, '').pk }, ConsistentRead: true }));
     return (res.Items ?? []).map((i) => String(i.sk));
   }
 
@@ -51,7 +75,7 @@ export class DynamoPermissionStore {
   }
 
   async groupsOf(username: string): Promise<string[]> {
-    const res = await this.db.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `MEMBER#${username}` } }));
+    const res = await this.db.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `MEMBER#${username}` }, ConsistentRead: true }));
     return (res.Items ?? []).map((i) => String(i.sk).slice('GROUP#'.length));
   }
 }

@@ -5,26 +5,74 @@
  */
 const STALE_CONNECTION = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
+/**
+ * A URL as errors and logs may show it: origin and path only. The query can carry secrets
+ * (REST v1 logs in with `?username=...&password=...`).
+ */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/**
+ * `text` without `url`'s query string (as sent, or decoded) nor the value of any secret-looking
+ * parameter in it, for messages that may echo the request. Other values (a configuration name in
+ * BAM's "not found") stay readable.
+ */
+export function withoutQuery(text: string, url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0 || !text) return text;
+  const query = url.slice(at + 1).split('#')[0]!;
+  const secrets = query.split('&').map((p) => p.split('=')).filter(([name]) => SECRET_PARAM.test(safeDecode(name ?? ''))).map((p) => p.slice(1).join('='));
+  const forms = [query, safeDecode(query), ...secrets, ...secrets.map(safeDecode)].filter((f) => f.length > 0);
+  let out = text;
+  for (const f of new Set(forms.sort((a, b) => b.length - a.length))) out = out.split(f).join('[redacted]');
+  return out;
+}
+
+const SECRET_PARAM = /pass|secret|token|key|auth|credential/i;
+
+const safeDecode = (s: string) => {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+};
+
 export class BamUnreachableError extends Error {
+  /** Origin and path of the request; never its query. */
+  readonly url: string;
+
   constructor(
-    readonly url: string,
+    url: string,
     readonly reason: 'timeout' | 'refused' | 'network',
     detail: string,
     readonly code = '',
   ) {
-    super(`Address Manager at ${new URL(url).origin} unreachable (${reason}): ${detail}`);
+    super(`Address Manager at ${safeUrl(url)} unreachable (${reason}): ${withoutQuery(detail, url)}`);
     this.name = 'BamUnreachableError';
+    this.url = safeUrl(url);
   }
 }
 
 export class BamHttpError extends Error {
+  /** Origin and path of the request, when known; never its query. */
+  readonly url?: string;
+
   constructor(
     readonly status: number,
     readonly bamMessage: string,
     readonly body: unknown,
+    url?: string,
   ) {
     super(`Address Manager answered ${status}: ${bamMessage}`);
     this.name = 'BamHttpError';
+    if (url) this.url = safeUrl(url);
   }
 }
 
@@ -70,7 +118,11 @@ export async function bamFetch(url: string, req: BamRequest): Promise<BamRespons
     }
   }
   const parsed = parseBody(text);
-  if (res.status >= 400) throw new BamHttpError(res.status, errorMessage(parsed, res.statusText), parsed);
+  if (res.status >= 400) {
+    // BAM may echo the request (its query included) in an error: keep none of it.
+    const scrubbed = parseBody(withoutQuery(text, url));
+    throw new BamHttpError(res.status, errorMessage(scrubbed, res.statusText), scrubbed, url);
+  }
   return { status: res.status, headers: res.headers, body: parsed };
 }
 

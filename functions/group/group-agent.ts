@@ -31,6 +31,10 @@ export class GroupAgent {
     this.now = o.now ?? Date.now;
   }
 
+  get intervals(): GroupIntervals {
+    return this.o.intervals;
+  }
+
   async tick(): Promise<NodeRole> {
     const now = this.now();
     const state = await this.o.store.get();

@@ -6,7 +6,12 @@ import { httpHandler } from './http-handler.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function statusBody(state: MonitorState) {
+/**
+ * The status answer. Servers come in the configured order (BAM_SERVERS): DynamoDB keeps no map
+ * order, so the stored map's order means nothing; a server no longer configured comes last.
+ */
+export function statusBody(state: MonitorState, configuredOrder: string[] = []) {
+  const rank = (name: string) => (configuredOrder.includes(name) ? configuredOrder.indexOf(name) : configuredOrder.length);
   return {
     primary_url: state.primaryUrl,
     monitoring_state: state.monitoringState,
@@ -14,7 +19,7 @@ export function statusBody(state: MonitorState) {
     split_brain: state.splitBrain,
     failover_started_at: iso(state.failoverStartedAt),
     updated_at: iso(state.updatedAt),
-    servers: Object.values(state.servers).map((s) => ({
+    servers: Object.values(state.servers).sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name)).map((s) => ({
       name: s.name,
       url: s.url,
       role: s.role,
@@ -32,5 +37,5 @@ export const handler = httpHandler()
   .handler(async () => {
     const { monitorStore, config } = gatewayDeps();
     const state = (await monitorStore.get())?.state ?? initialState(config.servers, Date.now());
-    return json(200, statusBody(state));
+    return json(200, statusBody(state, config.servers.map((s) => s.name)));
   });

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { GatewayEdgeStack } from '../../lib/edge.js';
+import { GatewayNodeStack, GatewaySharedStack, GatewayStack } from '../../lib/gateway-stack.js';
+import { readSettings } from '../../lib/settings.js';
+
+/** The app as bin/app.ts builds it when the region is known: the web ACL in us-east-1, the gateway elsewhere. */
+function deployment(context: Record<string, unknown> = {}) {
+  const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'cdk-')), context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const settings = readSettings((k) => app.node.tryGetContext(k));
+  const account = '111122223333';
+  const edge = new GatewayEdgeStack(app, 'GW-edge', { env: { account, region: 'us-east-1' }, settings, crossRegionReferences: true });
+  const gateway = new GatewayStack(app, 'GW', { env: { account, region: 'eu-west-1' }, settings, crossRegionReferences: true, webAclArn: edge.webAclArn });
+  return { app, edge, gateway };
+}
+
+describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
+  it('a CLOUDFRONT web ACL in us-east-1 limits /rest_login per source IP, and all requests per source IP', () => {
+    const { edge } = deployment({ loginRateLimit: 50 });
+    const t = Template.fromStack(edge);
+    expect(edge.region).toBe('us-east-1');
+    t.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({
+          Name: 'LoginRateLimit',
+          Action: { Block: Match.anyValue() },
+          Statement: {
+            RateBasedStatement: {
+              AggregateKeyType: 'IP',
+              Limit: 50,
+              EvaluationWindowSec: 300,
+              ScopeDownStatement: { ByteMatchStatement: Match.objectLike({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/rest_login' }) },
+            },
+          },
+        }),
+        Match.objectLike({ Name: 'GeneralRateLimit', Action: { Block: Match.anyValue() }, Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 3000, EvaluationWindowSec: 300 } } }),
+      ],
+    });
+  });
+
+  it('the gateway\'s distribution uses that web ACL, forwards everything but Host to the HTTP API, caches nothing', () => {
+    const t = Template.fromStack(deployment().gateway);
+    t.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    const dist = (Object.values(t.findResources('AWS::CloudFront::Distribution'))[0] as { Properties: { DistributionConfig: any } }).Properties.DistributionConfig;
+    // Carried across regions by CDK (a reader in this stack), not a same-region import that cannot work.
+    expect(JSON.stringify(dist.WebACLId)).not.toContain('Fn::ImportValue');
+    expect(JSON.stringify(dist.WebACLId)).toMatch(/WebAcl/);
+    expect(JSON.stringify(dist.Origins[0].DomainName)).toContain('execute-api');
+    expect(dist.Origins[0].CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
+    expect(dist.DefaultCacheBehavior).toMatchObject({
+      ViewerProtocolPolicy: 'https-only',
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+      AllowedMethods: expect.arrayContaining(['POST', 'PUT', 'DELETE', 'PATCH']),
+    });
+  });
+
+  it('each node of a group gets its own distribution behind the one web ACL', () => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'cdk-')), context: { 'aws:cdk:bundling-stacks': [], nodes: 'a,b' } });
+    const settings = readSettings((k) => app.node.tryGetContext(k));
+    const env = { account: '111122223333', region: 'eu-west-1' };
+    const edge = new GatewayEdgeStack(app, 'G-edge', { env: { ...env, region: 'us-east-1' }, settings, crossRegionReferences: true });
+    const shared = new GatewaySharedStack(app, 'G-shared', { env, settings });
+    const nodes = ['a', 'b'].map((nodeId) => new GatewayNodeStack(app, `G-node-${nodeId}`, { env, settings: { ...settings, nodeId }, data: shared.data, crossRegionReferences: true, webAclArn: edge.webAclArn }));
+    for (const node of nodes) Template.fromStack(node).resourceCountIs('AWS::CloudFront::Distribution', 1);
+    Template.fromStack(edge).resourceCountIs('AWS::WAFv2::WebACL', 1);
+  });
+
+  it('cdk-nag finds nothing unacknowledged in the edge and the gateway behind it', () => {
+    const { app } = deployment();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+});

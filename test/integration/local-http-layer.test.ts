@@ -1,0 +1,69 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/runtime.js';
+
+/** A raw request (fetch would normalise the target or refuse HEAD bodies), answering status, headers and parsed body. */
+function raw(base: string, method: string, target: string, body?: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ hostname, port, method, path: target, headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : undefined });
+      });
+    });
+    req.on('error', reject);
+    if (body) req.write(body, () => undefined);
+    req.end();
+  });
+}
+
+const envelope = (status: number) => ({ code: expect.any(String), message: expect.any(String), status });
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startLocalStack({ nodes: 2 });
+});
+afterAll(async () => stack?.close());
+
+describe('the local HTTP layer answers every request in the SPEC §4 envelope', () => {
+  it('an unparseable request target (GET //[) gets a 4xx JSON error, not a 500', async () => {
+    const r = await raw(stack.url, 'GET', '//[');
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(r.body).toEqual(envelope(r.status));
+  });
+
+  it('HEAD on node b\'s /_local/state answers like GET, without a body', async () => {
+    const b = stack.nodes.get('b')!.url;
+    const head = await raw(b, 'HEAD', '/_local/state');
+    expect(head.status).toBe(200);
+    expect(head.headers['content-type']).toContain('application/json');
+    expect(head.body).toBeUndefined();
+    expect((await raw(b, 'GET', '/_local/state')).status).toBe(200);
+  });
+
+  it('a body over 10 MB gets a 413 with code and status', async () => {
+    const r = await raw(stack.url, 'POST', '/rest_login', Buffer.alloc(10 * 1024 * 1024 + 1, 0x20));
+    expect(r.status).toBe(413);
+    expect(r.body).toEqual(envelope(413));
+  });
+
+  it('a client that hangs up mid-request is not logged as a crash, and the server keeps serving', async () => {
+    const errors = vi.spyOn(console, 'error');
+    const { hostname, port } = new URL(stack.url);
+    await new Promise<void>((resolve) => {
+      const req = http.request({ hostname, port, method: 'POST', path: '/rest_login', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+      req.on('error', () => resolve());
+      req.write('{"username":', () => setImmediate(() => req.destroy()));
+      req.on('close', () => resolve());
+    });
+    // Let the server see the reset, then check it both logged nothing and still answers.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await raw(stack.url, 'GET', '/nowhere')).body).toEqual(envelope(404));
+    expect(errors.mock.calls.filter((c) => String(c[0]).includes('handler crashed'))).toEqual([]);
+    errors.mockRestore();
+  });
+});
