@@ -67,7 +67,12 @@ describe('an Address Manager failover', () => {
     await call(base, 'POST', '/_local/bam/bam1/start');
     await eventually(async () => (await state()).servers.find((s: { name: string }) => s.name === 'bam1').role === 'STANDBY', 8000, 'bam1 back as Standby');
 
-    const events = (await call(base, 'GET', '/_local/events')).body.events as { 'detail-type': string; detail: Record<string, any> }[];
+    // Events are published just after the state change commits: wait for the last one.
+    type Ev = { 'detail-type': string; detail: Record<string, any> };
+    const events = await eventually(async () => {
+      const all = (await call(base, 'GET', '/_local/events')).body.events as Ev[];
+      return all.some((e) => e['detail-type'] === 'NODE_ROLE_CHANGED' && e.detail.node.id === 'bam1' && e.detail.new === 'STANDBY') && all;
+    }, 8000, 'bam1 STANDBY event published');
     const roleChanges = events.filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED').map((e) => `${e.detail.node.id}:${e.detail.previous}->${e.detail.new}`);
     expect(roleChanges).toEqual(['bam1:null->PRIMARY', 'bam2:null->STANDBY', 'bam1:PRIMARY->UNKNOWN', 'bam2:STANDBY->PRIMARY', 'bam1:UNKNOWN->STANDBY']);
     const monitoring = events.filter((e) => e['detail-type'] === 'MONITORING_STATE_CHANGED').map((e) => e.detail.new);
