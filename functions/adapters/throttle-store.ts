@@ -83,7 +83,7 @@ export class DynamoThrottleStore {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return Number(res.Attributes?.windowStart);
+        return Number(res?.Attributes?.windowStart ?? now);
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
       }
@@ -119,7 +119,7 @@ export class DynamoThrottleStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      if (Number(res.Attributes?.inflight) > 0) return;
+      if (Number(res?.Attributes?.inflight ?? 0) > 0) return;
       await conditionally(
         this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: IN_FLIGHT }, ConditionExpression: 'windowStart = :w AND inflight = :zero', ExpressionAttributeValues: { ':w': lease, ':zero': 0 } })),
       );
