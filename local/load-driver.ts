@@ -2,7 +2,8 @@
  * Concurrent clients calling a workflow through the local API, for the load benchmark and its
  * smaller test: half restorable service-user sessions, half alice through the alias. Each client
  * calls in a loop; an alias session ended by a failover logs in again (as a user would); a 503 is
- * retried after a short pause. Answers are counted per kind of outcome, with latencies.
+ * retried after a short pause, and a login refused with 429 after its Retry-After, as a
+ * well-behaved client does. Answers are counted per kind of outcome, with latencies.
  */
 export type ClientKind = 'restorable' | 'alias';
 
@@ -71,8 +72,9 @@ export class LoadDriver {
       const res = await fetch(this.base + '/rest_login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const json = (await res.json().catch(() => ({}))) as { access_token?: string };
       if (res.status === 200) return String(json.access_token).split(' ')[1]!;
-      if (res.status !== 503 || attempt > 300) throw new Error(`login failed: ${res.status} ${JSON.stringify(json)}`);
-      await sleep(100); // a failover in progress: try again shortly
+      if ((res.status !== 503 && res.status !== 429) || attempt > 300) throw new Error(`login failed: ${res.status} ${JSON.stringify(json)}`);
+      // A failover in progress, or too many logins of this user at once: wait as told, then again.
+      await sleep(res.status === 429 ? retryAfterMs(res) : 100);
     }
   }
 }
@@ -102,3 +104,5 @@ export function percentile(xs: number[], q: number): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Retry-After in ms (seconds per RFC 9110), 1 s when missing or unreadable. */
+const retryAfterMs = (res: Response) => (Number(res.headers.get('retry-after')) || 1) * 1000;

@@ -1,10 +1,13 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Counter } from '../domain/login-backoff.js';
-import { isConditionFailure } from './dynamo.js';
+import { conditionally, isConditionFailure } from './dynamo.js';
+
+const IN_FLIGHT = 'IN_FLIGHT';
 
 /**
- * Login attempt counters: `THROTTLE#USER#<sha256(lower-cased username)>[#IP#<ip>]` and
- * `THROTTLE#IP#<ip>`, sk `LOGIN`, TTL'd (`ttl`).
+ * Login throttling items, TTL'd (`ttl`). Failed-login counters: `THROTTLE#USER#<sha256(lower-cased
+ * username)>[#IP#<ip>]` and `THROTTLE#IP#<ip>`, sk `LOGIN`. Logins of a username in flight (asking
+ * BAM now): the same username pk, sk `IN_FLIGHT` (`inflight`, and the `windowStart` of that count).
  */
 export class DynamoThrottleStore {
   constructor(
@@ -60,11 +63,65 @@ export class DynamoThrottleStore {
     }
   }
 
-  /** Takes one failure back (never below zero); the block, if any, runs out by itself. */
-  async subtract(pk: string): Promise<void> {
+  /**
+   * Counts one more login of `pk` in flight if fewer than `max` are (one atomic ADD); answers the
+   * lease to give back with `release`, or undefined when `max` are in flight. A count that has not
+   * been back to zero for `leaseMs` is started over (its attempts crashed or are long gone).
+   */
+  async acquire(pk: string, max: number, now: number, leaseMs: number): Promise<number | undefined> {
+    const ttl = Math.ceil((now + leaseMs) / 1000) + 60;
+    for (let i = 0; i < 3; i++) {
+      try {
+        const res = await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk, sk: IN_FLIGHT },
+            UpdateExpression: 'SET windowStart = if_not_exists(windowStart, :now), #ttl = if_not_exists(#ttl, :ttl) ADD inflight :one',
+            ConditionExpression: 'attribute_not_exists(pk) OR (inflight < :max AND windowStart > :cutoff)',
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeValues: { ':now': now, ':ttl': ttl, ':one': 1, ':max': max, ':cutoff': now - leaseMs },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Number(res?.Attributes?.windowStart ?? now);
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      const seen = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: IN_FLIGHT }, ConsistentRead: true }))).Item;
+      if (seen && Number(seen.windowStart) > now - leaseMs) return undefined; // `max` in flight
+      const restarted = await conditionally(
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk, sk: IN_FLIGHT, type: 'login-in-flight', inflight: 1, windowStart: now, ttl },
+            ...(seen ? { ConditionExpression: 'windowStart = :w', ExpressionAttributeValues: { ':w': seen.windowStart } } : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        ),
+      );
+      if (restarted) return now;
+    }
+    return undefined;
+  }
+
+  /**
+   * Gives back a lease from `acquire` (a count started over since is left alone). The count is
+   * deleted once back to zero, so each burst starts a fresh lease window.
+   */
+  async release(pk: string, lease: number): Promise<void> {
     try {
-      await this.db.send(
-        new UpdateCommand({ TableName: this.tableName, Key: { pk, sk: 'LOGIN' }, UpdateExpression: 'ADD failures :minus', ConditionExpression: 'failures > :zero', ExpressionAttributeValues: { ':minus': -1, ':zero': 0 } }),
+      const res = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: IN_FLIGHT },
+          UpdateExpression: 'ADD inflight :minus',
+          ConditionExpression: 'windowStart = :w AND inflight > :zero',
+          ExpressionAttributeValues: { ':minus': -1, ':w': lease, ':zero': 0 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (Number(res?.Attributes?.inflight ?? 0) > 0) return;
+      await conditionally(
+        this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: IN_FLIGHT }, ConditionExpression: 'windowStart = :w AND inflight = :zero', ExpressionAttributeValues: { ':w': lease, ':zero': 0 } })),
       );
     } catch (err) {
       if (!isConditionFailure(err)) throw err;

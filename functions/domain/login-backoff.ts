@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Login rate limiting (SPEC §13), as pure decisions over one counter of failed attempts in a
- * window. Once a counter holds `maxFailures`, each further attempt waits
- * `baseDelayMs · 2^(failures − maxFailures)` (capped at `maxDelayMs`) after the last one.
+ * Login rate limiting (SPEC §13), as pure decisions over one counter of failed logins (wrong
+ * credentials as BAM answered) in a window. Once a counter holds `maxFailures`, each further
+ * failure blocks attempts for `baseDelayMs · 2^(failures − maxFailures)` (capped at `maxDelayMs`).
  */
 export interface BackoffPolicy {
   maxFailures: number;
@@ -19,7 +19,12 @@ export interface Counter {
   blockedUntil: number;
 }
 
-export type Attempt = { allowed: true; next: Counter } | { allowed: false; retryAfterMs: number };
+/**
+ * How long an in-flight count lives without going back to zero before it is started over: far
+ * longer than any login can take (the API function times out at 29 s), so a count leaked by a
+ * crashed attempt is forgotten, while a live one is not.
+ */
+export const IN_FLIGHT_LEASE_MS = 60_000;
 
 const fresh = (now: number): Counter => ({ failures: 0, windowStart: now, blockedUntil: 0 });
 
@@ -34,13 +39,17 @@ export function delayAfter(failures: number, p: BackoffPolicy): number {
   return Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** Math.min(failures - p.maxFailures, 30));
 }
 
-/** May one more attempt go to BAM now? If so, the counter with it counted as a failure. */
-export function attempt(c: Counter | undefined, now: number, p: BackoffPolicy): Attempt {
+/** How long (ms) attempts must still wait at `now`; 0 when one may go to BAM. */
+export function blockedFor(c: Counter | undefined, now: number, p: BackoffPolicy): number {
+  return Math.max(0, current(c, now, p).blockedUntil - now);
+}
+
+/** The counter after one more failure at `now`: from `maxFailures` on, it blocks (never shortening a block). */
+export function afterFailure(c: Counter | undefined, now: number, p: BackoffPolicy): Counter {
   const cur = current(c, now, p);
-  if (cur.blockedUntil > now) return { allowed: false, retryAfterMs: cur.blockedUntil - now };
   const failures = cur.failures + 1;
   const delay = delayAfter(failures, p);
-  return { allowed: true, next: { failures, windowStart: cur.windowStart, blockedUntil: delay ? now + delay : 0 } };
+  return { failures, windowStart: cur.windowStart, blockedUntil: delay ? Math.max(cur.blockedUntil, now + delay) : cur.blockedUntil };
 }
 
 /** When the item may be deleted (DynamoDB TTL, seconds): once neither its window nor its block matters. */

@@ -47,16 +47,14 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
   const sourceIp = event.requestContext.http.sourceIp;
   const who = { actor: body.username, sourceIp, target: body.bam_alias ?? body.bam_url ?? 'default', correlationId: context.awsRequestId };
   const keys = throttleKeys(body.username, sourceIp, config.service.username);
-  // The service credentials are known here: a right attempt is not counted, so parallel service
-  // logins never throttle each other. A wrong one is counted like any other (no oracle: a
-  // blocked counter refuses right and wrong passwords alike).
-  const userMatches = secretsEqual(body.username, config.service.username);
-  const passwordMatches = secretsEqual(body.password, config.service.password);
-  const charge = { chargeUser: !(userMatches && passwordMatches) };
-  const admission = await loginThrottle().admit(keys, charge);
+  // The service credentials are known here: a right attempt is not counted in flight, so
+  // parallel service logins never pace each other. A blocked counter still refuses it, right or
+  // wrong alike, so a refusal tells an attacker nothing.
+  const knownRight = secretsEqual(body.username, config.service.username) && secretsEqual(body.password, config.service.password);
+  const admission = await loginThrottle().admit(keys, { inFlight: !knownRight });
   if (!admission.admitted) {
-    audit({ action: 'login-throttled', outcome: 'denied', ...who, reason: 'too many failed logins' });
-    const refusal = new GatewayError(429, 'TooManyLoginAttempts', 'Too many failed login attempts. Try again later.', undefined, { 'retry-after': String(admission.retryAfterSeconds) });
+    audit({ action: 'login-throttled', outcome: 'denied', ...who, reason: admission.reason });
+    const refusal = new GatewayError(429, 'TooManyLoginAttempts', 'Too many login attempts. Try again later.', undefined, { 'retry-after': String(admission.retryAfterSeconds) });
     return errorResponse(refusal, context.awsRequestId);
   }
   let token: string;
@@ -64,13 +62,12 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
     ({ token } = await sessionService.login(body));
   } catch (err) {
     const { error, wrongCredentials } = publicLoginError(err);
-    if (wrongCredentials) await loginThrottle().wrongCredentials(keys);
-    else await loginThrottle().notAFailure(keys, charge);
+    await loginThrottle().finished(keys, admission, wrongCredentials ? 'wrong-credentials' : 'other');
     audit({ action: 'login', outcome: 'failure', ...who, reason: wrongCredentials ? 'wrong credentials' : error instanceof GatewayError ? error.code : 'error' });
     // Answered here, not thrown: the refusal is audited above as a login, not again as a 401.
     return errorResponse(error, context.awsRequestId);
   }
-  await loginThrottle().succeeded(keys);
+  await loginThrottle().finished(keys, admission, 'success');
   audit({ action: 'login', outcome: 'success', ...who });
   return json(200, { access_token: `BAMAuthToken: ${token}` }, {}, [sessionCookie(token, config.sessionTtlSeconds, config.localMode)]);
 });

@@ -12,6 +12,9 @@ const originalSink = auditSink;
 const tokens: Record<string, string> = {};
 /** Login attempts that reached the simulated BAM, per username:password. */
 const bamAttempts = new Map<string, number>();
+/** The defaults of LOGIN_MAX_CONCURRENT and LOGIN_MAX_FAILURES. */
+const MAX_CONCURRENT = 20;
+const MAX_FAILURES = 5;
 
 beforeAll(async () => {
   // A long first backoff: what a test expects to be refused stays refused however slow the machine.
@@ -33,18 +36,23 @@ afterAll(async () => {
 });
 
 describe('POST /rest_login rate limits', () => {
-  it('40 wrong passwords for the service user from one address: most refused with 429 before BAM; it still logs in from another address', async () => {
+  it('40 parallel wrong passwords for the service user from one address: at most LOGIN_MAX_CONCURRENT (+ the failures before backoff) reach BAM, the rest 429; it still logs in from another address', async () => {
     const replies = await Promise.all(Array.from({ length: 40 }, () => loginFrom('127.0.0.5', base, 'gateway-svc', 'guess-1')));
     const refused = replies.filter((r) => r.status === 429);
-    expect(refused.length).toBeGreaterThanOrEqual(30);
     expect(replies.every((r) => r.status === 429 || r.status === 401)).toBe(true);
-    expect(bamAttempts.get('gateway-svc:guess-1')).toBe(5); // LOGIN_MAX_FAILURES, however parallel
+    // 20 in flight at once; the backoff is checked after taking a place, so at most 4 more (failures before it) slip in.
+    const reachedBam = bamAttempts.get('gateway-svc:guess-1') ?? 0;
+    expect(reachedBam).toBeLessThanOrEqual(MAX_CONCURRENT + MAX_FAILURES - 1);
+    expect(refused.length).toBe(40 - reachedBam);
     expect(refused[0]!.body).toEqual({ code: 'TooManyLoginAttempts', message: expect.any(String), status: 429 });
     expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    // And one by one, while the backoff holds: every attempt refused, none reaches BAM.
-    const before = bamAttempts.get('gateway-svc:guess-1');
-    for (let i = 0; i < 5; i++) expect((await loginFrom('127.0.0.5', base, 'gateway-svc', 'guess-1')).status).toBe(429);
-    expect(bamAttempts.get('gateway-svc:guess-1')).toBe(before);
+    // Then the username is in backoff: one by one, every attempt refused, none reaches BAM.
+    for (let i = 0; i < 5; i++) {
+      const r = await loginFrom('127.0.0.5', base, 'gateway-svc', 'guess-1');
+      expect(r.status).toBe(429);
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(1); // the backoff, not the in-flight pacing
+    }
+    expect(bamAttempts.get('gateway-svc:guess-1')).toBe(reachedBam);
 
     const ok = await loginFrom('127.0.0.6', base, 'gateway-svc', 'gateway-svc-pass');
     expect(ok.status).toBe(200);
@@ -74,6 +82,26 @@ describe('POST /rest_login rate limits', () => {
     expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
   });
 
+  it('right logins are never counted as failures: LOGIN_MAX_CONCURRENT parallel logins of one ordinary user all succeed at once', async () => {
+    const replies = await Promise.all(Array.from({ length: MAX_CONCURRENT }, () => loginFrom('127.0.0.19', base, 'alice', 'alice-pass')));
+    expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+  });
+
+  it('30 concurrent right logins of one ordinary user (clients back after a failover): paced with a 1 s Retry-After, every one 200 when retrying on 429', async () => {
+    const retryAfters: string[] = [];
+    const loginRetrying = async () => {
+      for (;;) {
+        const r = await loginFrom('127.0.0.18', base, 'alice', 'alice-pass');
+        if (r.status !== 429) return r.status;
+        retryAfters.push(r.headers.get('retry-after') ?? '');
+        await new Promise((done) => setTimeout(done, Number(r.headers.get('retry-after')) * 1000));
+      }
+    };
+    const statuses = await Promise.all(Array.from({ length: 30 }, loginRetrying));
+    expect(statuses).toEqual(statuses.map(() => 200));
+    expect(retryAfters.every((s) => s === '1')).toBe(true);
+  });
+
   it('one address spraying many usernames is limited by its own counter', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) statuses.push((await loginFrom('127.0.0.11', base, `nobody-${i}`, 'guess')).status);
@@ -89,12 +117,25 @@ describe('errors to unauthenticated callers', () => {
     expect(r.body).toEqual({ code: 'Unauthorized', message: 'Invalid username or password.', status: 401 });
   });
 
-  it('BAM failing the login (a Standby answers 503): a generic 5xx without BAM\'s text or URLs', async () => {
+  it('a login pinned to the Standby: 409 naming the alias to use, without a URL', async () => {
     const r = await callFrom('127.0.0.12', base, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass', bam_alias: 'bam2' } });
-    expect([502, 503]).toContain(r.status);
-    const text = JSON.stringify(r.body);
-    expect(text).not.toMatch(/answered|ServiceUnavailable|http:|127\.0\.0\.1/);
-    expect(r.body.status).toBe(r.status);
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ code: 'AddressManagerIsStandby', status: 409 });
+    expect(r.body.message).toContain('primary-address-manager');
+    expect(JSON.stringify(r.body)).not.toMatch(/http:|127\.0\.0\.1/);
+  });
+
+  it('BAM failing the login (the pinned server stopped): a generic 502 without BAM\'s text or URLs', async () => {
+    const bam2 = stack.cluster!.server('bam2');
+    await bam2.stop();
+    try {
+      const r = await callFrom('127.0.0.12', base, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass', bam_alias: 'bam2' } });
+      expect(r.status).toBe(502);
+      expect(r.body).toEqual({ code: 'AddressManagerUnreachable', message: expect.any(String), status: 502 });
+      expect(JSON.stringify(r.body)).not.toMatch(/bam2|refused|ECONN|http:|127\.0\.0\.1/);
+    } finally {
+      await bam2.start();
+    }
   });
 });
 

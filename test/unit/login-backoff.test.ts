@@ -1,37 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { attempt, throttleKeys, type Counter } from '../../functions/domain/login-backoff.js';
+import { afterFailure, blockedFor, throttleKeys, type Counter } from '../../functions/domain/login-backoff.js';
 
 const policy = { maxFailures: 3, windowMs: 60_000, baseDelayMs: 1000, maxDelayMs: 8000 };
 
-/** Charges `n` attempts at `now` (each allowed one counted as a failure). */
-function fail(n: number, now: number, from?: Counter): Counter | undefined {
+/** Counts `n` failures at `now`. */
+function fail(n: number, now: number, from?: Counter): Counter {
   let c = from;
-  for (let i = 0; i < n; i++) {
-    const a = attempt(c, now, policy);
-    if (a.allowed) c = a.next;
-  }
-  return c;
+  for (let i = 0; i < n; i++) c = afterFailure(c, now, policy);
+  return c!;
 }
 
 describe('login backoff', () => {
-  it('allows maxFailures attempts, then each further one waits twice as long as the last, up to the cap', () => {
+  it('does not block below maxFailures failures, then each further failure blocks twice as long, up to the cap', () => {
+    expect(blockedFor(fail(2, 0), 0, policy)).toBe(0);
     let c = fail(3, 0);
-    expect(attempt(c, 500, policy)).toEqual({ allowed: false, retryAfterMs: 500 });
+    expect(blockedFor(c, 500, policy)).toBe(500);
     const delays: number[] = [];
-    let now = 0;
     for (let i = 0; i < 6; i++) {
-      now = c!.blockedUntil;
-      const a = attempt(c, now, policy);
-      if (!a.allowed) throw new Error('expected allowed');
-      c = a.next;
-      delays.push(c.blockedUntil - now);
+      const now = c.blockedUntil;
+      expect(blockedFor(c, now, policy)).toBe(0);
+      c = afterFailure(c, now, policy);
+      delays.push(blockedFor(c, now, policy));
     }
     expect(delays).toEqual([2000, 4000, 8000, 8000, 8000, 8000]);
   });
 
+  it('a failure counted late never shortens a block already set', () => {
+    const c = fail(4, 0); // blocked until 2000
+    expect(afterFailure({ ...c, failures: 2 }, 100, policy).blockedUntil).toBe(2000);
+  });
+
   it('forgets a finished window once it no longer blocks', () => {
-    const c = fail(3, 0)!;
-    expect(attempt(c, 60_000, policy)).toMatchObject({ allowed: true, next: { failures: 1, windowStart: 60_000 } });
+    const c = fail(3, 0);
+    expect(blockedFor(c, 60_000, policy)).toBe(0);
+    expect(afterFailure(c, 60_000, policy)).toEqual({ failures: 1, windowStart: 60_000, blockedUntil: 0 });
   });
 
   it('keys: usernames hashed and case-folded; the service user per source IP', () => {
