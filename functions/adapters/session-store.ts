@@ -36,11 +36,13 @@ export interface SessionStore {
   touch(tokenHash: string, lastSeenAt: number, expiresAt: number): Promise<void>;
   /** Moves a session to a new binding, only if it is still bound in `fromEpoch`. */
   rebind(tokenHash: string, fromEpoch: number, to: Pick<SessionRecord, 'boundServer' | 'credential' | 'sharedCredential' | 'epoch' | 'serverIncarnation'>): Promise<boolean>;
-  /** A user's sessions, from the index (eventually consistent: a session made a moment ago may be missing). */
+  /** A user's sessions, whatever the case of the name, from the index (eventually consistent: a session made a moment ago may be missing). */
   listByUser(username: string): Promise<SessionSummary[]>;
 }
 
 const key = (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'SESSION' });
+/** The index key of a user: BAM user names are case-insensitive (`Alice` and `alice` are one user). */
+const indexUser = (username: string) => username.toLowerCase();
 
 export class DynamoSessionStore implements SessionStore {
   constructor(
@@ -52,7 +54,7 @@ export class DynamoSessionStore implements SessionStore {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...key(session.tokenHash), type: 'session', ...session, sessionUser: session.username, ttl: Math.ceil(session.expiresAt / 1000) },
+        Item: { ...key(session.tokenHash), type: 'session', ...session, sessionUser: indexUser(session.username), ttl: Math.ceil(session.expiresAt / 1000) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -74,12 +76,12 @@ export class DynamoSessionStore implements SessionStore {
           TableName: this.tableName,
           IndexName: SESSIONS_BY_USER_INDEX,
           KeyConditionExpression: 'sessionUser = :u',
-          ExpressionAttributeValues: { ':u': username },
+          ExpressionAttributeValues: { ':u': indexUser(username) },
           ExclusiveStartKey: startKey,
         }),
       );
       for (const item of res.Items ?? []) {
-        const { pk, sessionId, target, boundServer, restorable, createdAt, lastSeenAt, expiresAt } = item as SessionSummary & { pk: string };
+        const { pk, sessionId, username, target, boundServer, restorable, createdAt, lastSeenAt, expiresAt } = item as SessionSummary & { pk: string };
         out.push({ tokenHash: pk.slice('SESSION#'.length), sessionId, username, target, boundServer, restorable, createdAt, lastSeenAt, expiresAt });
       }
       startKey = res.LastEvaluatedKey;

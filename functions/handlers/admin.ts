@@ -34,6 +34,17 @@ function principal(kind: string, name: string): Principal {
   return { kind: kind === 'users' ? 'user' : 'group', name };
 }
 
+/**
+ * A user named on the session routes: any name login accepts (1-256 characters) that travels in
+ * one path segment (matchPath already refuses / ? # \\ and control characters). The permission
+ * routes keep NAME: their names become table keys.
+ */
+function sessionUser(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (name.length === 0 || name.length > 256 || /[\u0000-\u001f\u007f]/.test(name)) throw badRequest('A user name is 1-256 characters, without control characters.');
+  return name;
+}
+
 function permissionName(p: string): string {
   if (!knownPermissions().includes(p)) throw badRequest(`Unknown permission "${p}". Known: ${knownPermissions().join(', ')}.`);
   return p;
@@ -46,7 +57,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Ends sessions of a user and audits each; 404 when a named one does not exist. */
 async function revokeSessions(p: Record<string, string>, caller: Caller, sessionId?: string) {
-  const user = principal('users', p.name!).name;
+  const user = sessionUser(p.name!);
   const ended = await gatewayDeps().sessionService.revoke(user, sessionId);
   for (const id of ended) audit({ action: 'session-revoked', outcome: 'success', actor: caller.actor, sourceIp: caller.sourceIp, target: `user ${user} session ${id}` });
   if (sessionId !== undefined && ended.length === 0) throw notFound(`User ${user} has no session ${sessionId}.`);
@@ -90,7 +101,7 @@ const routes: Route[] = [
     method: 'GET',
     path: '/admin/users/{name}/sessions',
     run: async (p) => ({
-      sessions: (await gatewayDeps().sessionService.sessionsOf(principal('users', p.name!).name)).map((s) => ({
+      sessions: (await gatewayDeps().sessionService.sessionsOf(sessionUser(p.name!))).map((s) => ({
         id: s.sessionId,
         created_at: iso(s.createdAt),
         last_seen_at: iso(s.lastSeenAt),

@@ -20,7 +20,8 @@ export class ClusterData {
   private nextId = 100000;
 
   constructor(users: Record<string, string>) {
-    for (const [name, password] of Object.entries(users)) this.users.set(name, { password });
+    // BAM user names are case-insensitive: `Alice` logs in as `alice`.
+    for (const [name, password] of Object.entries(users)) this.users.set(name.toLowerCase(), { password });
     this.seed();
   }
 
@@ -49,7 +50,7 @@ export class ClusterData {
   }
 
   checkPassword(username: string, password: string): boolean {
-    return this.users.get(username)?.password === password;
+    return this.users.get(username.toLowerCase())?.password === password;
   }
 
   private seed(): void {

@@ -78,8 +78,26 @@ describe('the session admin API', () => {
     expect((await call(base, 'GET', '/admin/permissions', { token: admin })).status).toBe(401);
   });
 
-  it('refuses a bad user name', async () => {
+  it('finds a user\'s sessions whatever the case of the name (BAM user names are case-insensitive)', async () => {
     const admin = await login(base, 'gateway-svc', 'gateway-svc-pass');
-    expect((await call(base, 'GET', '/admin/users/a%20b/sessions', { token: admin })).status).toBe(400);
+    await call(base, 'DELETE', '/admin/users/alice/sessions', { token: admin }); // a clean slate
+    const typed = await login(base, 'Alice', 'alice-pass');
+    const status = (token: string) => call(base, 'GET', '/failover_monitoring/status', { token });
+    expect((await status(typed)).status).toBe(200);
+    expect((await call(base, 'GET', '/admin/users/ALICE/sessions', { token: admin })).body.sessions).toHaveLength(1);
+    const r = await call(base, 'DELETE', '/admin/users/alice/sessions', { token: admin });
+    expect(r.body.revoked).toHaveLength(1);
+    expect((await status(typed)).status).toBe(401);
+  });
+
+  it('accepts on the session routes any name login accepts that fits one path segment, and refuses the rest', async () => {
+    const admin = await login(base, 'gateway-svc', 'gateway-svc-pass');
+    for (const name of ['a%20b', 'J%C3%BCrgen%20M%C3%BCller', `x${'y'.repeat(255)}`, 'o%27brien%3Aadm']) {
+      expect((await call(base, 'GET', `/admin/users/${name}/sessions`, { token: admin })).status).toBe(200);
+      expect((await call(base, 'DELETE', `/admin/users/${name}/sessions`, { token: admin })).body).toEqual({ revoked: [] });
+    }
+    for (const name of [`x${'y'.repeat(256)}`, 'a%01b', 'a%2Fb']) {
+      expect((await call(base, 'GET', `/admin/users/${name}/sessions`, { token: admin })).status).toBe(400);
+    }
   });
 });
