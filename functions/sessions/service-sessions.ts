@@ -4,7 +4,9 @@ import type { MonitorState } from '../domain/monitor-machine.js';
 import type { CredentialCipher } from '../domain/credential-cipher.js';
 import { newToken } from '../domain/tokens.js';
 import type { BamCredential } from '../bam/credential.js';
-import { bamClient } from '../bam/clients.js';
+import { bamClient, type BamClient } from '../bam/clients.js';
+import { BamHttpError } from '../bam/http.js';
+import { BamV1Client } from '../bam/v1-client.js';
 import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js';
 
 export interface ServiceSessionDeps {
@@ -28,22 +30,49 @@ export const sharedContext = (epoch: number) => `service#${epoch}`;
  * write with a lease) and logs in; the others wait for its credential.
  */
 export class ServiceSessions {
-  private readonly flights = new Map<string, Promise<ServiceSession>>();
+  private readonly flights = new Map<string, Promise<ServiceSession | undefined>>();
   private readonly holder = newToken();
 
   constructor(private readonly d: ServiceSessionDeps) {}
 
   /** The epoch's service session, logging in for it if nobody has. */
   forEpoch(monitor: MonitorState): Promise<ServiceSession> {
-    return this.once(String(monitor.epoch), () => this.obtain(monitor));
+    return this.once(String(monitor.epoch), () => this.obtain(monitor)) as Promise<ServiceSession>;
   }
 
-  /** A service session replacing the stored one whose credential (`rejected`) BAM just refused. */
-  renew(monitor: MonitorState, rejected: string): Promise<ServiceSession> {
-    return this.once(`${monitor.epoch}:${rejected}`, () => this.obtain(monitor, rejected));
+  /**
+   * A service session replacing `rejected` (the stored one) after a call with it got a 401. The
+   * 401 may come from the sandboxed workflow runner, which could forge it: BAM is asked first
+   * (one cheap call with that credential), and only if BAM rejects it too is it replaced (one
+   * login). Answers undefined when BAM still accepts it.
+   */
+  renew(monitor: MonitorState, rejected: ServiceSession & { credential: string }): Promise<ServiceSession | undefined> {
+    return this.once(`${monitor.epoch}:${rejected.credential}`, async () => {
+      if (await this.stillAccepted(rejected)) return undefined;
+      return this.obtain(monitor, rejected.credential);
+    });
   }
 
-  private once(key: string, start: () => Promise<ServiceSession>): Promise<ServiceSession> {
+  /** Whether BAM still accepts a stored service credential (401/403: no); other failures propagate. */
+  private async stillAccepted(service: ServiceSession & { credential: string }): Promise<boolean> {
+    const client = this.client(service);
+    try {
+      if (client instanceof BamV1Client) await client.getSystemInfo();
+      else await client.httpGet('/sessions/current');
+      return true;
+    } catch (err) {
+      if (err instanceof BamHttpError && (err.status === 401 || err.status === 403)) return false;
+      throw err;
+    }
+  }
+
+  /** A BAM client calling `service.server` with the stored (decrypted) service credential. */
+  private client(service: ServiceSession & { credential: string }): BamClient {
+    const credential = JSON.parse(this.d.cipher.decrypt(service.credential, sharedContext(service.epoch))) as BamCredential;
+    return bamClient(this.d.config.apiVersion, this.d.serverNamed(service.server).url, this.d.config.bamTimeoutMs, credential);
+  }
+
+  private once(key: string, start: () => Promise<ServiceSession | undefined>): Promise<ServiceSession | undefined> {
     let flight = this.flights.get(key);
     if (!flight) {
       flight = start().finally(() => this.flights.delete(key));
@@ -60,8 +89,8 @@ export class ServiceSessions {
     for (;;) {
       const stored = await this.d.monitor.getServiceSession(epoch);
       if (stored?.credential && stored.credential !== replacing) return stored;
-      const old = stored?.credential; // set: the rejected credential is still stored, replace it
-      if (await this.d.monitor.claimServiceSession(epoch, primary.name, this.holder, this.d.now(), lease, old)) {
+      const old = stored?.credential ? (stored as ServiceSession & { credential: string }) : undefined; // set: the rejected credential is still stored, replace it
+      if (await this.d.monitor.claimServiceSession(epoch, primary.name, this.holder, this.d.now(), lease, old?.credential)) {
         const client = bamClient(this.d.config.apiVersion, primary.url, this.d.config.bamTimeoutMs);
         let credential: BamCredential;
         try {
@@ -70,7 +99,11 @@ export class ServiceSessions {
           throw await this.d.failure(err, primary);
         }
         const sealed = this.d.cipher.encrypt(JSON.stringify(credential), sharedContext(epoch));
-        if (await this.d.monitor.completeServiceSession(epoch, this.holder, sealed, old)) return { epoch, server: primary.name, credential: sealed };
+        if (await this.d.monitor.completeServiceSession(epoch, this.holder, sealed, old?.credential)) {
+          // The replaced BAM session may still be open (a 403, say): end it, best effort.
+          if (old) await this.client(old).logout().catch(() => undefined);
+          return { epoch, server: primary.name, credential: sealed };
+        }
         await client.logout().catch(() => undefined); // our lease ran out and another process finished first
         continue;
       }

@@ -10,6 +10,7 @@ import { BamHttpError, BamUnreachableError } from '../bam/http.js';
 import type { SessionRecord, SessionStore, SessionSummary } from '../adapters/session-store.js';
 import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js';
 import { ServiceSessions, sharedContext } from './service-sessions.js';
+import { logger } from '../commons/logger.js';
 
 export const PRIMARY_ALIAS = 'primary-address-manager';
 
@@ -188,7 +189,8 @@ export class SessionService {
    * After BAM answered 401 to a restorable alias session: binds it to the epoch's service session,
    * or, when that very credential was the one rejected, to a renewed one. Renewal is one BAM login
    * per server restart, whatever the number of sessions (a conditional replace of the stored
-   * credential). Answers undefined when the session is not restorable or no Primary is known.
+   * credential), and only after BAM itself rejects the stored credential on a check. Answers
+   * undefined when the session is not restorable, no Primary is known, or BAM still accepts it.
    */
   async recoverRejectedCredential(auth: AuthenticatedSession): Promise<AuthenticatedSession | undefined> {
     const { session } = auth;
@@ -197,7 +199,13 @@ export class SessionService {
     if (monitor?.monitoringState !== 'MONITORING' || !monitor.primary) return undefined;
     let service = await this.serviceSession(monitor);
     if (session.sharedCredential && session.epoch === monitor.epoch && session.credential === service.credential) {
-      service = await this.service.renew(monitor, session.credential);
+      // undefined: BAM still accepts the stored credential, so the 401 came from elsewhere (the runner): nothing to recover.
+      const renewed = await this.service.renew(monitor, { ...service, credential: service.credential });
+      if (!renewed) {
+        logger.warn('a BAM 401 reported for the service credential was not confirmed by BAM: credential kept', { username: session.username, server: service.server });
+        return undefined;
+      }
+      service = renewed;
     }
     const to = { boundServer: service.server, credential: service.credential!, sharedCredential: true, epoch: monitor.epoch, serverIncarnation: monitor.servers[service.server]?.incarnation ?? 0 };
     if (await this.d.sessions.rebind(session.tokenHash, session.epoch, to)) return this.ready({ ...session, ...to }, monitor);
