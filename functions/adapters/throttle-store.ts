@@ -6,8 +6,9 @@ const IN_FLIGHT = 'IN_FLIGHT';
 
 /**
  * Login throttling items, TTL'd (`ttl`). Failed-login counters: `THROTTLE#USER#<sha256(lower-cased
- * username)>[#IP#<ip>]` and `THROTTLE#IP#<ip>`, sk `LOGIN`. Logins of a username in flight (asking
- * BAM now): the same username pk, sk `IN_FLIGHT` (`inflight`, and the `windowStart` of that count).
+ * username)>[#IP#<address>]` and `THROTTLE#IP#<address>`, sk `LOGIN`. Logins in flight (asking
+ * BAM now) of a username and of an address: the same pks, sk `IN_FLIGHT` (`inflight`, and the
+ * `windowStart` of that count).
  */
 export class DynamoThrottleStore {
   constructor(
@@ -101,6 +102,12 @@ export class DynamoThrottleStore {
       if (restarted) return now;
     }
     return undefined;
+  }
+
+  /** How many logins of `pk` are in flight, as `acquire` would count them (a count older than `leaseMs` is 0); takes no place. */
+  async inFlight(pk: string, now: number, leaseMs: number): Promise<number> {
+    const i = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: IN_FLIGHT }, ConsistentRead: true })))?.Item;
+    return i && Number(i.windowStart) > now - leaseMs ? Number(i.inflight ?? 0) : 0;
   }
 
   /**

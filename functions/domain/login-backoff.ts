@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { throttleAddress } from './source-address.js';
 
 /**
  * Login rate limiting (SPEC §13), as pure decisions over one counter of failed logins (wrong
@@ -62,10 +63,12 @@ export function expiresAt(c: Counter, p: BackoffPolicy): number {
  * are case-insensitive). The service user's username counter is per source IP too: an attacker
  * guessing its password from one address must not lock out the monitor's automation or an
  * operator logging in from elsewhere (the per-IP counter still slows that attacker down).
+ * Addresses are keyed by `throttleAddress` (an IPv6 /64 as one client), so rotating escapes neither.
  */
 export function throttleKeys(username: string, sourceIp: string, serviceUsername: string): { user: string; ip: string } {
   const lower = username.toLowerCase();
   const hash = createHash('sha256').update(lower, 'utf8').digest('hex');
-  const user = lower === serviceUsername.toLowerCase() ? `THROTTLE#USER#${hash}#IP#${sourceIp}` : `THROTTLE#USER#${hash}`;
-  return { user, ip: `THROTTLE#IP#${sourceIp}` };
+  const address = throttleAddress(sourceIp);
+  const user = lower === serviceUsername.toLowerCase() ? `THROTTLE#USER#${hash}#IP#${address}` : `THROTTLE#USER#${hash}`;
+  return { user, ip: `THROTTLE#IP#${address}` };
 }

@@ -47,11 +47,11 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
   const sourceIp = event.requestContext.http.sourceIp;
   const who = { actor: body.username, sourceIp, target: body.bam_alias ?? body.bam_url ?? 'default', correlationId: context.awsRequestId };
   const keys = throttleKeys(body.username, sourceIp, config.service.username);
-  // The service credentials are known here: a right attempt is not counted in flight, so
-  // parallel service logins never pace each other. A blocked counter still refuses it, right or
-  // wrong alike, so a refusal tells an attacker nothing.
+  // The service credentials are known here: a right attempt takes no place in flight, so parallel
+  // service logins never pace each other. Whatever refuses a wrong attempt (a blocked counter, a
+  // full count in flight) refuses it too, so a refusal tells an attacker nothing.
   const knownRight = secretsEqual(body.username, config.service.username) && secretsEqual(body.password, config.service.password);
-  const admission = await loginThrottle().admit(keys, { inFlight: !knownRight });
+  const admission = await loginThrottle().admit(keys, { knownRight });
   if (!admission.admitted) {
     audit({ action: 'login-throttled', outcome: 'denied', ...who, reason: admission.reason });
     const refusal = new GatewayError(429, 'TooManyLoginAttempts', 'Too many login attempts. Try again later.', undefined, { 'retry-after': String(admission.retryAfterSeconds) });

@@ -12,13 +12,32 @@ const originalSink = auditSink;
 const tokens: Record<string, string> = {};
 /** Login attempts that reached the simulated BAM, per username:password. */
 const bamAttempts = new Map<string, number>();
-/** The defaults of LOGIN_MAX_CONCURRENT and LOGIN_MAX_FAILURES. */
+/** The defaults of LOGIN_MAX_CONCURRENT, LOGIN_MAX_CONCURRENT_PER_IP and LOGIN_MAX_FAILURES. */
 const MAX_CONCURRENT = 20;
+const MAX_CONCURRENT_PER_IP = 50;
 const MAX_FAILURES = 5;
+
+/**
+ * Sends `count` logins from `ip` pinned to bam2, hung: all but those refused stay in flight. Waits
+ * for the first answer (a refusal: the counts are full), then answers the rest once `release` is called.
+ */
+async function holdLogins(ip: string, count: number, username: (i: number) => string) {
+  await call(base, 'POST', '/_local/bam/bam2/hang');
+  const replies = Array.from({ length: count }, (_, i) => callFrom(ip, base, 'POST', '/rest_login', { json: { username: username(i), password: 'guess', bam_alias: 'bam2' } }));
+  const first = await Promise.race(replies);
+  return {
+    first,
+    release: async () => {
+      await call(base, 'POST', '/_local/bam/bam2/start'); // cuts the hung connections: the held logins end
+      return Promise.all(replies);
+    },
+  };
+}
 
 beforeAll(async () => {
   // A long first backoff: what a test expects to be refused stays refused however slow the machine.
-  stack = await startLocalStack({ env: { BAM_API_VERSION: '2', LOGIN_BACKOFF_BASE_MS: '60000' } });
+  // A long BAM timeout: logins pinned to a hung server stay in flight until the test lets them go.
+  stack = await startLocalStack({ env: { BAM_API_VERSION: '2', LOGIN_BACKOFF_BASE_MS: '60000', BAM_TIMEOUT_MS: '25000' } });
   base = stack.url;
   setAuditSink((e) => entries.push(e));
   const data = stack.cluster!.data;
@@ -107,6 +126,40 @@ describe('POST /rest_login rate limits', () => {
     for (let i = 0; i < 25; i++) statuses.push((await loginFrom('127.0.0.11', base, `nobody-${i}`, 'guess')).status);
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+  });
+});
+
+describe('logins in flight tell right from wrong nothing', () => {
+  it('LOGIN_MAX_CONCURRENT service logins held in flight: right and wrong service passwords from that address both get 429', async () => {
+    const held = await holdLogins('127.0.0.21', MAX_CONCURRENT + 1, () => 'gateway-svc');
+    try {
+      expect(held.first.status).toBe(429); // the one over the count
+      const right = await loginFrom('127.0.0.21', base, 'gateway-svc', 'gateway-svc-pass');
+      const wrong = await loginFrom('127.0.0.21', base, 'gateway-svc', 'guess-2');
+      expect([right.status, wrong.status]).toEqual([429, 429]);
+      expect([right.headers.get('retry-after'), wrong.headers.get('retry-after')]).toEqual(['1', '1']);
+    } finally {
+      const statuses = (await held.release()).map((r) => r.status);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+    }
+    expect((await loginFrom('127.0.0.21', base, 'gateway-svc', 'gateway-svc-pass')).status).toBe(200);
+  });
+
+  it('a parallel burst of many usernames from one address: at most LOGIN_MAX_CONCURRENT_PER_IP reach BAM; right service logins are refused alike', async () => {
+    const held = await holdLogins('127.0.0.22', MAX_CONCURRENT_PER_IP + 5, (i) => `sprayed-${i}`);
+    let statuses: number[] = [];
+    try {
+      expect(held.first.status).toBe(429);
+      const right = await loginFrom('127.0.0.22', base, 'gateway-svc', 'gateway-svc-pass');
+      const wrong = await loginFrom('127.0.0.22', base, 'gateway-svc', 'guess-3');
+      expect([right.status, wrong.status]).toEqual([429, 429]);
+      expect((await loginFrom('127.0.0.23', base, 'gateway-svc', 'gateway-svc-pass')).status).toBe(200); // another address
+    } finally {
+      statuses = (await held.release()).map((r) => r.status);
+    }
+    // Exactly the count reached the hung BAM (answered once it was back); the rest were refused without asking it.
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    expect(statuses.filter((s) => s !== 429)).toHaveLength(MAX_CONCURRENT_PER_IP);
   });
 });
 

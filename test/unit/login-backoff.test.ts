@@ -45,4 +45,17 @@ describe('login backoff', () => {
     expect(svc).toMatch(/^THROTTLE#USER#[0-9a-f]{64}#IP#10\.0\.0\.1$/);
     expect(throttleKeys('gateway-svc', '10.0.0.2', 'gateway-svc').user).not.toBe(svc);
   });
+
+  it('keys: an IPv6 client by its /64 (rotating within it changes nothing), an IPv4-mapped address as plain IPv4', () => {
+    const a = throttleKeys('gateway-svc', '2001:db8:aa:bb:1::1', 'gateway-svc');
+    const b = throttleKeys('gateway-svc', '2001:0DB8:00aa:00bb:ffff:2:3:4', 'gateway-svc');
+    expect(b).toEqual(a);
+    expect(a.ip).toBe('THROTTLE#IP#2001:db8:aa:bb::/64');
+    expect(a.user).toMatch(/#IP#2001:db8:aa:bb::\/64$/);
+    expect(throttleKeys('bob', '2001:db8:aa:bc::1', 'gateway-svc').ip).not.toBe(a.ip); // the next /64 is another client
+    expect(throttleKeys('bob', '2001:db8::1', 'gateway-svc').ip).toBe('THROTTLE#IP#2001:db8:0:0::/64');
+    const v4 = throttleKeys('gateway-svc', '10.0.0.1', 'gateway-svc');
+    expect(throttleKeys('gateway-svc', '::ffff:10.0.0.1', 'gateway-svc')).toEqual(v4);
+    expect(throttleKeys('gateway-svc', '::FFFF:a00:1', 'gateway-svc')).toEqual(v4);
+  });
 });
