@@ -15,6 +15,31 @@ export { CredentialKeyMissingError };
  * The SDK clients for both are loaded here, on first use, since only AWS needs them.
  */
 let serviceLoaded: Promise<void> | undefined;
+let originVerifyLoaded: Promise<string> | undefined;
+
+/**
+ * The value CloudFront sends in `x-origin-verify` (ORIGIN_VERIFY_SECRET_ARN, set only when the
+ * edge exists), once per Lambda environment, held in memory (retried on the next call if it failed).
+ */
+export function loadOriginVerifySecret(arn: string): Promise<string> {
+  originVerifyLoaded ??= readSecretString(arn)
+    .then((value) => {
+      holdSecret('ORIGIN_VERIFY_SECRET', value);
+      return value;
+    })
+    .catch((err: unknown) => {
+      originVerifyLoaded = undefined;
+      throw err;
+    });
+  return originVerifyLoaded;
+}
+
+async function readSecretString(arn: string): Promise<string> {
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const res = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!res.SecretString) throw new Error('the origin-verify secret has no string value');
+  return res.SecretString;
+}
 let keyLoading: Promise<void> | undefined;
 
 /** The service credentials, once per Lambda environment (retried on the next call if it failed). */

@@ -7,6 +7,7 @@ import { matchPath } from '../workflows/define.js';
 import { workflows } from '../workflows/index.js';
 import { httpHandler } from './http-handler.js';
 import { audit, type AuditAction } from '../commons/audit.js';
+import { clientAddress } from '../commons/client-address.js';
 
 /** Admin changes that go to the audit log (SPEC §13), by route; `target` names what changed. */
 const AUDITED: Record<string, { action: AuditAction; target: (p: Record<string, string>) => string }> = {
@@ -143,7 +144,7 @@ export const handler = httpHandler()
     if (matches.length === 0) throw notFound(`No admin route ${event.rawPath}.`);
     const hit = matches.find((m) => m.r.method === method);
     if (!hit) throw new GatewayError(405, 'MethodNotAllowed', `${method} is not allowed on ${event.rawPath}.`);
-    const caller: Caller = { actor: session.username, sourceIp: event.requestContext.http.sourceIp };
+    const caller: Caller = { actor: session.username, sourceIp: clientAddress(event) };
     const audited = AUDITED[`${hit.r.method} ${hit.r.path}`];
     if (!audited) return json(200, await hit.r.run(hit.params!, caller));
     const entry = { action: audited.action, ...caller, target: audited.target(hit.params!), correlationId: context.awsRequestId };

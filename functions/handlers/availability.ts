@@ -1,5 +1,6 @@
 import { gatewayDeps } from '../commons/deps.js';
 import { audit } from '../commons/audit.js';
+import { clientAddress } from '../commons/client-address.js';
 import { GatewayError, badRequest, forbidden, notFound } from '../commons/errors.js';
 import { json } from '../commons/http.js';
 import { changePrimary, failoverTarget } from '../domain/group.js';
@@ -34,7 +35,7 @@ export const handler = httpHandler()
         if (!config.node) throw new GatewayError(409, 'NotInGroup', 'This gateway is not a node of an availability group (NODE_ID is not set).');
         return json(200, groupView(state, config.group, Date.now()));
       case 'PUT /ag/api/v1/failover': {
-        const who = { action: 'group-failover' as const, actor: session.username, sourceIp: event.requestContext.http.sourceIp };
+        const who = { action: 'group-failover' as const, actor: session.username, sourceIp: clientAddress(event) };
         const refuse = (err: GatewayError) => {
           audit({ ...who, outcome: 'failure', target: state?.primary ?? undefined, reason: err.code });
           return err;

@@ -3,14 +3,20 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { HttpEvent, HttpResult } from '../commons/http.js';
 import { httpErrors } from '../middleware/http-errors.js';
 import { csrfGuard } from '../middleware/csrf.js';
-import { loadSecrets } from '../adapters/secrets.js';
+import { originVerify } from '../middleware/origin-verify.js';
+import { loadOriginVerifySecret, loadSecrets } from '../adapters/secrets.js';
 import type { AuthContext } from '../middleware/authenticate.js';
 
-/** The middleware every HTTP handler shares: secrets loaded, lower-cased headers, JSON errors, cross-site cookie requests refused. */
+/**
+ * The middleware every HTTP handler shares: lower-cased headers, JSON errors, requests that went
+ * around the CloudFront edge refused (first: nothing else runs for them), secrets loaded,
+ * cross-site cookie requests refused.
+ */
 export function httpHandler(opts: { defaultMessage?: string } = {}) {
   return middy<HttpEvent, HttpResult, Error, AuthContext>()
     .use(httpHeaderNormalizer())
     .use(httpErrors(opts))
+    .use(originVerify(loadOriginVerifySecret))
     .before(loadSecrets)
     .use(csrfGuard());
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { gatewayDeps } from '../commons/deps.js';
 import { audit } from '../commons/audit.js';
+import { clientAddress } from '../commons/client-address.js';
 import { GatewayError } from '../commons/errors.js';
 import { json, parseJsonBody, type HttpResult } from '../commons/http.js';
 import { documentClient } from '../adapters/dynamo.js';
@@ -44,7 +45,7 @@ function publicLoginError(err: unknown): { error: unknown; wrongCredentials: boo
 export const handler = httpHandler().handler(async (event, context): Promise<HttpResult> => {
   const body = parseJsonBody(event, LoginBody);
   const { sessionService, config } = gatewayDeps();
-  const sourceIp = event.requestContext.http.sourceIp;
+  const sourceIp = clientAddress(event);
   const who = { actor: body.username, sourceIp, target: body.bam_alias ?? body.bam_url ?? 'default', correlationId: context.awsRequestId };
   const keys = throttleKeys(body.username, sourceIp, config.service.username);
   // The service credentials are known here: a right attempt takes no place in flight, so parallel

@@ -1,5 +1,6 @@
 import { gatewayDeps } from '../commons/deps.js';
 import { audit } from '../commons/audit.js';
+import { clientAddress } from '../commons/client-address.js';
 import { json } from '../commons/http.js';
 import { hashToken, sessionCookie, sessionCookieName, tokenFromRequest } from '../domain/tokens.js';
 import { httpHandler } from './http-handler.js';
@@ -11,6 +12,6 @@ export const handler = httpHandler().handler(async (event, context) => {
   // Who is logging out, for the audit log (the token itself is never logged).
   const username = token ? (await sessions.get(hashToken(token)))?.username : undefined;
   await sessionService.logout(token);
-  audit({ action: 'logout', outcome: 'success', ...(username ? { actor: username } : {}), sourceIp: event.requestContext.http.sourceIp, correlationId: context.awsRequestId });
+  audit({ action: 'logout', outcome: 'success', ...(username ? { actor: username } : {}), sourceIp: clientAddress(event), correlationId: context.awsRequestId });
   return json(200, { message: 'Logged out.' }, {}, [sessionCookie('', 0, config.localMode)]);
 });

@@ -4,6 +4,7 @@ import { FailoverInProgressError, GatewayError, failoverTime } from '../commons/
 import { json, type HttpEvent, type HttpResult } from '../commons/http.js';
 import { logger } from '../commons/logger.js';
 import { audit } from '../commons/audit.js';
+import { clientAddress } from '../commons/client-address.js';
 
 /**
  * Turns any error into a JSON answer (SPEC §4): gateway errors keep their status and message;
@@ -27,7 +28,7 @@ function auditRefusal(status: number | undefined, err: unknown, event: HttpEvent
     action: status === 401 ? 'unauthenticated' : 'forbidden',
     outcome: 'denied',
     ...(actor ? { actor } : {}),
-    sourceIp: event.requestContext?.http?.sourceIp,
+    sourceIp: clientAddress(event),
     target: `${event.requestContext?.http?.method ?? '?'} ${event.rawPath ?? '?'}`,
     // Gateway messages name users, permissions and routes, never a token or a password.
     reason: err instanceof GatewayError ? `${err.code}: ${err.message}` : 'refused',
