@@ -25,6 +25,6 @@ if (settings.nodes.length === 0) {
   const stack = new GatewayStack(app, name, { settings, ...placement });
   if (!edge) Annotations.of(stack).addWarningV2('gateway:no-edge', 'No region known (set AWS_REGION or -c region=...): synthesized without the CloudFront + WAF edge.');
 } else {
-  const shared = new GatewaySharedStack(app, `${name}-shared`, { settings, ...(edge ? { env: { account, region } } : {}) });
+  const shared = new GatewaySharedStack(app, `${name}-shared`, { settings, ...(edge ? { env: { account, region }, edge: true } : {}) });
   for (const nodeId of settings.nodes) new GatewayNodeStack(app, `${name}-node-${nodeId}`, { settings: { ...settings, nodeId }, data: shared.data, ...placement });
 }

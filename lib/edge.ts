@@ -2,7 +2,10 @@ import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { ORIGIN_VERIFY_HEADER } from '../functions/middleware/origin-verify.js';
+import { VIEWER_ADDRESS_HEADER } from '../functions/commons/client-address.js';
 import { Construct } from 'constructs';
 import type { GatewaySettings } from './settings.js';
 
@@ -59,16 +62,35 @@ export class GatewayEdgeStack extends Stack {
 }
 
 /**
+ * Sets the viewer's address on every request, overwriting whatever the client sent (AWS's "true
+ * client IP" example). CloudFront-Viewer-Address is not an option: the managed
+ * AllViewerExceptHostHeader policy does not forward CloudFront-* headers, and a custom policy that
+ * lists headers cannot forward Authorization (CloudFront refuses it in an origin request policy).
+ */
+const VIEWER_ADDRESS_CODE = `async function handler(event) {
+  event.request.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip };
+  return event.request;
+}`;
+
+/**
  * A CloudFront distribution in front of one HTTP API, protected by the edge web ACL. Nothing is
  * cached (every answer is per session); every viewer header but Host reaches the API (API Gateway
- * routes on its own Host). A later web UI adds its own behaviour to this distribution.
+ * routes on its own Host), plus the viewer's address and the origin-verify secret header, which the
+ * API requires (the execute-api address stays public: without it, calling that would skip the WAF).
+ * The secret reaches the template only as a dynamic reference. A later web UI adds its own
+ * behaviour to this distribution.
  */
 export class GatewayEdge extends Construct {
   readonly distribution: cloudfront.Distribution;
 
-  constructor(scope: Construct, id: string, props: { api: HttpApi; webAclArn: string }) {
+  constructor(scope: Construct, id: string, props: { api: HttpApi; webAclArn: string; originVerifySecret: ISecret }) {
     super(scope, id);
     const region = Stack.of(this).region;
+    const viewerAddress = new cloudfront.Function(this, 'ViewerAddress', {
+      comment: 'Failover Gateway: the viewer address for the API',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(VIEWER_ADDRESS_CODE),
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Failover Gateway API',
       webAclId: props.webAclArn,
@@ -77,7 +99,10 @@ export class GatewayEdge extends Construct {
         origin: new origins.HttpOrigin(`${props.api.apiId}.execute-api.${region}.${Stack.of(this).urlSuffix}`, {
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+          // A {{resolve:secretsmanager:...}} reference: CloudFormation reads the value at deploy time.
+          customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifySecret.secretValue.unsafeUnwrap() },
         }),
+        functionAssociations: [{ function: viewerAddress, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,

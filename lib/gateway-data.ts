@@ -16,6 +16,8 @@ export interface GatewayDataProps {
   serviceUsername: string;
   /** IAM role names of the functions that may use the credential key (named in its key policy). */
   keyUserRoleNames: string[];
+  /** A CloudFront edge fronts the API: create the secret it sends to the origin (lib/edge.ts). */
+  originVerify?: boolean;
 }
 
 /** Managing the key (not using it): what the account keeps, so the key never becomes unmanageable. */
@@ -33,6 +35,8 @@ export class GatewayData extends Construct {
   readonly table: dynamodb.Table;
   readonly bus: events.EventBus;
   readonly secret: secrets.Secret;
+  /** The value CloudFront sends as `x-origin-verify`; only the API functions read it. Absent without an edge. */
+  readonly originVerifySecret?: secrets.Secret;
   readonly credentialKey: kms.Key;
   readonly deadLetterAlarms: cloudwatch.Alarm[] = [];
 
@@ -84,6 +88,17 @@ export class GatewayData extends Construct {
       id: 'AwsSolutions-SMG4',
       reason: 'The secret is the BAM service user\'s password, which BAM owns: it is rotated in BAM and then written here (README "Operating"); a rotation Lambda cannot change it in BAM.',
     });
+    if (props.originVerify) {
+      // Generated, never typed by an operator: proves a request came through CloudFront (and its WAF).
+      this.originVerifySecret = new secrets.Secret(this, 'OriginVerifySecret', {
+        description: 'Failover Gateway: header value CloudFront sends to the API, so direct calls around the WAF are refused',
+        generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      });
+      Validations.of(this.originVerifySecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotating it needs CloudFront and every API function to switch at once (a deploy reads it into the distribution); it is random, never leaves AWS, and is renewed by replacing the secret and redeploying.',
+      });
+    }
 
     // Subscribers (functions/subscriptions.ts): a rule with the shared pattern, retries and a dead-letter queue each.
     for (const sub of subscriptions) {

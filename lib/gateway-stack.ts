@@ -5,6 +5,7 @@ import { GatewayNode, KEY_USERS } from './gateway-node.js';
 import { functionRoleName } from './gateway-function.js';
 import { GatewayEdge } from './edge.js';
 import type { GatewaySettings } from './settings.js';
+import { apiFunctions } from '../functions/routes.js';
 
 export interface GatewayStackProps extends StackProps {
   settings: GatewaySettings;
@@ -19,10 +20,10 @@ export class GatewayStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers([this.stackName]) });
+    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers([this.stackName]), originVerify: Boolean(props.webAclArn) });
     this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings });
     outputs(this, this.data, this.gateway);
-    edge(this, this.gateway, props.webAclArn);
+    edge(this, this.gateway, this.data, props.webAclArn);
   }
 }
 
@@ -31,10 +32,11 @@ export class GatewaySharedStack extends Stack {
   readonly data: GatewayData;
 
   /** `nodeStackNames`: the node stacks' names (default: bin/app.ts's `<name>-node-<id>` for `<name>-shared`). */
-  constructor(scope: Construct, id: string, props: GatewayStackProps & { nodeStackNames?: string[] }) {
+  /** `edge`: the node stacks get the CloudFront edge (their origin-verify secret lives here). */
+  constructor(scope: Construct, id: string, props: GatewayStackProps & { nodeStackNames?: string[]; edge?: boolean }) {
     super(scope, id, props);
     const nodeStacks = props.nodeStackNames ?? props.settings.nodes.map((n) => `${this.stackName.replace(/-shared$/, '')}-node-${n}`);
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers(nodeStacks) });
+    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers(nodeStacks), originVerify: props.edge === true });
     new CfnOutput(this, 'ServiceSecretArn', { value: this.data.secret.secretArn });
     new CfnOutput(this, 'EventBusName', { value: this.data.bus.eventBusName });
   }
@@ -48,7 +50,7 @@ export class GatewayNodeStack extends Stack {
     super(scope, id, props);
     this.gateway = new GatewayNode(this, 'Node', { data: props.data, settings: props.settings });
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.apiEndpoint });
-    edge(this, this.gateway, props.webAclArn);
+    edge(this, this.gateway, props.data, props.webAclArn);
   }
 }
 
@@ -58,12 +60,28 @@ function outputs(stack: Stack, data: GatewayData, node: GatewayNode) {
   new CfnOutput(stack, 'EventBusName', { value: data.bus.eventBusName });
 }
 
-/** The CloudFront distribution behind the edge web ACL, when there is one. */
-function edge(stack: Stack, node: GatewayNode, webAclArn: string | undefined) {
+/**
+ * The CloudFront distribution behind the edge web ACL, when there is one. The API functions then
+ * refuse requests without the distribution's secret header (functions/middleware/origin-verify.ts),
+ * so the WAF cannot be bypassed through the execute-api address, and trust the distribution's
+ * origin for cookie-authenticated changes (its Origin is not the API's Host).
+ */
+function edge(stack: Stack, node: GatewayNode, data: GatewayData, webAclArn: string | undefined) {
   if (!webAclArn) return;
-  const e = new GatewayEdge(stack, 'Edge', { api: node.api, webAclArn });
-  new CfnOutput(stack, 'EdgeUrl', { value: `https://${e.distribution.distributionDomainName}` });
+  const secret = data.originVerifySecret;
+  if (!secret) throw new Error('The edge needs the origin-verify secret: create the shared stack with `edge: true`.');
+  const e = new GatewayEdge(stack, 'Edge', { api: node.api, webAclArn, originVerifySecret: secret });
+  const edgeUrl = `https://${e.distribution.distributionDomainName}`;
+  for (const fid of API_FUNCTION_IDS) {
+    const f = node.functions.get(fid)!;
+    f.fn.addEnvironment('ORIGIN_VERIFY_SECRET_ARN', secret.secretArn).addEnvironment('TRUSTED_ORIGINS', edgeUrl);
+    f.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
+  }
+  new CfnOutput(stack, 'EdgeUrl', { value: edgeUrl });
 }
+
+/** The functions behind the API's routes (lib/gateway-node.ts names them Api<Name>). */
+const API_FUNCTION_IDS = apiFunctions.map((n) => `Api${n[0]!.toUpperCase()}${n.slice(1)}`);
 
 /** The roles that may use the credential key: the key-using functions of each of these stacks. */
 function keyUsers(stackNames: string[]): string[] {

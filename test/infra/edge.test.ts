@@ -67,10 +67,60 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
     const settings = readSettings((k) => app.node.tryGetContext(k));
     const env = { account: '111122223333', region: 'eu-west-1' };
     const edge = new GatewayEdgeStack(app, 'G-edge', { env: { ...env, region: 'us-east-1' }, settings, crossRegionReferences: true });
-    const shared = new GatewaySharedStack(app, 'G-shared', { env, settings });
+    const shared = new GatewaySharedStack(app, 'G-shared', { env, settings, edge: true });
     const nodes = ['a', 'b'].map((nodeId) => new GatewayNodeStack(app, `G-node-${nodeId}`, { env, settings: { ...settings, nodeId }, data: shared.data, crossRegionReferences: true, webAclArn: edge.webAclArn }));
     for (const node of nodes) Template.fromStack(node).resourceCountIs('AWS::CloudFront::Distribution', 1);
+    Template.fromStack(shared).resourceCountIs('AWS::SecretsManager::Secret', 2); // service credentials, origin verify
+    for (const node of nodes) expect(JSON.stringify(Template.fromStack(node).toJSON())).toContain('{{resolve:secretsmanager:');
     Template.fromStack(edge).resourceCountIs('AWS::WAFv2::WebACL', 1);
+  });
+
+  it('CloudFront sends a generated secret as x-origin-verify, by dynamic reference (never its value in the template)', () => {
+    const t = Template.fromStack(deployment().gateway);
+    const secrets = t.findResources('AWS::SecretsManager::Secret', { Properties: { GenerateSecretString: Match.objectLike({ PasswordLength: 48, ExcludePunctuation: true }) } });
+    const [secretId] = Object.keys(secrets);
+    expect(secretId).toMatch(/OriginVerifySecret/);
+    const dist = (Object.values(t.findResources('AWS::CloudFront::Distribution'))[0] as { Properties: { DistributionConfig: any } }).Properties.DistributionConfig;
+    const headers = dist.Origins[0].OriginCustomHeaders as { HeaderName: string; HeaderValue: unknown }[];
+    expect(headers.map((h) => h.HeaderName)).toEqual(['x-origin-verify']);
+    expect(headers[0]!.HeaderValue).toEqual({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] });
+  });
+
+  it('a viewer-request function sets the viewer address (true-client-ip) on every request; the policy still forwards all but Host', () => {
+    const t = Template.fromStack(deployment().gateway);
+    const fns = Object.entries(t.findResources('AWS::CloudFront::Function')) as [string, { Properties: { FunctionCode: string; FunctionConfig: { Runtime: string } } }][];
+    expect(fns).toHaveLength(1);
+    const [fnId, fn] = fns[0]!;
+    expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    expect(fn.Properties.FunctionCode).toContain("headers['true-client-ip'] = { value: event.viewer.ip }");
+    const dist = (Object.values(t.findResources('AWS::CloudFront::Distribution'))[0] as { Properties: { DistributionConfig: any } }).Properties.DistributionConfig;
+    expect(dist.DefaultCacheBehavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } }]);
+  });
+
+  it('only the API functions may read the origin secret; they get its ARN and trust the distribution\'s origin; no other function does', () => {
+    const t = Template.fromStack(deployment().gateway);
+    const secretId = Object.keys(t.findResources('AWS::SecretsManager::Secret')).find((k) => /OriginVerifySecret/.test(k))!;
+    const readers = Object.values(t.findResources('AWS::IAM::Policy') as Record<string, { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] }; Roles: { Ref: string }[] } }>)
+      .filter((p) => p.Properties.PolicyDocument.Statement.some((st) => JSON.stringify(st.Resource).includes(`"${secretId}"`)))
+      .flatMap((p) => p.Properties.Roles.map((r) => r.Ref));
+    expect(readers.map((r) => r.replace(/^NodeApi(\w+?)Role.*$/, '$1')).sort()).toEqual(['Operations', 'Sessions', 'Workflows']);
+    const distId = Object.keys(t.findResources('AWS::CloudFront::Distribution'))[0]!;
+    const fns = Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment?: { Variables?: Record<string, unknown> } } }>);
+    const withArn = fns.filter(([, f]) => f.Properties.Environment?.Variables?.ORIGIN_VERIFY_SECRET_ARN).map(([id]) => id.replace(/^NodeApi(\w+?)Function.*$/, '$1'));
+    expect(withArn.sort()).toEqual(['Operations', 'Sessions', 'Workflows']);
+    for (const [id, f] of fns) {
+      const vars = f.Properties.Environment?.Variables ?? {};
+      if (!vars.ORIGIN_VERIFY_SECRET_ARN) continue;
+      expect(vars.ORIGIN_VERIFY_SECRET_ARN, id).toEqual({ Ref: secretId });
+      expect(vars.TRUSTED_ORIGINS, id).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distId, 'DomainName'] }]] });
+    }
+  });
+
+  it('without an edge, no origin secret exists and no function expects one', () => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'cdk-')), context: { 'aws:cdk:bundling-stacks': [] } });
+    const t = Template.fromStack(new GatewayStack(app, 'Plain', { settings: readSettings((k) => app.node.tryGetContext(k)) }));
+    t.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    expect(JSON.stringify(t.toJSON())).not.toContain('ORIGIN_VERIFY_SECRET_ARN');
   });
 
   it('cdk-nag finds nothing unacknowledged in the edge and the gateway behind it', () => {
