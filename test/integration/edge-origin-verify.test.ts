@@ -19,6 +19,8 @@ const sm = mockClient(SecretsManagerClient);
 let stack: LocalStack;
 const entries: AuditEntry[] = [];
 const originalSink = auditSink;
+/** What CDK sets TRUSTED_ORIGINS to: the distribution's own origin (browsers send it as Origin; Host is the API's). */
+const EDGE_ORIGIN = 'https://d111111abcdef8.cloudfront.net';
 const viaEdge = (viewer: string) => ({ 'x-origin-verify': SECRET, 'true-client-ip': viewer });
 
 beforeAll(async () => {
@@ -26,12 +28,13 @@ beforeAll(async () => {
   setAuditSink((e) => entries.push(e));
   // Two wrong logins per address, then a long backoff: what must be refused stays refused.
   stack = await startLocalStack({
-    env: { BAM_API_VERSION: '2', LOCAL_MODE: 'false', ORIGIN_VERIFY_SECRET_ARN: ARN, LOGIN_MAX_FAILURES_PER_IP: '2', LOGIN_BACKOFF_BASE_MS: '60000' },
+    env: { BAM_API_VERSION: '2', LOCAL_MODE: 'false', ORIGIN_VERIFY_SECRET_ARN: ARN, TRUSTED_ORIGINS: EDGE_ORIGIN, LOGIN_MAX_FAILURES_PER_IP: '2', LOGIN_BACKOFF_BASE_MS: '60000' },
   });
 });
 afterAll(async () => {
   setAuditSink(originalSink);
   delete process.env.ORIGIN_VERIFY_SECRET_ARN;
+  delete process.env.TRUSTED_ORIGINS;
   await stack?.close();
   sm.restore();
 });
@@ -77,6 +80,15 @@ describe('behind the CloudFront edge', () => {
     // Another viewer: same connection address (CloudFront's, here 127.0.0.1), its own counter.
     const other = await call(stack.url, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass' }, headers: viaEdge('198.51.100.20') });
     expect(other.status).toBe(200);
+  });
+
+  it('a same-site cookie-only change through CloudFront (Origin: the distribution) is served; a foreign Origin is still refused', async () => {
+    const r = await call(stack.url, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass' }, headers: viaEdge('203.0.113.2') });
+    const cookie = `__Host-gateway_session=${String(r.body.access_token).split(' ')[1]}`;
+    const foreign = await call(stack.url, 'POST', '/rest_logout', { headers: { ...viaEdge('203.0.113.2'), cookie, origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    const same = await call(stack.url, 'POST', '/rest_logout', { headers: { ...viaEdge('203.0.113.2'), cookie, origin: EDGE_ORIGIN, 'sec-fetch-site': 'same-origin' } });
+    expect(same.status).toBe(200);
   });
 
   it('the audit log names the viewer address', async () => {
