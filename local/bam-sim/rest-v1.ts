@@ -12,10 +12,10 @@ const NO_ENTITY = { id: 0, name: null, type: null, properties: null };
 /** REST v1 (`/Services/REST/v1/{method}`). */
 export function restV1(server: SimBamServer, method: string, q: URLSearchParams, authorization?: string): Reply {
   if (method === 'login' || method === 'loginWithOptions') return login(server, method, q);
-  if (!server.servesApi) return standbyRefusal(server);
   const token = /^BAMAuthToken:\s*(\S+)$/.exec(authorization ?? '')?.[1];
   const session = token ? server.session(token) : undefined;
   if (!session) return { status: 401, body: 'Authentication Error: session is invalid or expired' };
+  if (!server.servesApi && !session.readOnly) return standbyRefusal(server);
   if (session.readOnly && !READ_ONLY_METHODS.has(method)) return { status: 400, body: `Method ${method} is not supported in a read-only API session` };
   if (WRITE_METHODS.has(method) && !server.data.canWrite(session.username)) {
     // BAM answers a missing access right with a 500 whose message says so (observed; modelled).
