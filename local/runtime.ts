@@ -69,6 +69,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     EVENTBRIDGE_ENDPOINT: bus.endpoint,
     EVENT_BUS_NAME: 'failover-gateway-local',
     BAM_SERVERS: opts.bamServers ?? cluster!.serverList(),
+    ...(cluster ? await failoverApiEnv(cluster) : {}),
     GATEWAY_SERVICE_USERNAME: serviceUser,
     GATEWAY_SERVICE_PASSWORD: servicePass,
     // Both nodes must read each other's sessions: one key for the whole group.
@@ -120,17 +121,21 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       server.latencyMs = ms as number;
       return { status: 200, body: { server: cluster!.snapshot().find((x) => x.name === server.name) } };
     }
-    const bamControl = /^\/_local\/bam\/([^/]+)\/(stop|hang|start|promote|restart)$/.exec(path);
+    const bamControl = /^\/_local\/bam\/([^/]+)\/(stop|hang|start|promote|restart|readd)$/.exec(path);
     if (bamControl && method === 'POST') {
       if (!cluster) return notFound('No simulated BAM cluster runs (BAM_SERVERS is set).');
-      const [, name, action] = bamControl as unknown as [string, string, 'stop' | 'hang' | 'start' | 'promote' | 'restart'];
+      const [, name, action] = bamControl as unknown as [string, string, 'stop' | 'hang' | 'start' | 'promote' | 'restart' | 'readd'];
       const server = cluster.servers.get(name);
       if (!server) return notFound(`No simulated BAM server named ${name}.`);
       if (action === 'stop') await server.stop();
       else if (action === 'start') await server.start();
       else if (action === 'hang') server.hang();
       else if (action === 'restart') await server.restart();
-      else cluster.promote(name);
+      else {
+        // promote: BAM refuses it on a Primary or Standalone; readd: the operator's step after a failover.
+        const refusal = action === 'promote' ? cluster.promote(name) : cluster.readd(name);
+        if (refusal) return { status: 409, body: { code: 'Conflict', message: refusal, status: 409 } };
+      }
       return { status: 200, body: { server: cluster.snapshot().find((s) => s.name === name) } };
     }
     const nodeControl = /^\/_local\/nodes\/([^/]+)\/(stop|start)$/.exec(path);
@@ -207,6 +212,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       await dynamo.close();
     },
   };
+}
+
+/** The simulated servers' Failover API addresses and the client certificate the gateway presents there. */
+async function failoverApiEnv(cluster: SimCluster): Promise<Record<string, string>> {
+  const list = cluster.failoverApiList();
+  if (!list) return {};
+  const tls = await cluster.tls();
+  return { BAM_FAILOVER_API: list, BAM_FAILOVER_CLIENT_CERT: tls.clientCert, BAM_FAILOVER_CLIENT_KEY: tls.clientKey, BAM_FAILOVER_CA: tls.ca };
 }
 
 const notFound = (message: string) => ({ status: 404, body: { code: 'NotFound', message, status: 404 } });

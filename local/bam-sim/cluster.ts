@@ -1,5 +1,6 @@
 import { ClusterData } from './data.js';
 import { SimBamServer, type SimRole } from './server.js';
+import { sharedFailoverTls, type FailoverTls } from './tls.js';
 
 export const DEMO_USERS = {
   alice: 'alice-pass',
@@ -11,20 +12,41 @@ export interface SimClusterOptions {
   servers?: string[];
   /** BAM users and passwords; the service user is added to them. */
   users?: Record<string, string>;
+  /** Users who may read but lack the access rights to write (BAM answers their writes with a 500). Default bob. */
+  readOnlyUsers?: string[];
+  /** False: servers without the Failover API (older BAM): no HTTPS port at all. */
+  failoverApi?: boolean;
 }
 
-/** A simulated BAM replication cluster: one Primary, the rest Standby, sharing replicated data. */
+/**
+ * A simulated BAM replication cluster sharing replicated data, with BAM's documented failover
+ * semantics (Address Manager Administration Guide, "Database replication"; Failover API Guide):
+ * promote works only on a Standby; in a two-server cluster the promoted server becomes
+ * Standalone; a stopped old Primary is not reconfigured and claims Primary until re-added.
+ */
 export class SimCluster {
   readonly data: ClusterData;
   readonly servers = new Map<string, SimBamServer>();
+  /** The server the others replicate from (Primary, or Standalone after a two-server promote). */
+  private current: string;
+  private tlsMaterial?: Promise<FailoverTls>;
 
   constructor(opts: SimClusterOptions = {}) {
-    this.data = new ClusterData(opts.users ?? { ...DEMO_USERS, 'gateway-svc': 'gateway-svc-pass' });
+    this.data = new ClusterData(opts.users ?? { ...DEMO_USERS, 'gateway-svc': 'gateway-svc-pass' }, opts.readOnlyUsers);
     const names = opts.servers ?? ['bam1', 'bam2'];
+    this.current = names[0]!;
     names.forEach((name, i) => {
       const role: SimRole = i === 0 ? 'Primary' : 'Standby';
-      this.servers.set(name, new SimBamServer(name, role, this.data, this));
+      const server = new SimBamServer(name, role, this.data, this, () => this.tls());
+      server.failoverApi = opts.failoverApi ?? true;
+      this.servers.set(name, server);
     });
+  }
+
+  /** The CA, and the client certificate and key a Failover API client must present (PEM). */
+  tls(): Promise<FailoverTls> {
+    this.tlsMaterial ??= sharedFailoverTls();
+    return this.tlsMaterial;
   }
 
   async start(): Promise<this> {
@@ -42,10 +64,36 @@ export class SimCluster {
     return s;
   }
 
-  /** BAM's Failover API promote: this server becomes Primary, all others (stopped ones too) Standby. */
-  promote(name: string): void {
+  /**
+   * BAM's promote, on a Standby only (the answer is the refusal, or undefined). Two servers: it
+   * becomes Standalone. More: it becomes Primary and the running Standbys follow it. The old
+   * Primary, running or not, is left as it is: it still claims Primary until re-added.
+   */
+  promote(name: string): string | undefined {
     const target = this.server(name);
-    for (const s of this.servers.values()) s.role = s === target ? 'Primary' : 'Standby';
+    if (target.role !== 'Standby') return `${name} is ${target.role}: only a Standby server can be promoted`;
+    // The other Standbys keep their role, now replicating from the target.
+    target.role = this.servers.size === 2 ? 'Standalone' : 'Primary';
+    this.current = name;
+    return undefined;
+  }
+
+  /**
+   * The operator's step after a failover: re-add a server (typically the returned old Primary) as
+   * a Standby of the current Primary; a Standalone one reports Primary again once it has a Standby.
+   */
+  readd(name: string): string | undefined {
+    const target = this.server(name);
+    if (name === this.current) return `${name} is the current ${target.role}: re-add another server as its Standby`;
+    if (target.mode === 'stopped') return `${name} is stopped: start it before re-adding it`;
+    target.role = 'Standby';
+    this.server(this.current).role = 'Primary';
+    return undefined;
+  }
+
+  /** The server the cluster currently replicates from. */
+  get currentPrimary(): string {
+    return this.current;
   }
 
   /** `name=url,...`, the form of the gateway's BAM_SERVERS setting. */
@@ -53,7 +101,12 @@ export class SimCluster {
     return [...this.servers.values()].map((s) => `${s.name}=${s.url}`).join(',');
   }
 
+  /** `name=https://...,...` for BAM_FAILOVER_API: servers with a Failover API only. */
+  failoverApiList(): string {
+    return [...this.servers.values()].flatMap((s) => (s.failoverUrl ? [`${s.name}=${s.failoverUrl}`] : [])).join(',');
+  }
+
   snapshot() {
-    return [...this.servers.values()].map((s) => ({ name: s.name, url: s.url, role: s.role, mode: s.mode, latency_ms: s.latencyMs }));
+    return [...this.servers.values()].map((s) => ({ name: s.name, url: s.url, failover_url: s.failoverUrl ?? null, role: s.role, mode: s.mode, latency_ms: s.latencyMs }));
   }
 }
