@@ -54,8 +54,9 @@ export function failoverGet(url: string, tls: FailoverApiConfig, timeoutMs: numb
       const code = err.code ?? '';
       if (code === 'ETIMEDOUT_PROBE') return reject(new BamUnreachableError(url, 'timeout', 'no answer in time'));
       if (code === 'ECONNREFUSED') return reject(new BamUnreachableError(url, 'refused', 'connection refused'));
-      // A server that refuses our certificate under TLS 1.3 may just reset the connection right after the handshake.
-      if (TLS_CODE.test(code) || (!handshaken && /tls|ssl|certificate/i.test(err.message))) return reject(new FailoverTlsError(url, code || 'handshake'));
+      // Under TLS 1.3 a server refusing our certificate resets the connection right after a handshake made for this request.
+      const resetAfterHandshake = handshaken && !req.reusedSocket && code === 'ECONNRESET';
+      if (TLS_CODE.test(code) || resetAfterHandshake || (!handshaken && /tls|ssl|certificate/i.test(err.message))) return reject(new FailoverTlsError(url, code || 'handshake'));
       reject(new BamUnreachableError(url, 'network', code || err.message, code));
     });
     req.end();
