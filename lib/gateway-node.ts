@@ -80,6 +80,8 @@ export class GatewayNode extends Construct {
       ALLOWED_ABSENCE_INTERVAL_MS: String(s.allowedAbsenceIntervalMs),
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       ...(s.nodeId ? { NODE_ID: s.nodeId } : {}),
+      // Not secret; the client key comes from the gateway secret (failoverClientKey).
+      ...(s.failover ? { BAM_FAILOVER_API: s.failover.api, BAM_FAILOVER_CLIENT_CERT: s.failover.clientCert, BAM_FAILOVER_CA: s.failover.ca } : {}),
     };
     const gatewayFunction = (fid: string, entry: string, timeout: Duration, writes: string[], memorySize?: number, extraEnv: Record<string, string> = {}) => {
       const usesKey = KEY_USERS.includes(fid);

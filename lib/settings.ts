@@ -22,6 +22,11 @@ export interface GatewaySettings {
   loginRateLimit: number;
   /** WAF: requests per source IP per 5 minutes, any path, before a 429. */
   requestRateLimit: number;
+  /**
+   * BAM's Failover API (mutual TLS): `failoverApi` = name=https://host:8444,...; `failoverClientCert`
+   * and `failoverCa` are PEM. The client key is the secret's `failoverClientKey` field, never context.
+   */
+  failover?: { api: string; clientCert: string; ca: string };
 }
 
 type ContextReader = (key: string) => unknown;
@@ -54,7 +59,9 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
   const nodes = ctx('nodes') === undefined ? [] : String(ctx('nodes')).split(',').map((n) => n.trim()).filter(Boolean);
   for (const n of nodes) if (!/^[A-Za-z0-9_-]{1,32}$/.test(n)) throw new Error(`context "nodes" must list node ids (1-32 letters, digits, _ or -), got "${n}"`);
   if (nodes.length === 1 || new Set(nodes).size !== nodes.length) throw new Error('context "nodes" must list two or more different node ids, e.g. a,b');
+  const failover = readFailover(str);
   return {
+    ...(failover ? { failover } : {}),
     nodes,
     ...(nodeId ? { nodeId } : {}),
     healthReportIntervalMs,
@@ -70,4 +77,18 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
     loginRateLimit: int('loginRateLimit', 100, 10, 2_000_000_000),
     requestRateLimit: int('requestRateLimit', 3000, 10, 2_000_000_000),
   };
+}
+
+function readFailover(str: (key: string, def: string) => string): GatewaySettings['failover'] {
+  const api = str('failoverApi', '').trim();
+  if (!api) return undefined;
+  for (const part of api.split(',')) {
+    if (!/^[A-Za-z0-9_.-]+=https:\/\/[^\s/]+\/?$/.test(part.trim())) throw new Error(`context "failoverApi" must be name=https://host:port,...; "${part}" is not`);
+  }
+  const pem = (key: string) => {
+    const v = str(key, '').replace(/\\n/g, '\n');
+    if (!/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(v)) throw new Error(`context "${key}" must be a PEM certificate when "failoverApi" is set`);
+    return v;
+  };
+  return { api, clientCert: pem('failoverClientCert'), ca: pem('failoverCa') };
 }

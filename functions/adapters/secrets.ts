@@ -9,7 +9,8 @@ export { CredentialKeyMissingError };
  * Secrets from AWS, read into module memory (never into process.env); local mode sets them as
  * variables itself, and none of this runs:
  * - GATEWAY_SECRET_ARN: the Secrets Manager secret with the service credentials
- *   (JSON: serviceUsername, servicePassword), read once per Lambda environment.
+ *   (JSON: serviceUsername, servicePassword, and failoverClientKey when the Failover API is used),
+ *   read once per Lambda environment.
  * - CREDENTIAL_KMS_KEY_ID: the KMS key wrapping the data key that encrypts BAM credentials at rest
  *   (see loadCredentialKey). Only encrypting or decrypting a BAM credential needs that key.
  * The SDK clients for both are loaded here, on first use, since only AWS needs them.
@@ -110,6 +111,8 @@ async function readServiceSecret(arn: string): Promise<void> {
   const secret = JSON.parse(res.SecretString ?? '{}') as Record<string, string>;
   if (secret.serviceUsername) holdSecret('GATEWAY_SERVICE_USERNAME', secret.serviceUsername);
   if (secret.servicePassword) holdSecret('GATEWAY_SERVICE_PASSWORD', secret.servicePassword);
+  // The Failover API client key (PEM); its certificate, CA and URLs are not secret (CDK context).
+  if (secret.failoverClientKey) holdSecret('BAM_FAILOVER_CLIENT_KEY', secret.failoverClientKey);
 }
 
 const DATA_KEY = { pk: 'CONFIG', sk: 'CREDENTIAL_DATA_KEY' };

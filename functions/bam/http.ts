@@ -1,3 +1,5 @@
+import { meantStatus } from './bam-status.js';
+
 /**
  * One HTTP exchange with a BAM server, with a hard timeout. The two failure kinds are kept
  * apart because failover logic depends on it: "unreachable" (refused, reset, timed out) says
@@ -63,15 +65,19 @@ export class BamUnreachableError extends Error {
 export class BamHttpError extends Error {
   /** Origin and path of the request, when known; never its query. */
   readonly url?: string;
+  /** The status BAM meant (see bam-status.ts: a 500 saying rights are missing is a 403). */
+  readonly status: number;
 
   constructor(
-    readonly status: number,
+    /** The HTTP status BAM answered. */
+    readonly answeredStatus: number,
     readonly bamMessage: string,
     readonly body: unknown,
     url?: string,
   ) {
-    super(`Address Manager answered ${status}: ${bamMessage}`);
+    super(`Address Manager answered ${answeredStatus}: ${bamMessage}`);
     this.name = 'BamHttpError';
+    this.status = meantStatus(answeredStatus, bamMessage);
     if (url) this.url = safeUrl(url);
   }
 }
@@ -95,7 +101,7 @@ export async function bamFetch(url: string, req: BamRequest): Promise<BamRespons
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   let body: string | undefined;
   if (req.json !== undefined) {
-    headers['content-type'] = 'application/json';
+    headers['content-type'] ??= 'application/json';
     body = JSON.stringify(req.json);
   }
   const method = req.method ?? 'GET';

@@ -1,65 +1,119 @@
-import { BamHttpError, bamFetch } from './http.js';
+import type { FailoverApiConfig } from '../commons/config.js';
+import { BamHttpError, BamUnreachableError, bamFetch } from './http.js';
+import { FailoverTlsError, failoverGet } from './failover-api.js';
 
+/** The gateway's view of a role (SPEC §5): a Standalone server serves the API, so it is PRIMARY. */
 export type BamRole = 'PRIMARY' | 'STANDBY' | 'UNKNOWN';
 
-export type ProbeResult =
-  | { server: string; ok: true; role: BamRole; latencyMs: number; at: number }
-  | { server: string; ok: false; error: string; latencyMs: number; at: number };
+/** Which probe step answered. */
+export type ProbeSource = 'failover-api' | 'system-info' | 'liveness';
 
-/**
- * Asks one BAM server what it is, through BAM's own signals: the Failover API health
- * (`GET /bam/v1/health`, replicationRole under details.replicationMetrics); where that API is
- * absent, REST v1 `getSystemInfo` (replicationRole) when a service session is available, and else
- * `/servlets/health`, which at least tells whether the server is alive (role UNKNOWN).
- */
+/** Why a probe step told nothing. */
+export type ProbeFailure = 'unreachable' | 'timeout' | 'tls-refused' | 'not-found' | 'no-role' | 'rejected';
+
+export type ProbeResult =
+  | {
+      server: string;
+      ok: true;
+      role: BamRole;
+      /** What BAM said (Primary, Standby, Standalone, ...); absent when only liveness answered. */
+      reportedRole?: string;
+      source?: ProbeSource;
+      /** The last step that failed before one answered, as `step: class`. */
+      lastFailure?: string;
+      latencyMs: number;
+      at: number;
+    }
+  | { server: string; ok: false; error: string; failure?: ProbeFailure; lastFailure?: string; latencyMs: number; at: number };
+
 export interface ProbeOptions {
-  /** REST v1 getSystemInfo of this server as the service user: the role signal where the Failover API is missing. */
+  /** REST v1 getSystemInfo over a read-only session of this server (see SystemInfoSessions). */
   systemInfo?: () => Promise<Record<string, string>>;
+  /** This server's Failover API base URL and the mutual-TLS material; absent: no Failover API step. */
+  failoverApi?: { url: string; tls: FailoverApiConfig };
   now?: () => number;
 }
 
+/** A 2xx answer that is not the Failover API's JSON with a role (e.g. BAM's web UI at that path). */
+class NoRoleError extends Error {}
+
+/**
+ * Asks one BAM server what it is, step by step, each step tried while it can still tell something:
+ * 1. the Failover API health (`GET /bam/v1/health` on its own HTTPS port, client certificate);
+ * 2. REST v1 getSystemInfo over a read-only session (replicationRole);
+ * 3. `/servlets/health`: alive, role UNKNOWN.
+ * Each failure is classified; the probe fails only when no step answered.
+ */
 export async function probeServer(name: string, baseUrl: string, timeoutMs: number, opts: ProbeOptions = {}): Promise<ProbeResult> {
   const now = opts.now ?? Date.now;
   const started = now();
-  const done = (r: { ok: true; role: BamRole } | { ok: false; error: string }): ProbeResult => ({
-    server: name,
-    ...r,
-    latencyMs: now() - started,
-    at: started,
+  const left = () => Math.max(1, timeoutMs - (now() - started));
+  const timing = () => ({ server: name, latencyMs: now() - started, at: started });
+  let lastFailure: { step: ProbeSource; kind: ProbeFailure; error: string } | undefined;
+  const failed = (step: ProbeSource, err: unknown) => (lastFailure = { step, kind: classifyFailure(err), error: (err as Error).message });
+  const answered = (source: ProbeSource, reportedRole: string | undefined) => ({
+    ...timing(),
+    ok: true as const,
+    role: gatewayRole(reportedRole),
+    ...(reportedRole !== undefined ? { reportedRole } : {}),
+    source,
+    ...(lastFailure ? { lastFailure: `${lastFailure.step}: ${lastFailure.kind}` } : {}),
   });
-  try {
-    const res = await bamFetch(`${baseUrl}/bam/v1/health`, { timeoutMs });
-    return done({ ok: true, role: roleFromHealth(res.body) });
-  } catch (err) {
-    if (err instanceof BamHttpError && err.status === 404) {
-      if (opts.systemInfo) {
-        try {
-          return done({ ok: true, role: normalizeRole((await opts.systemInfo()).replicationRole) });
-        } catch {
-          // A Standby serves no API: fall back to liveness.
-        }
-      }
-      try {
-        await bamFetch(`${baseUrl}/servlets/health`, { timeoutMs: Math.max(1, timeoutMs - (now() - started)) });
-        return done({ ok: true, role: 'UNKNOWN' });
-      } catch (inner) {
-        return done({ ok: false, error: (inner as Error).message });
-      }
+
+  if (opts.failoverApi) {
+    try {
+      const res = await failoverGet(`${opts.failoverApi.url}/bam/v1/health`, opts.failoverApi.tls, left());
+      return answered('failover-api', reportedRoleFromHealth(parseJson(res.text)));
+    } catch (err) {
+      failed('failover-api', err);
     }
-    return done({ ok: false, error: (err as Error).message });
+  }
+  if (opts.systemInfo) {
+    try {
+      const role = (await opts.systemInfo()).replicationRole;
+      if (!role) throw new NoRoleError('getSystemInfo reported no replicationRole');
+      return answered('system-info', role);
+    } catch (err) {
+      failed('system-info', err);
+    }
+  }
+  try {
+    await bamFetch(`${baseUrl}/servlets/health`, { timeoutMs: left() });
+    return answered('liveness', undefined);
+  } catch (err) {
+    failed('liveness', err);
+    return { ...timing(), ok: false, error: lastFailure!.error, failure: lastFailure!.kind, lastFailure: `liveness: ${lastFailure!.kind}` };
   }
 }
 
-/** Finds `replicationRole` anywhere below `details.replicationMetrics` (its nesting varies by release). */
-export function roleFromHealth(body: unknown): BamRole {
-  const metrics = (body as { details?: { replicationMetrics?: unknown } } | undefined)?.details?.replicationMetrics;
-  const found = findKey(metrics, 'replicationRole', 4);
-  return normalizeRole(found);
+export function classifyFailure(err: unknown): ProbeFailure {
+  if (err instanceof FailoverTlsError) return 'tls-refused';
+  if (err instanceof NoRoleError) return 'no-role';
+  if (err instanceof BamUnreachableError) return err.reason === 'timeout' ? 'timeout' : 'unreachable';
+  if (err instanceof BamHttpError) return err.status === 404 ? 'not-found' : 'rejected';
+  return 'unreachable';
 }
 
-export function normalizeRole(value: unknown): BamRole {
-  const v = typeof value === 'string' ? value.toUpperCase() : '';
-  if (v === 'PRIMARY') return 'PRIMARY';
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new NoRoleError('not the Failover API: the answer is not JSON');
+  }
+}
+
+/** `replicationRole` anywhere below `details.replicationMetrics` (its nesting varies by release). */
+export function reportedRoleFromHealth(body: unknown): string {
+  const metrics = (body as { details?: { replicationMetrics?: unknown } } | undefined)?.details?.replicationMetrics;
+  const found = findKey(metrics, 'replicationRole', 4);
+  if (typeof found !== 'string' || !found) throw new NoRoleError('not the Failover API: no replicationRole');
+  return found;
+}
+
+/** The gateway role of what BAM reported: Standalone (a promoted server of two) serves the API. */
+export function gatewayRole(reported: unknown): BamRole {
+  const v = typeof reported === 'string' ? reported.toUpperCase() : '';
+  if (v === 'PRIMARY' || v === 'STANDALONE') return 'PRIMARY';
   if (v === 'STANDBY' || v === 'SECONDARY') return 'STANDBY';
   return 'UNKNOWN';
 }

@@ -2,9 +2,9 @@ import { BamHttpError } from './http.js';
 import { BamV1Client } from './v1-client.js';
 
 /**
- * REST v1 sessions of the service user, one per server, kept for probing servers that lack the
- * Failover API: `getSystemInfo` needs a session. A rejected session (BAM restarted, timed out) is
- * replaced by one new login.
+ * Read-only REST v1 sessions of the service user (`loginWithOptions`, isReadOnly=true: a Standby
+ * accepts those), one per server, for the probe's getSystemInfo step. A session BAM rejects (401,
+ * 403, or a 500 saying so: see bam-status.ts) is replaced by one new login.
  */
 export class SystemInfoSessions {
   private readonly clients = new Map<string, Promise<BamV1Client>>();
@@ -17,7 +17,7 @@ export class SystemInfoSessions {
       try {
         return await client.getSystemInfo();
       } catch (err) {
-        if (attempt === 0 && err instanceof BamHttpError && err.status === 401) {
+        if (attempt === 0 && err instanceof BamHttpError && (err.status === 401 || err.status === 403)) {
           this.clients.delete(name);
           continue;
         }
@@ -30,7 +30,7 @@ export class SystemInfoSessions {
     let c = this.clients.get(name);
     if (!c) {
       const client = new BamV1Client(url, timeoutMs);
-      c = client.login(this.service.username, this.service.password).then(() => client);
+      c = client.loginReadOnly(this.service.username, this.service.password).then(() => client);
       c.catch(() => this.clients.delete(name)); // a failed login is not cached
       this.clients.set(name, c);
     }

@@ -37,7 +37,18 @@ export class BamV1Client {
   }
 
   async login(username: string, password: string): Promise<BamCredential> {
-    const body = await this.call('GET', 'login', { username, password }, false);
+    return this.tokenFrom(await this.call('GET', 'login', { username, password }, false));
+  }
+
+  /**
+   * A read-only session (`loginWithOptions`, options `isReadOnly=true`): what a Standby accepts,
+   * enough for getSystemInfo; BAM refuses any write made with it.
+   */
+  async loginReadOnly(username: string, password: string): Promise<BamCredential> {
+    return this.tokenFrom(await this.call('GET', 'loginWithOptions', { username, password, options: 'isReadOnly=true' }, false));
+  }
+
+  private tokenFrom(body: unknown): BamCredential {
     const match = typeof body === 'string' ? TOKEN_PATTERN.exec(body) : null;
     if (!match) throw new BamHttpError(502, 'unexpected login answer', body);
     this.credential = { version: 1, authorization: `BAMAuthToken: ${match[1]}` };

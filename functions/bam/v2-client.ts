@@ -58,6 +58,8 @@ export class BamV2Client {
     for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined) qs.set(k, String(v));
     const headers: Record<string, string> = {};
     if (auth && this.credential) headers.authorization = this.credential.authorization;
+    // BAM v2 accepts PATCH only as a JSON merge patch (RFC 7396): anything else is a 415.
+    if (method === 'PATCH') headers['content-type'] = 'application/merge-patch+json';
     const query = qs.size ? `?${qs}` : '';
     const res = await bamFetch(`${this.baseUrl}/api/v2${path}${query}`, { method, headers, json, timeoutMs: this.timeoutMs, idempotent });
     return res.body;

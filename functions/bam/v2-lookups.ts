@@ -33,5 +33,16 @@ export const findConfigurationV2 = (c: BamV2Client, name: string, field = 'confi
   one(c, '/configurations', `name:eq(${filterLiteral(field, name)})`, `configuration named "${name}"`);
 export const findViewV2 = (c: BamV2Client, configurationId: number, name: string, field = 'view') =>
   one(c, v2Path`/configurations/${configurationId}/views`, `name:eq(${filterLiteral(field, name)})`, `view named "${name}"`);
-export const findZoneV2 = (c: BamV2Client, viewId: number, absoluteName: string, field = 'zone') =>
-  one(c, v2Path`/views/${viewId}/zones`, `absoluteName:eq(${filterLiteral(field, absoluteName)})`, `zone "${absoluteName}"`);
+
+/**
+ * A zone by its absolute name. BAM v2 nests zones one label each (`example.com` is the zone
+ * `example` under `com`, under the view), and a view's `/zones` lists only its top-level ones: so
+ * walk from the top-level label down, one call per label, each a documented `name:eq` filter.
+ */
+export async function findZoneV2(c: BamV2Client, viewId: number, absoluteName: string, field = 'zone'): Promise<Named> {
+  const labels = absoluteName.replace(/\.$/, '').split('.').reverse();
+  const what = `zone "${absoluteName}"`;
+  let zone = await one(c, v2Path`/views/${viewId}/zones`, `name:eq(${filterLiteral(field, labels[0]!)})`, what);
+  for (const label of labels.slice(1)) zone = await one(c, v2Path`/zones/${zone.id}/zones`, `name:eq(${filterLiteral(field, label)})`, what);
+  return zone;
+}

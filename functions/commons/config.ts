@@ -22,6 +22,23 @@ function parseServers(raw: string): BamServer[] | string {
   return servers.length ? servers : 'no server listed';
 }
 
+/** `name=https://host:port,...` → Failover API URL per server name; answers the first bad entry's problem. */
+function parseFailoverApi(raw: string, servers: BamServer[]): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const name = part.slice(0, eq).trim();
+    const url = part.slice(eq + 1).trim().replace(/\/+$/, '');
+    if (eq <= 0 || !/^https:\/\/[^\s/]+$/.test(url)) return `expected name=https://host:port, got "${part}"`;
+    if (!servers.some((s) => s.name === name)) return `"${name}" is not a server of BAM_SERVERS`;
+    out[name] = url;
+  }
+  return out;
+}
+
+const PEM = (kind: string) => new RegExp(`-----BEGIN [A-Z ]*${kind}-----[\\s\\S]+-----END [A-Z ]*${kind}-----`);
+const pemOf = (kind: string) => z.optional(z.string().check(z.regex(PEM(kind), `must be a PEM ${kind.toLowerCase()}`)));
+
 const intFrom = (def: number, min = 1) => z._default(z.coerce.number().check(z.int(), z.minimum(min)), def);
 const nonEmpty = () => z.string().check(z.minLength(1));
 
@@ -59,6 +76,11 @@ const schema = z
     // Optional: in AWS the key arrives later, from the table (see adapters/secrets.ts), and only
     // encrypting or decrypting a BAM credential needs it.
     CREDENTIAL_KEY: z.optional(z.string().check(z.refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64-encoded'))),
+    // The Failover API (mutual TLS, its own port): see parseFailoverApi and failoverTls().
+    BAM_FAILOVER_API: z.optional(z.string()),
+    BAM_FAILOVER_CLIENT_CERT: pemOf('CERTIFICATE'),
+    BAM_FAILOVER_CLIENT_KEY: pemOf('PRIVATE KEY'),
+    BAM_FAILOVER_CA: pemOf('CERTIFICATE'),
     LOCAL_MODE: z._default(z.enum(['true', 'false']), 'false'),
   })
   .check(absenceLongerThanReport);
@@ -68,9 +90,20 @@ export interface BamServer {
   url: string;
 }
 
+/** How to reach BAM's Failover API (HTTPS with a client certificate), when configured. */
+export interface FailoverApiConfig {
+  /** Failover API base URL per server name; a server absent here has no Failover API step. */
+  urls: Record<string, string>;
+  clientCert: string;
+  clientKey: string;
+  /** The only CA trusted for these connections. */
+  ca: string;
+}
+
 export interface GatewayConfig {
   tableName: string;
   servers: BamServer[];
+  failoverApi?: FailoverApiConfig;
   apiVersion: 1 | 2;
   bamTimeoutMs: number;
   probe: { intervalMs: number; timeoutMs: number; failuresBeforeFailover: number };
@@ -95,11 +128,17 @@ export class ConfigError extends Error {}
 export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const parsed = validate(schema, env);
   const servers = parseServers(env.BAM_SERVERS ?? '');
-  const problems = [...(parsed.ok ? [] : parsed.issues), ...(typeof servers === 'string' && env.BAM_SERVERS ? [{ field: 'BAM_SERVERS', problem: servers }] : [])];
-  if (!parsed.ok || typeof servers === 'string') throw new ConfigError(`invalid gateway configuration: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`);
+  const failover = failoverProblems(env, typeof servers === 'string' ? [] : servers);
+  const problems = [
+    ...(parsed.ok ? [] : parsed.issues),
+    ...(typeof servers === 'string' && env.BAM_SERVERS ? [{ field: 'BAM_SERVERS', problem: servers }] : []),
+    ...(Array.isArray(failover) ? failover : []),
+  ];
+  if (!parsed.ok || typeof servers === 'string' || problems.length) throw new ConfigError(`invalid gateway configuration: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`);
   const e = parsed.data;
   return {
     servers,
+    ...(failover && !Array.isArray(failover) ? { failoverApi: failover } : {}),
     apiVersion: e.BAM_API_VERSION === '1' ? 1 : 2,
     bamTimeoutMs: e.BAM_TIMEOUT_MS,
     probe: {
@@ -118,6 +157,20 @@ export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     localMode: e.LOCAL_MODE === 'true',
     ...groupPart(e),
   };
+}
+
+/** The Failover API settings, or the problems naming each variable at fault; undefined when not configured. */
+function failoverProblems(env: NodeJS.ProcessEnv, servers: BamServer[]): FailoverApiConfig | { field: string; problem: string }[] | undefined {
+  const raw = env.BAM_FAILOVER_API?.trim();
+  if (!raw) return undefined;
+  const urls = parseFailoverApi(raw, servers);
+  const problems: { field: string; problem: string }[] = [];
+  if (typeof urls === 'string') problems.push({ field: 'BAM_FAILOVER_API', problem: urls });
+  for (const field of ['BAM_FAILOVER_CLIENT_CERT', 'BAM_FAILOVER_CLIENT_KEY', 'BAM_FAILOVER_CA'] as const) {
+    if (!env[field]) problems.push({ field, problem: 'required when BAM_FAILOVER_API is set (the Failover API needs mutual TLS)' });
+  }
+  if (problems.length || typeof urls === 'string') return problems;
+  return { urls, clientCert: env.BAM_FAILOVER_CLIENT_CERT!, clientKey: env.BAM_FAILOVER_CLIENT_KEY!, ca: env.BAM_FAILOVER_CA! };
 }
 
 export function parseGroupConfig(env: NodeJS.ProcessEnv): GroupConfig {

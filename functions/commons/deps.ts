@@ -40,7 +40,13 @@ export function gatewayDeps(): GatewayDeps {
   const systemInfo = new SystemInfoSessions(cfg.service);
   const monitor = new FailoverMonitor({
     servers: cfg.servers,
-    probe: (name, url, timeoutMs) => probeServer(name, url, timeoutMs, { systemInfo: () => systemInfo.systemInfo(name, url, timeoutMs) }),
+    probe: (name, url, timeoutMs) => {
+      const failoverUrl = cfg.failoverApi?.urls[name];
+      return probeServer(name, url, timeoutMs, {
+        systemInfo: () => systemInfo.systemInfo(name, url, timeoutMs),
+        ...(failoverUrl ? { failoverApi: { url: failoverUrl, tls: cfg.failoverApi! } } : {}),
+      });
+    },
     settings: { failuresBeforeFailover: cfg.probe.failuresBeforeFailover, probeIntervalMs: cfg.probe.intervalMs },
     probeTimeoutMs: cfg.probe.timeoutMs,
     store: monitorStore,

@@ -24,6 +24,12 @@ export interface ServerStatus {
   /** Counts the times this server went DOWN: a session bound to it in an older incarnation has ended. */
   incarnation: number;
   lastError?: string;
+  /** The role as BAM last reported it (Primary, Standby, Standalone...); null when only liveness answered. */
+  reportedRole?: string | null;
+  /** Which probe step answered last (failover-api, system-info, liveness). */
+  probeSource?: string;
+  /** The last probe step that failed, as `step: class` (e.g. `failover-api: tls-refused`). */
+  lastFailure?: string;
 }
 
 export interface MonitorState {
@@ -45,6 +51,12 @@ export interface MonitorState {
   primarySinceEpoch?: number;
   /** The last confirmed Primary, kept through a failover (`primary` is null then). */
   lastPrimary?: string | null;
+  /**
+   * Servers that claimed Primary while the confirmed Primary answered as Primary (an old Primary
+   * back with stale data, BAM does not reconfigure it): never confirmed until they report Standby
+   * (an operator re-added them), or the confirmed Primary itself reports Standby.
+   */
+  fenced?: string[];
   servers: Record<string, ServerStatus>;
   updatedAt: number;
 }
@@ -115,11 +127,16 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
       Object.assign(s, { health: 'UP', consecutiveFailures: 0, failingSince: null, lastProbeAt: probe.at, latencyMs: probe.latencyMs });
       delete s.lastError;
       reported[conf.name] = probe.role;
+      s.reportedRole = probe.reportedRole ?? null;
+      if (probe.source) s.probeSource = probe.source;
+      if (probe.lastFailure) s.lastFailure = probe.lastFailure;
+      else delete s.lastFailure;
     } else if (probe) {
       s.consecutiveFailures = before.consecutiveFailures + 1;
       // A streak stored before failingSince existed began no later than this probe.
       s.failingSince = before.consecutiveFailures > 0 ? (before.failingSince ?? probe.at) : probe.at;
       Object.assign(s, { lastProbeAt: probe.at, latencyMs: probe.latencyMs, lastError: probe.error });
+      if (probe.lastFailure ?? probe.failure) s.lastFailure = probe.lastFailure ?? probe.failure;
       if (before.health === 'UP' && streakIsDown(s.consecutiveFailures, s.failingSince, probe.at, settings)) {
         s.health = 'DOWN';
         s.incarnation = before.incarnation + 1;
@@ -133,11 +150,17 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
 
   // 2. Who claims Primary. Those that answered this round saying so; and a server last known as
   //    Primary that missed this round but is not DOWN yet still counts: one slow answer must neither
-  //    hand its role to another claimant nor end a split brain.
+  //    hand its role to another claimant nor end a split brain. A fenced claimant is never eligible.
   const answered = (name: string) => probes.some((p) => p.server === name && p.ok);
   const claimants = configured.filter((c) => probes.some((p) => p.server === c.name && p.ok && p.role === 'PRIMARY')).map((c) => c.name);
-  const silentPrimaries = configured.filter((c) => !answered(c.name) && prev.servers[c.name]?.role === 'PRIMARY' && servers[c.name]!.health === 'UP').map((c) => c.name);
-  const splitBrain = claimants.length >= 2 || (prev.splitBrain && claimants.length + silentPrimaries.length >= 2);
+  const confirmed = prev.monitoringState === 'MONITORING' ? prev.primary : null;
+  const reportsStandby = (name: string) => probes.some((p) => p.server === name && p.ok && p.role === 'STANDBY');
+  let fenced = confirmed && reportsStandby(confirmed) ? [] : (prev.fenced ?? []).filter((n) => !reportsStandby(n));
+  if (confirmed && claimants.includes(confirmed)) fenced = [...new Set([...fenced, ...claimants.filter((n) => n !== confirmed)])];
+  const eligible = claimants.filter((n) => !fenced.includes(n));
+  const silentPrimaries = configured.filter((c) => !answered(c.name) && !fenced.includes(c.name) && prev.servers[c.name]?.role === 'PRIMARY' && servers[c.name]!.health === 'UP').map((c) => c.name);
+  const contested = eligible.length >= 2 || (prev.splitBrain && eligible.length + silentPrimaries.length >= 2);
+  const splitBrain = contested || claimants.some((n) => fenced.includes(n));
   if (claimants.length >= 2 && !prev.splitBrain) {
     emit({
       detailType: 'SPLIT_BRAIN_DETECTED',
@@ -150,7 +173,7 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
   let { monitoringState, primary, epoch, failoverStartedAt } = prev;
   let lastPrimary = prev.lastPrimary !== undefined ? prev.lastPrimary : prev.primary;
   let primarySinceEpoch = prev.primarySinceEpoch ?? prev.epoch;
-  const only = !splitBrain && claimants.length === 1 && silentPrimaries.every((n) => n === claimants[0]) ? claimants[0]! : null;
+  const only = !contested && eligible.length === 1 && silentPrimaries.every((n) => n === eligible[0]) ? eligible[0]! : null;
   if (only && (only !== primary || monitoringState !== 'MONITORING')) {
     primary = only;
     monitoringState = 'MONITORING';
@@ -159,7 +182,7 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     // The same server back as Primary after a loss: no other Primary was confirmed in between.
     if (only !== lastPrimary) primarySinceEpoch = epoch;
     lastPrimary = only;
-  } else if (!only && !splitBrain && primary && monitoringState === 'MONITORING') {
+  } else if (!only && !contested && primary && monitoringState === 'MONITORING') {
     const p = servers[primary]!;
     const demoted = reported[primary] === 'STANDBY';
     if (p.health === 'DOWN' || demoted) {
@@ -199,10 +222,11 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
   const significant =
     events.length > 0 ||
     splitBrain !== prev.splitBrain ||
+    fenced.join() !== (prev.fenced ?? []).join() ||
     configured.some((c) => servers[c.name]!.health !== prev.servers[c.name]?.health || servers[c.name]!.url !== prev.servers[c.name]?.url);
 
   return {
-    state: { version, epoch, monitoringState, primary, primaryUrl, splitBrain, failoverStartedAt, primarySinceEpoch, lastPrimary, servers, updatedAt: now },
+    state: { version, epoch, monitoringState, primary, primaryUrl, splitBrain, failoverStartedAt, primarySinceEpoch, lastPrimary, ...(fenced.length ? { fenced } : {}), servers, updatedAt: now },
     events,
     significant,
   };

@@ -23,6 +23,10 @@ export function statusBody(state: MonitorState, configuredOrder: string[] = []) 
       name: s.name,
       url: s.url,
       role: s.role,
+      // What BAM itself said (Standalone is shown as role PRIMARY: it serves the API, SPEC §5).
+      reported_role: s.reportedRole ?? null,
+      probe_source: s.probeSource ?? null,
+      last_failure: s.lastFailure ?? null,
       health: s.health,
       last_probe_time: iso(s.lastProbeAt),
       latency_ms: s.latencyMs,

@@ -268,7 +268,8 @@ export class SessionService {
         : new GatewayError(502, 'AddressManagerUnreachable', `Address Manager ${server.name} cannot be reached.`);
     }
     if (err instanceof BamHttpError) {
-      if (err.status === 401 || err.status === 403) return unauthorized(`Address Manager ${server.name} rejected the credentials.`);
+      if (err.status === 401) return unauthorized(`Address Manager ${server.name} rejected the credentials.`);
+      if (err.status === 403) return new GatewayError(403, 'AddressManagerForbidden', `Address Manager ${server.name} refused: the user lacks the access rights for this.`);
       if (refusedAsStandby && (await this.isStandby(server, err))) {
         return new GatewayError(409, 'AddressManagerIsStandby', `Address Manager ${server.name} is a Standby server and serves no API. Log in through "${PRIMARY_ALIAS}" to reach the Primary.`);
       }
