@@ -1,22 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimCluster } from '../../local/bam-sim/cluster.js';
 import { BamV1Client } from '../../functions/bam/v1-client.js';
 import { BamV2Client } from '../../functions/bam/v2-client.js';
 import { BamHttpError, BamUnreachableError } from '../../functions/bam/http.js';
 import { probeServer } from '../../functions/bam/probe.js';
 import { SystemInfoSessions } from '../../functions/bam/system-info-sessions.js';
+import type { FailoverApiConfig } from '../../functions/commons/config.js';
 
 let cluster: SimCluster;
 const url = (name: string) => cluster.server(name).url;
 
-beforeAll(async () => {
+// A fresh cluster per test (bam1 Primary, bam2 Standby): BAM's promote cannot be undone by promoting back.
+beforeEach(async () => {
   cluster = await new SimCluster().start();
 });
-afterAll(async () => cluster.close());
-beforeEach(async () => {
-  cluster.promote('bam1');
-  for (const s of cluster.servers.values()) await s.start();
-});
+afterEach(async () => cluster.close());
 
 describe('BAM REST v1 client against the simulator', () => {
   it('logs in with BAM\'s token string, lists configurations, reads system info, logs out', async () => {
@@ -40,7 +38,7 @@ describe('BAM REST v1 client against the simulator', () => {
 
   it('a token from one server is not valid on another', async () => {
     const cred = await new BamV1Client(url('bam1'), 2000).login('alice', 'alice-pass');
-    cluster.promote('bam2');
+    expect(cluster.promote('bam2')).toBeUndefined();
     await expect(new BamV1Client(url('bam2'), 2000, cred).getEntities(0, 'Configuration')).rejects.toMatchObject({ status: 401 });
   });
 });
@@ -87,11 +85,34 @@ describe('failures are typed', () => {
 });
 
 describe('health probe', () => {
-  it('reads the replication role from the Failover API', async () => {
-    expect(await probeServer('bam1', url('bam1'), 1000)).toMatchObject({ ok: true, role: 'PRIMARY' });
-    expect(await probeServer('bam2', url('bam2'), 1000)).toMatchObject({ ok: true, role: 'STANDBY' });
-    cluster.promote('bam2');
-    expect(await probeServer('bam2', url('bam2'), 1000)).toMatchObject({ ok: true, role: 'PRIMARY' });
+  const failoverApi = async (name: string) => {
+    const t = await cluster.tls();
+    const tls: FailoverApiConfig = { urls: {}, clientCert: t.clientCert, clientKey: t.clientKey, ca: t.ca };
+    return { failoverApi: { url: cluster.server(name).failoverUrl!, tls } };
+  };
+  const probe = async (name: string) => probeServer(name, url(name), 1000, await failoverApi(name));
+
+  it('reads the replication role from the Failover API on its own mutual-TLS port, not the REST address', async () => {
+    expect(cluster.server('bam1').failoverUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(cluster.server('bam1').failoverUrl).not.toBe(url('bam1'));
+    expect(await probe('bam1')).toMatchObject({ ok: true, role: 'PRIMARY', reportedRole: 'Primary', source: 'failover-api' });
+    expect(await probe('bam2')).toMatchObject({ ok: true, role: 'STANDBY', reportedRole: 'Standby', source: 'failover-api' });
+    // The REST address serves no Failover API: without it only liveness answers.
+    expect(await probeServer('bam1', url('bam1'), 1000)).toMatchObject({ ok: true, role: 'UNKNOWN', source: 'liveness' });
+    // Without the client certificate the Failover API refuses the handshake.
+    const noCert = { failoverApi: { url: cluster.server('bam1').failoverUrl!, tls: { ...(await failoverApi('bam1')).failoverApi.tls, clientCert: '', clientKey: '' } } };
+    expect(await probeServer('bam1', url('bam1'), 1000, noCert)).toMatchObject({ ok: true, role: 'UNKNOWN', lastFailure: 'failover-api: tls-refused' });
+  });
+
+  it('promote works on a Standby only; with two servers the promoted one is Standalone (PRIMARY), the old Primary still claims Primary', async () => {
+    expect(cluster.promote('bam1')).toMatch(/only a Standby/);
+    expect(cluster.promote('bam2')).toBeUndefined();
+    expect(await probe('bam2')).toMatchObject({ ok: true, role: 'PRIMARY', reportedRole: 'Standalone' });
+    expect(await probe('bam1')).toMatchObject({ ok: true, role: 'PRIMARY', reportedRole: 'Primary' });
+    expect(cluster.promote('bam2')).toMatch(/only a Standby/);
+    expect(cluster.readd('bam1')).toBeUndefined();
+    expect(await probe('bam1')).toMatchObject({ ok: true, role: 'STANDBY', reportedRole: 'Standby' });
+    expect(await probe('bam2')).toMatchObject({ ok: true, role: 'PRIMARY', reportedRole: 'Primary' });
   });
 
   it('fails on a stopped or hung server', async () => {
@@ -103,23 +124,32 @@ describe('health probe', () => {
 });
 
 describe('health probe of a BAM without the Failover API', () => {
-  it('reads the role from REST v1 getSystemInfo as the service user, re-logging in once when BAM dropped the session', async () => {
+  it('reads the role from REST v1 getSystemInfo as the service user (read-only on a Standby, plain login where read-only is refused), re-logging in once when BAM dropped the session', async () => {
     for (const srv of cluster.servers.values()) srv.failoverApi = false;
     try {
       const sessions = new SystemInfoSessions({ username: 'gateway-svc', password: 'gateway-svc-pass' });
       const probe = (name: string) => probeServer(name, url(name), 1000, { systemInfo: () => sessions.systemInfo(name, url(name), 1000) });
       expect(await probeServer('bam1', url('bam1'), 1000)).toMatchObject({ ok: true, role: 'UNKNOWN' }); // liveness only
-      expect(await probe('bam1')).toMatchObject({ ok: true, role: 'PRIMARY' });
-      expect(await probe('bam2')).toMatchObject({ ok: true, role: 'UNKNOWN' }); // a Standby serves no API: alive, role unknown
+      // The Primary refuses a read-only login (400): the probe falls back to a plain login.
+      expect(await probe('bam1')).toMatchObject({ ok: true, role: 'PRIMARY', reportedRole: 'Primary', source: 'system-info' });
+      // The Standby serves only a read-only session: a positive Standby signal.
+      expect(await probe('bam2')).toMatchObject({ ok: true, role: 'STANDBY', reportedRole: 'Standby', source: 'system-info' });
       const logins = cluster.server('bam1').logins.get('gateway-svc') ?? 0;
       expect(await probe('bam1')).toMatchObject({ role: 'PRIMARY' });
-      expect(cluster.server('bam1').logins.get('gateway-svc')).toBe(logins); // the session is reused
+      expect(cluster.server('bam1').logins.get('gateway-svc')).toBe(logins); // the session (and what worked) is reused
       cluster.server('bam1').dropSessions();
       expect(await probe('bam1')).toMatchObject({ role: 'PRIMARY' });
-      expect(cluster.server('bam1').logins.get('gateway-svc')).toBe(logins + 1);
-      cluster.promote('bam2');
-      expect(await probe('bam2')).toMatchObject({ role: 'PRIMARY' });
-      expect(await probe('bam1')).toMatchObject({ ok: true, role: 'UNKNOWN' });
+      expect(cluster.server('bam1').logins.get('gateway-svc')).toBe(logins + 1); // one new plain login, no read-only try first
+      // A wrong service password is a credential rejection: no fallback hides it.
+      const wrong = new SystemInfoSessions({ username: 'gateway-svc', password: 'wrong' });
+      expect(await probeServer('bam1', url('bam1'), 1000, { systemInfo: () => wrong.systemInfo('bam1', url('bam1'), 1000) })).toMatchObject({ role: 'UNKNOWN', lastFailure: 'system-info: rejected' });
+      expect(cluster.promote('bam2')).toBeUndefined();
+      expect(await probe('bam2')).toMatchObject({ role: 'PRIMARY', reportedRole: 'Standalone' });
+      expect(await probe('bam1')).toMatchObject({ ok: true, role: 'PRIMARY', reportedRole: 'Primary' }); // not reconfigured
+      expect(cluster.readd('bam1')).toBeUndefined();
+      // bam1's plain session is now refused (a Standby): the probe switches to a read-only one.
+      expect(await probe('bam1')).toMatchObject({ ok: true, role: 'STANDBY', reportedRole: 'Standby' });
+      expect(await probe('bam2')).toMatchObject({ role: 'PRIMARY', reportedRole: 'Primary' });
     } finally {
       for (const srv of cluster.servers.values()) srv.failoverApi = true;
     }
