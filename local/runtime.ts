@@ -17,6 +17,8 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** Real BAM servers (`name=url,...`); without it a simulated cluster runs. */
   bamServers?: string;
+  /** The simulated cluster's server names, the first one Primary (default bam1, bam2: a promote makes a Standalone server; three or more: a Primary). */
+  simServers?: string[];
   /** 1: a single gateway, not in a group (default). 2: the availability group, nodes a and b. */
   nodes?: 1 | 2;
 }
@@ -52,7 +54,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const serviceUser = opts.env?.GATEWAY_SERVICE_USERNAME ?? process.env.GATEWAY_SERVICE_USERNAME ?? 'gateway-svc';
   const servicePass = opts.env?.GATEWAY_SERVICE_PASSWORD ?? process.env.GATEWAY_SERVICE_PASSWORD ?? 'gateway-svc-pass';
-  const cluster = opts.bamServers ? undefined : await new SimCluster({ users: { ...DEMO_USERS, [serviceUser]: servicePass } }).start();
+  const cluster = opts.bamServers ? undefined : await new SimCluster({ users: { ...DEMO_USERS, [serviceUser]: servicePass }, ...(opts.simServers ? { servers: opts.simServers } : {}) }).start();
   const dynamo = await startDynalite();
   const tableName = localTableName('failover-gateway-local');
   await createGatewayTable(dynamo.endpoint, tableName);

@@ -46,7 +46,10 @@ export function failoverGet(url: string, tls: FailoverApiConfig, timeoutMs: numb
       });
       res.on('error', reject);
     });
-    req.on('socket', (s) => s.once('secureConnect', () => (handshaken = true)));
+    // A reused keep-alive socket was handshaken before: listening on it again would only pile up listeners.
+    req.on('socket', (s) => {
+      if (!req.reusedSocket) s.once('secureConnect', () => (handshaken = true));
+    });
     const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT_PROBE' })), timeoutMs);
     req.on('close', () => clearTimeout(timer));
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT_PROBE' })));
