@@ -48,10 +48,18 @@ describe('a request that cannot reach the Primary', () => {
     expect((await monitoring()).epoch).toBe(epoch);
   });
 
-  it('probes at once: a Primary promoted while both answer is found by the request, which then is served', async () => {
+  it('probes at once: a Primary that turns Standby (re-added after a promote) while both answer is replaced by the request, which then is served', async () => {
     const svc = await login(base, 'gateway-svc', 'gateway-svc-pass');
     const get = () => call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token: svc });
-    await call(base, 'POST', '/_local/bam/bam2/promote');
+    const bam1 = stack.cluster!.server('bam1').url;
+    // An operator promotes bam2 while bam1 still serves: BAM leaves bam1 claiming Primary, a split
+    // brain the gateway never switches on.
+    expect((await call(base, 'POST', '/_local/bam/bam2/promote')).status).toBe(200);
+    await stack.probe();
+    expect(await monitoring()).toMatchObject({ monitoring_state: 'MONITORING', primary_url: bam1, split_brain: true });
+    expect((await get()).body.primary_url).toBe(bam1);
+    // Re-added as the Standby of bam2, bam1 refuses the gateway's session: the request probes at once.
+    expect((await call(base, 'POST', '/_local/bam/bam1/readd')).status).toBe(200);
     await pause();
     const during = await get(); // bam1 answers as a Standby: the failover answer, and a probe
     expect(during.status).toBe(503);
@@ -59,5 +67,6 @@ describe('a request that cannot reach the Primary', () => {
     const restored = await get();
     expect(restored.status).toBe(200);
     expect(restored.body.primary_url).toBe(stack.cluster!.server('bam2').url);
+    expect(await monitoring()).toMatchObject({ monitoring_state: 'MONITORING', split_brain: false });
   });
 });

@@ -81,12 +81,18 @@ export function workflowSuite(apiVersion: '1' | '2') {
     });
 
     it('group grants apply to members only while they are members', async () => {
+      // carol: a BAM user with write rights (bob has none: BAM would refuse his write) and no gateway permission.
+      stack.cluster!.data.users.set('carol', { password: 'carol-pass', canWrite: true });
+      const carol = await login(base, 'carol', 'carol-pass');
+      const add = (name: string) => call(base, 'POST', '/dns_records/host_records', { token: carol, json: host(name) });
+      expect((await add(`carol0${apiVersion}`)).status).toBe(403);
       await call(base, 'PUT', '/admin/groups/dns-team/permissions/dns_records', { token: tokens.admin });
-      await call(base, 'PUT', '/admin/groups/dns-team/members/bob', { token: tokens.admin });
-      expect((await call(base, 'GET', '/admin/users/bob/groups', { token: tokens.admin })).body.groups).toEqual(['dns-team']);
-      expect((await call(base, 'POST', '/dns_records/host_records', { token: tokens.bob, json: host(`bob${apiVersion}`) })).status).toBe(201);
-      await call(base, 'DELETE', '/admin/groups/dns-team/members/bob', { token: tokens.admin });
-      expect((await call(base, 'POST', '/dns_records/host_records', { token: tokens.bob, json: host(`bob2${apiVersion}`) })).status).toBe(403);
+      await call(base, 'PUT', '/admin/groups/dns-team/members/carol', { token: tokens.admin });
+      expect((await call(base, 'GET', '/admin/users/carol/groups', { token: tokens.admin })).body.groups).toEqual(['dns-team']);
+      expect((await add(`carol${apiVersion}`)).status).toBe(201);
+      await call(base, 'DELETE', '/admin/groups/dns-team/members/carol', { token: tokens.admin });
+      expect((await add(`carol2${apiVersion}`)).status).toBe(403);
+      expect(hostRecords()).not.toContain(`carol2${apiVersion}.example.com`);
     });
 
     it.each([
