@@ -1,7 +1,7 @@
 /**
  * `npm run bench:failover [-- --trials N --sessions N]`: drives the local stack (local defaults:
  * probe every 1 s, timeout 1 s, 2 failures) through trials of
- *   stop Primary → promote Standby → restart the old Primary as Standby
+ *   stop Primary → promote Standby → start the old Primary → re-add it (readd) as the new Primary's Standby
  * and prints detection time (Primary stopped → FAILOVER_IN_PROGRESS, seen by the monitor alone,
  * no client traffic) and restore time (promote → a restorable session served again, polled by a
  * client every 20 ms), then the restore time with 10 and with N (default 10,000) live sessions.
@@ -47,7 +47,7 @@ const monitoring = async (stack: LocalStack) => (await json(stack, 'GET', '/_loc
 
 /** One trial; answers detection and restore times in ms. */
 async function trial(stack: LocalStack, token: string) {
-  const primary = stack.cluster!.snapshot().find((s) => s.role === 'Primary')!.name;
+  const primary = stack.cluster!.currentPrimary;
   const standby = stack.cluster!.snapshot().find((s) => s.role === 'Standby')!.name;
   // Let the monitor settle a moment so the stop lands at a random point of its probe cycle.
   await sleep(300 + Math.random() * 1000);
@@ -56,11 +56,19 @@ async function trial(stack: LocalStack, token: string) {
   await waitFor(async () => (await monitoring(stack)).monitoring_state === 'FAILOVER_IN_PROGRESS', 10);
   const detection = performance.now() - stopAt;
   const promoteAt = performance.now();
-  await json(stack, 'POST', `/_local/bam/${standby}/promote`);
+  const promoted = await json(stack, 'POST', `/_local/bam/${standby}/promote`);
+  if (promoted.status !== 200) throw new Error(`promote ${standby} failed: ${promoted.status} ${JSON.stringify(promoted.body)}`);
   await waitFor(async () => (await json(stack, 'GET', '/failover_rest_endpoints/get_configurations', { token })).status === 200, 20);
   const restore = performance.now() - promoteAt;
+  // The old Primary comes back still claiming Primary (BAM does not reconfigure it): the operator
+  // re-adds it as the new Primary's Standby, so the next trial starts from a clean cluster.
   await json(stack, 'POST', `/_local/bam/${primary}/start`);
-  await waitFor(async () => (await monitoring(stack)).servers.find((s: { name: string }) => s.name === primary)?.role === 'STANDBY', 50);
+  const readd = await json(stack, 'POST', `/_local/bam/${primary}/readd`);
+  if (readd.status !== 200) throw new Error(`readd ${primary} failed: ${readd.status} ${JSON.stringify(readd.body)}`);
+  await waitFor(async () => {
+    const m = await monitoring(stack);
+    return !m.split_brain && m.servers.find((s: { name: string }) => s.name === primary)?.role === 'STANDBY';
+  }, 50);
   return { detection, restore, from: primary, to: standby };
 }
 

@@ -27,7 +27,7 @@ if (!Number.isInteger(clients) || clients < 2 || clients > 1000 || !Number.isInt
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function monitoring(stack: LocalStack) {
-  return ((await (await fetch(`${stack.url}/_local/state`)).json()) as { monitoring: unknown }).monitoring as { monitoring_state: string; primary_url: string | null; epoch: number };
+  return ((await (await fetch(`${stack.url}/_local/state`)).json()) as { monitoring: unknown }).monitoring as { monitoring_state: string; primary_url: string | null; epoch: number; split_brain: boolean; servers: { name: string; role: string }[] };
 }
 async function until(check: () => Promise<boolean>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -66,8 +66,14 @@ try {
   report('(a) stop → promote failover', a, [
     `goal zero 5xx but the failover 503, zero 401 for restorable sessions: ${Object.keys(aErrors).length === 0 ? 'met' : `MISSED ${JSON.stringify(aErrors)}`}`,
   ]);
-  await bam1.start(); // back, as Standby
-  await until(async () => (await monitoring(stack)).monitoring_state === 'MONITORING');
+  // bam1 comes back still claiming Primary (BAM does not reconfigure it): the operator re-adds it as bam2's Standby.
+  await bam1.start();
+  const readd = await fetch(`${stack.url}/_local/bam/bam1/readd`, { method: 'POST' });
+  if (readd.status !== 200) throw new Error(`readd bam1 failed: ${readd.status} ${await readd.text()}`);
+  await until(async () => {
+    const m = await monitoring(stack);
+    return m.monitoring_state === 'MONITORING' && !m.split_brain && m.servers.find((s) => s.name === 'bam1')?.role === 'STANDBY';
+  });
 
   // (b) a blip of the Primary (bam2 now) under load: a network outage, BAM keeps its sessions.
   load = new LoadDriver(stack.url, clients);
