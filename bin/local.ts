@@ -21,7 +21,13 @@ try {
   console.log(`  cluster state        GET ${stack.url}/_local/state   events: GET ${stack.url}/_local/events`);
   console.log(`  demo users           ${svc} (service user, admin) · alice / alice-pass · bob / bob-pass`);
   console.log(`  try it               curl -s -X POST ${stack.url}/rest_login -H 'content-type: application/json' -d '{"username":"alice","password":"alice-pass"}'`);
-  console.log(`  a BAM failover       curl -X POST ${stack.url}/_local/bam/bam1/stop  then  curl -X POST ${stack.url}/_local/bam/bam2/promote`);
+  if (stack.cluster) {
+    const ctl = (name: string, action: string) => `curl -X POST ${stack.url}/_local/bam/${name}/${action}`;
+    console.log(`  a BAM failover       1. ${ctl('bam1', 'stop')}      (the Primary dies)`);
+    console.log(`                       2. ${ctl('bam2', 'promote')}   (the operator promotes the Standby: Standalone)`);
+    console.log(`                       3. ${ctl('bam1', 'start')}     (bam1 back, still claiming Primary: split brain, not switched back)`);
+    console.log(`                       4. ${ctl('bam1', 'readd')}     (the operator re-adds it as bam2's Standby)`);
+  }
   console.log(`  a gateway failover   curl -X POST ${stack.nodes.get('b')!.url}/_local/nodes/a/stop`);
   console.log('  README.md walks through the rest. Ctrl-C stops.');
   let closing = false;
