@@ -40,8 +40,13 @@ describe('restoring sessions after a failover', () => {
     const answers = await Promise.all(tokens.map((token) => call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token })));
     expect(answers.map((a) => a.status)).toEqual(tokens.map(() => 200));
     expect(bam2.logins.get('gateway-svc')! - before).toBe(1);
-    // Restore the cluster for the tests below.
+    // Restore the cluster for the tests below: bam1 returns claiming Primary until re-added as bam2's Standby.
     await call(base, 'POST', '/_local/bam/bam1/start');
+    expect((await call(base, 'POST', '/_local/bam/bam1/readd')).status).toBe(200);
+    await eventually(async () => {
+      const m = (await call(base, 'GET', '/_local/state')).body.monitoring;
+      return !m.split_brain && m.servers.find((s: { name: string }) => s.name === 'bam1').role === 'STANDBY';
+    }, 8000, 'bam1 re-added as Standby');
   });
 });
 

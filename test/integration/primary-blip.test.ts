@@ -72,7 +72,9 @@ describe('a Primary blip', () => {
     await eventually(async () => (await monitoring()).monitoring_state === 'FAILOVER_IN_PROGRESS', 8000, 'loss detected');
     await call(base, 'POST', '/_local/bam/bam2/promote');
     await eventually(async () => (await monitoring()).monitoring_state === 'MONITORING', 8000, 'bam2 confirmed');
-    await stack.cluster!.server('bam1').start(); // back, as Standby (promote made it one)
+    // bam1 back, claiming Primary until the operator re-adds it as bam2's Standby.
+    await stack.cluster!.server('bam1').start();
+    expect((await call(base, 'POST', '/_local/bam/bam1/readd')).status).toBe(200);
     const r = await configurations(alice);
     expect(r.status).toBe(401);
     expect(r.body.code).toBe('SessionEndedByFailover');
