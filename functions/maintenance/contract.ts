@@ -1,0 +1,48 @@
+/**
+ * The maintenance API's shared vocabulary (SPEC §11), agreed before its parts were built: the
+ * back-end group and hosts, host modes, and who is calling. Plain types, no I/O.
+ */
+export type HostMode = 'ENABLED' | 'NO_NEW_SESSIONS' | 'DISABLED';
+export const HOST_MODES: readonly HostMode[] = ['ENABLED', 'NO_NEW_SESSIONS', 'DISABLED'];
+
+/** The BAM cluster as Airlock's back-end group: id 1, name `address-manager`. */
+export const BACKEND_GROUP = { id: 1, name: 'address-manager' } as const;
+
+export interface BackendHost {
+  /** The configured BAM server name (bam1). */
+  name: string;
+  protocol: 'HTTP' | 'HTTPS';
+  /** The host of the server's URL. */
+  hostName: string;
+  port: number;
+  mode: HostMode;
+  spare: false;
+  weight: 100;
+}
+
+/**
+ * Who calls `/airlock/rest`: a tenant user with a path-scoped token (npm run user-manager), or a
+ * gateway session holding the `maintenance` permission (the web UI). Path rights apply to both:
+ * a session's are `.*`.
+ */
+export interface AirlockPrincipal {
+  kind: 'tenant' | 'session';
+  /** Tenant user name, or the gateway username. */
+  user: string;
+  tenant?: string;
+  /** Regexes matched (full match) against the path after `/airlock/rest`: readPaths for GET, writePaths otherwise. */
+  readPaths: string;
+  writePaths: string;
+  /** Token id (jti) for tenant tokens: revocation and audit. */
+  tokenId?: string;
+}
+
+/** Whether a principal may call `method` on `subPath` (the path after /airlock/rest). */
+export function mayCall(p: AirlockPrincipal, method: string, subPath: string): boolean {
+  const pattern = method.toUpperCase() === 'GET' || method.toUpperCase() === 'HEAD' ? p.readPaths : p.writePaths;
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(subPath);
+  } catch {
+    return false; // an unparseable regex grants nothing
+  }
+}
