@@ -38,6 +38,13 @@ export class ClusterData {
     return [...this.entities.values()].filter((e) => e.parentId === parentId && (!type || e.type === type));
   }
 
+  /** Every entity below `parentId` (any depth), of `type` if given. */
+  descendants(parentId: number, type?: string): SimEntity[] {
+    const out: SimEntity[] = [];
+    for (const c of this.children(parentId)) out.push(...(!type || c.type === type ? [c] : []), ...this.descendants(c.id, type));
+    return out;
+  }
+
   all(type: string): SimEntity[] {
     return [...this.entities.values()].filter((e) => e.type === type);
   }

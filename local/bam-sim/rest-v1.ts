@@ -64,6 +64,12 @@ function call(server: SimBamServer, session: SimSession, method: string, q: URLS
     }
     case 'searchByObjectTypes':
       return page(data.search(q.get('keyword') ?? '', (q.get('types') ?? '').split(',').filter(Boolean)));
+    // Legacy v1 API Guide, getZonesByHint / getHostRecordsByHint: `options=hint=...` (`^`/`$` anchor,
+    // otherwise a substring), matched here against the absolute name; zones under `containerId`.
+    case 'getZonesByHint':
+      return page(byHint(data.descendants(Number(q.get('containerId') ?? 0), 'Zone'), q));
+    case 'getHostRecordsByHint':
+      return page(byHint(data.all('HostRecord'), q));
     case 'addHostRecord': {
       const addresses = (q.get('addresses') ?? '').split(',').filter(Boolean);
       const created = data.addHostRecord(Number(q.get('viewId')), q.get('absoluteName') ?? '', addresses, Number(q.get('ttl') ?? -1), parseProperties(q.get('properties') ?? ''));
@@ -78,6 +84,13 @@ function call(server: SimBamServer, session: SimSession, method: string, q: URLS
     default:
       return { status: 404, body: `Unknown method ${method}` };
   }
+}
+
+function byHint(list: SimEntity[], q: URLSearchParams): SimEntity[] {
+  const hint = parseProperties(q.get('options') ?? '').hint ?? '';
+  const body = hint.replace(/^\^/, '').replace(/\$$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`${hint.startsWith('^') ? '^' : ''}${body}${hint.endsWith('$') ? '$' : ''}`, 'i');
+  return list.filter((e) => re.test(e.properties.absoluteName ?? e.name));
 }
 
 export function toV1(e: SimEntity) {

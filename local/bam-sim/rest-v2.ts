@@ -6,6 +6,8 @@ import { collection, toV2 } from './v2-collection.js';
 
 const TYPES = { configurations: 'Configuration', views: 'View', zones: 'Zone', blocks: 'IP4Block', resourceRecords: 'HostRecord' } as const;
 type Kind = keyof typeof TYPES;
+/** Not an entity of the tree: served only at `/settings`. The version as getSystemInfo reports it. */
+const SYSTEM_SETTINGS: SimEntity = { id: 2, name: 'System Settings', type: 'SystemSettings', parentId: 0, properties: { version: '9.6.0' } };
 
 export interface V2Request {
   method: string;
@@ -34,6 +36,11 @@ export function restV2(server: SimBamServer, r: V2Request): Reply {
     server.endSession(session.token);
     return { status: 200, body: { id: session.id, type: 'UserSession', state: 'LOGGED_OUT' } };
   }
+  // RESTful v2 API Guide (9.5+): `GET /api/v2?filter=...` searches every resource, whatever its type.
+  if (r.method === 'GET' && (r.path === '' || r.path === '/')) return listed([...server.data.entities.values()], r);
+  // RESTful v2 API Guide, "settings": the SystemSettings resource carries the BAM version
+  // (BlueCat's v2 client reads it for `bam_version`: `GET /settings?filter=type:'SystemSettings'`).
+  if (r.method === 'GET' && r.path === '/settings') return listed([SYSTEM_SETTINGS], r);
   const top = /^\/(configurations|views|zones|resourceRecords)(?:\/(\d+))?$/.exec(r.path);
   if (top && r.method === 'GET') {
     const type = TYPES[top[1] as Kind];

@@ -188,7 +188,7 @@ export class SimBamServer {
     if (path === '/servlets/health') return { status: 200, body: 'OK' };
     if (path === '/Services/REST/application.wadl') return { status: 200, body: wadl(), contentType: 'application/vnd.sun.wadl+xml' };
     if (path.startsWith('/Services/REST/v1/')) return restV1(this, path.slice('/Services/REST/v1/'.length), url.searchParams, headers.authorization);
-    if (path.startsWith('/api/v2/')) {
+    if (path === '/api/v2' || path.startsWith('/api/v2/')) {
       return restV2(this, { method, path: path.slice('/api/v2'.length), q: url.searchParams, authorization: headers.authorization, contentType: headers['content-type'], json });
     }
     // Includes /bam/v1/*: the Failover API has its own HTTPS port.

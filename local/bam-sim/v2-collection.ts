@@ -6,6 +6,8 @@ export function toV2(e: SimEntity): Record<string, unknown> {
     const { absoluteName, addresses, ttl, ...rest } = e.properties;
     return { id: e.id, type: 'HostRecord', name: e.name, absoluteName, ttl: Number(ttl), addresses: (addresses ?? '').split(',').map((address) => ({ type: 'IPv4Address', address })), userDefinedFields: rest };
   }
+  // RESTful v2 API Guide: a Zone's `deployable` is a JSON boolean (v1 keeps it as the text `true`).
+  if (e.type === 'Zone') return { id: e.id, type: e.type, name: e.name, ...e.properties, deployable: e.properties.deployable === 'true' };
   return { id: e.id, type: e.type, name: e.name, ...e.properties };
 }
 

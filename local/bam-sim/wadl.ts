@@ -12,6 +12,8 @@ export const V1_METHODS: Record<string, 'GET' | 'POST'> = {
   getEntityByName: 'GET',
   getParent: 'GET',
   searchByObjectTypes: 'GET',
+  getZonesByHint: 'GET',
+  getHostRecordsByHint: 'GET',
   getSystemInfo: 'GET',
   addHostRecord: 'POST',
 };

@@ -6,7 +6,7 @@ import { get, v1Token } from './bam-http.js';
  * Sources: BlueCat "Address Manager Legacy v1 API Guide" (9.5): "GET /v1/loginWithOptions"
  * (options isReadOnly=true), "Read-only Legacy v1 API sessions" (Secondary/Tertiary only, read
  * methods only), "System Information" (getSystemInfo k=v| string with replicationRole),
- * getParent, searchByObjectTypes, addHostRecord; property values escape `|` as `\|`.
+ * getParent, searchByObjectTypes, getZonesByHint, getHostRecordsByHint, addHostRecord; property values escape `|` as `\|`.
  */
 let cluster: SimCluster;
 const v1 = (server: string, method: string, params: Record<string, string> = {}, auth?: string) =>
@@ -55,6 +55,19 @@ describe('entities', () => {
     const host = (await v1('bam1', 'getEntityById', { id: String(id) }, token)).json();
     expect(host.properties).toContain('comments=a\\|b|');
     expect(host.properties).toContain('owner=ops|');
+  });
+
+  it('getZonesByHint finds zones under a container by hint; getHostRecordsByHint finds host records (Legacy v1 API Guide)', async () => {
+    const token = await login('bam1');
+    const conf = (await v1('bam1', 'getEntityByName', { parentId: '0', name: 'Production', type: 'Configuration' }, token)).json();
+    const view = (await v1('bam1', 'getEntityByName', { parentId: String(conf.id), name: 'default', type: 'View' }, token)).json();
+    const zones = (await v1('bam1', 'getZonesByHint', { containerId: String(view.id), start: '0', count: '10', options: 'hint=example' }, token)).json();
+    expect(zones.map((z: { name: string }) => z.name)).toEqual(['example']);
+    expect((await v1('bam1', 'getZonesByHint', { containerId: String(view.id), start: '0', count: '10', options: 'hint=^example$' }, token)).json()).toEqual([]);
+    await v1('bam1', 'addHostRecord', { viewId: String(view.id), absoluteName: 'hinted.example.com', addresses: '10.1.1.2', ttl: '60', properties: '' }, token);
+    const hosts = (await v1('bam1', 'getHostRecordsByHint', { start: '0', count: '10', options: 'hint=^hinted' }, token)).json();
+    expect(hosts).toHaveLength(1);
+    expect(hosts[0]).toMatchObject({ name: 'hinted', type: 'HostRecord' });
   });
 
   it('getParent walks up nested zones; searchByObjectTypes finds by keyword', async () => {

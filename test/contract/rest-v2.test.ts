@@ -6,7 +6,8 @@ import { get, send } from './bam-http.js';
  * Sources: BlueCat "Address Manager RESTful v2 API Guide": sessions (POST /sessions, Basic
  * credentials), "Filtering" (field:op('value'), short form field:'value'), PATCH as JSON merge
  * patch (application/merge-patch+json), collections /views, /zones, /resourceRecords, zones
- * nested under the view (a zone's subzones at /zones/{id}/zones).
+ * nested under the view (a zone's subzones at /zones/{id}/zones); /settings (SystemSettings with
+ * version); root search GET /api/v2?filter=...; Zone `deployable` a boolean.
  */
 let cluster: SimCluster;
 let base: string;
@@ -84,5 +85,27 @@ describe('a Standby', () => {
   it('serves no RESTful v2 API (modelled: 503)', async () => {
     const r = await send('POST', `${cluster.server('bam2').url}/api/v2/sessions`, { username: 'alice', password: 'alice-pass' });
     expect(r.status).toBe(503);
+  });
+});
+
+describe('settings, root search, zone fields (RESTful v2 API Guide)', () => {
+  it("GET /settings?filter=type:'SystemSettings' carries the version (BlueCat's v2 client reads it for bam_version)", async () => {
+    const { headers } = await auth();
+    const [settings] = await list(`/settings?filter=${encodeURIComponent("type:'SystemSettings'")}`, headers);
+    expect(settings).toMatchObject({ type: 'SystemSettings', version: '9.6.0' });
+  });
+
+  it('GET /api/v2?filter=... searches every resource type (9.5+)', async () => {
+    const { headers } = await auth();
+    const r = await get(`${base}/api/v2?filter=${encodeURIComponent("absoluteName:eq('example.com')")}`, headers);
+    expect(r.status).toBe(200);
+    expect(r.json().data.map((z: { type: string }) => z.type)).toEqual(['Zone', 'Zone', 'Zone']);
+    expect((await get(`${base}/api/v2?filter=${encodeURIComponent("bogus:eq('x')")}`, headers)).status).toBe(400);
+  });
+
+  it("a zone's deployable is a JSON boolean", async () => {
+    const { headers } = await auth();
+    const [zone] = await list(`/zones?filter=${encodeURIComponent("absoluteName:eq('example.com')")}`, headers);
+    expect(zone.deployable).toBe(true);
   });
 });
