@@ -38,6 +38,8 @@ export class GatewayData extends Construct {
   /** The value CloudFront sends as `x-origin-verify`; only the API functions read it. Absent without an edge. */
   readonly originVerifySecret?: secrets.Secret;
   readonly credentialKey: kms.Key;
+  /** Signs tenant tokens (SPEC §11); the maintenance function reads it (TENANT_TOKEN_SECRET_ARN). */
+  readonly tenantTokenKey: secrets.Secret;
   readonly deadLetterAlarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: GatewayDataProps) {
@@ -87,6 +89,15 @@ export class GatewayData extends Construct {
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'The secret is the BAM service user\'s password, which BAM owns: it is rotated in BAM and then written here (README "Operating"); a rotation Lambda cannot change it in BAM.',
+    });
+    // Generated, never typed: HS256 key material for tenant tokens (SHA-256 of it is the key).
+    this.tenantTokenKey = new secrets.Secret(this, 'TenantTokenKey', {
+      description: 'Failover Gateway: signs the tenant tokens of the maintenance API (npm run user-manager)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(this.tenantTokenKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating the key invalidates every tenant token at once; it is random, never leaves AWS, and is renewed by replacing the secret (all tokens must then be created again).',
     });
     if (props.originVerify) {
       // Generated, never typed by an operator: proves a request came through CloudFront (and its WAF).

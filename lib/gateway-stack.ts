@@ -39,6 +39,7 @@ export class GatewaySharedStack extends Stack {
     this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers(nodeStacks), originVerify: props.edge === true });
     new CfnOutput(this, 'ServiceSecretArn', { value: this.data.secret.secretArn });
     new CfnOutput(this, 'EventBusName', { value: this.data.bus.eventBusName });
+    tokenOutputs(this, this.data);
   }
 }
 
@@ -58,6 +59,13 @@ function outputs(stack: Stack, data: GatewayData, node: GatewayNode) {
   new CfnOutput(stack, 'ApiUrl', { value: node.api.apiEndpoint });
   new CfnOutput(stack, 'ServiceSecretArn', { value: data.secret.secretArn });
   new CfnOutput(stack, 'EventBusName', { value: data.bus.eventBusName });
+  tokenOutputs(stack, data);
+}
+
+/** What `npm run user-manager -- --table ... --secret-arn ...` needs against this deployment. */
+function tokenOutputs(stack: Stack, data: GatewayData) {
+  new CfnOutput(stack, 'TableName', { value: data.table.tableName });
+  new CfnOutput(stack, 'TenantTokenSecretArn', { value: data.tenantTokenKey.secretArn });
 }
 
 /**

@@ -76,6 +76,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     GATEWAY_SERVICE_PASSWORD: servicePass,
     // Both nodes must read each other's sessions: one key for the whole group.
     CREDENTIAL_KEY: process.env.CREDENTIAL_KEY ?? randomBytes(32).toString('base64'),
+    // Signs tenant tokens (npm run user-manager); per process, like the table that records them.
+    TENANT_TOKEN_KEY: process.env.TENANT_TOKEN_KEY ?? randomBytes(32).toString('base64'),
     LOCAL_MODE: 'true',
     POWERTOOLS_SERVICE_NAME: 'failover-gateway',
     POWERTOOLS_METRICS_DISABLED: 'true', // no CloudWatch here: keep the EMF lines out of the console
@@ -166,6 +168,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       };
     }
     if (path === '/_local/events' && method === 'GET') return { status: 200, body: { events: bus.recent() } };
+    if (path === '/_local/user-manager' && method === 'POST') return (await import('./user-manager-control.js')).userManagerControl(body);
     return notFound(`No local control ${method} ${path}.`);
   };
 

@@ -70,7 +70,7 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
     const shared = new GatewaySharedStack(app, 'G-shared', { env, settings, edge: true });
     const nodes = ['a', 'b'].map((nodeId) => new GatewayNodeStack(app, `G-node-${nodeId}`, { env, settings: { ...settings, nodeId }, data: shared.data, crossRegionReferences: true, webAclArn: edge.webAclArn }));
     for (const node of nodes) Template.fromStack(node).resourceCountIs('AWS::CloudFront::Distribution', 1);
-    Template.fromStack(shared).resourceCountIs('AWS::SecretsManager::Secret', 2); // service credentials, origin verify
+    Template.fromStack(shared).resourceCountIs('AWS::SecretsManager::Secret', 3); // service credentials, tenant-token key, origin verify
     for (const node of nodes) expect(JSON.stringify(Template.fromStack(node).toJSON())).toContain('{{resolve:secretsmanager:');
     Template.fromStack(edge).resourceCountIs('AWS::WAFv2::WebACL', 1);
   });
@@ -119,7 +119,7 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
   it('without an edge, no origin secret exists and no function expects one', () => {
     const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'cdk-')), context: { 'aws:cdk:bundling-stacks': [] } });
     const t = Template.fromStack(new GatewayStack(app, 'Plain', { settings: readSettings((k) => app.node.tryGetContext(k)) }));
-    t.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    t.resourceCountIs('AWS::SecretsManager::Secret', 2); // service credentials, tenant-token key
     expect(JSON.stringify(t.toJSON())).not.toContain('ORIGIN_VERIFY_SECRET_ARN');
   });
 

@@ -103,7 +103,11 @@ describe('GatewayStack (a single gateway)', () => {
 
   it('protects BAM credentials with a rotating KMS key and keeps service credentials in Secrets Manager', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    // The service credentials, and the generated key that signs tenant tokens (SPEC §11).
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } });
+    template.hasOutput('TenantTokenSecretArn', {});
+    template.hasOutput('TableName', {});
     const envs = Object.values(gatewayResources(template, 'AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
     const gateway = envs.filter((e) => e.TABLE_NAME);
     expect(gateway).toHaveLength(4); // the subscriber needs neither

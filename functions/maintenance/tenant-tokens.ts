@@ -1,0 +1,28 @@
+import { documentClient } from '../adapters/dynamo.js';
+import { DynamoTenantTokenStore } from '../adapters/tenant-token-store.js';
+import { tenantTokenKeyMaterial } from '../adapters/tenant-token-key.js';
+import { TenantTokens, signingKey } from './tenant-token-service.js';
+import type { AirlockPrincipal } from './contract.js';
+
+/**
+ * This process's tenant-token service, on the gateway table (TABLE_NAME) and the gateway's key
+ * (adapters/tenant-token-key.ts). The maintenance API verifies Bearer tokens through
+ * `verifyTenantToken`; the local runtime's `/_local/user-manager` control issues and revokes
+ * through `tenantTokens()`.
+ */
+let service: TenantTokens | undefined;
+let key: { material: string; bytes: Uint8Array } | undefined;
+
+export function tenantTokens(): TenantTokens {
+  service ??= new TenantTokens(new DynamoTenantTokenStore(documentClient, process.env.TABLE_NAME ?? ''), async () => {
+    const material = await tenantTokenKeyMaterial();
+    if (key?.material !== material) key = { material, bytes: signingKey(material) };
+    return key.bytes;
+  });
+  return service;
+}
+
+/** A tenant user's Bearer token → who calls and their path rights; GatewayError 401 `InvalidToken` otherwise. */
+export function verifyTenantToken(token: string): Promise<AirlockPrincipal> {
+  return tenantTokens().verify(token);
+}

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { freshTable } from '../support/dynamo.js';
+import { DynamoTenantTokenStore } from '../../functions/adapters/tenant-token-store.js';
+import { TenantTokens, signingKey } from '../../functions/maintenance/tenant-token-service.js';
+import { mayCall, type AirlockPrincipal } from '../../functions/maintenance/contract.js';
+
+/** The path rights a verified token carries, as mayCall enforces them (SPEC §11): full match, GET → readPaths, others → writePaths. */
+let t: Awaited<ReturnType<typeof freshTable>>;
+let principal: AirlockPrincipal;
+
+beforeAll(async () => {
+  t = await freshTable();
+  const key = signingKey(randomBytes(32).toString('base64'));
+  const tokens = new TenantTokens(new DynamoTenantTokenStore(t.db, t.tableName), async () => key);
+  // reference/004's tenant user, with our back-end group in place of virtual hosts.
+  const { token } = await tokens.issue({
+    user: 'tenant_user',
+    tenant: 'myTenant',
+    roles: ['airlock-administrator'],
+    writePaths: '^\\/session\\/(create|terminate)|\\/configuration\\/configurations\\/(load-active|activate)|\\/configuration\\/back-end-groups\\/(1|address-manager)\\/host-mode$',
+    readPaths: '^\\/configuration\\/(back-end-groups.*)|\\/system\\/status\\/.*$',
+  });
+  principal = await tokens.verify(token);
+});
+afterAll(async () => t?.close());
+
+describe('a tenant token\'s path rights', () => {
+  it('allow the writes its writePaths match, including /session/create as a write', () => {
+    for (const path of ['/session/create', '/session/terminate', '/configuration/configurations/load-active', '/configuration/configurations/activate', '/configuration/back-end-groups/1/host-mode']) {
+      expect(mayCall(principal, 'POST', path), path).toBe(true);
+    }
+    expect(mayCall(principal, 'DELETE', '/session/terminate')).toBe(true);
+  });
+
+  it('refuse writes outside writePaths, and GET of a write-only path', () => {
+    expect(mayCall(principal, 'POST', '/configuration/back-end-groups/2/host-mode')).toBe(false);
+    expect(mayCall(principal, 'PATCH', '/configuration/back-end-groups/1')).toBe(false);
+    expect(mayCall(principal, 'PUT', '/system/status/node')).toBe(false); // readable, not writable
+    expect(mayCall(principal, 'GET', '/session/create')).toBe(false);
+  });
+
+  it('use readPaths for GET, as a full match (a prefix or a suffix is not enough)', () => {
+    expect(mayCall(principal, 'GET', '/configuration/back-end-groups')).toBe(true);
+    expect(mayCall(principal, 'GET', '/system/status/back-end-groups/address-manager')).toBe(true);
+    expect(mayCall(principal, 'GET', '/configuration/configurations')).toBe(false);
+    expect(mayCall(principal, 'POST', '/session/create/extra')).toBe(false);
+    expect(mayCall(principal, 'POST', '/x/session/create')).toBe(false);
+  });
+});

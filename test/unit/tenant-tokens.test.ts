@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { SignJWT, decodeJwt } from 'jose';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { freshTable } from '../support/dynamo.js';
+import { DynamoTenantTokenStore, TENANT_TOKENS_PK } from '../../functions/adapters/tenant-token-store.js';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER, TenantTokens, signingKey, type IssueRequest } from '../../functions/maintenance/tenant-token-service.js';
+import { GatewayError } from '../../functions/commons/errors.js';
+
+/** Tenant tokens against a real table (dynalite): sign → verify, and every way a token must fail with 401. */
+let t: Awaited<ReturnType<typeof freshTable>>;
+let store: DynamoTenantTokenStore;
+const material = randomBytes(32).toString('base64');
+const key = signingKey(material);
+let clock = Date.now();
+const tokens = () => new TenantTokens(store, async () => key, () => clock);
+
+const request: IssueRequest = {
+  user: 'tenant_user',
+  tenant: 'myTenant',
+  roles: ['airlock-administrator'],
+  writePaths: '^\\/session\\/(create|terminate)|\\/configuration\\/configurations\\/(load-active|activate)|\\/configuration\\/back-end-groups\\/[^/]+\\/host-mode$',
+  readPaths: '^\\/configuration\\/.*|\\/system\\/status\\/.*$',
+};
+
+beforeAll(async () => {
+  t = await freshTable();
+  store = new DynamoTenantTokenStore(t.db, t.tableName);
+});
+afterAll(async () => t?.close());
+
+async function rejection(p: Promise<unknown>): Promise<GatewayError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(GatewayError);
+  return err as GatewayError;
+}
+
+describe('tenant tokens', () => {
+  it('a created token verifies into the tenant principal with its path rights', async () => {
+    const { token, record } = await tokens().issue(request);
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ sub: 'tenant_user', tenant: 'myTenant', roles: ['airlock-administrator'], iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, jti: record.jti });
+    expect(claims.exp! - claims.iat!).toBe(8 * 3600);
+    await expect(tokens().verify(token)).resolves.toEqual({
+      kind: 'tenant', user: 'tenant_user', tenant: 'myTenant', readPaths: request.readPaths, writePaths: request.writePaths, tokenId: record.jti,
+    });
+  });
+
+  it('records the claims by jti with a TTL at exp, never the token', async () => {
+    const { token, record } = await tokens().issue({ ...request, expirySeconds: 600 });
+    const item = (await t.db.send(new GetCommand({ TableName: t.tableName, Key: { pk: TENANT_TOKENS_PK, sk: `TENANT#myTenant#USER#tenant_user#TOKEN#${record.jti}` } }))).Item;
+    expect(item).toMatchObject({ jti: record.jti, ttl: record.expiresAt, expiresAt: record.issuedAt + 600 });
+    const all = await t.db.send(new QueryCommand({ TableName: t.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': TENANT_TOKENS_PK } }));
+    expect(JSON.stringify(all.Items)).not.toContain(token.split('.')[2]);
+  });
+
+  it('an expired token is refused with 401 InvalidToken saying it expired', async () => {
+    const { token } = await tokens().issue({ ...request, expirySeconds: 60 });
+    clock += 61_000;
+    try {
+      const err = await rejection(tokens().verify(token));
+      expect(err).toMatchObject({ status: 401, code: 'InvalidToken' });
+      expect(err.message).toMatch(/expired/);
+      expect(err.message).not.toContain(token);
+    } finally {
+      clock = Date.now();
+    }
+  });
+
+  it('a tampered token (claims changed, signature kept) is refused', async () => {
+    const { token } = await tokens().issue(request);
+    const [h, p, s] = token.split('.');
+    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, writePaths: '.*' })).toString('base64url');
+    expect(await rejection(tokens().verify(`${h}.${forged}.${s}`))).toMatchObject({ status: 401, code: 'InvalidToken' });
+  });
+
+  it('a token signed with another key, alg none, or for another audience is refused', async () => {
+    const other = new TenantTokens(store, async () => signingKey(randomBytes(32).toString('base64')), () => clock);
+    const { token: foreign } = await other.issue(request); // recorded, yet signed with the wrong key
+    expect(await rejection(tokens().verify(foreign))).toMatchObject({ status: 401, code: 'InvalidToken' });
+    const { token, record } = await tokens().issue(request);
+    const [, p] = token.split('.');
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
+    expect(await rejection(tokens().verify(none))).toMatchObject({ status: 401 });
+    const wrongAud = await new SignJWT({ tenant: 'myTenant', readPaths: '.*', writePaths: '.*' })
+      .setProtectedHeader({ alg: 'HS256' }).setSubject('tenant_user').setJti(record.jti).setIssuedAt().setExpirationTime('1h').setIssuer(TOKEN_ISSUER).setAudience('someone-else').sign(key);
+    expect(await rejection(tokens().verify(wrongAud))).toMatchObject({ status: 401 });
+    expect(await rejection(tokens().verify('not a token'))).toMatchObject({ status: 401 });
+  });
+
+  it('a correctly signed token whose jti was never recorded, or was revoked, is refused at once', async () => {
+    const unrecorded = await new SignJWT({ tenant: 'myTenant', roles: ['x'], readPaths: '.*', writePaths: '.*' })
+      .setProtectedHeader({ alg: 'HS256' }).setSubject('tenant_user').setJti('never-issued').setIssuedAt().setExpirationTime('1h').setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).sign(key);
+    expect((await rejection(tokens().verify(unrecorded))).message).toMatch(/revoked or is unknown/);
+
+    const a = await tokens().issue({ ...request, user: 'revoked_user' });
+    const b = await tokens().issue({ ...request, user: 'revoked_user' });
+    const kept = await tokens().issue({ ...request, user: 'kept_user' });
+    const byId = await tokens().issue({ ...request, user: 'kept_user' });
+    await tokens().verify(a.token);
+    expect((await tokens().revokeUser('myTenant', 'revoked_user')).map((r) => r.jti).sort()).toEqual([a.record.jti, b.record.jti].sort());
+    for (const tok of [a.token, b.token]) expect(await rejection(tokens().verify(tok))).toMatchObject({ status: 401, code: 'InvalidToken' });
+    expect(await tokens().revokeToken(byId.record.jti)).toMatchObject({ jti: byId.record.jti });
+    expect(await rejection(tokens().verify(byId.token))).toMatchObject({ status: 401 });
+    await expect(tokens().verify(kept.token)).resolves.toMatchObject({ user: 'kept_user' });
+  });
+
+  it('lists all tokens, a tenant\'s or a user\'s, without the token', async () => {
+    await tokens().issue({ ...request, tenant: 'otherTenant', user: 'ops' });
+    const all = await tokens().list();
+    expect(all.some((r) => r.tenant === 'otherTenant')).toBe(true);
+    expect((await tokens().list({ tenant: 'otherTenant' })).map((r) => r.user)).toEqual(['ops']);
+    expect((await tokens().list({ user: 'ops' })).map((r) => r.tenant)).toEqual(['otherTenant']);
+    expect((await tokens().list({ tenant: 'myTenant', user: 'kept_user' })).every((r) => r.user === 'kept_user')).toBe(true);
+  });
+
+  it('refuses at creation a regex that does not compile, or a name that could break the table keys', async () => {
+    const err = await rejection(tokens().issue({ ...request, writePaths: '^/session/(create' }));
+    expect(err).toMatchObject({ status: 400 });
+    expect(err.message).toMatch(/writePaths regex \(-W\) does not compile/);
+    expect((await rejection(tokens().issue({ ...request, readPaths: '[' }))).message).toMatch(/readPaths regex \(-R\)/);
+    expect((await rejection(tokens().issue({ ...request, tenant: 'a#USER#b' }))).message).toMatch(/tenant/);
+    expect((await rejection(tokens().issue({ ...request, roles: [] }))).message).toMatch(/role/);
+  });
+});
