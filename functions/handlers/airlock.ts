@@ -58,6 +58,11 @@ async function workingHosts(c: Call) {
   return hostsOf(gatewayDeps().config.servers, viewOf(wc));
 }
 
+/** Publishes the configuration outbox; what fails stays there for the next activation or load-active. */
+async function publishPending(c: Call): Promise<void> {
+  await flushOutbox(maintenanceDeps().configurations.outbox, gatewayDeps().publisher, `airlock-${c.event.requestContext.requestId}`, Date.now()).catch((err: unknown) => logger.warn('maintenance events not published yet', { error: err as Error }));
+}
+
 const routes: Route[] = [
   {
     method: 'POST',
@@ -85,6 +90,7 @@ const routes: Route[] = [
       const wc = await loadActiveCopy();
       await saveWorkingCopy(c, wc);
       c.target = `load-active version ${wc.version}`;
+      await publishPending(c);
       return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
     },
   },
@@ -150,7 +156,7 @@ const routes: Route[] = [
       const options = isObject(doc.options) ? doc.options : {};
       const flag = (v: unknown) => v === true || v === 'true';
       const comment = typeof doc.comment === 'string' ? doc.comment.slice(0, 1000) : '';
-      const { config, monitorStore, publisher } = gatewayDeps();
+      const { config, monitorStore } = gatewayDeps();
       c.target = `activate from version ${wc.version}`;
       const result = await activate(maintenanceDeps().configurations, {
         workingCopy: wc,
@@ -163,8 +169,7 @@ const routes: Route[] = [
       });
       c.target = `activate version ${result.version}: ${result.changes.map((x) => `${x.host} ${x.previous}->${x.new}`).join(', ') || 'no mode change'}`;
       await saveWorkingCopy(c, { version: result.version, base: result.modes, changes: {} });
-      // Published now; what fails stays in the outbox and goes with the next activation's flush.
-      await flushOutbox(maintenanceDeps().configurations.outbox, publisher, `airlock-${c.event.requestContext.requestId}`, Date.now()).catch((err: unknown) => logger.warn('maintenance events not published yet', { error: err as Error }));
+      await publishPending(c);
       return json(200, { data: { type: 'configuration', id: String(result.version), attributes: { configType: 'CURRENTLY_ACTIVE', comment, version: result.version, merged: result.merged, changes: result.changes } } });
     },
   },
