@@ -12,10 +12,12 @@ import { workflows } from './workflows/index.js';
  *   BAM timeout); isolating it keeps slow workflows from starving logins or status checks.
  * - `operations`: status, the availability group, the permission admin API and the JSON 404:
  *   small, fast reads of gateway state for operators and monitoring.
+ * - `maintenance`: the Airlock-style maintenance REST API (/airlock/rest): its own role may write
+ *   only maintenance configuration and REST-session items.
  * The scheduled monitor, the group agent and each subscriber are functions of their own.
  */
-export type HandlerName = 'login' | 'logout' | 'status' | 'workflows' | 'admin' | 'availability' | 'not-found';
-export type ApiFunction = 'sessions' | 'workflows' | 'operations';
+export type HandlerName = 'login' | 'logout' | 'status' | 'workflows' | 'admin' | 'availability' | 'airlock' | 'not-found';
+export type ApiFunction = 'sessions' | 'workflows' | 'operations' | 'maintenance';
 
 export interface RouteDef {
   routeKey: string;
@@ -31,11 +33,12 @@ export const routes: RouteDef[] = [
   { routeKey: 'GET /ag/api/v1/state', handler: 'availability', fn: 'operations' },
   { routeKey: 'GET /ag/api/v1/group', handler: 'availability', fn: 'operations' },
   { routeKey: 'PUT /ag/api/v1/failover', handler: 'availability', fn: 'operations' },
+  { routeKey: 'ANY /airlock/rest/{proxy+}', handler: 'airlock', fn: 'maintenance' },
   ...workflows.map((w) => ({ routeKey: `ANY /${w.name}/{proxy+}`, handler: 'workflows' as const, fn: 'workflows' as const })),
   { routeKey: '$default', handler: 'not-found', fn: 'operations' },
 ];
 
-export const apiFunctions: ApiFunction[] = ['sessions', 'workflows', 'operations'];
+export const apiFunctions: ApiFunction[] = ['sessions', 'workflows', 'operations', 'maintenance'];
 
 /** API Gateway's route selection, for the local runtime: exact method+path first, then ANY, then {proxy+}, then $default. */
 export function selectRoute(method: string, path: string): RouteDef {

@@ -34,6 +34,8 @@ const WRITES = {
   sessions: ['SESSION#*', 'MONITOR', 'CONFIG', 'THROTTLE#*'],
   workflows: ['SESSION#*', 'MONITOR'],
   operations: ['SESSION#*', 'MONITOR', 'PERMISSION#*', 'MEMBER#*', 'GROUP'],
+  // The maintenance API writes its configuration (with its history and outbox) and REST sessions only.
+  maintenance: ['AIRLOCK#CONFIG', 'AIRLOCK#SESSION#*'],
   monitor: ['MONITOR'],
   agent: ['GROUP'],
 };
@@ -49,6 +51,9 @@ const EXTRA_ENV: Partial<Record<ApiFunction, (runner: GatewayFunction) => Record
  * names exactly their roles (lib/gateway-data.ts). The group agent needs neither.
  */
 export const KEY_USERS = ['ApiSessions', 'ApiWorkflows', 'ApiOperations', 'Monitor'];
+
+/** Functions that read the service secret (their configuration needs it) but never use the credential key. */
+const SECRET_ONLY_USERS = ['ApiMaintenance'];
 
 /**
  * One gateway deployment (a node): the HTTP API and its three functions, the scheduled monitor
@@ -85,14 +90,17 @@ export class GatewayNode extends Construct {
     };
     const gatewayFunction = (fid: string, entry: string, timeout: Duration, writes: string[], memorySize?: number, extraEnv: Record<string, string> = {}) => {
       const usesKey = KEY_USERS.includes(fid);
+      const secretOnly = SECRET_ONLY_USERS.includes(fid);
       const { GATEWAY_SECRET_ARN, CREDENTIAL_KMS_KEY_ID, ...withoutSecrets } = environment;
-      const f = new GatewayFunction(this, fid, { entry, timeout, environment: { ...(usesKey ? environment : withoutSecrets), ...extraEnv }, ...(memorySize ? { memorySize } : {}) })
+      const env = usesKey ? environment : secretOnly && GATEWAY_SECRET_ARN ? { ...withoutSecrets, GATEWAY_SECRET_ARN } : withoutSecrets;
+      const f = new GatewayFunction(this, fid, { entry, timeout, environment: { ...env, ...extraEnv }, ...(memorySize ? { memorySize } : {}) })
         .allow(TABLE_READS, [data.table.tableArn])
         .allow(TABLE_WRITES, [data.table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writes } })
         .allow(['events:PutEvents'], [data.bus.eventBusArn]);
       if (usesKey && GATEWAY_SECRET_ARN && CREDENTIAL_KMS_KEY_ID) {
         f.allow(['secretsmanager:GetSecretValue'], [data.secret.secretArn]).allow(['kms:Decrypt', 'kms:GenerateDataKey'], [data.credentialKey.keyArn]);
       }
+      if (secretOnly && GATEWAY_SECRET_ARN) f.allow(['secretsmanager:GetSecretValue'], [data.secret.secretArn]);
       this.functions.set(fid, f);
       return f;
     };

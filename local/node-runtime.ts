@@ -29,6 +29,7 @@ export async function startNode(port: number, controls: LocalControls): Promise<
     sessions: (await import('../functions/api/sessions.js')).handler,
     workflows: (await import('../functions/api/workflows.js')).handler,
     operations: (await import('../functions/api/operations.js')).handler,
+    maintenance: (await import('../functions/api/maintenance.js')).handler,
   };
   // Workflow code runs through the runner's handler export, as the workflows function invokes it in AWS
   // (same process here: the isolation boundary is the runner's own function and role in AWS).

@@ -13,6 +13,8 @@ export const patterns = {
   gatewayNodeRoleChanged: { source: [EVENT_SOURCE], 'detail-type': ['NODE_ROLE_CHANGED'], detail: { node: { kind: ['gateway'] } } },
   /** A BAM server that became Primary. */
   addressManagerPromoted: { source: [EVENT_SOURCE], 'detail-type': ['NODE_ROLE_CHANGED'], detail: { node: { kind: ['address-manager'] }, new: ['PRIMARY'] } },
+  /** Maintenance: host modes changed and configurations activated (SPEC §11). */
+  maintenance: { source: [EVENT_SOURCE], 'detail-type': ['BACKEND_HOST_MODE_CHANGED', 'CONFIGURATION_ACTIVATED'] },
   /** What an operator should be paged for: a failover starting, and split brain. */
   needsAttention: {
     source: [EVENT_SOURCE],

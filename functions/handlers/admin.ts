@@ -19,7 +19,7 @@ const AUDITED: Record<string, { action: AuditAction; target: (p: Record<string, 
 
 /** Every permission something checks: each workflow's and route's, and the availability group's. */
 export function knownPermissions(): string[] {
-  const all = new Set<string>(['availability_group']);
+  const all = new Set<string>(['availability_group', 'maintenance']);
   for (const w of workflows) {
     all.add(w.name);
     for (const r of w.routes) if (r.permission) all.add(r.permission);

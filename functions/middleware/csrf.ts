@@ -27,6 +27,12 @@ export function crossSiteReason(event: HttpEvent, trusted: string[]): string | u
   const headers = event.headers ?? {};
   if (!STATE_CHANGING.has(event.requestContext.http.method.toUpperCase())) return undefined;
   if (tokenFromHeaders(headers) || !tokenFromCookies(event.cookies ?? [], sessionCookieName(config().localMode))) return undefined;
+  return browserCrossSite(event, trusted);
+}
+
+/** Why a browser request is cross-site (Sec-Fetch-Site, Origin), for any cookie-authenticated state change; undefined when it is not. */
+export function browserCrossSite(event: HttpEvent, trusted: string[]): string | undefined {
+  const headers = event.headers ?? {};
   const site = headers['sec-fetch-site']?.trim().toLowerCase();
   if (site === 'cross-site' || site === 'same-site') return `Sec-Fetch-Site is ${site}`;
   const origin = headers.origin?.trim();
@@ -45,6 +51,6 @@ function sameOrigin(origin: string, host: string | undefined, trusted: string[])
 }
 
 /** Extra origins allowed to use the cookie, e.g. a UI served from CloudFront: `https://ui.example.com,...`. */
-function trustedOrigins(): string[] {
+export function trustedOrigins(): string[] {
   return (process.env.TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '').toLowerCase()).filter(Boolean);
 }

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { validate } from '../commons/validation.js';
-import { EVENT_SOURCE, type MonitoringStateChanged, type NodeRoleChanged, type SplitBrainDetected } from '../domain/events.js';
+import { EVENT_SOURCE, type BackendHostModeChanged, type ConfigurationActivated, type MonitoringStateChanged, type NodeRoleChanged, type SplitBrainDetected } from '../domain/events.js';
 
 /**
  * The serverless form of BlueCat's `subscribe(NODE_ROLE_CHANGED, callback)` on the consuming side:
@@ -11,6 +11,7 @@ import { EVENT_SOURCE, type MonitoringStateChanged, type NodeRoleChanged, type S
  * retries it and finally puts it in the rule's dead-letter queue, where an operator can see it.
  */
 const role = z.enum(['PRIMARY', 'STANDBY', 'UNKNOWN', 'SECONDARY', 'NOT_IN_GROUP']);
+const hostMode = z.enum(['ENABLED', 'NO_NEW_SESSIONS', 'DISABLED']);
 const common = { epoch: z.int().check(z.minimum(0)), occurredAt: z.iso.datetime(), eventId: z.optional(z.string()) };
 
 const details = {
@@ -23,9 +24,25 @@ const details = {
   }),
   MONITORING_STATE_CHANGED: z.object({ previous: z.string(), new: z.enum(['STOPPED', 'MONITORING', 'FAILOVER_IN_PROGRESS']), primaryUrl: z.nullable(z.string()), ...common }),
   SPLIT_BRAIN_DETECTED: z.object({ servers: z.array(z.object({ name: z.string(), url: z.string() })).check(z.minLength(2)), ...common }),
+  BACKEND_HOST_MODE_CHANGED: z.object({ group: z.string(), host: z.object({ name: z.string(), url: z.string() }), previous: hostMode, new: hostMode, by: z.string(), comment: z.string(), ...common }),
+  CONFIGURATION_ACTIVATED: z.object({
+    version: z.int(),
+    previousVersion: z.int(),
+    by: z.string(),
+    comment: z.string(),
+    merged: z.boolean(),
+    changes: z.array(z.object({ host: z.string(), previous: hostMode, new: hostMode })),
+    ...common,
+  }),
 };
 
-type Details = { NODE_ROLE_CHANGED: NodeRoleChanged; MONITORING_STATE_CHANGED: MonitoringStateChanged; SPLIT_BRAIN_DETECTED: SplitBrainDetected };
+type Details = {
+  NODE_ROLE_CHANGED: NodeRoleChanged;
+  MONITORING_STATE_CHANGED: MonitoringStateChanged;
+  SPLIT_BRAIN_DETECTED: SplitBrainDetected;
+  BACKEND_HOST_MODE_CHANGED: BackendHostModeChanged;
+  CONFIGURATION_ACTIVATED: ConfigurationActivated;
+};
 
 export interface GatewayEvent<T> {
   id: string;

@@ -103,11 +103,11 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
     const readers = Object.values(t.findResources('AWS::IAM::Policy') as Record<string, { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] }; Roles: { Ref: string }[] } }>)
       .filter((p) => p.Properties.PolicyDocument.Statement.some((st) => JSON.stringify(st.Resource).includes(`"${secretId}"`)))
       .flatMap((p) => p.Properties.Roles.map((r) => r.Ref));
-    expect(readers.map((r) => r.replace(/^NodeApi(\w+?)Role.*$/, '$1')).sort()).toEqual(['Operations', 'Sessions', 'Workflows']);
+    expect(readers.map((r) => r.replace(/^NodeApi(\w+?)Role.*$/, '$1')).sort()).toEqual(['Maintenance', 'Operations', 'Sessions', 'Workflows']);
     const distId = Object.keys(t.findResources('AWS::CloudFront::Distribution'))[0]!;
     const fns = Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment?: { Variables?: Record<string, unknown> } } }>);
     const withArn = fns.filter(([, f]) => f.Properties.Environment?.Variables?.ORIGIN_VERIFY_SECRET_ARN).map(([id]) => id.replace(/^NodeApi(\w+?)Function.*$/, '$1'));
-    expect(withArn.sort()).toEqual(['Operations', 'Sessions', 'Workflows']);
+    expect(withArn.sort()).toEqual(['Maintenance', 'Operations', 'Sessions', 'Workflows']);
     for (const [id, f] of fns) {
       const vars = f.Properties.Environment?.Variables ?? {};
       if (!vars.ORIGIN_VERIFY_SECRET_ARN) continue;

@@ -36,8 +36,8 @@ describe('GatewayStack (a single gateway)', () => {
     expect(keys.some((k) => k.includes('_local'))).toBe(false);
   });
 
-  it('groups the API into three functions by concern', () => {
-    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Integration'))).toHaveLength(3);
+  it('groups the API into four functions by concern', () => {
+    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Integration'))).toHaveLength(4);
   });
 
   it('logs API access and throttles the stage', () => {
@@ -66,7 +66,7 @@ describe('GatewayStack (a single gateway)', () => {
 
   it('runs every function on nodejs22.x, arm64, JSON logs to its own log group, without secrets in the environment', () => {
     const fns = Object.values(gatewayResources(template, 'AWS::Lambda::Function')) as { Properties: { Runtime: string; Architectures: string[]; LoggingConfig: { LogFormat: string; LogGroup: unknown }; Environment: { Variables: Record<string, unknown> } } }[];
-    expect(fns).toHaveLength(6); // sessions, workflows, the workflow runner, operations, monitor, the sample subscriber
+    expect(fns).toHaveLength(7); // sessions, workflows, the workflow runner, operations, maintenance, monitor, the sample subscriber
     for (const f of fns) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
       expect(f.Properties.Architectures).toEqual(['arm64']);
@@ -97,6 +97,8 @@ describe('GatewayStack (a single gateway)', () => {
     // Only the sessions function may create the credential data key.
     expect(writableKeys('ApiSessions')).toContain('CONFIG');
     expect(writableKeys('ApiOperations')).not.toContain('CONFIG');
+    // The maintenance API writes its configuration and REST sessions, nothing of the gateway's.
+    expect(writableKeys('ApiMaintenance')).toEqual(['AIRLOCK#CONFIG', 'AIRLOCK#SESSION#*']);
     const subscriber = policies.find(([id]) => id.includes('Subscriber'))![1].Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat());
     expect(subscriber.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
@@ -109,8 +111,9 @@ describe('GatewayStack (a single gateway)', () => {
     template.hasOutput('TenantTokenSecretArn', {});
     template.hasOutput('TableName', {});
     const envs = Object.values(gatewayResources(template, 'AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
-    const gateway = envs.filter((e) => e.TABLE_NAME);
-    expect(gateway).toHaveLength(4); // the subscriber needs neither
+    const gateway = envs.filter((e) => e.TABLE_NAME && e.CREDENTIAL_KMS_KEY_ID);
+    expect(gateway).toHaveLength(4); // the subscriber needs neither; maintenance only the secret
+    expect(envs.filter((e) => e.TABLE_NAME && !e.CREDENTIAL_KMS_KEY_ID).map((e) => Boolean(e.GATEWAY_SECRET_ARN))).toEqual([true]);
     for (const env of gateway) {
       expect(env).toHaveProperty('CREDENTIAL_KMS_KEY_ID');
       expect(env).toHaveProperty('GATEWAY_SECRET_ARN');
@@ -232,7 +235,7 @@ describe('a synth with real bundling', () => {
       .filter((d) => d.startsWith('asset.') && statSync(path.join(out, d)).isDirectory())
       .map((d) => path.join(out, d, 'index.mjs'))
       .filter((b) => existsSync(b)); // not the CDK trigger provider's prebuilt asset
-    expect(bundles).toHaveLength(6);
+    expect(bundles).toHaveLength(7);
     let importingSdk = 0;
     for (const b of bundles) {
       const code = readFileSync(b, 'utf8');
@@ -241,7 +244,7 @@ describe('a synth with real bundling', () => {
       expect(/var \w+=class extends \w+\{[^}]*DynamoDBClient/.test(code), `${b} bundles the SDK`).toBe(false);
       if (/from\s*"@aws-sdk\//.test(code)) importingSdk++;
     }
-    expect(importingSdk).toBe(4); // every function but the subscriber, which needs no AWS service
+    expect(importingSdk).toBe(5); // every function but the subscriber and the runner, which need no AWS service
   }, 120_000);
 });
 

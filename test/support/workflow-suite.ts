@@ -111,7 +111,7 @@ export function workflowSuite(apiVersion: '1' | '2') {
     });
 
     it('lists every permission there is', async () => {
-      expect((await call(base, 'GET', '/admin/permissions', { token: tokens.admin })).body.permissions).toEqual(['availability_group', 'dns_records', 'failover_rest_endpoints', 'ip_space']);
+      expect((await call(base, 'GET', '/admin/permissions', { token: tokens.admin })).body.permissions).toEqual(['availability_group', 'dns_records', 'failover_rest_endpoints', 'ip_space', 'maintenance']);
     });
   });
 

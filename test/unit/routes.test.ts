@@ -11,6 +11,8 @@ describe('route table', () => {
     ['GET', '/rest_login', 'not-found'],
     ['GET', '/failover_rest_endpoints/', 'not-found'],
     ['GET', '/unknown', 'not-found'],
+    ['POST', '/airlock/rest/session/create', 'airlock'],
+    ['GET', '/airlock/rest/system/status/back-end-groups/address-manager', 'airlock'],
   ])('%s %s goes to %s, as API Gateway would route it', (method, path, handler) => {
     expect(selectRoute(method, path).handler).toBe(handler);
   });
@@ -31,6 +33,6 @@ describe('grouped Lambda functions', () => {
     expect(wrong.statusCode).toBe(500);
     expect(JSON.parse(wrong.body!)).toMatchObject({ code: 'MisroutedRequest' });
     expect(served).toEqual(['POST /rest_login']);
-    for (const r of routes) expect(['sessions', 'workflows', 'operations']).toContain(r.fn);
+    for (const r of routes) expect(['sessions', 'workflows', 'operations', 'maintenance']).toContain(r.fn);
   });
 });

@@ -1,0 +1,68 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionally } from './dynamo.js';
+import { ItemOutbox, appendOutboxSets, type Outbox } from './outbox.js';
+import type { PendingEvent } from '../domain/events.js';
+import type { Activation, Modes } from '../maintenance/configuration.js';
+
+const KEY = { pk: 'AIRLOCK#CONFIG', sk: 'ACTIVE' };
+
+/** Activations kept in the item (comment, who, when, hosts changed): enough for autoMerge and the history view. */
+export const HISTORY_LIMIT = 50;
+
+export interface ActiveConfiguration {
+  /** 0 before the first activation (every host ENABLED). */
+  version: number;
+  modes: Modes;
+  /** Oldest first, at most HISTORY_LIMIT. */
+  history: Activation[];
+}
+
+/**
+ * The active maintenance configuration (AIRLOCK#CONFIG / ACTIVE): one versioned item holding the
+ * host modes, a bounded activation history and its event outbox, so an activation and its events
+ * commit together in one conditional write on the version.
+ */
+export class DynamoConfigurationStore {
+  readonly outbox: Outbox;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.outbox = new ItemOutbox(db, tableName, KEY, async () => {
+      const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: KEY, ConsistentRead: true, ProjectionExpression: 'outbox' }));
+      return res.Item?.outbox as Record<string, PendingEvent> | undefined;
+    });
+  }
+
+  async get(): Promise<ActiveConfiguration> {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: KEY, ConsistentRead: true, ProjectionExpression: 'version, modes, history' }));
+    const item = res.Item as Partial<ActiveConfiguration> | undefined;
+    return { version: item?.version ?? 0, modes: item?.modes ?? {}, history: item?.history ?? [] };
+  }
+
+  /** Writes the activation only if the stored version is still `prev.version`; false when another activation won. */
+  async activate(prev: ActiveConfiguration, modes: Modes, activation: Activation, events: PendingEvent[]): Promise<boolean> {
+    const history = [...prev.history, activation].slice(-HISTORY_LIMIT);
+    const now = activation.at;
+    if (prev.version === 0) {
+      return conditionally(this.db.send(new PutCommand({
+        TableName: this.tableName,
+        Item: { ...KEY, type: 'airlock-configuration', version: activation.version, modes, history, updatedAt: now, outbox: Object.fromEntries(events.map((e) => [e.id, e])) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      })));
+    }
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':v': activation.version, ':m': modes, ':h': history, ':u': now, ':prev': prev.version };
+    const sets = ['version = :v', 'modes = :m', 'history = :h', 'updatedAt = :u'];
+    appendOutboxSets(events, sets, names, values);
+    return conditionally(this.db.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: KEY,
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'version = :prev',
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+    })));
+  }
+}

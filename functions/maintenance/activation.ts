@@ -1,0 +1,60 @@
+import type { DynamoConfigurationStore } from '../adapters/configuration-store.js';
+import type { PendingEvent } from '../domain/events.js';
+import type { MonitorState } from '../domain/monitor-machine.js';
+import { BACKEND_GROUP } from './contract.js';
+import { planActivation, validate, type ConfiguredServer, type Modes, type MonitorView, type WorkingCopy } from './configuration.js';
+import { airlockError } from './jsonapi.js';
+
+export interface ActivateRequest {
+  workingCopy: WorkingCopy;
+  comment: string;
+  options: { ignoreOutdatedConfiguration?: boolean; autoMerge?: boolean };
+  by: string;
+  servers: ConfiguredServer[];
+  monitor: MonitorState | undefined;
+  now: number;
+}
+
+export interface ActivateResult {
+  version: number;
+  modes: Modes;
+  changes: { host: string; previous: string; new: string }[];
+  merged: boolean;
+}
+
+export function monitorView(state: MonitorState | undefined): MonitorView | undefined {
+  return state ? { primary: state.monitoringState === 'MONITORING' ? state.primary : null, servers: state.servers } : undefined;
+}
+
+/**
+ * Activates a working copy: 409 OUTDATED_CONFIGURATION when the active version moved and the
+ * options do not allow it (or another activation wins the conditional write meanwhile), 400 with
+ * the validator's errors; otherwise the new version, committed with its events in one write.
+ */
+export async function activate(store: DynamoConfigurationStore, r: ActivateRequest): Promise<ActivateResult> {
+  const active = await store.get();
+  const plan = planActivation(r.workingCopy, active, r.options);
+  if ('outdated' in plan) throw airlockError(409, 'OUTDATED_CONFIGURATION', plan.detail);
+  const names = r.servers.map((s) => s.name);
+  const errors = validate(names, active.modes, plan.modes, monitorView(r.monitor)).filter((m) => m.severity === 'ERROR');
+  if (errors.length) {
+    throw airlockError(400, 'VALIDATION_FAILED', errors[0]!.detail, errors.map((e) => ({ status: '400', code: 'VALIDATION_FAILED', title: 'Bad Request', detail: e.detail })));
+  }
+  const version = active.version + 1;
+  const occurredAt = new Date(r.now).toISOString();
+  const epoch = r.monitor?.epoch ?? 0;
+  const changes = plan.changed.map((host) => ({ host, previous: active.modes[host] ?? 'ENABLED', new: plan.modes[host] ?? 'ENABLED' }));
+  const events: PendingEvent[] = changes.map((c, i) => ({
+    id: `config-${version}-${i}`,
+    detailType: 'BACKEND_HOST_MODE_CHANGED',
+    detail: { group: BACKEND_GROUP.name, host: { name: c.host, url: r.servers.find((s) => s.name === c.host)?.url ?? '' }, previous: c.previous, new: c.new, by: r.by, comment: r.comment, epoch, occurredAt },
+  }));
+  events.push({
+    id: `config-${version}-${changes.length}`,
+    detailType: 'CONFIGURATION_ACTIVATED',
+    detail: { version, previousVersion: active.version, by: r.by, comment: r.comment, merged: plan.merged, changes, epoch, occurredAt },
+  });
+  const committed = await store.activate(active, plan.modes, { version, comment: r.comment, by: r.by, at: r.now, hosts: plan.changed }, events);
+  if (!committed) throw airlockError(409, 'OUTDATED_CONFIGURATION', 'Another activation completed meanwhile: load the active configuration again, or activate with autoMerge.');
+  return { version, modes: plan.modes, changes, merged: plan.merged };
+}

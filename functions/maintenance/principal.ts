@@ -1,0 +1,93 @@
+import { gatewayDeps } from '../commons/deps.js';
+import { config } from '../commons/config.js';
+import type { HttpEvent } from '../commons/http.js';
+import { browserCrossSite, trustedOrigins } from '../middleware/csrf.js';
+import { hashToken, sessionCookieName, tokenFromCookies } from '../domain/tokens.js';
+import type { AirlockSession } from '../adapters/airlock-session-store.js';
+import type { AirlockPrincipal } from './contract.js';
+import { airlockError } from './jsonapi.js';
+import { maintenanceDeps } from './deps.js';
+import { verifyTenantToken } from './tenant-tokens.js';
+
+/** The permission that lets a gateway user (the web UI) use the maintenance API. Admins hold it. */
+export const MAINTENANCE_PERMISSION = 'maintenance';
+export const REST_SESSION_COOKIE = 'JSESSIONID';
+
+const GATEWAY_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface Caller {
+  principal: AirlockPrincipal;
+  /** The live REST session the request named (JSESSIONID), if any. */
+  restSession?: AirlockSession;
+}
+
+/** The REST session a request's JSESSIONID cookie names, if it is live. */
+export async function restSessionOf(event: HttpEvent, now = Date.now()): Promise<AirlockSession | undefined> {
+  const id = cookie(event, REST_SESSION_COOKIE);
+  if (!id || !GATEWAY_TOKEN.test(id)) return undefined;
+  const session = await maintenanceDeps().restSessions.get(hashToken(id));
+  return session && session.expiresAt > now ? session : undefined;
+}
+
+/**
+ * Who calls /airlock/rest: (a) the live REST session of the JSESSIONID cookie, unless
+ * `credentialsOnly` (session/create); (b) a gateway session with the `maintenance` permission, by
+ * Bearer token or the gateway's session cookie; (c) a tenant token (Bearer). Cookie-authenticated
+ * state changes follow the CSRF rules (cross-site Origin or Sec-Fetch-Site: 403). 401 otherwise.
+ */
+export async function resolveCaller(event: HttpEvent, opts: { credentialsOnly?: boolean } = {}): Promise<Caller> {
+  if (!opts.credentialsOnly) {
+    const restSession = await restSessionOf(event);
+    if (restSession) {
+      refuseCrossSite(event);
+      return { principal: restSession.principal, restSession };
+    }
+  }
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(event.headers?.authorization ?? '')?.[1];
+  if (bearer) {
+    const gateway = GATEWAY_TOKEN.test(bearer) ? await gatewayPrincipal(bearer) : undefined;
+    return { principal: gateway ?? (await verifyTenantToken(bearer)) };
+  }
+  const sessionCookie = tokenFromCookies(event.cookies ?? [], sessionCookieName(config().localMode));
+  if (sessionCookie) {
+    refuseCrossSite(event);
+    const gateway = await gatewayPrincipal(sessionCookie);
+    if (gateway) return { principal: gateway };
+  }
+  throw airlockError(401, 'UNAUTHORIZED', opts.credentialsOnly ? 'Send Authorization: Bearer <token> (a tenant token, or a gateway session with the maintenance permission).' : 'No live REST session: create one with POST /airlock/rest/session/create and send its JSESSIONID cookie.');
+}
+
+/** The seam the maintenance API authenticates through (see resolveCaller). */
+export async function resolvePrincipal(event: HttpEvent): Promise<AirlockPrincipal> {
+  return (await resolveCaller(event)).principal;
+}
+
+/**
+ * A gateway session's principal, read-only (this function writes no gateway session): undefined
+ * when the token names no session; 401 when it ended; 403 without the maintenance permission.
+ */
+async function gatewayPrincipal(token: string, now = Date.now()): Promise<AirlockPrincipal | undefined> {
+  const { sessions, permissions, config: cfg } = gatewayDeps();
+  const session = await sessions.get(hashToken(token));
+  if (!session) return undefined;
+  if (session.expiresAt <= now || now >= session.createdAt + cfg.sessionMaxLifetimeSeconds * 1000) throw airlockError(401, 'UNAUTHORIZED', 'The gateway session expired. Log in again.');
+  if (!cfg.admins.includes(session.username) && !(await permissions.has(session.username, MAINTENANCE_PERMISSION))) {
+    throw airlockError(403, 'FORBIDDEN', `User ${session.username} lacks the "${MAINTENANCE_PERMISSION}" permission.`);
+  }
+  return { kind: 'session', user: session.username, readPaths: '.*', writePaths: '.*' };
+}
+
+function refuseCrossSite(event: HttpEvent): void {
+  if (!STATE_CHANGING.has(event.requestContext.http.method.toUpperCase())) return;
+  const reason = browserCrossSite(event, trustedOrigins());
+  if (reason) throw airlockError(403, 'FORBIDDEN', `Cross-site request refused: ${reason}.`);
+}
+
+function cookie(event: HttpEvent, name: string): string | undefined {
+  for (const c of (event.cookies ?? []).flatMap((x) => x.split(';'))) {
+    const [n, ...rest] = c.trim().split('=');
+    if (n === name) return rest.join('=');
+  }
+  return undefined;
+}
