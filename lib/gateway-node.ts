@@ -127,6 +127,11 @@ export class GatewayNode extends Construct {
       // The admin API lists a user's sessions through the index.
       if (name === 'operations') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_USER_INDEX}`]);
       if (name === 'sessions') this.createCredentialKeyTrigger(f);
+      // The maintenance API verifies tenant tokens (npm run user-manager) with the generated signing key.
+      if (name === 'maintenance') {
+        f.fn.addEnvironment('TENANT_TOKEN_SECRET_ARN', data.tenantTokenKey.secretArn);
+        f.allow(['secretsmanager:GetSecretValue'], [data.tenantTokenKey.secretArn]);
+      }
     }
     for (const r of routes) {
       const [method, routePath] = r.routeKey.split(' ');

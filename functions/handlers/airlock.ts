@@ -2,7 +2,6 @@ import { hostname } from 'node:os';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
-import { gatewayDeps } from '../commons/deps.js';
 import { GatewayError } from '../commons/errors.js';
 import { json, type HttpEvent, type HttpResult } from '../commons/http.js';
 import { audit } from '../commons/audit.js';
@@ -55,12 +54,12 @@ async function saveWorkingCopy(c: Call, wc: WorkingCopy): Promise<void> {
 /** The working copy's hosts, or the active configuration's when none is loaded yet. */
 async function workingHosts(c: Call) {
   const wc = c.session.workingCopy ?? (await loadActiveCopy());
-  return hostsOf(gatewayDeps().config.servers, viewOf(wc));
+  return hostsOf(maintenanceDeps().config.servers, viewOf(wc));
 }
 
 /** Publishes the configuration outbox; what fails stays there for the next activation or load-active. */
 async function publishPending(c: Call): Promise<void> {
-  await flushOutbox(maintenanceDeps().configurations.outbox, gatewayDeps().publisher, `airlock-${c.event.requestContext.requestId}`, Date.now()).catch((err: unknown) => logger.warn('maintenance events not published yet', { error: err as Error }));
+  await flushOutbox(maintenanceDeps().configurations.outbox, maintenanceDeps().publisher, `airlock-${c.event.requestContext.requestId}`, Date.now()).catch((err: unknown) => logger.warn('maintenance events not published yet', { error: err as Error }));
 }
 
 const routes: Route[] = [
@@ -77,7 +76,7 @@ const routes: Route[] = [
     method: 'GET',
     path: /^\/system\/status\/node$/,
     run: async () => {
-      const { config, groupStore } = gatewayDeps();
+      const { config, groupStore } = maintenanceDeps();
       const role = config.node ? roleOf(await groupStore.get(), config.node.id) : 'NOT_IN_GROUP';
       const failoverState = role === 'PRIMARY' ? 'active' : role === 'SECONDARY' ? 'passive' : 'standalone';
       return json(200, { data: { type: 'node-status', id: config.node?.id ?? 'gateway', attributes: { version: VERSION, hostName: hostname(), failoverState } } });
@@ -125,12 +124,12 @@ const routes: Route[] = [
       if (data.type !== undefined && data.type !== 'back-end-host-mode-change') throw airlockError(400, 'BAD_REQUEST', `data.type must be back-end-host-mode-change, not ${JSON.stringify(data.type)}.`);
       const mode = parseMode(data.attributes.mode);
       if (!mode) throw airlockError(400, 'BAD_REQUEST', 'attributes.mode must be ENABLED, NO_NEW_SESSIONS or DISABLED.');
-      const found = findHost(hostsOf(gatewayDeps().config.servers, viewOf(wc)), data.attributes);
+      const found = findHost(hostsOf(maintenanceDeps().config.servers, viewOf(wc)), data.attributes);
       if ('problem' in found) throw airlockError(found.problem === 'not-found' ? 404 : 400, found.problem === 'not-found' ? 'NOT_FOUND' : 'BAD_REQUEST', found.detail);
       const next = changeMode(wc, found.host.name, mode);
       await saveWorkingCopy(c, next);
       c.target = `host-mode ${found.host.name} ${mode} (working copy)`;
-      return json(200, { data: groupDocument(hostsOf(gatewayDeps().config.servers, viewOf(next))) });
+      return json(200, { data: groupDocument(hostsOf(maintenanceDeps().config.servers, viewOf(next))) });
     },
   },
   {
@@ -139,7 +138,7 @@ const routes: Route[] = [
     run: async (c) => {
       const wc = c.session.workingCopy;
       if (!wc) return json(200, { data: [] });
-      const { config, monitorStore } = gatewayDeps();
+      const { config, monitorStore } = maintenanceDeps();
       const active = await maintenanceDeps().configurations.get();
       const messages = validate(config.servers.map((s) => s.name), active.modes, viewOf(wc), monitorView((await monitorStore.get())?.state));
       return json(200, validatorDocument(messages, c.event.queryStringParameters?.filter));
@@ -156,7 +155,7 @@ const routes: Route[] = [
       const options = isObject(doc.options) ? doc.options : {};
       const flag = (v: unknown) => v === true || v === 'true';
       const comment = typeof doc.comment === 'string' ? doc.comment.slice(0, 1000) : '';
-      const { config, monitorStore } = gatewayDeps();
+      const { config, monitorStore } = maintenanceDeps();
       c.target = `activate from version ${wc.version}`;
       const result = await activate(maintenanceDeps().configurations, {
         workingCopy: wc,
@@ -178,7 +177,7 @@ const routes: Route[] = [
     path: /^\/system\/status\/back-end-groups\/([^/]+)$/,
     run: async (c) => {
       if (!isOurGroup(c.params[0]!)) throw unknownGroup(c.params[0]!);
-      const { config, monitorStore } = gatewayDeps();
+      const { config, monitorStore } = maintenanceDeps();
       const active = await maintenanceDeps().configurations.get();
       const state = (await monitorStore.get())?.state;
       const hosts = await Promise.all(
@@ -199,7 +198,7 @@ const routes: Route[] = [
   },
 ];
 
-const cookieAttributes = () => ['Path=/airlock/rest', 'HttpOnly', 'SameSite=Strict', ...(gatewayDeps().config.localMode ? [] : ['Secure'])];
+const cookieAttributes = () => ['Path=/airlock/rest', 'HttpOnly', 'SameSite=Strict', ...(maintenanceDeps().config.localMode ? [] : ['Secure'])];
 const clearCookie = () => [`${REST_SESSION_COOKIE}=`, 'Max-Age=0', ...cookieAttributes()].join('; ');
 
 /** POST /session/create: a Bearer principal allowed to write /session/create gets a REST session and its JSESSIONID cookie. */

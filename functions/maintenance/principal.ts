@@ -1,4 +1,3 @@
-import { gatewayDeps } from '../commons/deps.js';
 import { config } from '../commons/config.js';
 import type { HttpEvent } from '../commons/http.js';
 import { browserCrossSite, trustedOrigins } from '../middleware/csrf.js';
@@ -68,7 +67,7 @@ export async function resolvePrincipal(event: HttpEvent): Promise<AirlockPrincip
  * when the token names no session; 401 when it ended; 403 without the maintenance permission.
  */
 async function gatewayPrincipal(token: string, now = Date.now()): Promise<AirlockPrincipal | undefined> {
-  const { sessions, permissions, config: cfg } = gatewayDeps();
+  const { sessions, permissions, config: cfg } = maintenanceDeps();
   const session = await sessions.get(hashToken(token));
   if (!session) return undefined;
   if (session.expiresAt <= now || now >= session.createdAt + cfg.sessionMaxLifetimeSeconds * 1000) throw airlockError(401, 'UNAUTHORIZED', 'The gateway session expired. Log in again.');

@@ -222,7 +222,7 @@ describe('authentication', () => {
     expect((await call(base, 'POST', rest('/session/create'))).status).toBe(401);
     const tenant = await call(base, 'POST', rest('/session/create'), { headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x' } });
     expect(tenant.status).toBe(401);
-    expect(tenant.body.errors[0]).toMatchObject({ status: '401', code: 'UNAUTHORIZED' });
+    expect(tenant.body.errors[0]).toMatchObject({ status: '401', code: 'INVALID_TOKEN' });
   });
 
   it('a gateway user without the maintenance permission gets 403; with it, a REST session', async () => {
@@ -242,5 +242,45 @@ describe('authentication', () => {
     const viaGatewayCookie = await call(base, 'POST', rest('/session/create'), { headers: { cookie: `gateway_session=${svc}`, 'sec-fetch-site': 'cross-site' } });
     expect(viaGatewayCookie.status).toBe(403);
     expect((await call(base, 'POST', rest('/session/create'), { headers: { cookie: `gateway_session=${svc}` } })).status).toBe(200);
+  });
+});
+
+describe('a tenant user with a path-scoped token (npm run user-manager)', () => {
+  const W = '^\\/session\\/(create|terminate)|\\/configuration\\/configurations\\/(load-active|activate)|\\/configuration\\/back-end-groups\\/\\d{1,10}\\/host-mode$';
+  const R = '^\\/configuration\\/.*|\\/system\\/status\\/.*$';
+  async function tenantToken(...extra: string[]): Promise<string> {
+    const { userManager } = await import('../../bin/user-manager-cli.js');
+    const out: string[] = [];
+    const code = await userManager(['-s', '-u', 'tenant_user', '-j', '-r', 'airlock-administrator', '-t', 'myTenant', '-W', W, '-R', R, ...extra], {
+      out: (l) => out.push(l),
+      err: () => undefined,
+      env: { PORT: new URL(base).port },
+    });
+    expect(code).toBe(0);
+    return out.join('').trim();
+  }
+
+  it('drives the reference/004 calls its regexes allow, and gets 403 for the others', async () => {
+    const s = inSession(await createSession(await tenantToken()));
+    expect((await s('POST', '/configuration/configurations/load-active')).status).toBe(204);
+    expect((await s('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam2', 'NO_NEW_SESSIONS'))).status).toBe(200);
+    expect((await activate(s, 'drain bam2 (tenant)')).status).toBe(200);
+    expect((await hostStatus(s, 'bam2')).mode).toBe('NO_NEW_SESSIONS');
+    // The write regex names host-mode by numeric id only: by name it is not allowed.
+    const byName = await s('POST', '/configuration/back-end-groups/address-manager/host-mode', modeChange('bam2', 'ENABLED'));
+    expect(byName.status).toBe(403);
+    expect(byName.body.errors[0]).toMatchObject({ status: '403' });
+    expect((await s('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam2', 'ENABLED'))).status).toBe(200);
+    expect((await activate(s, 'enable bam2 (tenant)')).status).toBe(200);
+    expect((await s('POST', '/session/terminate')).status).toBe(200);
+  });
+
+  it('a revoked token opens no session', async () => {
+    const token = await tenantToken();
+    const { userManager } = await import('../../bin/user-manager-cli.js');
+    expect(await userManager(['--delete', '-u', 'tenant_user', '-t', 'myTenant'], { out: () => undefined, err: () => undefined, env: { PORT: new URL(base).port } })).toBe(0);
+    const r = await call(base, 'POST', rest('/session/create'), { headers: { authorization: `Bearer ${token}` } });
+    expect(r.status).toBe(401);
+    expect(r.body.errors[0]).toMatchObject({ status: '401' });
   });
 });
