@@ -44,7 +44,7 @@ describe('host modes', () => {
   it('drain bam2: a login naming it (by alias or URL) is refused 409 HostDraining, naming the alias', async () => {
     expect((await setMode('bam2', 'NO_NEW_SESSIONS')).status).toBe(200);
     const bam2Url = stack.cluster!.server('bam2').url;
-    for (const extra of [{ bam_alias: 'bam2' }, { bam_url: bam2Url }]) {
+    for (const extra of [{ bam_alias: 'bam2' }, { bam_url: bam2Url }] as Record<string, string>[]) {
       const r = await pinnedLogin(extra);
       expect(r.status).toBe(409);
       expect(r.body).toMatchObject({ code: 'HostDraining', status: 409, message: expect.stringMatching(/bam2 is being drained.*primary-address-manager/) });
