@@ -13,6 +13,7 @@ import { FailoverMonitor } from '../monitor/failover-monitor.js';
 import { probeServer } from '../bam/probe.js';
 import { SystemInfoSessions } from '../bam/system-info-sessions.js';
 import { SessionService } from '../sessions/session-service.js';
+import { DynamoConfigurationStore } from '../adapters/configuration-store.js';
 import { logger } from './logger.js';
 
 export interface GatewayDeps {
@@ -38,6 +39,7 @@ export function gatewayDeps(): GatewayDeps {
   const { publisher, groupStore, groupAgent } = groupParts(cfg);
   const node = cfg.node;
   const systemInfo = new SystemInfoSessions(cfg.service);
+  const configuration = new DynamoConfigurationStore(documentClient, cfg.tableName);
   const monitor = new FailoverMonitor({
     servers: cfg.servers,
     probe: (name, url, timeoutMs) => {
@@ -49,6 +51,7 @@ export function gatewayDeps(): GatewayDeps {
     },
     settings: { failuresBeforeFailover: cfg.probe.failuresBeforeFailover, probeIntervalMs: cfg.probe.intervalMs },
     probeTimeoutMs: cfg.probe.timeoutMs,
+    modes: async () => (await configuration.get()).modes,
     store: monitorStore,
     publisher,
     // In an availability group only the Primary node's monitor probes (requests on any node still
@@ -71,6 +74,7 @@ export function gatewayDeps(): GatewayDeps {
       },
     ),
     probeNow: () => monitor.probeNow(),
+    hostModes: async () => (await configuration.get()).modes,
   });
   // Log the service user in to a newly confirmed Primary at once, so restored sessions find it ready
   // (reading the data key first if this function started before it existed).

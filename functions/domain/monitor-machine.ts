@@ -2,6 +2,10 @@ import type { BamRole, ProbeResult } from '../bam/probe.js';
 import type { BamServer } from '../commons/config.js';
 import type { PendingEvent } from './events.js';
 
+/** A host's maintenance mode (SPEC §11), as the active configuration holds it; absent = ENABLED. */
+export type HostMode = 'ENABLED' | 'NO_NEW_SESSIONS' | 'DISABLED';
+export type HostModes = Record<string, HostMode>;
+
 /**
  * The Address Manager failover monitor as a pure state machine:
  * advance(previous state, one round of probe results, time) → next state + events.
@@ -9,7 +13,7 @@ import type { PendingEvent } from './events.js';
  */
 
 export type MonitoringState = 'STOPPED' | 'MONITORING' | 'FAILOVER_IN_PROGRESS';
-export type Health = 'UP' | 'DOWN';
+export type Health = 'UP' | 'DOWN' | 'MAINTENANCE';
 
 export interface ServerStatus {
   name: string;
@@ -19,6 +23,10 @@ export interface ServerStatus {
   lastProbeAt: number | null;
   latencyMs: number | null;
   consecutiveFailures: number;
+  /** The host's mode in the active configuration when this round ran (absent: ENABLED). */
+  mode?: HostMode;
+  /** The incarnation that began when this server was last DISABLED: sessions bound before it ended by maintenance. */
+  maintenanceIncarnation?: number;
   /** When the current streak of failed probes began (its first failed probe), epoch ms; null while answering. */
   failingSince?: number | null;
   /** Counts the times this server went DOWN: a session bound to it in an older incarnation has ended. */
@@ -109,7 +117,13 @@ function blankServer(s: BamServer): ServerStatus {
   return { name: s.name, url: s.url, role: 'UNKNOWN', health: 'UP', lastProbeAt: null, latencyMs: null, consecutiveFailures: 0, failingSince: null, incarnation: 0 };
 }
 
-export function advance(prev: MonitorState, probes: ProbeResult[], now: number, settings: MachineSettings, configured: BamServer[]): Transition {
+/**
+ * `modes`: the active configuration's host modes this round; undefined keeps each server's last known
+ * mode (the configuration could not be read). A DISABLED server is still probed but its health is
+ * MAINTENANCE: it is never DOWN, so it never starts a failover nor raises a DOWN alarm, and its role
+ * changes carry reason `maintenance`. Entering DISABLED starts a new incarnation: pinned sessions end.
+ */
+export function advance(prev: MonitorState, probes: ProbeResult[], now: number, settings: MachineSettings, configured: BamServer[], modes?: HostModes): Transition {
   const version = prev.version + 1;
   const occurredAt = new Date(now).toISOString();
   const events: PendingEvent[] = [];
@@ -123,8 +137,16 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     const before = prev.servers[conf.name] ?? blankServer(conf);
     const probe = probes.find((p) => p.server === conf.name);
     const s: ServerStatus = { ...before, url: conf.url };
+    const mode = modes ? (modes[conf.name] ?? 'ENABLED') : (before.mode ?? 'ENABLED');
+    const disabled = mode === 'DISABLED';
+    if (mode === 'ENABLED') delete s.mode;
+    else s.mode = mode;
+    if (disabled && before.mode !== 'DISABLED') {
+      s.incarnation = before.incarnation + 1;
+      s.maintenanceIncarnation = s.incarnation;
+    }
     if (probe?.ok) {
-      Object.assign(s, { health: 'UP', consecutiveFailures: 0, failingSince: null, lastProbeAt: probe.at, latencyMs: probe.latencyMs });
+      Object.assign(s, { health: disabled ? 'MAINTENANCE' : 'UP', consecutiveFailures: 0, failingSince: null, lastProbeAt: probe.at, latencyMs: probe.latencyMs });
       delete s.lastError;
       reported[conf.name] = probe.role;
       s.reportedRole = probe.reportedRole ?? null;
@@ -137,12 +159,21 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
       s.failingSince = before.consecutiveFailures > 0 ? (before.failingSince ?? probe.at) : probe.at;
       Object.assign(s, { lastProbeAt: probe.at, latencyMs: probe.latencyMs, lastError: probe.error });
       if (probe.lastFailure ?? probe.failure) s.lastFailure = probe.lastFailure ?? probe.failure;
-      if (before.health === 'UP' && streakIsDown(s.consecutiveFailures, s.failingSince, probe.at, settings)) {
-        s.health = 'DOWN';
-        s.incarnation = before.incarnation + 1;
+      const lost = streakIsDown(s.consecutiveFailures, s.failingSince, probe.at, settings);
+      if (disabled) {
+        // Out for maintenance: a stopped server is expected, so no DOWN (no alarm, no failover); its role is unknown.
+        s.health = 'MAINTENANCE';
+        reported[conf.name] = lost ? 'UNKNOWN' : before.role;
+      } else {
+        if (before.health !== 'DOWN' && lost) {
+          s.health = 'DOWN';
+          s.incarnation = s.incarnation + 1;
+        } else if (before.health === 'MAINTENANCE') s.health = 'UP'; // re-enabled, not failing long enough to be DOWN
+        reported[conf.name] = s.health === 'DOWN' ? 'UNKNOWN' : before.role;
       }
-      reported[conf.name] = s.health === 'DOWN' ? 'UNKNOWN' : before.role;
     } else {
+      if (before.health === 'MAINTENANCE' && !disabled) s.health = before.consecutiveFailures > 0 ? 'DOWN' : 'UP';
+      else if (disabled) s.health = 'MAINTENANCE';
       reported[conf.name] = before.role;
     }
     servers[conf.name] = s;
@@ -158,7 +189,7 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
   let fenced = confirmed && reportsStandby(confirmed) ? [] : (prev.fenced ?? []).filter((n) => !reportsStandby(n));
   if (confirmed && claimants.includes(confirmed)) fenced = [...new Set([...fenced, ...claimants.filter((n) => n !== confirmed)])];
   const eligible = claimants.filter((n) => !fenced.includes(n));
-  const silentPrimaries = configured.filter((c) => !answered(c.name) && !fenced.includes(c.name) && prev.servers[c.name]?.role === 'PRIMARY' && servers[c.name]!.health === 'UP').map((c) => c.name);
+  const silentPrimaries = configured.filter((c) => !answered(c.name) && !fenced.includes(c.name) && prev.servers[c.name]?.role === 'PRIMARY' && servers[c.name]!.health !== 'DOWN').map((c) => c.name);
   const contested = eligible.length >= 2 || (prev.splitBrain && eligible.length + silentPrimaries.length >= 2);
   const splitBrain = contested || claimants.some((n) => fenced.includes(n));
   if (claimants.length >= 2 && !prev.splitBrain) {
@@ -203,7 +234,7 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     const after = reported[conf.name]!;
     s.role = after;
     if (after !== before) {
-      const reason = after === 'UNKNOWN' ? 'unreachable' : before === 'UNKNOWN' ? 'reachable' : after === 'PRIMARY' ? 'promoted' : 'demoted';
+      const reason = s.mode === 'DISABLED' || prev.servers[conf.name]?.mode === 'DISABLED' ? 'maintenance' : after === 'UNKNOWN' ? 'unreachable' : before === 'UNKNOWN' ? 'reachable' : after === 'PRIMARY' ? 'promoted' : 'demoted';
       emit({
         detailType: 'NODE_ROLE_CHANGED',
         detail: { node: { kind: 'address-manager', id: conf.name, url: conf.url }, previous: prevRoleForEvent(prev, conf.name), new: after, epoch, occurredAt, reason },
@@ -223,7 +254,7 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     events.length > 0 ||
     splitBrain !== prev.splitBrain ||
     fenced.join() !== (prev.fenced ?? []).join() ||
-    configured.some((c) => servers[c.name]!.health !== prev.servers[c.name]?.health || servers[c.name]!.url !== prev.servers[c.name]?.url);
+    configured.some((c) => servers[c.name]!.health !== prev.servers[c.name]?.health || servers[c.name]!.url !== prev.servers[c.name]?.url || servers[c.name]!.mode !== prev.servers[c.name]?.mode);
 
   return {
     state: { version, epoch, monitoringState, primary, primaryUrl, splitBrain, failoverStartedAt, primarySinceEpoch, lastPrimary, ...(fenced.length ? { fenced } : {}), servers, updatedAt: now },

@@ -28,6 +28,7 @@ export function statusBody(state: MonitorState, configuredOrder: string[] = []) 
       probe_source: s.probeSource ?? null,
       last_failure: s.lastFailure ?? null,
       health: s.health,
+      mode: s.mode ?? 'ENABLED',
       last_probe_time: iso(s.lastProbeAt),
       latency_ms: s.latencyMs,
       consecutive_failures: s.consecutiveFailures,

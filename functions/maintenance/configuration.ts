@@ -123,8 +123,8 @@ const modeOf = (modes: Modes, name: string): HostMode => modes[name] ?? 'ENABLED
 
 /**
  * What activating `next` over `current` would be refused for (ERROR) or should be known (WARNING):
- * every host drained or disabled; the current Primary taken out with no healthy ENABLED Standby to
- * take over (a planned switchover needs one).
+ * every host drained or disabled; the current Primary taken out (it needs the planned switchover,
+ * not in this version, and that needs a healthy ENABLED Standby).
  */
 export function validate(hostNames: string[], current: Modes, next: Modes, monitor: MonitorView | undefined): ValidatorMessage[] {
   const messages: ValidatorMessage[] = [];
@@ -137,7 +137,8 @@ export function validate(hostNames: string[], current: Modes, next: Modes, monit
     if (!standby) {
       messages.push({ severity: 'ERROR', detail: `${primary} is the Primary: draining or disabling it needs a healthy ENABLED Standby to switch over to, and there is none.` });
     } else {
-      messages.push({ severity: 'WARNING', detail: `${primary} is the Primary: activating starts a planned switchover to ${standby}.` });
+      // Until the planned switchover exists, activating this would silently change nothing for the Primary.
+      messages.push({ severity: 'ERROR', detail: `${primary} is the Primary: draining or disabling it needs the planned switchover, not available in this version; promote a Standby first (${standby} is a healthy ENABLED Standby).` });
     }
   }
   return messages;
@@ -170,7 +171,11 @@ export function planActivation(wc: WorkingCopy, active: { version: number; modes
   return { modes, changed: changedFrom(active.modes, modes), merged: true };
 }
 
-/** A host's health as the status shows it: a DISABLED host is in MAINTENANCE whatever its probes say. */
+/**
+ * A host's health as the status shows it: the monitor's view (which shows a DISABLED host in
+ * MAINTENANCE, as GET /failover_monitoring/status does), and MAINTENANCE for a host just DISABLED
+ * that the monitor's next round has not seen yet.
+ */
 export function healthOf(mode: HostMode, monitorHealth: string | undefined): string {
   return mode === 'DISABLED' ? 'MAINTENANCE' : (monitorHealth ?? 'DOWN');
 }

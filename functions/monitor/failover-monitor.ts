@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BamServer } from '../commons/config.js';
-import { advance, initialState, type MachineSettings, type MonitorState } from '../domain/monitor-machine.js';
+import { advance, initialState, type HostModes, type MachineSettings, type MonitorState } from '../domain/monitor-machine.js';
 import { probeServer, type ProbeResult } from '../bam/probe.js';
 import type { MonitorStore } from '../adapters/monitor-store.js';
 import type { EventPublisher } from './publisher.js';
@@ -17,6 +17,8 @@ export interface MonitorOptions {
   /** Probe bookkeeping (latency, last probe) is persisted at least this often even when nothing changes. */
   refreshMs?: number;
   onTransition?: (state: MonitorState, events: number) => void;
+  /** The active configuration's host modes, read each round (one GetItem); a failed read keeps the last known modes. */
+  modes?: () => Promise<HostModes>;
   /** Checked before each scheduled round: false skips it (this node is not the group's Primary). */
   gate?: () => Promise<boolean>;
 }
@@ -66,9 +68,12 @@ export class FailoverMonitor {
   private async runRound(): Promise<RoundResult> {
     if (!this.current) this.current = (await this.o.store.get())?.state ?? initialState(this.o.servers, this.now());
     const prev = this.current;
-    const probes = await Promise.all(this.o.servers.map((s) => this.probe(s.name, s.url, this.o.probeTimeoutMs)));
+    const [modes, probes] = await Promise.all([
+      this.o.modes?.().catch(() => undefined),
+      Promise.all(this.o.servers.map((s) => this.probe(s.name, s.url, this.o.probeTimeoutMs))),
+    ]);
     const now = this.now();
-    const t = advance(prev, probes, now, this.o.settings, this.o.servers);
+    const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes);
     // Failure counters matter (for hysteresis across runs) only up to the threshold.
     const cap = (n = 0) => Math.min(n, this.o.settings.failuresBeforeFailover);
     const countersMoved = this.o.servers.some((s) => cap(t.state.servers[s.name]?.consecutiveFailures) !== cap(prev.servers[s.name]?.consecutiveFailures));

@@ -1,6 +1,6 @@
 import type { BamServer, GatewayConfig } from '../commons/config.js';
 import { FailoverInProgressError, GatewayError, badRequest, unauthorized } from '../commons/errors.js';
-import type { MonitorState } from '../domain/monitor-machine.js';
+import type { HostModes, MonitorState } from '../domain/monitor-machine.js';
 import type { CredentialCipher } from '../domain/credential-cipher.js';
 import { randomBytes } from 'node:crypto';
 import { hashToken, newToken, secretsEqual } from '../domain/tokens.js';
@@ -36,6 +36,11 @@ export interface SessionServiceDeps {
   cipher: CredentialCipher;
   /** Runs one immediate probe round when a request finds the Primary unreachable. */
   probeNow?: () => Promise<unknown>;
+  /**
+   * The active configuration's host modes, read only by logins naming a host (not per request):
+   * a drain takes effect the moment its activation answers. Absent: every host ENABLED.
+   */
+  hostModes?: () => Promise<HostModes>;
   now?: () => number;
 }
 
@@ -74,6 +79,7 @@ export class SessionService {
     let monitor = (await this.d.monitor.get())?.state;
     if (monitor?.monitoringState === 'FAILOVER_IN_PROGRESS' && wantsAlias(req, monitor)) monitor = await this.probeAndReload(monitor);
     const { target, server, epoch } = this.resolveTarget(req, monitor);
+    if (target !== PRIMARY_ALIAS) await this.refuseIfOutOfService(target);
     const client = bamClient(this.d.config.apiVersion, server.url, this.d.config.bamTimeoutMs);
     let credential: BamCredential;
     try {
@@ -104,6 +110,17 @@ export class SessionService {
     };
     await this.d.sessions.create(session);
     return { token, session };
+  }
+
+  /** A login naming a drained or disabled host is refused before BAM sees the password (SPEC §11). */
+  private async refuseIfOutOfService(host: string): Promise<void> {
+    const mode = this.d.hostModes ? (await this.d.hostModes())[host] : undefined;
+    if (mode === 'NO_NEW_SESSIONS') {
+      throw new GatewayError(409, 'HostDraining', `Address Manager ${host} is being drained for maintenance and accepts no new sessions. Log in through "${PRIMARY_ALIAS}" instead.`);
+    }
+    if (mode === 'DISABLED') {
+      throw new GatewayError(409, 'HostInMaintenance', `Address Manager ${host} is out of service for maintenance. Log in through "${PRIMARY_ALIAS}" instead.`);
+    }
   }
 
   /**
@@ -311,6 +328,12 @@ export class SessionService {
   private async checkBinding(session: SessionRecord, monitor: MonitorState | undefined, duringFailover: 'refuse' | 'allow'): Promise<{ session: SessionRecord; monitor: MonitorState | undefined }> {
     if (session.target !== PRIMARY_ALIAS) {
       const server = monitor?.servers[session.target];
+      // From the monitor state this request read anyway: no extra read. An older incarnation than the
+      // last maintenance also ended by maintenance (the server may be back in service by now).
+      if (server && (server.mode === 'DISABLED' || session.serverIncarnation < (server.maintenanceIncarnation ?? -1))) {
+        await this.d.sessions.delete(session.tokenHash);
+        throw new GatewayError(401, 'SessionEndedByMaintenance', `Your session ended because Address Manager ${session.target} was taken out of service for maintenance. Log in again.`);
+      }
       if (server && server.incarnation !== session.serverIncarnation) {
         await this.d.sessions.delete(session.tokenHash);
         throw unauthorized(`Your session ended because Address Manager ${session.target} failed. Log in again.`);

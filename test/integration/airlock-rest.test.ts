@@ -143,7 +143,7 @@ describe('concurrent REST sessions', () => {
     expect((await hostStatus(c, 'bam2')).mode).toBe('ENABLED');
   });
 
-  it('autoMerge applies a change to a host nobody else changed, still validated', async () => {
+  it('autoMerge is still validated: taking the Primary out is refused', async () => {
     const a = inSession(await createSession());
     const b = inSession(await createSession());
     for (const s of [a, b]) await s('POST', '/configuration/configurations/load-active');
@@ -156,16 +156,13 @@ describe('concurrent REST sessions', () => {
     // Both rules: no host would stay ENABLED, and the Primary has no ENABLED Standby.
     expect(refused.body.errors.map((e: { code: string }) => e.code)).toEqual(['VALIDATION_FAILED', 'VALIDATION_FAILED']);
     expect(refused.body.errors.map((e: { detail: string }) => e.detail).join(' ')).toMatch(/at least one must stay ENABLED.*bam1 is the Primary/);
+    // b's copy alone (bam2 ENABLED there) still takes the Primary out: refused until the planned switchover exists.
     const warned = await b('GET', '/configuration/validator-messages?filter=meta.severity==ERROR');
-    expect(warned.body.data).toEqual([]); // b's copy still shows bam2 ENABLED: nothing wrong in it alone
+    expect(warned.body.data.map((m: { attributes: { detail: string } }) => m.attributes.detail)).toEqual([expect.stringMatching(/needs the planned switchover/)]);
     await a('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam2', 'ENABLED'));
     expect((await activate(a, 'a enables bam2')).status).toBe(200);
-    const merged = await activate(b, 'b drains bam1', { autoMerge: true });
-    expect(merged.status).toBe(200);
-    expect(merged.body.data.attributes).toMatchObject({ merged: true, changes: [{ host: 'bam1', previous: 'ENABLED', new: 'NO_NEW_SESSIONS' }] });
-    expect([(await hostStatus(b, 'bam1')).mode, (await hostStatus(b, 'bam2')).mode]).toEqual(['NO_NEW_SESSIONS', 'ENABLED']);
-    await b('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam1', 'ENABLED'));
-    expect((await activate(b, 'b enables bam1')).status).toBe(200);
+    expect((await activate(b, 'b drains bam1', { autoMerge: true })).status).toBe(400);
+    expect([(await hostStatus(b, 'bam1')).mode, (await hostStatus(b, 'bam2')).mode]).toEqual(['ENABLED', 'ENABLED']);
   });
 });
 

@@ -74,7 +74,8 @@ describe('validator messages', () => {
     ['draining the Standby', {}, { bam2: 'NO_NEW_SESSIONS' }, healthy, []],
     ['disabling the Standby', {}, { bam2: 'DISABLED' }, healthy, []],
     ['every host out', {}, { bam1: 'NO_NEW_SESSIONS', bam2: 'DISABLED' }, healthy, ['ERROR', 'ERROR']],
-    ['the Primary out, healthy ENABLED Standby', {}, { bam1: 'DISABLED' }, healthy, ['WARNING']],
+    ['the Primary out, healthy ENABLED Standby (no planned switchover yet)', {}, { bam1: 'DISABLED' }, healthy, ['ERROR']],
+    ['the Primary drained, healthy ENABLED Standby (no planned switchover yet)', {}, { bam1: 'NO_NEW_SESSIONS' }, healthy, ['ERROR']],
     ['the Primary out, Standby down', {}, { bam1: 'NO_NEW_SESSIONS' }, monitor({ role: 'STANDBY', health: 'DOWN' }), ['ERROR']],
     ['the Primary out, Standby drained', { bam2: 'NO_NEW_SESSIONS' }, { bam1: 'DISABLED', bam2: 'NO_NEW_SESSIONS' }, healthy, ['ERROR', 'ERROR']],
     ['the Primary out, no Standby role known', {}, { bam1: 'DISABLED' }, monitor({ role: 'UNKNOWN', health: 'UP' }), ['ERROR']],
@@ -87,6 +88,11 @@ describe('validator messages', () => {
   it('says which Primary and why', () => {
     const [m] = validate(names, {}, { bam1: 'DISABLED' }, monitor({ role: 'STANDBY', health: 'DOWN' }));
     expect(m!.detail).toMatch(/bam1 is the Primary.*healthy ENABLED Standby/);
+  });
+
+  it('refuses taking the current Primary out even with a healthy Standby: the planned switchover is not in this version', () => {
+    const [m] = validate(names, {}, { bam1: 'NO_NEW_SESSIONS' }, healthy);
+    expect(m).toEqual({ severity: 'ERROR', detail: expect.stringMatching(/bam1 is the Primary.*needs the planned switchover, not available in this version; promote a Standby first/) });
   });
 });
 
