@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { SimCluster } from '../../local/bam-sim/cluster.js';
-import { parseConfig } from '../../functions/commons/config.js';
 import { DynamoSessionStore } from '../../functions/adapters/session-store.js';
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
-import { CredentialCipher } from '../../functions/domain/credential-cipher.js';
 import { hashToken } from '../../functions/domain/tokens.js';
 import { SessionService } from '../../functions/sessions/session-service.js';
 import { freshTable } from '../support/dynamo.js';
+import { sessionServiceFixture } from '../support/session-service-fixture.js';
 
 let cluster: SimCluster;
 let t: Awaited<ReturnType<typeof freshTable>>;
@@ -15,23 +13,13 @@ let clock = 1_000_000;
 let service: SessionService;
 let sessions: DynamoSessionStore;
 
+let fixture: Awaited<ReturnType<typeof sessionServiceFixture>>;
 beforeAll(async () => {
-  cluster = await new SimCluster().start();
-  t = await freshTable();
-  const config = parseConfig({
-    TABLE_NAME: t.tableName,
-    BAM_SERVERS: cluster.serverList(),
-    GATEWAY_SERVICE_USERNAME: 'gateway-svc',
-    GATEWAY_SERVICE_PASSWORD: 'gateway-svc-pass',
-    CREDENTIAL_KEY: randomBytes(32).toString('base64'),
-    SESSION_TTL_SECONDS: '600',
-  });
-  sessions = new DynamoSessionStore(t.db, t.tableName);
-  service = new SessionService({ config, sessions, monitor: new DynamoMonitorStore(t.db, t.tableName), cipher: new CredentialCipher(config.credentialKey!), now: () => clock });
+  fixture = await sessionServiceFixture({ SESSION_TTL_SECONDS: '600' }, () => clock);
+  ({ cluster, t, service, sessions } = fixture);
 });
 afterAll(async () => {
-  await cluster.close();
-  await t.close();
+  await fixture?.close();
 });
 
 describe('session binding and epochs', () => {
