@@ -109,20 +109,20 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
   const nodes = new Map<string, NodeHandle>();
   const controls: LocalControls = async (method, path, body, servingNode) => {
+    if (path === '/_local/bam/switchover-pause' && method === 'POST') {
+      if (!cluster) return notFound('No simulated BAM cluster runs (BAM_SERVERS is set).');
+      const ms = msFrom(body);
+      if (ms === undefined) return badMs();
+      cluster.switchoverPauseMs = ms;
+      return { status: 200, body: { switchover_pause_ms: ms } };
+    }
     const latency = /^\/_local\/bam\/([^/]+)\/latency$/.exec(path);
     if (latency && method === 'POST') {
       const server = cluster?.servers.get(latency[1]!);
       if (!server) return notFound(`No simulated BAM server named ${latency[1]}.`);
-      let ms: unknown;
-      try {
-        ms = (JSON.parse(body || '{}') as { ms?: unknown }).ms;
-      } catch {
-        ms = undefined;
-      }
-      if (!Number.isInteger(ms) || (ms as number) < 0 || (ms as number) > 60_000) {
-        return { status: 400, body: { code: 'BadRequest', message: 'Send {"ms": N}, a whole number of milliseconds from 0 to 60000.', status: 400 } };
-      }
-      server.latencyMs = ms as number;
+      const ms = msFrom(body);
+      if (ms === undefined) return badMs();
+      server.latencyMs = ms;
       return { status: 200, body: { server: cluster!.snapshot().find((x) => x.name === server.name) } };
     }
     const bamControl = /^\/_local\/bam\/([^/]+)\/(stop|hang|start|promote|restart|readd)$/.exec(path);
@@ -277,3 +277,16 @@ async function workerHandle(id: string, worker: Worker): Promise<NodeHandle> {
     start: () => command('start'),
   };
 }
+
+/** `{"ms": N}` with N a whole number of milliseconds from 0 to 60000, or undefined. */
+function msFrom(body: string): number | undefined {
+  let ms: unknown;
+  try {
+    ms = (JSON.parse(body || '{}') as { ms?: unknown }).ms;
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(ms) && (ms as number) >= 0 && (ms as number) <= 60_000 ? (ms as number) : undefined;
+}
+
+const badMs = () => ({ status: 400, body: { code: 'BadRequest', message: 'Send {"ms": N}, a whole number of milliseconds from 0 to 60000.', status: 400 } });

@@ -1,6 +1,9 @@
 import { ClusterData } from './data.js';
 import { SimBamServer, type SimRole } from './server.js';
+import { findStandby, switchoverRefusal, type SwitchoverRefusal } from './switchover.js';
 import { sharedFailoverTls, type FailoverTls } from './tls.js';
+
+export const DEFAULT_SWITCHOVER_PAUSE_MS = 1500;
 
 export const DEMO_USERS = {
   alice: 'alice-pass',
@@ -16,6 +19,8 @@ export interface SimClusterOptions {
   readOnlyUsers?: string[];
   /** False: servers without the Failover API (older BAM): no HTTPS port at all. */
   failoverApi?: boolean;
+  /** The pause of a graceful switchover (`failoverReplication`) in which neither server serves. Default 1500 ms. */
+  switchoverPauseMs?: number;
 }
 
 /**
@@ -30,11 +35,15 @@ export class SimCluster {
   /** The server the others replicate from (Primary, or Standalone after a two-server promote). */
   private current: string;
   private tlsMaterial?: Promise<FailoverTls>;
+  /** Settable at any time; a switchover already under way keeps the pause it started with. */
+  switchoverPauseMs: number;
+  private switchoverTimer?: NodeJS.Timeout;
 
   constructor(opts: SimClusterOptions = {}) {
     this.data = new ClusterData(opts.users ?? { ...DEMO_USERS, 'gateway-svc': 'gateway-svc-pass' }, opts.readOnlyUsers);
     const names = opts.servers ?? ['bam1', 'bam2'];
     this.current = names[0]!;
+    this.switchoverPauseMs = opts.switchoverPauseMs ?? DEFAULT_SWITCHOVER_PAUSE_MS;
     names.forEach((name, i) => {
       const role: SimRole = i === 0 ? 'Primary' : 'Standby';
       const server = new SimBamServer(name, role, this.data, this, () => this.tls());
@@ -55,6 +64,7 @@ export class SimCluster {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.switchoverTimer);
     for (const s of this.servers.values()) await s.stop();
   }
 
@@ -75,6 +85,31 @@ export class SimCluster {
     // The other Standbys keep their role, now replicating from the target.
     target.role = this.servers.size === 2 ? 'Standalone' : 'Primary';
     this.current = name;
+    return undefined;
+  }
+
+  /**
+   * BAM's graceful switchover (`failoverReplication`), asked of the Primary `from`: both servers
+   * stop serving for `switchoverPauseMs` (their services restart with the new role, so both
+   * forget their sessions), then the named Standby is Primary and `from` its Standby. Other
+   * Standbys stay Standbys, now of the new Primary. Answers the refusal, or undefined once started.
+   */
+  switchover(from: string, standbyServer: string | null): SwitchoverRefusal | undefined {
+    const old = this.server(from);
+    const refusal = switchoverRefusal(this.servers.values(), old, standbyServer);
+    if (refusal) return refusal;
+    const target = findStandby(this.servers.values(), standbyServer!)!;
+    for (const s of [old, target]) s.switchingOver = true;
+    this.switchoverTimer = setTimeout(() => {
+      old.role = 'Standby';
+      target.role = 'Primary';
+      this.current = target.name;
+      for (const s of [old, target]) {
+        s.dropSessions();
+        s.switchingOver = false;
+      }
+    }, this.switchoverPauseMs);
+    this.switchoverTimer.unref();
     return undefined;
   }
 
@@ -107,6 +142,6 @@ export class SimCluster {
   }
 
   snapshot() {
-    return [...this.servers.values()].map((s) => ({ name: s.name, url: s.url, failover_url: s.failoverUrl ?? null, role: s.role, mode: s.mode, latency_ms: s.latencyMs }));
+    return [...this.servers.values()].map((s) => ({ name: s.name, url: s.url, failover_url: s.failoverUrl ?? null, role: s.role, mode: s.mode, switching_over: s.switchingOver, latency_ms: s.latencyMs }));
   }
 }

@@ -6,11 +6,14 @@ import type { SimBamServer, SimSession } from './server.js';
 
 /** Methods a read-only session may call (Legacy v1 API Guide, "Read-only Legacy v1 API sessions"), of those served here. */
 const READ_ONLY_METHODS = new Set(['getEntities', 'getEntitiesByName', 'getSystemInfo', 'searchByObjectTypes', 'logout']);
-const WRITE_METHODS = new Set(['addHostRecord']);
+const WRITE_METHODS = new Set(['addHostRecord', 'failoverReplication']);
+/** Methods that change state: BAM's JAX-RS resources serve them on POST (or PUT/DELETE) only. */
+const POST_METHODS = new Set(['failoverReplication']);
 const NO_ENTITY = { id: 0, name: null, type: null, properties: null };
 
 /** REST v1 (`/Services/REST/v1/{method}`). */
-export function restV1(server: SimBamServer, method: string, q: URLSearchParams, authorization?: string): Reply {
+export function restV1(server: SimBamServer, method: string, q: URLSearchParams, authorization?: string, httpMethod = 'GET'): Reply {
+  if (POST_METHODS.has(method) && httpMethod !== 'POST') return { status: 405, body: `HTTP ${httpMethod} is not allowed for ${method}: use POST` };
   if (method === 'login' || method === 'loginWithOptions') return login(server, method, q);
   const token = /^BAMAuthToken:\s*(\S+)$/.exec(authorization ?? '')?.[1];
   const session = token ? server.session(token) : undefined;
@@ -75,6 +78,11 @@ function call(server: SimBamServer, session: SimSession, method: string, q: URLS
       const created = data.addHostRecord(Number(q.get('viewId')), q.get('absoluteName') ?? '', addresses, Number(q.get('ttl') ?? -1), parseProperties(q.get('properties') ?? ''));
       if (typeof created !== 'string') return { status: 200, body: created.id };
       return { status: created.startsWith('Duplicate') ? 409 : created.startsWith('Object was not found') ? 404 : 400, body: created };
+    }
+    case 'failoverReplication': {
+      // `properties=forceFailover=true|` is accepted and changes nothing: replication latency is always 0 here.
+      const refusal = server.cluster.switchover(server.name, q.get('standbyServer'));
+      return refusal ? { status: refusal.status, body: refusal.message } : { status: 200, body: undefined };
     }
     case 'getSystemInfo':
       return {

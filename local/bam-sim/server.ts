@@ -25,6 +25,8 @@ export interface SimSession {
 export interface ClusterControl {
   /** Promotes a Standby; answers why it refused, or undefined. */
   promote(name: string): string | undefined;
+  /** Starts a graceful switchover from the Primary `from`; answers the refusal, or undefined. */
+  switchover(from: string, standbyServer: string | null): { status: number; message: string } | undefined;
 }
 
 /**
@@ -37,6 +39,8 @@ export class SimBamServer {
   role: SimRole;
   mode: SimMode = 'stopped';
   latencyMs = 0;
+  /** In a graceful switchover's pause: up, but every port answers 503 (see BEHAVIOURS.md). */
+  switchingOver = false;
   port = 0;
   failoverPort = 0;
   /** False: an older BAM without the Failover API (no HTTPS port at start; 404 there if turned off later). */
@@ -174,7 +178,8 @@ export class SimBamServer {
     try {
       const raw = Buffer.concat(chunks).toString();
       const json = raw ? JSON.parse(raw) : undefined;
-      reply = failoverPort ? failoverApi(this, method, url.pathname) : this.route(method, url, req.headers, json);
+      if (this.switchingOver) reply = switchingOverReply(this, failoverPort, url.pathname);
+      else reply = failoverPort ? failoverApi(this, method, url.pathname) : this.route(method, url, req.headers, json);
     } catch {
       reply = v2Reply(400, 'BadRequest', 'Malformed request body');
     }
@@ -187,11 +192,23 @@ export class SimBamServer {
     const path = url.pathname;
     if (path === '/servlets/health') return { status: 200, body: 'OK' };
     if (path === '/Services/REST/application.wadl') return { status: 200, body: wadl(), contentType: 'application/vnd.sun.wadl+xml' };
-    if (path.startsWith('/Services/REST/v1/')) return restV1(this, path.slice('/Services/REST/v1/'.length), url.searchParams, headers.authorization);
+    if (path.startsWith('/Services/REST/v1/')) return restV1(this, path.slice('/Services/REST/v1/'.length), url.searchParams, headers.authorization, method);
     if (path === '/api/v2' || path.startsWith('/api/v2/')) {
       return restV2(this, { method, path: path.slice('/api/v2'.length), q: url.searchParams, authorization: headers.authorization, contentType: headers['content-type'], json });
     }
     // Includes /bam/v1/*: the Failover API has its own HTTPS port.
     return v2Reply(404, 'NotFound', `No route ${method} ${path}`);
   }
+}
+
+/**
+ * During a switchover's pause the server is up but its services restart: it answers 503 on every
+ * port (as BAM's web front does while the application is down) rather than refusing connections,
+ * so clients see a retryable answer. The Failover API health says DOWN, as an unhealthy actuator does.
+ */
+function switchingOverReply(server: SimBamServer, failoverPort: boolean, path: string): Reply {
+  const message = `Server ${server.name} is switching its replication role: try again shortly`;
+  if (failoverPort) return { status: 503, body: { status: 'DOWN', details: { replicationMetrics: { hostname: server.name, replicationStatus: 'Switching' } } } };
+  if (path.startsWith('/Services/REST/v1/') || path === '/servlets/health') return { status: 503, body: message };
+  return v2Reply(503, 'ServiceUnavailable', message);
 }

@@ -16,6 +16,7 @@ export const V1_METHODS: Record<string, 'GET' | 'POST'> = {
   getHostRecordsByHint: 'GET',
   getSystemInfo: 'GET',
   addHostRecord: 'POST',
+  failoverReplication: 'POST',
 };
 
 export function wadl(): string {

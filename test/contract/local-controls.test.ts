@@ -1,10 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
-import { call } from '../support/client.js';
-import { tlsRequest } from './bam-http.js';
+import { call, eventually } from '../support/client.js';
+import { tlsRequest, v1Token } from './bam-http.js';
 
-/** The local runtime's wiring of the simulated Failover API, and its promote and readd controls (modelled). */
+/** The local runtime's wiring of the simulated Failover API, and its promote, readd, restart and switchover-pause controls (modelled). */
 let stack: LocalStack;
 beforeAll(async () => {
   stack = await startLocalStack();
@@ -33,5 +33,30 @@ describe('local runtime', () => {
     expect(readd.status).toBe(200);
     expect([role('bam1'), role('bam2')]).toEqual(['Standby', 'Primary']);
     expect((await call(stack.url, 'POST', '/_local/bam/bam2/readd')).status).toBe(409);
+  });
+
+  it('restart keeps the role and forgets the server\'s sessions: an old token gets a 401, a new login works', async () => {
+    const bam = stack.cluster!.server(stack.cluster!.currentPrimary);
+    const v1 = (method: string, params: Record<string, string>, authorization?: string) =>
+      fetch(`${bam.url}/Services/REST/v1/${method}?${new URLSearchParams(params)}`, { headers: authorization ? { authorization } : {} });
+    const login = async () => v1Token((await (await v1('login', { username: 'alice', password: 'alice-pass' })).json()) as string);
+    const token = await login();
+    expect((await v1('getSystemInfo', {}, token)).status).toBe(200);
+    expect((await call(stack.url, 'POST', `/_local/bam/${bam.name}/restart`)).body.server).toMatchObject({ role: 'Primary', mode: 'up' });
+    expect((await v1('getSystemInfo', {}, token)).status).toBe(401);
+    expect((await v1('getSystemInfo', {}, await login())).status).toBe(200);
+  });
+
+  it('switchover-pause sets the simulated cluster\'s switchover pause at runtime; bad values are a 400', async () => {
+    for (const bad of [{ ms: -1 }, { ms: 'slow' }, {}]) expect((await call(stack.url, 'POST', '/_local/bam/switchover-pause', { json: bad })).status).toBe(400);
+    const r = await call(stack.url, 'POST', '/_local/bam/switchover-pause', { json: { ms: 30 } });
+    expect([r.status, r.body.switchover_pause_ms, stack.cluster!.switchoverPauseMs]).toEqual([200, 30, 30]);
+    const from = stack.cluster!.currentPrimary;
+    const to = from === 'bam1' ? 'bam2' : 'bam1';
+    const primary = stack.cluster!.server(from);
+    const token = v1Token((await (await fetch(`${primary.url}/Services/REST/v1/login?username=alice&password=alice-pass`)).json()) as string);
+    const answer = await fetch(`${primary.url}/Services/REST/v1/failoverReplication?standbyServer=${to}`, { method: 'POST', headers: { authorization: token } });
+    expect(answer.status).toBe(200);
+    await eventually(async () => stack.cluster!.snapshot().find((s) => s.name === to)!.role === 'Primary', 10_000, `${to} Primary`);
   });
 });
