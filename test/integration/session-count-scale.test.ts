@@ -53,7 +53,9 @@ describe('session counts at scale', () => {
     expect(await countSessions(store, host('bam1'), monitor, now)).toBe(10_000);
     const forBam1 = queries;
     console.log(`session count: 10,000 live sessions (11,100 bound) on bam1 took ${forBam1} DynamoDB requests`);
-    expect(forBam1).toBeLessThanOrEqual(4);
+    // One request per 1 MB page of the live range (10,600 items here): 2 on dynalite (index items),
+    // 6 on DynamoDB Local (it sizes pages by the whole session item); never one per session.
+    expect(forBam1).toBeLessThanOrEqual(8);
 
     queries = 0;
     expect(await countSessions(store, host('bam2'), monitor, now)).toBe(1_000);
