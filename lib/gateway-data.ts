@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { subscriptions } from '../functions/subscriptions.js';
-import { SESSIONS_BY_USER_INDEX, SESSIONS_BY_USER_PROJECTION } from '../functions/adapters/session-index.js';
+import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_SERVER_PROJECTION, SESSIONS_BY_USER_INDEX, SESSIONS_BY_USER_PROJECTION } from '../functions/adapters/session-index.js';
 import { GatewayFunction } from './gateway-function.js';
 import { subscribe } from './subscribe.js';
 
@@ -60,6 +60,14 @@ export class GatewayData extends Construct {
       partitionKey: { name: 'sessionUser', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: SESSIONS_BY_USER_PROJECTION,
+    });
+    // The maintenance API counts each host's live sessions (functions/maintenance/session-count.ts).
+    this.table.addGlobalSecondaryIndex({
+      indexName: SESSIONS_BY_SERVER_INDEX,
+      partitionKey: { name: 'boundServer', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'expiresAt', type: dynamodb.AttributeType.NUMBER },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: SESSIONS_BY_SERVER_PROJECTION,
     });
     this.bus = new events.EventBus(this, 'Bus');
     this.credentialKey = new kms.Key(this, 'CredentialKey', {

@@ -10,7 +10,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { apiFunctions, routes, type ApiFunction } from '../functions/routes.js';
-import { SESSIONS_BY_USER_INDEX } from '../functions/adapters/session-index.js';
+import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from '../functions/adapters/session-index.js';
 import type { GatewayData } from './gateway-data.js';
 import { GatewayFunction } from './gateway-function.js';
 import type { GatewaySettings } from './settings.js';
@@ -131,6 +131,8 @@ export class GatewayNode extends Construct {
       if (name === 'maintenance') {
         f.fn.addEnvironment('TENANT_TOKEN_SECRET_ARN', data.tenantTokenKey.secretArn);
         f.allow(['secretsmanager:GetSecretValue'], [data.tenantTokenKey.secretArn]);
+        // Session counts per host (SESSIONS_BY_SERVER_INDEX): a Query, reading no credential.
+        f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_SERVER_INDEX}`]);
       }
     }
     for (const r of routes) {

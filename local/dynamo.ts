@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESSIONS_BY_USER_INDEX, SESSIONS_BY_USER_PROJECTION } from '../functions/adapters/session-index.js';
+import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_SERVER_PROJECTION, SESSIONS_BY_USER_INDEX, SESSIONS_BY_USER_PROJECTION } from '../functions/adapters/session-index.js';
 
 /**
  * Set to a DynamoDB endpoint (CI's second pass: AWS's DynamoDB Local, .ci/dynamodb-local.sh), the
@@ -45,6 +45,8 @@ export async function createGatewayTable(endpoint: string, tableName: string): P
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
         { AttributeName: 'sessionUser', AttributeType: 'S' },
+        { AttributeName: 'boundServer', AttributeType: 'S' },
+        { AttributeName: 'expiresAt', AttributeType: 'N' },
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -55,6 +57,14 @@ export async function createGatewayTable(endpoint: string, tableName: string): P
           IndexName: SESSIONS_BY_USER_INDEX,
           KeySchema: [{ AttributeName: 'sessionUser', KeyType: 'HASH' }],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: SESSIONS_BY_USER_PROJECTION },
+        },
+        {
+          IndexName: SESSIONS_BY_SERVER_INDEX,
+          KeySchema: [
+            { AttributeName: 'boundServer', KeyType: 'HASH' },
+            { AttributeName: 'expiresAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: SESSIONS_BY_SERVER_PROJECTION },
         },
       ],
     }),

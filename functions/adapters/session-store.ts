@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './dynamo.js';
-import { SESSIONS_BY_USER_INDEX } from './session-index.js';
+import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from './session-index.js';
 
 /** A gateway session as stored. Holds no token and no password; `credential` is ciphertext. */
 export interface SessionRecord {
@@ -38,6 +38,16 @@ export interface SessionStore {
   rebind(tokenHash: string, fromEpoch: number, to: Pick<SessionRecord, 'boundServer' | 'credential' | 'sharedCredential' | 'epoch' | 'serverIncarnation'>): Promise<boolean>;
   /** A user's sessions, whatever the case of the name, from the index (eventually consistent: a session made a moment ago may be missing). */
   listByUser(username: string): Promise<SessionSummary[]>;
+}
+
+/**
+ * Which live sessions bound to a server to count: pinned ones (target = the server), optionally
+ * only of its current incarnation; alias ones (target = `alias`), only restorable ones or those
+ * bound since `sinceEpoch`. An absent part counts nothing.
+ */
+export interface BoundSessionFilter {
+  pinned?: { incarnation?: number };
+  alias?: { target: string; sinceEpoch: number };
 }
 
 const key = (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'SESSION' });
@@ -87,6 +97,55 @@ export class DynamoSessionStore implements SessionStore {
       startKey = res.LastEvaluatedKey;
     } while (startKey);
     return out.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /**
+   * How many sessions bound to `server` are live at `now` and match `which`: a Query of the live
+   * range of SESSIONS_BY_SERVER_INDEX with Select COUNT, one request per page (about 1 MB of index
+   * items, a few thousand sessions). The index is eventually consistent: a change of a moment ago may
+   * not be counted yet.
+   */
+  async countBound(server: string, now: number, which: BoundSessionFilter): Promise<{ count: number; requests: number }> {
+    const names: Record<string, string> = { '#b': 'boundServer', '#x': 'expiresAt' };
+    const values: Record<string, unknown> = { ':b': server, ':now': now };
+    const parts: string[] = [];
+    if (which.pinned) {
+      names['#t'] = 'target';
+      const inc = which.pinned.incarnation;
+      if (inc === undefined) parts.push('#t = :b');
+      else {
+        Object.assign(names, { '#i': 'serverIncarnation' });
+        values[':inc'] = inc;
+        parts.push('(#t = :b AND #i = :inc)');
+      }
+    }
+    if (which.alias) {
+      Object.assign(names, { '#t': 'target', '#r': 'restorable', '#e': 'epoch' });
+      Object.assign(values, { ':alias': which.alias.target, ':yes': true, ':since': which.alias.sinceEpoch });
+      parts.push('(#t = :alias AND (#r = :yes OR #e >= :since))');
+    }
+    if (parts.length === 0) return { count: 0, requests: 0 };
+    let count = 0;
+    let requests = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: SESSIONS_BY_SERVER_INDEX,
+          KeyConditionExpression: '#b = :b AND #x > :now',
+          FilterExpression: parts.join(' OR '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      requests++;
+      count += res.Count ?? 0;
+      startKey = res.LastEvaluatedKey;
+    } while (startKey);
+    return { count, requests };
   }
 
   async delete(tokenHash: string): Promise<void> {

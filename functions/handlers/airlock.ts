@@ -189,7 +189,7 @@ const routes: Route[] = [
           mode: h.mode,
           health: healthOf(h.mode, state?.servers[h.name]?.health),
           role: state?.servers[h.name]?.role ?? 'UNKNOWN',
-          SessionCount: { Count: await countSessions(h) },
+          SessionCount: { Count: await countSessions(maintenanceDeps().sessions, h, state, c.now) },
         })),
       );
       // `switchover` is null until planned switchovers exist (state, target, startedAt).

@@ -1,9 +1,34 @@
+import type { BoundSessionFilter } from '../adapters/session-store.js';
+import type { MonitorState } from '../domain/monitor-machine.js';
 import type { BackendHost } from './contract.js';
 
+/** The login alias (functions/sessions/session-service.ts PRIMARY_ALIAS), repeated so this bundle stays free of the session service. */
+const PRIMARY_ALIAS = 'primary-address-manager';
+
+export interface BoundSessionCounter {
+  countBound(server: string, now: number, which: BoundSessionFilter): Promise<{ count: number; requests: number }>;
+}
+
 /**
- * How many gateway sessions a host would still serve (SPEC §11 session counts). A placeholder
- * answering 0 for now: the session-count work replaces this body with the exact, bounded count.
+ * Which sessions bound to `host` it would still serve (SPEC §11 session counts), mirroring the
+ * session service's checks:
+ * - pinned sessions (target = host) of its current incarnation (one bound before it went DOWN has
+ *   ended), none while it is DISABLED (they end);
+ * - alias sessions bound to it while it is the Primary: restorable ones, and others bound since it
+ *   became Primary (one bound before a failover away and back has ended).
+ * Expired sessions are outside the queried range.
  */
-export async function countSessions(_host: BackendHost): Promise<number> {
-  return 0;
+export function countFilter(host: BackendHost, monitor: MonitorState | undefined): BoundSessionFilter {
+  const which: BoundSessionFilter = {};
+  if (host.mode !== 'DISABLED') {
+    const incarnation = monitor?.servers[host.name]?.incarnation;
+    which.pinned = incarnation === undefined ? {} : { incarnation };
+  }
+  if (monitor?.primary === host.name) which.alias = { target: PRIMARY_ALIAS, sinceEpoch: monitor.primarySinceEpoch ?? monitor.epoch };
+  return which;
+}
+
+/** How many live gateway sessions `host` would still serve: a bounded number of index pages, whatever the number of sessions. */
+export async function countSessions(counter: BoundSessionCounter, host: BackendHost, monitor: MonitorState | undefined, now: number): Promise<number> {
+  return (await counter.countBound(host.name, now, countFilter(host, monitor))).count;
 }
