@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SimCluster } from '../../local/bam-sim/cluster.js';
 import { LocalEventBus } from '../../local/event-bus.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { freshTable } from '../support/dynamo.js';
+import { fakeKms } from '../support/fake-kms.js';
 
 /**
  * First deploy in AWS: the monitor starts before the sessions function has created the credential
@@ -37,11 +37,7 @@ beforeAll(async () => {
   for (const name of ['GATEWAY_SERVICE_USERNAME', 'GATEWAY_SERVICE_PASSWORD', 'CREDENTIAL_KEY', 'CREDENTIAL_KEY_CREATOR', 'NODE_ID']) delete process.env[name];
   vi.resetModules(); // the gateway modules read the environment when first imported
   sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ serviceUsername: 'gateway-svc', servicePassword: 'gateway-svc-pass' }) });
-  kms.on(GenerateDataKeyCommand).callsFake(async () => {
-    const plain = randomBytes(32);
-    return { Plaintext: plain, CiphertextBlob: Buffer.concat([Buffer.from('wrapped:'), plain]) };
-  });
-  kms.on(DecryptCommand).callsFake(async (input: { CiphertextBlob: Uint8Array }) => ({ Plaintext: Buffer.from(input.CiphertextBlob).subarray('wrapped:'.length) }));
+  fakeKms(kms);
 });
 afterAll(async () => {
   await cluster?.close();

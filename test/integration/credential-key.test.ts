@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { loadCredentialKey } from '../../functions/adapters/secrets.js';
 import { createGatewayTable } from '../../local/dynamo.js';
 import { freshTable } from '../support/dynamo.js';
+import { fakeKms } from '../support/fake-kms.js';
 
 /** KMS is mocked (there is no local KMS); the wrapped key is stored in dynalite for real. */
 let t: Awaited<ReturnType<typeof freshTable>>;
@@ -15,21 +15,10 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 afterEach(() => kms.reset());
 
-/** A fake KMS: "wraps" by prefixing, so the test can tell wrapped from plain. */
-function fakeKms() {
-  kms.on(GenerateDataKeyCommand).callsFake(async () => {
-    const plain = randomBytes(32);
-    return { Plaintext: plain, CiphertextBlob: Buffer.concat([Buffer.from('wrapped:'), plain]) };
-  });
-  kms.on(DecryptCommand).callsFake(async (input: { CiphertextBlob: Uint8Array; EncryptionContext: Record<string, string> }) => {
-    expect(input.EncryptionContext).toEqual({ purpose: 'failover-gateway-bam-credentials' });
-    return { Plaintext: Buffer.from(input.CiphertextBlob).subarray('wrapped:'.length) };
-  });
-}
 
 describe('the credential data key (envelope encryption with KMS)', () => {
   it('is created once and stored only wrapped; every later cold start unwraps the same key', async () => {
-    fakeKms();
+    fakeKms(kms);
     const table = `key-${Date.now()}`;
     await createGatewayTable(t.endpoint, table);
     const first = await loadCredentialKey(t.db, table, 'arn:aws:kms:eu-west-1:111122223333:key/k', { create: true });
@@ -42,7 +31,7 @@ describe('the credential data key (envelope encryption with KMS)', () => {
   });
 
   it('two functions starting at once end up with the same key', async () => {
-    fakeKms();
+    fakeKms(kms);
     const table = `key-race-${Date.now()}`;
     await createGatewayTable(t.endpoint, table);
     const keys = await Promise.all(Array.from({ length: 4 }, () => loadCredentialKey(t.db, table, 'k', { create: true })));

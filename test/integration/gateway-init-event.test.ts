@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lambdaContext } from '../../local/lambda-context.js';
 import { freshTable } from '../support/dynamo.js';
+import { fakeKms } from '../support/fake-kms.js';
 
 /**
  * At deployment a CDK trigger invokes the sessions function with no payload (Lambda passes `{}`), or
@@ -31,11 +31,7 @@ beforeAll(async () => {
   for (const name of ['GATEWAY_SERVICE_USERNAME', 'GATEWAY_SERVICE_PASSWORD', 'CREDENTIAL_KEY', 'NODE_ID']) delete process.env[name];
   vi.resetModules();
   sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ serviceUsername: 'gateway-svc', servicePassword: 'pw' }) });
-  kms.on(GenerateDataKeyCommand).callsFake(async () => {
-    const plain = randomBytes(32);
-    return { Plaintext: plain, CiphertextBlob: Buffer.concat([Buffer.from('wrapped:'), plain]) };
-  });
-  kms.on(DecryptCommand).callsFake(async (input: { CiphertextBlob: Uint8Array }) => ({ Plaintext: Buffer.from(input.CiphertextBlob).subarray('wrapped:'.length) }));
+  fakeKms(kms);
 });
 afterAll(async () => t?.close());
 

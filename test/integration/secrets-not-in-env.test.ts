@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { freshTable } from '../support/dynamo.js';
+import { fakeKms } from '../support/fake-kms.js';
 import type { RunnerRequest } from '../../functions/workflows/runner-protocol.js';
 
 /**
@@ -29,11 +30,7 @@ beforeAll(async () => {
   vi.resetModules(); // the gateway modules read DYNAMODB_ENDPOINT when first imported
   for (const name of ['GATEWAY_SERVICE_USERNAME', 'GATEWAY_SERVICE_PASSWORD', 'CREDENTIAL_KEY', 'CREDENTIAL_KEY_CREATOR']) delete process.env[name];
   sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ serviceUsername: 'gateway-svc', servicePassword: PASSWORD }) });
-  kms.on(GenerateDataKeyCommand).callsFake(async () => {
-    plainKey = randomBytes(32);
-    return { Plaintext: plainKey, CiphertextBlob: Buffer.concat([Buffer.from('wrapped:'), plainKey]) };
-  });
-  kms.on(DecryptCommand).callsFake(async (input: { CiphertextBlob: Uint8Array }) => ({ Plaintext: Buffer.from(input.CiphertextBlob).subarray('wrapped:'.length) }));
+  fakeKms(kms, (k) => (plainKey = k));
 });
 afterAll(async () => t?.close());
 
