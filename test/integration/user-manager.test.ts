@@ -117,3 +117,13 @@ describe('npm run user-manager against the local gateway', () => {
     expect(bad?.stderr).toMatch(/Unknown option '--bogus'/);
   });
 });
+
+describe('the local control behind the CLI', () => {
+  it('answers a 400 JSON error for a body that is not a user-manager command', async () => {
+    for (const body of ['not json', '{"command":"nope"}', '[]', '']) {
+      const res = await fetch(`${stack.url}/_local/user-manager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status, body).toBe(400);
+      expect(await res.json(), body).toMatchObject({ code: expect.any(String), message: expect.any(String), status: 400 });
+    }
+  });
+});
