@@ -68,6 +68,8 @@ const schema = z
     MONITOR_PROBE_INTERVAL_MS: intFrom(1000),
     MONITOR_PROBE_TIMEOUT_MS: intFrom(1000),
     MONITOR_FAILURES_BEFORE_FAILOVER: intFrom(2),
+    // A held call must still answer inside API Gateway's 30 s integration limit.
+    SWITCHOVER_BOUND_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1000), z.maximum(25_000)), 10_000),
     SESSION_TTL_SECONDS: intFrom(3600, 60),
     SESSION_MAX_LIFETIME_SECONDS: intFrom(12 * 3600, 60),
     GATEWAY_SERVICE_USERNAME: nonEmpty(),
@@ -107,6 +109,8 @@ export interface GatewayConfig {
   apiVersion: 1 | 2;
   bamTimeoutMs: number;
   probe: { intervalMs: number; timeoutMs: number; failuresBeforeFailover: number };
+  /** How long a planned switchover of the Primary may take; calls needing the Primary are held meanwhile. */
+  switchoverBoundMs: number;
   sessionTtlSeconds: number;
   /** Absolute session lifetime: use slides the idle expiry, never past createdAt + this. */
   sessionMaxLifetimeSeconds: number;
@@ -146,6 +150,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       timeoutMs: e.MONITOR_PROBE_TIMEOUT_MS,
       failuresBeforeFailover: e.MONITOR_FAILURES_BEFORE_FAILOVER,
     },
+    switchoverBoundMs: e.SWITCHOVER_BOUND_MS,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     sessionMaxLifetimeSeconds: e.SESSION_MAX_LIFETIME_SECONDS,
     service: { username: e.GATEWAY_SERVICE_USERNAME, password: e.GATEWAY_SERVICE_PASSWORD },

@@ -15,6 +15,9 @@ import { SystemInfoSessions } from '../bam/system-info-sessions.js';
 import { SessionService } from '../sessions/session-service.js';
 import { DynamoConfigurationStore } from '../adapters/configuration-store.js';
 import { logger } from './logger.js';
+import { requestHandover } from '../bam/handover.js';
+
+const serverOf = (cfg: GatewayConfig, name: string) => cfg.servers.find((s) => s.name === name)!;
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -49,7 +52,7 @@ export function gatewayDeps(): GatewayDeps {
         ...(failoverUrl ? { failoverApi: { url: failoverUrl, tls: cfg.failoverApi! } } : {}),
       });
     },
-    settings: { failuresBeforeFailover: cfg.probe.failuresBeforeFailover, probeIntervalMs: cfg.probe.intervalMs },
+    settings: { failuresBeforeFailover: cfg.probe.failuresBeforeFailover, probeIntervalMs: cfg.probe.intervalMs, switchoverBoundMs: cfg.switchoverBoundMs },
     probeTimeoutMs: cfg.probe.timeoutMs,
     modes: async () => (await configuration.get()).modes,
     store: monitorStore,
@@ -57,6 +60,8 @@ export function gatewayDeps(): GatewayDeps {
     // In an availability group only the Primary node's monitor probes (requests on any node still
     // trigger immediate probes; every write is conditional, so a stale Primary cannot corrupt state).
     ...(node ? { gate: async () => roleOf(await groupStore.get(), node.id) === 'PRIMARY' } : {}),
+    handover: (sw) => requestHandover(serverOf(cfg, sw.from), serverOf(cfg, sw.target), cfg.service, cfg.bamTimeoutMs),
+    onHandoverError: (err, sw) => logger.error('planned switchover refused by the Primary: handled as a failover', { from: sw.from, target: sw.target, error: (err as Error).message }),
     onTransition: (s, events) => logger.info('failover monitor transition', { monitoringState: s.monitoringState, primary: s.primary, epoch: s.epoch, events }),
   });
   const sessionStore = new DynamoSessionStore(documentClient, cfg.tableName);

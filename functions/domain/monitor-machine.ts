@@ -12,7 +12,26 @@ export type HostModes = Record<string, HostMode>;
  * No I/O here; the monitor runner probes, calls advance, and persists the result atomically.
  */
 
-export type MonitoringState = 'STOPPED' | 'MONITORING' | 'FAILOVER_IN_PROGRESS';
+export type MonitoringState = 'STOPPED' | 'MONITORING' | 'FAILOVER_IN_PROGRESS' | 'SWITCHOVER_IN_PROGRESS';
+
+/** A planned switchover of the Primary (SPEC §11): `from` hands over to `target` by `deadline`. */
+export interface Switchover {
+  from: string;
+  target: string;
+  startedAt: number;
+  /** Past it with no new Primary confirmed, the switch is handled as an unplanned failover. */
+  deadline: number;
+}
+
+/** How the last planned switchover ended; `epoch` is the epoch it completed (or fell back) into. */
+export interface SwitchoverOutcome {
+  from: string;
+  target: string;
+  outcome: 'completed' | 'timed-out';
+  startedAt: number;
+  at: number;
+  epoch: number;
+}
 export type Health = 'UP' | 'DOWN' | 'MAINTENANCE';
 
 export interface ServerStatus {
@@ -34,6 +53,8 @@ export interface ServerStatus {
   lastError?: string;
   /** The role as BAM last reported it (Primary, Standby, Standalone...); null when only liveness answered. */
   reportedRole?: string | null;
+  /** Since when the host has been DISABLED (epoch ms), for the alarm on a host left out too long. */
+  disabledSince?: number;
   /** Which probe step answered last (failover-api, system-info, liveness). */
   probeSource?: string;
   /** The last probe step that failed, as `step: class` (e.g. `failover-api: tls-refused`). */
@@ -65,6 +86,9 @@ export interface MonitorState {
    * (an operator re-added them), or the confirmed Primary itself reports Standby.
    */
   fenced?: string[];
+  /** The planned switchover in progress (monitoringState SWITCHOVER_IN_PROGRESS). */
+  switchover?: Switchover;
+  lastSwitchover?: SwitchoverOutcome;
   servers: Record<string, ServerStatus>;
   updatedAt: number;
 }
@@ -77,7 +101,14 @@ export interface MachineSettings {
    * that window but never shorten it (SPEC §5). 0 or absent: count failures only.
    */
   probeIntervalMs?: number;
+  /** How long a planned switchover may take before it is handled as a failover (default 10 s). */
+  switchoverBoundMs?: number;
+  /** After a switchover timed out, the next attempt on the same Primary waits this long (default 60 s). */
+  switchoverRetryMs?: number;
 }
+
+export const DEFAULT_SWITCHOVER_BOUND_MS = 10_000;
+const DEFAULT_SWITCHOVER_RETRY_MS = 60_000;
 
 /** Scheduled rounds start an interval apart give or take timer jitter: that much early still counts. */
 const jitterMs = (intervalMs: number) => Math.min(50, intervalMs / 10);
@@ -95,6 +126,8 @@ export interface Transition {
   events: PendingEvent[];
   /** True when something beyond probe bookkeeping changed (role, health, primary, state). */
   significant: boolean;
+  /** A planned switchover started (the runner asks the Primary to hand over), completed or timed out this round. */
+  switchover?: 'started' | 'completed' | 'timed-out';
 }
 
 export function initialState(servers: BamServer[], now: number): MonitorState {
@@ -139,12 +172,16 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     const s: ServerStatus = { ...before, url: conf.url };
     const mode = modes ? (modes[conf.name] ?? 'ENABLED') : (before.mode ?? 'ENABLED');
     const disabled = mode === 'DISABLED';
+    // The two servers of a planned switchover stop answering for its pause: expected, never DOWN.
+    const switching = prev.switchover !== undefined && (conf.name === prev.switchover.from || conf.name === prev.switchover.target);
     if (mode === 'ENABLED') delete s.mode;
     else s.mode = mode;
     if (disabled && before.mode !== 'DISABLED') {
       s.incarnation = before.incarnation + 1;
       s.maintenanceIncarnation = s.incarnation;
     }
+    if (disabled) s.disabledSince = before.mode === 'DISABLED' ? (before.disabledSince ?? now) : now;
+    else delete s.disabledSince;
     if (probe?.ok) {
       Object.assign(s, { health: disabled ? 'MAINTENANCE' : 'UP', consecutiveFailures: 0, failingSince: null, lastProbeAt: probe.at, latencyMs: probe.latencyMs });
       delete s.lastError;
@@ -165,7 +202,7 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
         s.health = 'MAINTENANCE';
         reported[conf.name] = lost ? 'UNKNOWN' : before.role;
       } else {
-        if (before.health !== 'DOWN' && lost) {
+        if (before.health !== 'DOWN' && lost && !switching) {
           s.health = 'DOWN';
           s.incarnation = s.incarnation + 1;
         } else if (before.health === 'MAINTENANCE') s.health = 'UP'; // re-enabled, not failing long enough to be DOWN
@@ -205,7 +242,39 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
   let lastPrimary = prev.lastPrimary !== undefined ? prev.lastPrimary : prev.primary;
   let primarySinceEpoch = prev.primarySinceEpoch ?? prev.epoch;
   const only = !contested && eligible.length === 1 && silentPrimaries.every((n) => n === eligible[0]) ? eligible[0]! : null;
-  if (only && (only !== primary || monitoringState !== 'MONITORING')) {
+  let switchover = prev.switchover;
+  let lastSwitchover = prev.lastSwitchover;
+  let switchoverStep: Transition['switchover'];
+  if (prev.monitoringState === 'SWITCHOVER_IN_PROGRESS' && switchover) {
+    // Planned: the target claiming Primary while the old Primary no longer does is the handover we
+    // asked for (the old one may still be silent after its pause). Otherwise wait, up to the deadline.
+    const { from, target } = switchover;
+    if (claimants.includes(target) && !fenced.includes(target) && !claimants.includes(from)) {
+      primary = target;
+      monitoringState = 'MONITORING';
+      failoverStartedAt = null;
+      epoch += 1;
+      primarySinceEpoch = epoch;
+      lastPrimary = target;
+      reported[from] = reportsStandby(from) ? 'STANDBY' : 'UNKNOWN';
+      // Sessions pinned to the old Primary end: a Standby serves no API (its count reaches 0 now).
+      const old = servers[from]!;
+      old.incarnation += 1;
+      old.maintenanceIncarnation = old.incarnation;
+      lastSwitchover = { from, target, outcome: 'completed', startedAt: switchover.startedAt, at: now, epoch };
+      switchover = undefined;
+      switchoverStep = 'completed';
+    } else if (now >= switchover.deadline) {
+      // Not done in the bound: held calls get the failover 503 and the unplanned path takes over.
+      primary = null;
+      monitoringState = 'FAILOVER_IN_PROGRESS';
+      failoverStartedAt = now;
+      epoch += 1;
+      lastSwitchover = { from, target, outcome: 'timed-out', startedAt: switchover.startedAt, at: now, epoch };
+      switchover = undefined;
+      switchoverStep = 'timed-out';
+    }
+  } else if (only && (only !== primary || monitoringState !== 'MONITORING')) {
     primary = only;
     monitoringState = 'MONITORING';
     failoverStartedAt = null;
@@ -224,6 +293,14 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
       epoch += 1;
     }
   }
+  if (!switchoverStep && monitoringState === 'MONITORING' && primary && primary === prev.primary && prev.monitoringState === 'MONITORING' && !splitBrain) {
+    const started = plannedSwitchover(primary, servers, reported, fenced, configured, lastSwitchover, now, settings);
+    if (started) {
+      monitoringState = 'SWITCHOVER_IN_PROGRESS';
+      switchover = started;
+      switchoverStep = 'started';
+    }
+  }
   // A claim that was not confirmed (split brain, or another Primary only silent) changes no role yet.
   for (const name of claimants) if (name !== primary) reported[name] = prev.servers[name]?.role ?? 'UNKNOWN';
 
@@ -234,7 +311,9 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     const after = reported[conf.name]!;
     s.role = after;
     if (after !== before) {
-      const reason = s.mode === 'DISABLED' || prev.servers[conf.name]?.mode === 'DISABLED' ? 'maintenance' : after === 'UNKNOWN' ? 'unreachable' : before === 'UNKNOWN' ? 'reachable' : after === 'PRIMARY' ? 'promoted' : 'demoted';
+      const sw = prev.switchover;
+      const planned = sw !== undefined && (conf.name === sw.from || conf.name === sw.target);
+      const reason = planned ? 'planned-switchover' : s.mode === 'DISABLED' || prev.servers[conf.name]?.mode === 'DISABLED' ? 'maintenance' : after === 'UNKNOWN' ? 'unreachable' : before === 'UNKNOWN' ? 'reachable' : after === 'PRIMARY' ? 'promoted' : 'demoted';
       emit({
         detailType: 'NODE_ROLE_CHANGED',
         detail: { node: { kind: 'address-manager', id: conf.name, url: conf.url }, previous: prevRoleForEvent(prev, conf.name), new: after, epoch, occurredAt, reason },
@@ -252,15 +331,56 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
 
   const significant =
     events.length > 0 ||
+    switchoverStep !== undefined ||
     splitBrain !== prev.splitBrain ||
     fenced.join() !== (prev.fenced ?? []).join() ||
     configured.some((c) => servers[c.name]!.health !== prev.servers[c.name]?.health || servers[c.name]!.url !== prev.servers[c.name]?.url || servers[c.name]!.mode !== prev.servers[c.name]?.mode);
 
   return {
-    state: { version, epoch, monitoringState, primary, primaryUrl, splitBrain, failoverStartedAt, primarySinceEpoch, lastPrimary, ...(fenced.length ? { fenced } : {}), servers, updatedAt: now },
+    state: {
+      version,
+      epoch,
+      monitoringState,
+      primary,
+      primaryUrl,
+      splitBrain,
+      failoverStartedAt,
+      primarySinceEpoch,
+      lastPrimary,
+      ...(fenced.length ? { fenced } : {}),
+      ...(switchover ? { switchover } : {}),
+      ...(lastSwitchover ? { lastSwitchover } : {}),
+      servers,
+      updatedAt: now,
+    },
     events,
     significant,
+    ...(switchoverStep ? { switchover: switchoverStep } : {}),
   };
+}
+
+/**
+ * A planned switchover to start this round, if the confirmed Primary's mode takes it out (drained
+ * or disabled) and a healthy ENABLED Standby answered; never the target: a drained host. A switchover
+ * that timed out is not retried on the same Primary before `switchoverRetryMs`.
+ */
+function plannedSwitchover(
+  primary: string,
+  servers: Record<string, ServerStatus>,
+  reported: Record<string, BamRole>,
+  fenced: string[],
+  configured: BamServer[],
+  last: SwitchoverOutcome | undefined,
+  now: number,
+  settings: MachineSettings,
+): Switchover | undefined {
+  if ((servers[primary]!.mode ?? 'ENABLED') === 'ENABLED') return undefined;
+  if (last?.outcome === 'timed-out' && last.from === primary && now - last.at < (settings.switchoverRetryMs ?? DEFAULT_SWITCHOVER_RETRY_MS)) return undefined;
+  const target = configured.find((c) => {
+    const s = servers[c.name]!;
+    return c.name !== primary && s.mode === undefined && s.health === 'UP' && s.consecutiveFailures === 0 && reported[c.name] === 'STANDBY' && !fenced.includes(c.name);
+  });
+  return target ? { from: primary, target: target.name, startedAt: now, deadline: now + (settings.switchoverBoundMs ?? DEFAULT_SWITCHOVER_BOUND_MS) } : undefined;
 }
 
 /** `previous` is null for a server the monitor had never seen answer (SPEC §6). */

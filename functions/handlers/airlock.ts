@@ -20,6 +20,7 @@ import { airlockError, errorDocument, isObject, tolerantBody } from '../maintena
 import { maintenanceDeps } from '../maintenance/deps.js';
 import { REST_SESSION_COOKIE, resolveCaller } from '../maintenance/principal.js';
 import { countSessions } from '../maintenance/session-count.js';
+import { switchoverStatus } from '../domain/switchover-status.js';
 import type { AirlockSession } from '../adapters/airlock-session-store.js';
 
 export const BASE_PATH = '/airlock/rest';
@@ -192,8 +193,7 @@ const routes: Route[] = [
           SessionCount: { Count: await countSessions(maintenanceDeps().sessions, h, state, c.now) },
         })),
       );
-      // `switchover` is null until planned switchovers exist (state, target, startedAt).
-      return json(200, { data: { type: 'back-end-group-status', id: '1', attributes: { name: 'address-manager', backendHosts: hosts, switchover: null } } });
+      return json(200, { data: { type: 'back-end-group-status', id: '1', attributes: { name: 'address-manager', backendHosts: hosts, switchover: switchoverStatus(state) } } });
     },
   },
 ];

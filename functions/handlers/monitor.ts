@@ -4,6 +4,13 @@ import { gatewayDeps } from '../commons/deps.js';
 import { logger } from '../commons/logger.js';
 import { loadServiceSecret } from '../adapters/secrets.js';
 import { MetricUnit, metrics } from '../commons/metrics.js';
+import type { MonitorState } from '../domain/monitor-machine.js';
+
+/** How long the longest-DISABLED host has been out (0 when none is). */
+export function longestDisabledSeconds(state: MonitorState, now: number): number {
+  const since = Object.values(state.servers).flatMap((s) => (s.mode === 'DISABLED' && s.disabledSince !== undefined ? [s.disabledSince] : []));
+  return since.length ? Math.max(0, Math.round((now - Math.min(...since)) / 1000)) : 0;
+}
 
 export interface MonitorEvent {
   /** `once`: a single probe round (an on-demand probe). Default: probe in a loop until shortly before the timeout. */
@@ -32,6 +39,10 @@ export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error
     reportedAt = Date.now();
     metrics.addMetric('FailoverInProgress', MetricUnit.Count, monitor.state.monitoringState === 'FAILOVER_IN_PROGRESS' ? 1 : 0);
     metrics.addMetric('OutboxBacklog', MetricUnit.Count, monitor.outboxBacklog);
+    // The alarms on a planned switchover that fell back to a failover, and on a host left DISABLED.
+    metrics.addMetric('SwitchoverTimedOut', MetricUnit.Count, monitor.switchoverTimeouts);
+    monitor.switchoverTimeouts = 0;
+    metrics.addMetric('LongestDisabledHostSeconds', MetricUnit.Seconds, longestDisabledSeconds(monitor.state, Date.now()));
     metrics.publishStoredMetrics();
   };
   const rounds = await monitor.loop(

@@ -2,6 +2,7 @@ import { gatewayDeps } from '../commons/deps.js';
 import { json } from '../commons/http.js';
 import { initialState, type MonitorState } from '../domain/monitor-machine.js';
 import { authenticate } from '../middleware/authenticate.js';
+import { switchoverStatus } from '../domain/switchover-status.js';
 import { httpHandler } from './http-handler.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -18,6 +19,7 @@ export function statusBody(state: MonitorState, configuredOrder: string[] = []) 
     epoch: state.epoch,
     split_brain: state.splitBrain,
     failover_started_at: iso(state.failoverStartedAt),
+    switchover: switchoverStatus(state),
     updated_at: iso(state.updatedAt),
     servers: Object.values(state.servers).sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name)).map((s) => ({
       name: s.name,

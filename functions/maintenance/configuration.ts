@@ -123,8 +123,8 @@ const modeOf = (modes: Modes, name: string): HostMode => modes[name] ?? 'ENABLED
 
 /**
  * What activating `next` over `current` would be refused for (ERROR) or should be known (WARNING):
- * every host drained or disabled; the current Primary taken out (it needs the planned switchover,
- * not in this version, and that needs a healthy ENABLED Standby).
+ * every host drained or disabled; the current Primary taken out with no healthy ENABLED Standby to
+ * switch over to (with one, a WARNING: activating starts the planned switchover).
  */
 export function validate(hostNames: string[], current: Modes, next: Modes, monitor: MonitorView | undefined): ValidatorMessage[] {
   const messages: ValidatorMessage[] = [];
@@ -133,12 +133,13 @@ export function validate(hostNames: string[], current: Modes, next: Modes, monit
   }
   const primary = monitor?.primary;
   if (primary && hostNames.includes(primary) && modeOf(current, primary) === 'ENABLED' && modeOf(next, primary) !== 'ENABLED') {
-    const standby = hostNames.find((h) => h !== primary && modeOf(next, h) === 'ENABLED' && monitor.servers[h]?.role === 'STANDBY' && monitor.servers[h]?.health === 'UP');
+    // MAINTENANCE with role STANDBY: a host just re-enabled that the monitor still shows as DISABLED, yet answering.
+    const answering = (h: string) => monitor.servers[h]?.role === 'STANDBY' && ['UP', 'MAINTENANCE'].includes(monitor.servers[h]?.health ?? '');
+    const standby = hostNames.find((h) => h !== primary && modeOf(next, h) === 'ENABLED' && answering(h));
     if (!standby) {
       messages.push({ severity: 'ERROR', detail: `${primary} is the Primary: draining or disabling it needs a healthy ENABLED Standby to switch over to, and there is none.` });
     } else {
-      // Until the planned switchover exists, activating this would silently change nothing for the Primary.
-      messages.push({ severity: 'ERROR', detail: `${primary} is the Primary: draining or disabling it needs the planned switchover, not available in this version; promote a Standby first (${standby} is a healthy ENABLED Standby).` });
+      messages.push({ severity: 'WARNING', detail: `${primary} is the Primary: activating starts a planned switchover to ${standby}. Calls are held until it completes; sessions that cannot be restored end.` });
     }
   }
   return messages;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BamServer } from '../commons/config.js';
-import { advance, initialState, type HostModes, type MachineSettings, type MonitorState } from '../domain/monitor-machine.js';
+import { advance, initialState, type HostModes, type MachineSettings, type MonitorState, type Switchover } from '../domain/monitor-machine.js';
 import { probeServer, type ProbeResult } from '../bam/probe.js';
 import type { MonitorStore } from '../adapters/monitor-store.js';
 import type { EventPublisher } from './publisher.js';
@@ -21,6 +21,12 @@ export interface MonitorOptions {
   modes?: () => Promise<HostModes>;
   /** Checked before each scheduled round: false skips it (this node is not the group's Primary). */
   gate?: () => Promise<boolean>;
+  /**
+   * Asks the Primary to hand over to the planned switchover's target (BAM failoverReplication).
+   * Only the monitor whose write started the switchover calls it; a refusal ends the wait at once.
+   */
+  handover?: (switchover: Switchover) => Promise<void>;
+  onHandoverError?: (err: unknown, switchover: Switchover) => void;
 }
 
 export interface RoundResult {
@@ -90,6 +96,8 @@ export class FailoverMonitor {
     }
     this.current = t.state;
     this.lastPersistAt = now;
+    if (t.switchover === 'timed-out') this.switchoverTimeouts++;
+    if (t.switchover === 'started' && t.state.switchover && this.o.handover) await this.askHandover(t.state, t.state.switchover);
     if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
     if (t.events.length > 0) this.outboxDirty = true;
     if (this.outboxDirty) await this.flushOutbox();
@@ -102,6 +110,25 @@ export class FailoverMonitor {
       this.hooks.add(hook);
     }
     return { state: t.state, committed: true, events: t.events.length };
+  }
+
+  /** Planned switchovers this monitor saw fall back to the unplanned path (the alarm's metric). */
+  switchoverTimeouts = 0;
+
+  /**
+   * Awaited inside the round that started the switchover: held requests wait on that round anyway,
+   * and in Lambda nothing may run after the answer. A refused handover moves the deadline to now,
+   * so the next round falls back at once instead of holding calls for the whole bound.
+   */
+  private async askHandover(state: MonitorState, switchover: Switchover): Promise<void> {
+    try {
+      await this.o.handover!(switchover);
+    } catch (err) {
+      this.o.onHandoverError?.(err, switchover);
+      const ended = { ...state, version: state.version + 1, switchover: { ...switchover, deadline: this.now() }, updatedAt: this.now() };
+      if (await this.o.store.commit(ended, []).catch(() => false)) this.current = ended;
+      else this.current = undefined;
+    }
   }
 
   /**

@@ -75,8 +75,10 @@ export class SessionService {
     return Math.max(1, Math.ceil((p.intervalMs * p.failuresBeforeFailover) / 1000));
   }
 
-  async login(req: LoginRequest): Promise<{ token: string; session: SessionRecord }> {
+  async login(req: LoginRequest, retried = false): Promise<{ token: string; session: SessionRecord }> {
     let monitor = (await this.d.monitor.get())?.state;
+    // An alias login waits out a planned switchover (SPEC §11) and then goes to the new Primary.
+    if (monitor && wantsAlias(req, monitor)) monitor = await this.holdWhileLeavingPrimary(monitor);
     if (monitor?.monitoringState === 'FAILOVER_IN_PROGRESS' && wantsAlias(req, monitor)) monitor = await this.probeAndReload(monitor);
     const { target, server, epoch } = this.resolveTarget(req, monitor);
     if (target !== PRIMARY_ALIAS) await this.refuseIfOutOfService(target);
@@ -85,6 +87,8 @@ export class SessionService {
     try {
       credential = await client.login(req.username, req.password);
     } catch (err) {
+      // The Primary began its handover pause after this login read the state: wait it out, once.
+      if (target === PRIMARY_ALIAS && !retried && handoverSymptom(err) && (await this.switchoverSince(epoch))) return this.login(req, true);
       throw await this.bamFailure(err, server, target === PRIMARY_ALIAS);
     }
     // Both comparisons always run, in constant time: the answer does not leak which one differed.
@@ -169,11 +173,21 @@ export class SessionService {
   async runWithRecovery<T>(auth: AuthenticatedSession, call: (auth: AuthenticatedSession) => Promise<T>, opts: { retryUnreachable?: boolean } = {}): Promise<T> {
     let current = auth;
     let recovered = 0;
+    let held = false;
     const deadline = this.now() + this.detectionWindowMs;
     for (;;) {
       try {
         return await call(current);
       } catch (err) {
+        // BAM applied nothing (503 or a refused connection) because a planned switchover paused it:
+        // wait for the new Primary and run the call there, once.
+        // A 401 too: the old Primary forgets its sessions when the roles swap.
+        const rejected = err instanceof BamHttpError && err.status === 401;
+        if (!held && (handoverSymptom(err) || rejected) && (await this.switchoverSince(current.session.epoch, current.session))) {
+          held = true;
+          current = await this.reauthenticate(current.session);
+          continue;
+        }
         if (err instanceof BamHttpError && err.status === 401 && recovered < 2) {
           const next = await this.recoverRejectedCredential(current);
           if (!next) throw err;
@@ -185,6 +199,71 @@ export class SessionService {
         if (!(refused && opts.retryUnreachable && current.session.target === PRIMARY_ALIAS && (await this.stillPrimary(current.session, deadline)))) throw err;
       }
     }
+  }
+
+  /**
+   * Whether a planned switchover runs, or has just completed, since `epoch`, for a call through the
+   * alias (or pinned to one of the two servers switching).
+   */
+  private async switchoverSince(epoch: number, session?: SessionRecord): Promise<boolean> {
+    const state = (await this.d.monitor.get())?.state;
+    if (!state) return false;
+    const sw = state.switchover ?? state.lastSwitchover;
+    if (session && session.target !== PRIMARY_ALIAS && (!sw || (session.target !== sw.from && session.target !== sw.target))) return false;
+    if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') return true;
+    return state.lastSwitchover?.outcome === 'completed' && state.lastSwitchover.epoch > epoch;
+  }
+
+  /** The session checked again against the state after a switchover (held meanwhile), ready to call its server. */
+  private async reauthenticate(session: SessionRecord): Promise<AuthenticatedSession> {
+    const current = await this.d.sessions.get(session.tokenHash);
+    if (!current) throw unauthorized('Session not found or ended. Log in again.');
+    const bound = await this.checkBinding(current, (await this.d.monitor.get())?.state, 'refuse');
+    return this.ready(bound.session, bound.monitor);
+  }
+
+  /**
+   * An alias login waits while the Primary is being taken out: during a planned switchover, and
+   * between the activation that drains or disables the Primary and the switchover's start (a new
+   * session must not be bound to a drained host, SPEC §11). It probes meanwhile, which starts the
+   * switchover at once. If none starts within two probe rounds (no healthy Standby, or a retry
+   * pending after one timed out), the drained Primary still serves the login.
+   */
+  private async holdWhileLeavingPrimary(monitor: MonitorState): Promise<MonitorState> {
+    if (monitor.monitoringState === 'SWITCHOVER_IN_PROGRESS') return this.holdThroughSwitchover(monitor);
+    if (monitor.monitoringState !== 'MONITORING' || !monitor.primary || !this.d.hostModes) return monitor;
+    const mode = (await this.d.hostModes())[monitor.primary];
+    if (!mode || mode === 'ENABLED') return monitor;
+    const p = this.d.config.probe;
+    const limit = this.now() + 2 * p.intervalMs + p.timeoutMs;
+    let state = monitor;
+    while (state.monitoringState === 'MONITORING' && state.primary === monitor.primary && this.now() < limit) {
+      if (this.d.probeNow) await this.d.probeNow().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+      state = (await this.d.monitor.get())?.state ?? state;
+    }
+    if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') return this.holdThroughSwitchover(state);
+    if (state.primary === monitor.primary) logger.warn('alias login served by a drained Primary: no planned switchover started', { primary: monitor.primary, mode });
+    return state;
+  }
+
+  /**
+   * Holds a call while a planned switchover runs: probes (shared, rate-limited) and re-reads the
+   * state until the new Primary is confirmed or the switch falls back to a failover, never past
+   * its deadline plus one probe round. A call still held then gets the failover 503.
+   */
+  private async holdThroughSwitchover(monitor: MonitorState): Promise<MonitorState> {
+    const p = this.d.config.probe;
+    const started = this.now();
+    const limit = Math.min(monitor.switchover?.deadline ?? Infinity, started + this.d.config.switchoverBoundMs) + p.intervalMs + p.timeoutMs;
+    let state = monitor;
+    while (state.monitoringState === 'SWITCHOVER_IN_PROGRESS' && this.now() < limit) {
+      if (this.d.probeNow) await this.d.probeNow().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100));
+      state = (await this.d.monitor.get())?.state ?? state;
+    }
+    if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') throw new FailoverInProgressError(this.retryAfterSeconds);
+    return state;
   }
 
   /** N probe intervals (by then the monitor has declared a silent Primary lost), but never long for a waiting client. */
@@ -319,13 +398,14 @@ export class SessionService {
       target = monitor && monitor.monitoringState !== 'STOPPED' ? PRIMARY_ALIAS : servers[0]!.name;
     }
     if (target !== PRIMARY_ALIAS) return { target, server: this.serverNamed(target), epoch: monitor?.epoch ?? 0 };
-    if (monitor?.monitoringState === 'FAILOVER_IN_PROGRESS') throw new FailoverInProgressError(this.retryAfterSeconds);
+    if (monitor?.monitoringState === 'FAILOVER_IN_PROGRESS' || monitor?.monitoringState === 'SWITCHOVER_IN_PROGRESS') throw new FailoverInProgressError(this.retryAfterSeconds);
     if (!monitor?.primary) throw new GatewayError(503, 'NoPrimaryKnown', 'Failover monitoring has not found a Primary Address Manager yet. Try again shortly.', undefined, { 'retry-after': String(this.retryAfterSeconds) });
     return { target, server: this.serverNamed(monitor.primary), epoch: monitor.epoch };
   }
 
   /** Checks the session's binding against the cluster; answers it (restored if need be) and the state it was checked against. */
   private async checkBinding(session: SessionRecord, monitor: MonitorState | undefined, duringFailover: 'refuse' | 'allow'): Promise<{ session: SessionRecord; monitor: MonitorState | undefined }> {
+    if (monitor?.monitoringState === 'SWITCHOVER_IN_PROGRESS' && duringFailover === 'refuse' && switching(monitor, session)) monitor = await this.holdThroughSwitchover(monitor);
     if (session.target !== PRIMARY_ALIAS) {
       const server = monitor?.servers[session.target];
       // From the monitor state this request read anyway: no extra read. An older incarnation than the
@@ -353,6 +433,8 @@ export class SessionService {
     if (samePrimary && !session.sharedCredential) return { session: await this.rebindEpoch(session, monitor.epoch), monitor };
     if (!session.restorable) {
       await this.d.sessions.delete(session.tokenHash);
+      const planned = monitor.lastSwitchover?.outcome === 'completed' && session.epoch === monitor.lastSwitchover.epoch - 1;
+      if (planned) throw new GatewayError(401, 'SessionEndedByMaintenance', `Your session ended because the Primary Address Manager ${monitor.lastSwitchover!.from} handed over to ${monitor.lastSwitchover!.target} for maintenance. Log in again to start a new session.`);
       throw new GatewayError(401, 'SessionEndedByFailover', 'Your session ended because of an Address Manager failover. Log in again to start a new session.');
     }
     return { session: await this.restore(session, monitor), monitor };
@@ -388,6 +470,17 @@ export class SessionService {
     if (!s) throw new GatewayError(500, 'ConfigurationError', `Address Manager ${name} is not configured.`);
     return s;
   }
+}
+
+/** What a call sees while BAM pauses for a switchover: a 503, or a refused connection (never a timeout: BAM may have applied it). */
+function handoverSymptom(err: unknown): boolean {
+  return (err instanceof BamHttpError && err.status === 503) || (err instanceof BamUnreachableError && err.reason !== 'timeout');
+}
+
+/** Whether a session's calls need one of the two servers of the running switchover (alias sessions always do). */
+function switching(monitor: MonitorState, session: SessionRecord): boolean {
+  const sw = monitor.switchover;
+  return session.target === PRIMARY_ALIAS || (sw !== undefined && (session.target === sw.from || session.target === sw.target));
 }
 
 function wantsAlias(req: LoginRequest, monitor: MonitorState): boolean {

@@ -22,7 +22,7 @@ const details = {
     reason: z.string(),
     ...common,
   }),
-  MONITORING_STATE_CHANGED: z.object({ previous: z.string(), new: z.enum(['STOPPED', 'MONITORING', 'FAILOVER_IN_PROGRESS']), primaryUrl: z.nullable(z.string()), ...common }),
+  MONITORING_STATE_CHANGED: z.object({ previous: z.string(), new: z.enum(['STOPPED', 'MONITORING', 'FAILOVER_IN_PROGRESS', 'SWITCHOVER_IN_PROGRESS']), primaryUrl: z.nullable(z.string()), ...common }),
   SPLIT_BRAIN_DETECTED: z.object({ servers: z.array(z.object({ name: z.string(), url: z.string() })).check(z.minLength(2)), ...common }),
   BACKEND_HOST_MODE_CHANGED: z.object({ group: z.string(), host: z.object({ name: z.string(), url: z.string() }), previous: hostMode, new: hostMode, by: z.string(), comment: z.string(), ...common }),
   CONFIGURATION_ACTIVATED: z.object({

@@ -82,11 +82,13 @@ describe('host modes', () => {
     expect(r.body.code).toBe('AddressManagerIsStandby');
   });
 
-  it('taking the current Primary out is refused by the validator (400) and changes nothing', async () => {
+  it('taking the current Primary out with no healthy ENABLED Standby is refused by the validator (400) and changes nothing', async () => {
+    expect((await setMode('bam2', 'NO_NEW_SESSIONS')).status).toBe(200);
     const r = await setMode('bam1', 'NO_NEW_SESSIONS');
     expect(r.status).toBe(400);
-    expect(JSON.stringify(r.body.errors)).toMatch(/needs the planned switchover, not available in this version; promote a Standby first/);
+    expect(JSON.stringify(r.body.errors)).toMatch(/bam1 is the Primary: draining or disabling it needs a healthy ENABLED Standby to switch over to, and there is none/);
     expect((await airlockHost('bam1')).mode).toBe('ENABLED');
     expect((await pinnedLogin({ bam_alias: 'bam1' })).status).toBe(200);
+    expect((await setMode('bam2', 'ENABLED')).status).toBe(200);
   });
 });

@@ -74,8 +74,10 @@ describe('validator messages', () => {
     ['draining the Standby', {}, { bam2: 'NO_NEW_SESSIONS' }, healthy, []],
     ['disabling the Standby', {}, { bam2: 'DISABLED' }, healthy, []],
     ['every host out', {}, { bam1: 'NO_NEW_SESSIONS', bam2: 'DISABLED' }, healthy, ['ERROR', 'ERROR']],
-    ['the Primary out, healthy ENABLED Standby (no planned switchover yet)', {}, { bam1: 'DISABLED' }, healthy, ['ERROR']],
-    ['the Primary drained, healthy ENABLED Standby (no planned switchover yet)', {}, { bam1: 'NO_NEW_SESSIONS' }, healthy, ['ERROR']],
+    ['the Primary out, healthy ENABLED Standby: a planned switchover', {}, { bam1: 'DISABLED' }, healthy, ['WARNING']],
+    ['the Primary drained, healthy ENABLED Standby: a planned switchover', {}, { bam1: 'NO_NEW_SESSIONS' }, healthy, ['WARNING']],
+    ['the Primary out, Standby just re-enabled (the monitor still shows MAINTENANCE)', { bam2: 'DISABLED' }, { bam1: 'NO_NEW_SESSIONS' }, monitor({ role: 'STANDBY', health: 'MAINTENANCE' }), ['WARNING']],
+    ['the Primary out, Standby DISABLED and stopped', {}, { bam1: 'NO_NEW_SESSIONS', bam2: 'DISABLED' }, monitor({ role: 'UNKNOWN', health: 'MAINTENANCE' }), ['ERROR', 'ERROR']],
     ['the Primary out, Standby down', {}, { bam1: 'NO_NEW_SESSIONS' }, monitor({ role: 'STANDBY', health: 'DOWN' }), ['ERROR']],
     ['the Primary out, Standby drained', { bam2: 'NO_NEW_SESSIONS' }, { bam1: 'DISABLED', bam2: 'NO_NEW_SESSIONS' }, healthy, ['ERROR', 'ERROR']],
     ['the Primary out, no Standby role known', {}, { bam1: 'DISABLED' }, monitor({ role: 'UNKNOWN', health: 'UP' }), ['ERROR']],
@@ -90,9 +92,9 @@ describe('validator messages', () => {
     expect(m!.detail).toMatch(/bam1 is the Primary.*healthy ENABLED Standby/);
   });
 
-  it('refuses taking the current Primary out even with a healthy Standby: the planned switchover is not in this version', () => {
+  it('warns that taking the current Primary out with a healthy Standby starts a planned switchover, naming the target', () => {
     const [m] = validate(names, {}, { bam1: 'NO_NEW_SESSIONS' }, healthy);
-    expect(m).toEqual({ severity: 'ERROR', detail: expect.stringMatching(/bam1 is the Primary.*needs the planned switchover, not available in this version; promote a Standby first/) });
+    expect(m).toEqual({ severity: 'WARNING', detail: expect.stringMatching(/bam1 is the Primary: activating starts a planned switchover to bam2/) });
   });
 });
 

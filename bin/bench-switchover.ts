@@ -1,0 +1,132 @@
+/**
+ * `npm run bench:switchover [-- --clients N]`: N clients (default 100: half restorable sessions
+ * calling the sample workflow, half a stream of new alias logins, each making one call) on the
+ * local stack, through
+ *   (a) a planned switchover: bam1, the Primary, drained through the Airlock REST API;
+ *   (b) the same load through an unplanned failover: the Primary (bam2 by then) stopped, bam1 promoted.
+ * Prints answers by status, failed requests (any non-2xx), how long the calls made while the
+ * Primary was changing waited (p50/p99/max), and the ratio planned/unplanned failed. The last line
+ * is machine-readable. Goal: 0 failed in (a), held p99 ≤ 3 s.
+ */
+import { parseArgs } from 'node:util';
+import { startLocalStack, type LocalStack } from '../local/runtime.js';
+import { SwitchoverLoad, type Answer } from '../local/switchover-load.js';
+import { percentile } from '../local/load-driver.js';
+
+const usage = `usage: npm run bench:switchover -- [--clients N]
+
+  --clients N   concurrent clients, 2..1000 (default 100): half restorable sessions, half a stream of new alias logins
+  --help        this text`;
+let values: { clients: string; help?: boolean };
+try {
+  values = parseArgs({ options: { clients: { type: 'string', default: '100' }, help: { type: 'boolean' } }, strict: true }).values as typeof values;
+} catch (err) {
+  console.error(`${(err as Error).message}\n\n${usage}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const clients = Number(values.clients);
+if (!Number.isInteger(clients) || clients < 2 || clients > 1000) {
+  console.error(`--clients must be an integer from 2 to 1000, not "${values.clients}"\n\n${usage}`);
+  process.exit(2);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+interface Status {
+  monitoring_state: string;
+  primary_url: string | null;
+  switchover: { state: string } | null;
+}
+const SERVICE = { username: 'gateway-svc', password: 'gateway-svc-pass' };
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+async function json(stack: LocalStack, method: string, path: string, opts: { token?: string; cookie?: string; body?: unknown } = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.cookie) headers.cookie = opts.cookie;
+  const res = await fetch(stack.url + path, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+  return { status: res.status, headers: res.headers, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+}
+
+function report(name: string, answers: Answer[], window: [number, number]) {
+  const byStatus: Record<string, number> = {};
+  for (const a of answers) {
+    const key = `${a.what} ${a.status}${a.status >= 300 && a.code ? ` ${a.code}` : ''}`;
+    byStatus[key] = (byStatus[key] ?? 0) + 1;
+  }
+  const failed = answers.filter((a) => a.status < 200 || a.status >= 300).length;
+  const held = answers.filter((a) => a.startedAt >= window[0] && a.startedAt <= window[1]).map((a) => a.ms);
+  console.log(`\n${name}: ${answers.length} requests, ${failed} failed (non-2xx); the Primary changed in ${Math.round(window[1] - window[0])} ms`);
+  for (const [k, n] of Object.entries(byStatus).sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${k.padEnd(44)} ${String(n).padStart(7)}`);
+  const p = (q: number) => Math.round(percentile(held, q));
+  console.log(`  requests made while the Primary changed: ${held.length}; waited p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${p(1)} ms`);
+  return { failed, heldP99: p(0.99), heldMax: p(1) };
+}
+
+console.log(`bench:switchover: ${clients} clients (half restorable sessions, half new alias logins), local defaults (probe 1000 ms, timeout 1000 ms, 2 failures; switchover bound 10 s; BAM's handover pause 1500 ms)`);
+// One test machine stands for many users at many addresses: the per-user and per-address in-flight login limits are raised.
+const stack = await startLocalStack({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR', LOGIN_MAX_CONCURRENT: '1000', LOGIN_MAX_CONCURRENT_PER_IP: '1000' } });
+try {
+  const bam1 = stack.cluster!.server('bam1');
+  const bam2 = stack.cluster!.server('bam2');
+  const state = async () => (await json(stack, 'GET', '/_local/state')).body.monitoring as unknown as Status;
+  await until('a Primary', async () => (await state()).primary_url === bam1.url);
+  const svc = String((await json(stack, 'POST', '/rest_login', { body: SERVICE })).body.access_token).split(' ')[1]!;
+  if ((await json(stack, 'PUT', '/admin/users/bob/permissions/failover_rest_endpoints', { token: svc })).status !== 200) throw new Error('could not grant bob the workflow');
+  const rest = await json(stack, 'POST', '/airlock/rest/session/create', { token: svc });
+  const cookie = String(rest.headers.get('set-cookie')).split(';')[0]!;
+  const setMode = async (hostName: string, mode: string) => {
+    await json(stack, 'POST', '/airlock/rest/configuration/configurations/load-active', { cookie });
+    await json(stack, 'POST', '/airlock/rest/configuration/back-end-groups/1/host-mode', { cookie, body: { data: { type: 'back-end-host-mode-change', attributes: { hostName, mode } } } });
+    const r = await json(stack, 'POST', '/airlock/rest/configuration/configurations/activate', { cookie, body: { comment: `bench: ${hostName} ${mode}` } });
+    if (r.status !== 200) throw new Error(`activation of ${hostName} ${mode} refused: ${r.status} ${JSON.stringify(r.body)}`);
+  };
+  const bob = { username: 'bob', password: 'bob-pass' };
+
+  // (a) planned: drain the Primary bam1.
+  let load = new SwitchoverLoad(stack.url, clients, bob, SERVICE);
+  await load.start();
+  await sleep(1000);
+  load.answers = []; // warm-up not counted
+  const planStart = performance.now();
+  await setMode('bam1', 'NO_NEW_SESSIONS');
+  await until('the switchover', async () => {
+    const s = await state();
+    return s.monitoring_state === 'MONITORING' && s.primary_url === bam2.url;
+  });
+  const planEnd = performance.now();
+  await sleep(2000);
+  const planned = report('(a) planned switchover (bam1 drained)', await load.stop(), [planStart, planEnd]);
+  await setMode('bam1', 'ENABLED'); // bam1 is bam2's Standby now
+
+  // (b) unplanned: the Primary bam2 stops; the operator promotes bam1.
+  load = new SwitchoverLoad(stack.url, clients, bob, SERVICE);
+  await load.start();
+  await sleep(1000);
+  load.answers = [];
+  const failStart = performance.now();
+  await bam2.stop();
+  await until('the failover', async () => (await state()).monitoring_state === 'FAILOVER_IN_PROGRESS');
+  await json(stack, 'POST', '/_local/bam/bam1/promote');
+  await until('bam1 confirmed', async () => (await state()).primary_url === bam1.url);
+  const failEnd = performance.now();
+  await sleep(2000);
+  const unplanned = report('(b) unplanned failover (bam2 stopped, bam1 promoted)', await load.stop(), [failStart, failEnd]);
+
+  const ratio = unplanned.failed === 0 ? 'n/a' : (planned.failed / unplanned.failed).toFixed(3);
+  console.log(`\nfailed planned/unplanned: ${planned.failed}/${unplanned.failed} = ${ratio}`);
+  console.log(`goal 0 failed in the planned switchover: ${planned.failed === 0 ? 'met' : 'MISSED'}; held p99 ≤ 3000 ms: ${planned.heldP99 <= 3000 ? 'met' : 'MISSED'}`);
+  console.log(`planned_failed=${planned.failed} unplanned_failed=${unplanned.failed} held_p99_ms=${planned.heldP99} held_max_ms=${planned.heldMax}`);
+} finally {
+  await stack.close();
+}

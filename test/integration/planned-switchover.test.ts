@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/runtime.js';
+import { call, eventually, login } from '../support/client.js';
+
+/**
+ * The planned switchover of the Primary (SPEC §11) over real HTTP: draining bam1 through the
+ * Airlock API makes the gateway ask bam1 to hand over to bam2 (BAM failoverReplication, a pause in
+ * which neither serves), holding calls meanwhile instead of answering 503.
+ */
+let stack: LocalStack;
+let base: string;
+let svc: string;
+let cookie: string;
+const rest = (path: string) => `/airlock/rest${path}`;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  base = stack.url;
+  svc = await login(base, 'gateway-svc', 'gateway-svc-pass');
+  const r = await call(base, 'POST', rest('/session/create'), { headers: { authorization: `Bearer ${svc}` } });
+  cookie = r.headers.get('set-cookie')!.split(';')[0]!;
+  expect((await call(base, 'PUT', '/admin/users/bob/permissions/failover_rest_endpoints', { token: svc })).status).toBe(200);
+});
+afterAll(async () => stack?.close());
+
+const inSession = (method: string, path: string, body?: string) =>
+  call(base, method, rest(path), { headers: { cookie, 'content-type': 'application/json' }, ...(body !== undefined ? { body } : {}) });
+
+async function setMode(hostName: string, mode: string) {
+  expect((await inSession('POST', '/configuration/configurations/load-active')).status).toBe(204);
+  const change = JSON.stringify({ data: { type: 'back-end-host-mode-change', attributes: { hostName, mode } } });
+  expect((await inSession('POST', '/configuration/back-end-groups/address-manager/host-mode', change)).status).toBe(200);
+  return inSession('POST', '/configuration/configurations/activate', JSON.stringify({ comment: `${hostName} ${mode}` }));
+}
+
+const monitorStatus = async () => (await call(base, 'GET', '/failover_monitoring/status', { token: svc })).body;
+const configurations = (token: string) => call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token });
+const groupStatus = async () => (await inSession('GET', '/system/status/back-end-groups/1')).body.data.attributes;
+
+describe('a planned switchover of the Primary', () => {
+  it('draining bam1 hands over to bam2 with no failed call: restorable sessions keep their token, new alias logins are held and succeed', async () => {
+    const alice = await login(base, 'alice', 'alice-pass'); // through the alias, not restorable
+    const alicePinned = await login(base, 'alice', 'alice-pass', { bam_alias: 'bam1' });
+    const epoch = (await monitorStatus()).epoch;
+
+    const answers: number[] = [];
+    const states = new Set<string>();
+    let running = true;
+    const restorable = (async () => {
+      while (running) answers.push((await configurations(svc)).status);
+    })();
+    const newLogins = (async () => {
+      while (running) {
+        const r = await call(base, 'POST', '/rest_login', { json: { username: 'bob', password: 'bob-pass' } });
+        answers.push(r.status);
+        if (r.status === 200) answers.push((await configurations(String(r.body.access_token).split(' ')[1]!)).status);
+      }
+    })();
+    const watcher = (async () => {
+      while (running) {
+        states.add((await monitorStatus()).monitoring_state);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+
+    expect((await setMode('bam1', 'NO_NEW_SESSIONS')).status).toBe(200);
+    const after = await eventually(async () => {
+      const s = await monitorStatus();
+      return s.monitoring_state === 'MONITORING' && s.switchover?.state === 'COMPLETED' ? s : undefined;
+    }, 15_000, 'the switchover completes');
+    await new Promise((r) => setTimeout(r, 300)); // a few calls on the new Primary
+    running = false;
+    await Promise.all([restorable, newLogins, watcher]);
+
+    expect(states).toContain('SWITCHOVER_IN_PROGRESS');
+    expect(states).not.toContain('FAILOVER_IN_PROGRESS');
+    expect(after).toMatchObject({ primary_url: stack.cluster!.server('bam2').url, epoch: epoch + 1, switchover: { state: 'COMPLETED', from: 'bam1', target: 'bam2' } });
+    expect(answers.length).toBeGreaterThan(10);
+    expect(answers.filter((s) => s !== 200)).toEqual([]);
+    expect((await configurations(svc)).status).toBe(200); // the same token, on bam2 now
+
+    const ended = await configurations(alice);
+    expect(ended.status).toBe(401);
+    expect(ended.body).toMatchObject({ code: 'SessionEndedByMaintenance', message: expect.stringMatching(/bam1 handed over to bam2/) });
+    const pinned = await configurations(alicePinned);
+    expect(pinned.status).toBe(401);
+    expect(pinned.body.code).toBe('SessionEndedByMaintenance');
+  });
+
+  it('reports the role changes with reason planned-switchover, and bam1 counts no session', async () => {
+    const roles = stack.bus.recent(300).filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED').map((e) => e.detail as { node: { id: string }; new: string; reason: string });
+    expect(roles.filter((r) => r.reason === 'planned-switchover').map((r) => `${r.node.id}:${r.new}`).sort()).toEqual(['bam1:STANDBY', 'bam2:PRIMARY']);
+    const hosts = (await groupStatus()).backendHosts as { name: string; role: string; SessionCount: { Count: number } }[];
+    expect(hosts.find((h) => h.name === 'bam1')).toMatchObject({ role: 'STANDBY', SessionCount: { Count: 0 } });
+    expect((await groupStatus()).switchover).toMatchObject({ state: 'COMPLETED', from: 'bam1', target: 'bam2', startedAt: expect.any(String) });
+  });
+
+  it('bam1, drained and now a Standby, is disabled, restarted and enabled again: it stays a Standby and nothing switches back', async () => {
+    const bam1 = async () => (await monitorStatus()).servers.find((s: { name: string }) => s.name === 'bam1');
+    expect((await setMode('bam1', 'DISABLED')).status).toBe(200);
+    await eventually(async () => (await bam1()).health === 'MAINTENANCE', 8000, 'bam1 in MAINTENANCE');
+    await call(base, 'POST', '/_local/bam/bam1/restart');
+    expect((await setMode('bam1', 'ENABLED')).status).toBe(200);
+    await eventually(async () => (await bam1()).mode === 'ENABLED' && (await bam1()).health === 'UP', 8000, 'bam1 ENABLED and UP');
+    const s = await monitorStatus();
+    expect(s).toMatchObject({ monitoring_state: 'MONITORING', primary_url: stack.cluster!.server('bam2').url });
+    expect(s.servers.find((x: { name: string }) => x.name === 'bam1')).toMatchObject({ role: 'STANDBY', mode: 'ENABLED' });
+    expect((await configurations(svc)).status).toBe(200);
+  });
+});

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
+import { FailoverMonitor } from '../../functions/monitor/failover-monitor.js';
+import type { EventPublisher } from '../../functions/monitor/publisher.js';
+import type { Switchover } from '../../functions/domain/monitor-machine.js';
+import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
+import { freshTable } from '../support/dynamo.js';
+
+/**
+ * The planned switchover driven by monitors sharing one stored state (two gateway nodes, or
+ * overlapping Lambda runs): the Primary is asked to hand over once, and a refusal ends the wait.
+ */
+const servers = [
+  { name: 'bam1', url: 'http://bam1' },
+  { name: 'bam2', url: 'http://bam2' },
+];
+const roles: Record<string, BamRole | 'down'> = {};
+const probe = async (server: string): Promise<ProbeResult> => {
+  await new Promise((r) => setTimeout(r, Math.random() * 5)); // interleave racing monitors
+  const r = roles[server];
+  return r === 'down' || r === undefined ? { server, ok: false, error: 'refused', latencyMs: 1, at: Date.now() } : { server, ok: true, role: r, latencyMs: 1, at: Date.now() };
+};
+const publisher: EventPublisher = { publish: async (events) => ({ published: events.map((e) => e.id), failed: [] }) };
+
+let t: Awaited<ReturnType<typeof freshTable>>;
+beforeAll(async () => {
+  t = await freshTable();
+});
+afterAll(async () => t.close());
+
+let n = 0;
+async function store() {
+  const { createGatewayTable } = await import('../../local/dynamo.js');
+  const name = `sw-${++n}-${Date.now()}`;
+  await createGatewayTable(t.endpoint, name);
+  return new DynamoMonitorStore(t.db, name);
+}
+
+const monitorOn = (s: DynamoMonitorStore, handover: (sw: Switchover) => Promise<void>) =>
+  new FailoverMonitor({
+    servers,
+    settings: { failuresBeforeFailover: 2, switchoverBoundMs: 60_000 },
+    probeTimeoutMs: 100,
+    store: s,
+    publisher,
+    probe: (name) => probe(name),
+    refreshMs: 0,
+    modes: async () => ({ bam1: 'NO_NEW_SESSIONS' }),
+    handover,
+  });
+
+describe('monitors driving a planned switchover', () => {
+  it('two racing monitors ask the Primary to hand over exactly once, and both see the new Primary', async () => {
+    Object.assign(roles, { bam1: 'PRIMARY', bam2: 'STANDBY' });
+    const s = await store();
+    const asked: Switchover[] = [];
+    const handover = async (sw: Switchover) => {
+      asked.push(sw);
+      setTimeout(() => Object.assign(roles, { bam1: 'STANDBY', bam2: 'PRIMARY' }), 20); // BAM swaps after a pause
+    };
+    const a = monitorOn(s, handover);
+    const b = monitorOn(s, handover);
+    // The first round confirms bam1 (ENABLED until then as far as the machine knows); later ones start and finish the switch.
+    for (let i = 0; i < 6; i++) {
+      await Promise.all([a.round(), b.round()]);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ from: 'bam1', target: 'bam2' });
+    const stored = (await s.get())!.state;
+    expect(stored).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam2', lastSwitchover: { outcome: 'completed' } });
+  });
+
+  it('a handover BAM refuses ends the wait at once: the next round falls back to the failover path, long before the bound', async () => {
+    Object.assign(roles, { bam1: 'PRIMARY', bam2: 'STANDBY' });
+    const s = await store();
+    const m = monitorOn(s, async () => {
+      throw new Error('Replication failover must be performed on the Primary server');
+    });
+    await m.round(); // bam1 confirmed
+    await m.round(); // switchover started, handover refused
+    expect((await s.get())!.state.monitoringState).toBe('SWITCHOVER_IN_PROGRESS');
+    await m.round();
+    const after = (await s.get())!.state;
+    expect(after).toMatchObject({ lastSwitchover: { outcome: 'timed-out', from: 'bam1' } });
+    expect(after.lastSwitchover!.at - after.lastSwitchover!.startedAt).toBeLessThan(60_000);
+    expect(m.switchoverTimeouts).toBe(1);
+    await m.round();
+    expect((await s.get())!.state).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam1' }); // BAM never moved
+  });
+});
