@@ -65,7 +65,7 @@ describe('draining the Standby bam2', () => {
     // The sessions in progress keep working, with the same tokens.
     for (const token of [viaAlias, pinnedToPrimary]) expect((await configurations(token)).status).toBe(200);
     // A new login naming bam2, by alias or by URL, is refused before BAM sees the password, naming the alias to use.
-    for (const extra of [{ bam_alias: 'bam2' }, { bam_url: stack.cluster!.server('bam2').url }]) {
+    for (const extra of [{ bam_alias: 'bam2' }, { bam_url: stack.cluster!.server('bam2').url }] as Record<string, string>[]) {
       const r = await aliceLogin(extra);
       expect(r.status).toBe(409);
       expect(r.body).toMatchObject({ code: 'HostDraining', message: expect.stringMatching(/bam2 is being drained.*primary-address-manager/) });
