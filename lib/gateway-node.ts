@@ -177,6 +177,10 @@ export class GatewayNode extends Construct {
     const failover = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'FailoverInProgress', dimensionsMap: dims, statistic: 'Maximum', period: Duration.minutes(1) });
     const roundErrors = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'MonitorRoundErrors', dimensionsMap: dims, statistic: 'Sum', period: Duration.minutes(5) });
     const backlog = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'OutboxBacklog', dimensionsMap: dims, statistic: 'Minimum', period: Duration.minutes(5) });
+    // Both emitted by the monitor (SPEC §11): a planned switchover that fell back to a failover, and
+    // how long the host DISABLED the longest has been out of service.
+    const switchoverTimedOut = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'SwitchoverTimedOut', dimensionsMap: dims, statistic: 'Sum', period: Duration.minutes(5) });
+    const longestDisabled = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'LongestDisabledHostSeconds', dimensionsMap: dims, statistic: 'Maximum', period: Duration.minutes(5) });
     const rate5xx = new cloudwatch.MathExpression({
       expression: '100 * errors / MAX([requests, 1])',
       usingMetrics: { errors: this.api.metricServerError({ period: Duration.minutes(5) }), requests: this.api.metricCount({ period: Duration.minutes(5) }) },
@@ -198,6 +202,8 @@ export class GatewayNode extends Construct {
       alarm('FailoverTooLongAlarm', 'An Address Manager failover has been in progress for 5 minutes: promote a Standby, or check the cluster.', failover, 1, 5),
       alarm('Api5xxRateAlarm', 'More than 5% of API requests failed with a 5xx for 15 minutes.', rate5xx, 5, 3),
       alarm('OutboxBacklogAlarm', 'Events cannot be published to EventBridge: 20 or more have waited in the monitor outbox for 15 minutes. Fix the bus or its permissions before the state item fills.', backlog, 20, 3),
+      alarm('SwitchoverNotCompletedAlarm', 'A planned switchover of the Primary did not complete within its bound and fell back to an unplanned failover: check GET /failover_monitoring/status and the Address Manager cluster.', switchoverTimedOut, 1, 1),
+      alarm('HostDisabledTooLongAlarm', `An Address Manager server has been DISABLED (maintenance) for ${s.disabledHostAlarmMinutes} minutes or more: finish the maintenance and enable it again through /airlock/rest, or raise -c disabledHostAlarmMinutes.`, longestDisabled, s.disabledHostAlarmMinutes * 60, 1),
     ];
   }
 

@@ -27,6 +27,8 @@ export interface GatewaySettings {
    * and `failoverCa` are PEM. The client key is the secret's `failoverClientKey` field, never context.
    */
   failover?: { api: string; clientCert: string; ca: string };
+  /** Minutes a back-end host may stay DISABLED (maintenance) before HostDisabledTooLongAlarm fires. */
+  disabledHostAlarmMinutes: number;
 }
 
 type ContextReader = (key: string) => unknown;
@@ -60,7 +62,9 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
   for (const n of nodes) if (!/^[A-Za-z0-9_-]{1,32}$/.test(n)) throw new Error(`context "nodes" must list node ids (1-32 letters, digits, _ or -), got "${n}"`);
   if (nodes.length === 1 || new Set(nodes).size !== nodes.length) throw new Error('context "nodes" must list two or more different node ids, e.g. a,b');
   const failover = readFailover(str);
+  const disabledHostAlarmMinutes = readMinutes(ctx, 'disabledHostAlarmMinutes', 240);
   return {
+    disabledHostAlarmMinutes,
     ...(failover ? { failover } : {}),
     nodes,
     ...(nodeId ? { nodeId } : {}),
@@ -77,6 +81,18 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
     loginRateLimit: int('loginRateLimit', 100, 10, 2_000_000_000),
     requestRateLimit: int('requestRateLimit', 3000, 10, 2_000_000_000),
   };
+}
+
+/** Up to 30 days: a host out of service longer than that is forgotten, not in maintenance. */
+const MAX_ALARM_MINUTES = 30 * 24 * 60;
+
+function readMinutes(ctx: ContextReader, key: string, def: number): number {
+  const raw = ctx(key);
+  const v = raw === undefined ? def : typeof raw === 'number' ? raw : /^\s*\d+\s*$/.test(String(raw)) ? Number(raw) : NaN;
+  if (!Number.isInteger(v) || v < 1 || v > MAX_ALARM_MINUTES) {
+    throw new Error(`context "${key}" must be a whole number of minutes from 1 to ${MAX_ALARM_MINUTES}, got "${String(raw)}"`);
+  }
+  return v;
 }
 
 function readFailover(str: (key: string, def: string) => string): GatewaySettings['failover'] {

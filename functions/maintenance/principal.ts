@@ -6,7 +6,7 @@ import type { AirlockSession } from '../adapters/airlock-session-store.js';
 import type { AirlockPrincipal } from './contract.js';
 import { airlockError } from './jsonapi.js';
 import { maintenanceDeps } from './deps.js';
-import { verifyTenantToken } from './tenant-tokens.js';
+import { recheckTenantToken, verifyTenantToken } from './tenant-tokens.js';
 
 /** The permission that lets a gateway user (the web UI) use the maintenance API. Admins hold it. */
 export const MAINTENANCE_PERMISSION = 'maintenance';
@@ -40,7 +40,12 @@ export async function resolveCaller(event: HttpEvent, opts: { credentialsOnly?: 
     const restSession = await restSessionOf(event);
     if (restSession) {
       refuseCrossSite(event);
-      return { principal: restSession.principal, restSession };
+      // A REST session lives only as long as its tenant token: each call re-reads the token's record
+      // (one GetItem, bounded whatever the number of sessions) rather than revocation finding and
+      // deleting sessions, which would need a token→sessions index and could miss a session being
+      // created while the token is revoked.
+      const principal = restSession.principal.kind === 'tenant' ? await recheckTenantToken(restSession.principal) : restSession.principal;
+      return { principal, restSession };
     }
   }
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(event.headers?.authorization ?? '')?.[1];

@@ -147,6 +147,18 @@ export class TenantTokens {
     return { kind: 'tenant', user: record.user, tenant: record.tenant, readPaths: record.readPaths, writePaths: record.writePaths, tokenId: record.jti };
   }
 
+  /**
+   * The principal of a REST session opened with a tenant token, re-read from the token's record:
+   * a 401 InvalidToken once the token was revoked (its record deleted) or has expired, so the
+   * session ends with the token. One strongly consistent GetItem, as session/create costs.
+   */
+  async recheck(p: AirlockPrincipal): Promise<AirlockPrincipal> {
+    const record = p.tenant && p.tokenId ? await this.store.get(p.tenant, p.user, p.tokenId) : undefined;
+    if (!record) throw invalid('The tenant token this REST session was opened with was revoked: the session has ended. Use a new token (npm run user-manager) and create a new session.');
+    if (record.expiresAt * 1000 <= this.now()) throw invalid('The tenant token this REST session was opened with has expired: the session has ended. Use a new token (npm run user-manager).');
+    return { kind: 'tenant', user: record.user, tenant: record.tenant, readPaths: record.readPaths, writePaths: record.writePaths, tokenId: record.jti };
+  }
+
   list(filter: { tenant?: string; user?: string } = {}): Promise<TenantTokenRecord[]> {
     return this.store.list(filter);
   }

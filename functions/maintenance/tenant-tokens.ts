@@ -26,3 +26,8 @@ export function tenantTokens(): TenantTokens {
 export function verifyTenantToken(token: string): Promise<AirlockPrincipal> {
   return tenantTokens().verify(token);
 }
+
+/** A tenant REST session's principal while its token is live; GatewayError 401 `InvalidToken` once revoked or expired. */
+export function recheckTenantToken(principal: AirlockPrincipal): Promise<AirlockPrincipal> {
+  return tenantTokens().recheck(principal);
+}

@@ -273,6 +273,40 @@ describe('a tenant user with a path-scoped token (npm run user-manager)', () => 
     expect((await s('POST', '/session/terminate')).status).toBe(200);
   });
 
+  async function userManagerRun(...argv: string[]): Promise<string[]> {
+    const { userManager } = await import('../../bin/user-manager-cli.js');
+    const out: string[] = [];
+    expect(await userManager(argv, { out: (l) => out.push(l), err: () => undefined, env: { PORT: new URL(base).port } })).toBe(0);
+    return out;
+  }
+  const scriptToken = async (user: string) => (await userManagerRun('-s', '-u', user, '-j', '-r', 'airlock-administrator', '-t', 'revokeTenant', '-W', W, '-R', R)).join('').trim();
+
+  it('revoking a token ends the REST sessions opened with it at once (401 saying so); other tokens keep theirs', async () => {
+    const [tokenA, tokenB] = [await scriptToken('script_a'), await scriptToken('script_b')];
+    const a1 = inSession(await createSession(tokenA));
+    const a2 = inSession(await createSession(tokenA));
+    const b = inSession(await createSession(tokenB));
+    expect((await a1('POST', '/configuration/configurations/load-active')).status).toBe(204);
+    expect((await a1('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam2', 'DISABLED'))).status).toBe(200);
+    expect((await a2('GET', '/system/status/node')).status).toBe(200);
+
+    const [line] = await userManagerRun('--list', '-t', 'revokeTenant', '-u', 'script_a');
+    await userManagerRun('--delete', '--token-id', line!.split(' ')[0]!);
+
+    for (const [s, method, path] of [[a1, 'POST', '/configuration/configurations/activate'], [a1, 'GET', '/system/status/node'], [a2, 'GET', '/configuration/back-end-groups']] as const) {
+      const r = await s(method, path);
+      expect(r.status, `${method} ${path}`).toBe(401);
+      expect(r.body.errors[0]).toMatchObject({ status: '401', code: 'INVALID_TOKEN', detail: expect.stringMatching(/revoked/) });
+    }
+    // The revoked session's working copy (bam2 DISABLED) was never activated; the other token's session still works.
+    expect((await hostStatus(b, 'bam2')).mode).toBe('ENABLED');
+
+    await userManagerRun('--delete', '-u', 'script_b', '-t', 'revokeTenant');
+    const r = await b('GET', '/system/status/node');
+    expect(r.status).toBe(401);
+    expect(r.body.errors[0]).toMatchObject({ code: 'INVALID_TOKEN', detail: expect.stringMatching(/revoked/) });
+  });
+
   it('a revoked token opens no session', async () => {
     const token = await tenantToken();
     const { userManager } = await import('../../bin/user-manager-cli.js');

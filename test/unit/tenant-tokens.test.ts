@@ -67,6 +67,26 @@ describe('tenant tokens', () => {
     }
   });
 
+  it('a REST session\'s principal stays valid only while its token is: revoked or expired, 401 saying which', async () => {
+    const live = await tokens().issue({ ...request, user: 'session_user', expirySeconds: 60 });
+    const principal = await tokens().verify(live.token);
+    await expect(tokens().recheck(principal)).resolves.toEqual(principal);
+    clock += 61_000;
+    try {
+      const expired = await rejection(tokens().recheck(principal));
+      expect(expired).toMatchObject({ status: 401, code: 'InvalidToken' });
+      expect(expired.message).toMatch(/expired/);
+    } finally {
+      clock = Date.now();
+    }
+    await tokens().revokeToken(live.record.jti);
+    const revoked = await rejection(tokens().recheck(principal));
+    expect(revoked).toMatchObject({ status: 401, code: 'InvalidToken' });
+    expect(revoked.message).toMatch(/revoked/);
+    // A tenant principal without a token id (never issued by verify) names no live token.
+    expect((await rejection(tokens().recheck({ ...principal, tokenId: undefined }))).message).toMatch(/revoked/);
+  });
+
   it('a tampered token (claims changed, signature kept) is refused', async () => {
     const { token } = await tokens().issue(request);
     const [h, p, s] = token.split('.');
