@@ -1,8 +1,8 @@
 /**
- * Load for the switchover benchmark: half the clients hold restorable (service-user) sessions and
- * call the sample workflow in a loop; the other half are a stream of new alias logins (bob logs in
- * through the alias, makes one call, logs out, again). Every request is recorded with when it
- * started, so the benchmark can pick the ones made while the Primary was changing.
+ * Load for the switchover benchmark: half the clients hold restorable sessions and call the sample
+ * workflow in a loop; the other half are a stream of new alias logins (log in through the alias,
+ * one call, log out, again: automation that logs in per job). Every request is recorded with when
+ * it started, so the benchmark can pick the ones made while the Primary was changing.
  */
 export interface Answer {
   /** performance.now() when the request was sent. */
