@@ -79,6 +79,7 @@ export class GatewayNode extends Construct {
       MONITOR_PROBE_INTERVAL_MS: String(s.probeIntervalMs),
       MONITOR_PROBE_TIMEOUT_MS: String(s.probeTimeoutMs),
       MONITOR_FAILURES_BEFORE_FAILOVER: String(s.failuresBeforeFailover),
+      SWITCHOVER_BOUND_MS: String(s.switchoverBoundMs),
       SESSION_MAX_LIFETIME_SECONDS: String(s.sessionMaxLifetimeSeconds),
       HEALTH_REPORT_INTERVAL_MS: String(s.healthReportIntervalMs),
       HEALTH_CHECK_INTERVAL_MS: String(s.healthCheckIntervalMs),

@@ -9,6 +9,8 @@ export interface GatewaySettings {
   probeIntervalMs: number;
   probeTimeoutMs: number;
   failuresBeforeFailover: number;
+  /** How long a planned switchover of the Primary may take (SWITCHOVER_BOUND_MS). */
+  switchoverBoundMs: number;
   /** Absolute session lifetime (SESSION_MAX_LIFETIME_SECONDS), default 12 h. */
   sessionMaxLifetimeSeconds: number;
   /** This deployment's node id in an availability group; absent: a single gateway. */
@@ -77,6 +79,8 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
     probeIntervalMs,
     probeTimeoutMs: int('probeTimeoutMs', 1500, 200, 10_000),
     failuresBeforeFailover: int('failuresBeforeFailover', 2, 1, 10),
+    // A held call must still answer inside API Gateway's 30 s (the API functions time out at 29 s).
+    switchoverBoundMs: int('switchoverBoundMs', 10_000, 1000, 25_000),
     sessionMaxLifetimeSeconds: int('sessionMaxLifetimeSeconds', 12 * 3600, 60, 30 * 24 * 3600),
     loginRateLimit: int('loginRateLimit', 100, 10, 2_000_000_000),
     requestRateLimit: int('requestRateLimit', 3000, 10, 2_000_000_000),

@@ -35,6 +35,8 @@ export interface AirlockPrincipal {
   writePaths: string;
   /** Token id (jti) for tenant tokens: revocation and audit. */
   tokenId?: string;
+  /** For a gateway session: the hash of its token, so a REST session ends with it. */
+  gatewaySession?: string;
 }
 
 /** Whether a principal may call `method` on `subPath` (the path after /airlock/rest). */

@@ -44,7 +44,9 @@ export async function resolveCaller(event: HttpEvent, opts: { credentialsOnly?: 
       // (one GetItem, bounded whatever the number of sessions) rather than revocation finding and
       // deleting sessions, which would need a token→sessions index and could miss a session being
       // created while the token is revoked.
-      const principal = restSession.principal.kind === 'tenant' ? await recheckTenantToken(restSession.principal) : restSession.principal;
+      // Likewise with a gateway session: it ends with its logout, expiry or revocation, and with the permission.
+      const p = restSession.principal;
+      const principal = p.kind === 'tenant' ? await recheckTenantToken(p) : p.gatewaySession ? await recheckGatewaySession(p.gatewaySession) : p;
       return { principal, restSession };
     }
   }
@@ -72,14 +74,25 @@ export async function resolvePrincipal(event: HttpEvent): Promise<AirlockPrincip
  * when the token names no session; 401 when it ended; 403 without the maintenance permission.
  */
 async function gatewayPrincipal(token: string, now = Date.now()): Promise<AirlockPrincipal | undefined> {
+  return principalOfSession(hashToken(token), now);
+}
+
+/** The principal of the gateway session a REST session was opened with, checked again: 401 once it ended. */
+async function recheckGatewaySession(tokenHash: string): Promise<AirlockPrincipal> {
+  const principal = await principalOfSession(tokenHash, Date.now());
+  if (!principal) throw airlockError(401, 'UNAUTHORIZED', 'The gateway session this REST session was opened with has ended. Log in again.');
+  return principal;
+}
+
+async function principalOfSession(tokenHash: string, now: number): Promise<AirlockPrincipal | undefined> {
   const { sessions, permissions, config: cfg } = maintenanceDeps();
-  const session = await sessions.get(hashToken(token));
+  const session = await sessions.get(tokenHash);
   if (!session) return undefined;
   if (session.expiresAt <= now || now >= session.createdAt + cfg.sessionMaxLifetimeSeconds * 1000) throw airlockError(401, 'UNAUTHORIZED', 'The gateway session expired. Log in again.');
   if (!cfg.admins.includes(session.username) && !(await permissions.has(session.username, MAINTENANCE_PERMISSION))) {
     throw airlockError(403, 'FORBIDDEN', `User ${session.username} lacks the "${MAINTENANCE_PERMISSION}" permission.`);
   }
-  return { kind: 'session', user: session.username, readPaths: '.*', writePaths: '.*' };
+  return { kind: 'session', user: session.username, readPaths: '.*', writePaths: '.*', gatewaySession: tokenHash };
 }
 
 function refuseCrossSite(event: HttpEvent): void {

@@ -233,6 +233,22 @@ describe('authentication', () => {
     await createSession(alice);
   });
 
+  it('a REST session opened with a gateway session ends with it: logout, or the maintenance permission revoked', async () => {
+    const carol = await login(base, 'alice', 'alice-pass');
+    expect((await call(base, 'PUT', '/admin/users/alice/permissions/maintenance', { token: svc })).status).toBe(200);
+    const s = inSession(await createSession(carol));
+    expect((await s('GET', '/system/status/node')).status).toBe(200);
+    expect((await call(base, 'POST', '/rest_logout', { token: carol })).status).toBe(200);
+    const ended = await s('GET', '/system/status/node');
+    expect(ended.status).toBe(401);
+    expect(ended.body.errors[0].detail).toMatch(/gateway session this REST session was opened with has ended/);
+
+    const again = await login(base, 'alice', 'alice-pass');
+    const t = inSession(await createSession(again));
+    expect((await call(base, 'DELETE', '/admin/users/alice/permissions/maintenance', { token: svc })).status).toBe(200);
+    expect((await t('GET', '/system/status/node')).status).toBe(403);
+  });
+
   it('cookie-authenticated changes from another site are refused (CSRF)', async () => {
     const cookie = await createSession();
     const r = await call(base, 'POST', rest('/configuration/configurations/load-active'), { headers: { cookie, origin: 'https://evil.example' } });
