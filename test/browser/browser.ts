@@ -35,9 +35,7 @@ export async function watchedPage(context: BrowserContext, allow: RegExp[] = [])
   const page = await context.newPage();
   const problems: string[] = [];
   // Reported even if Chromium did not log it: any CSP violation fails the test.
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));
-  });
+  await page.addInitScript({ content: "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + e.blockedURI));" });
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     const text = m.text();
@@ -68,6 +66,6 @@ export async function logIn(page: Page, username: string, password: string, alia
 export function sessionOf(page: Page): Promise<{ status: number; body: { session_id?: string; username?: string } }> {
   return page.evaluate(async () => {
     const r = await fetch('/ui/api/session');
-    return { status: r.status, body: await r.json() };
+    return { status: r.status, body: (await r.json()) as { session_id?: string; username?: string } };
   });
 }
