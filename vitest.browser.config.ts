@@ -11,5 +11,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // Pages refresh every 2-5 s: wait for what a person would see, not for vitest's 1 s default.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 });

@@ -23,7 +23,7 @@ async function files(dir: string): Promise<string[]> {
 
 /** A digest of everything the build reads: the UI's sources and the locked dependency versions. */
 async function sourceHash(): Promise<string> {
-  const h = createHash('sha256');
+  const h = createHash('sha256').update('production build\0');
   for (const f of [path.join(uiRoot, 'index.html'), path.join(uiRoot, 'vite.config.ts'), path.join(root, 'package-lock.json'), ...(await files(path.join(uiRoot, 'src')))]) {
     h.update(path.relative(root, f)).update('\0').update(await readFile(f)).update('\0');
   }
@@ -71,7 +71,15 @@ export async function ensureUiBuilt(opts: { force?: boolean; log?: (line: string
   log('Building the web UI (ui/ → ui/dist/)...');
   const started = Date.now();
   const { build } = await import('vite');
-  await build({ configFile: path.join(uiRoot, 'vite.config.ts'), logLevel: 'warn' });
+  // A production build whatever runs this: under vitest NODE_ENV is "test", which would bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(uiRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   await writeFile(STAMP, hash);
   log(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   printSizes(await bundleSizes(), log);

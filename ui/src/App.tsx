@@ -44,6 +44,7 @@ function SignedIn({ path }: { path: string }) {
   const hadSession = useRef(false);
   useEffect(() => {
     onSessionTrouble((err: ApiError) => {
+      if (location.pathname === '/login') return; // already there: a second failed call must not make `next` the login page
       const reason = err.failover ? 'failover' : hadSession.current ? err.code : undefined;
       const params = new URLSearchParams({ next: here(), ...(reason ? { reason } : {}) });
       navigate(`/login?${params.toString()}`, { replace: true, state: reason ? { message: err.message } : null });

@@ -10,10 +10,13 @@ export function useVisibleInterval(tick: () => void | Promise<void>, ms: number,
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
+    let running = false; // one tick at a time: becoming visible during a tick does not start another
     const run = async () => {
       clearTimeout(timer);
-      if (stopped) return;
+      if (stopped || running) return;
+      running = true;
       if (document.visibilityState === 'visible') await Promise.resolve(latest.current()).catch(() => undefined);
+      running = false;
       if (!stopped) timer = setTimeout(run, ms);
     };
     const onVisible = () => document.visibilityState === 'visible' && void run();

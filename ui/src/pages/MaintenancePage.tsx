@@ -89,14 +89,17 @@ export function MaintenancePage() {
 
   useVisibleInterval(async () => {
     if (!allowed) return;
-    try {
-      const doc = await inRestSession(() => api<GroupStatus>('GET', `${REST}/system/status/back-end-groups/1`, { quiet: true }));
-      setHosts(doc.data.attributes.backendHosts);
-      setSwitchover(doc.data.attributes.switchover);
-      if (may(session, 'availability_group')) setGroup(await api<GroupView>('GET', '/ag/api/v1/group').catch(() => null));
-    } catch (e) {
-      setNotice({ type: 'error', text: e instanceof Error ? e.message : 'The gateway cannot be reached.' });
+    const [status, nodes] = await Promise.allSettled([
+      inRestSession(() => api<GroupStatus>('GET', `${REST}/system/status/back-end-groups/1`, { quiet: true })),
+      may(session, 'availability_group') ? api<GroupView>('GET', '/ag/api/v1/group', { quiet: true }) : Promise.resolve(null),
+    ]);
+    if (status.status === 'fulfilled') {
+      setHosts(status.value.data.attributes.backendHosts);
+      setSwitchover(status.value.data.attributes.switchover);
+    } else {
+      setNotice({ type: 'error', text: `Status not updated: ${status.reason instanceof Error ? status.reason.message : 'the gateway cannot be reached.'}` });
     }
+    setGroup(nodes.status === 'fulfilled' ? nodes.value : null);
   }, 2000);
 
   if (!allowed) {
