@@ -119,7 +119,7 @@ export function LoginPage() {
         <MonitoringBanner state={state_} />
       )}
       {notice && <InlineNotification type="warning" text={notice} role="status" data-testid="login-notice" />}
-      <form className="Login" onSubmit={(e) => void submit(e)} aria-label="Log in">
+      <form className="Login__form" onSubmit={(e) => void submit(e)} aria-label="Log in">
         <TextInputField id="username" label="Username" name="username" autoComplete="username" value={username} onChange={setUsername} required />
         <TextInputField id="password" label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={setPassword} required />
         <DropDownField
