@@ -40,12 +40,18 @@ export const publicHandler = httpHandler().handler(async () => {
 
 type Answer = (event: HttpEvent, context: AuthContext) => Promise<unknown>;
 
-/** What the signed-in user holds: admins hold every permission. */
+/**
+ * What the signed-in user holds, directly or through a group; admins hold every permission. One
+ * query for the user's grants, one for their groups, one per group: the heartbeat asks this every
+ * few seconds per open page, so not one read per known permission.
+ */
 async function permissionsOf(username: string): Promise<string[]> {
   const { config, permissions } = gatewayDeps();
   if (config.admins.includes(username)) return knownPermissions();
-  const held = await Promise.all(knownPermissions().map(async (p) => ((await permissions.has(username, p)) ? p : undefined)));
-  return held.filter((p): p is string => p !== undefined);
+  const [own, groups] = await Promise.all([permissions.permissionsOf({ kind: 'user', name: username }), permissions.groupsOf(username)]);
+  const viaGroups = await Promise.all(groups.map((g) => permissions.permissionsOf({ kind: 'group', name: g })));
+  const held = new Set([...own, ...viaGroups.flat()]);
+  return knownPermissions().filter((p) => held.has(p));
 }
 
 const EventsQuery = z.object({ type: z.optional(z.string().check(z.regex(/^[A-Z_]{1,64}$/))), limit: z.optional(z.string().check(z.regex(/^\d{1,4}$/))) });
