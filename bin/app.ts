@@ -3,12 +3,17 @@
  * Without `nodes`: one stack, a single gateway. With `-c nodes=a,b`: the availability group, as a
  * shared stack (table, bus, subscribers, secret, key) and one stack per node, in one region.
  */
+import { fileURLToPath } from 'node:url';
 import { Annotations, App } from 'aws-cdk-lib';
 import { generateWorkflowIndex } from './gen-workflows.js';
 import { readSettings } from '../lib/settings.js';
 
 // The stacks' routes come from the workflow list: make sure it lists every workflow module.
 generateWorkflowIndex();
+// The web UI the edge serves (lib/edge.ts): built once, only when its sources changed; output on stderr.
+const { ensureUiBuilt } = await import('../local/ui-build.js');
+await ensureUiBuilt({ log: (line) => console.error(line) });
+const uiAssetsDir = fileURLToPath(new URL('../ui/dist', import.meta.url));
 const { GatewayStack, GatewaySharedStack, GatewayNodeStack } = await import('../lib/gateway-stack.js');
 const { GatewayEdgeStack } = await import('../lib/edge.js');
 
@@ -20,7 +25,7 @@ const name = String(app.node.tryGetContext('stackName') ?? 'FailoverGateway');
 const region = process.env.CDK_DEFAULT_REGION ?? (app.node.tryGetContext('region') as string | undefined);
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const edge = region ? new GatewayEdgeStack(app, `${name}-edge`, { env: { account, region: 'us-east-1' }, settings, crossRegionReferences: true }) : undefined;
-const placement = edge ? { env: { account, region }, crossRegionReferences: true, webAclArn: edge.webAclArn } : {};
+const placement = edge ? { env: { account, region }, crossRegionReferences: true, webAclArn: edge.webAclArn, uiAssetsDir } : {};
 if (settings.nodes.length === 0) {
   const stack = new GatewayStack(app, name, { settings, ...placement });
   if (!edge) Annotations.of(stack).addWarningV2('gateway:no-edge', 'No region known (set AWS_REGION or -c region=...): synthesized without the CloudFront + WAF edge.');

@@ -9,6 +9,7 @@ import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { subscriptions } from '../functions/subscriptions.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_SERVER_PROJECTION, SESSIONS_BY_USER_INDEX, SESSIONS_BY_USER_PROJECTION } from '../functions/adapters/session-index.js';
+import { EVENT_LOG_PK } from '../functions/adapters/event-log-store.js';
 import { GatewayFunction } from './gateway-function.js';
 import { subscribe } from './subscribe.js';
 
@@ -121,7 +122,9 @@ export class GatewayData extends Construct {
 
     // Subscribers (functions/subscriptions.ts): a rule with the shared pattern, retries and a dead-letter queue each.
     for (const sub of subscriptions) {
-      const handler = new GatewayFunction(this, `Subscriber${sub.id}`, { entry: `subscribers/${sub.handler}`, timeout: Duration.seconds(30), memorySize: 128, environment: {} });
+      const handler = new GatewayFunction(this, `Subscriber${sub.id}`, { entry: `subscribers/${sub.handler}`, timeout: Duration.seconds(30), memorySize: 128, environment: sub.table ? { TABLE_NAME: this.table.tableName } : {} });
+      // A recording subscriber writes only its own items (the EVENTS partition), never reads.
+      if (sub.table === 'write') handler.allow(['dynamodb:PutItem'], [this.table.tableArn], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [EVENT_LOG_PK] } });
       const s = subscribe(this, sub.id, { bus: this.bus, pattern: sub.pattern, target: (o) => new targets.LambdaFunction(handler.fn, o) });
       this.deadLetterAlarms.push(
         new cloudwatch.Alarm(this, `${sub.id}DeadLettersAlarm`, {

@@ -125,8 +125,8 @@ export class GatewayNode extends Construct {
       const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), WRITES[name], undefined, EXTRA_ENV[name]?.(runner));
       if (name === 'workflows') f.allow(['lambda:InvokeFunction'], [runner.fn.functionArn]);
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
-      // The admin API lists a user's sessions through the index.
-      if (name === 'operations') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_USER_INDEX}`]);
+      // The admin API lists a user's sessions through the index; the web UI's session counts query the other.
+      if (name === 'operations') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_USER_INDEX}`, `${data.table.tableArn}/index/${SESSIONS_BY_SERVER_INDEX}`]);
       if (name === 'sessions') this.createCredentialKeyTrigger(f);
       // The maintenance API verifies tenant tokens (npm run user-manager) with the generated signing key.
       if (name === 'maintenance') {

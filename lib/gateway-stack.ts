@@ -11,6 +11,8 @@ export interface GatewayStackProps extends StackProps {
   settings: GatewaySettings;
   /** The edge web ACL (lib/edge.ts): given, the API gets a CloudFront distribution behind it. */
   webAclArn?: string;
+  /** The built web UI (ui/dist), deployed to the edge's assets bucket; absent: the bucket stays empty. */
+  uiAssetsDir?: string;
 }
 
 /** A single gateway: its data and one node, in one stack (`npx cdk deploy`). */
@@ -23,7 +25,7 @@ export class GatewayStack extends Stack {
     this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers([this.stackName]), originVerify: Boolean(props.webAclArn) });
     this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings });
     outputs(this, this.data, this.gateway);
-    edge(this, this.gateway, this.data, props.webAclArn);
+    edge(this, this.gateway, this.data, props.webAclArn, props.uiAssetsDir);
   }
 }
 
@@ -51,7 +53,7 @@ export class GatewayNodeStack extends Stack {
     super(scope, id, props);
     this.gateway = new GatewayNode(this, 'Node', { data: props.data, settings: props.settings });
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.apiEndpoint });
-    edge(this, this.gateway, props.data, props.webAclArn);
+    edge(this, this.gateway, props.data, props.webAclArn, props.uiAssetsDir);
   }
 }
 
@@ -74,18 +76,18 @@ function tokenOutputs(stack: Stack, data: GatewayData) {
  * so the WAF cannot be bypassed through the execute-api address, and trust the distribution's
  * origin for cookie-authenticated changes (its Origin is not the API's Host).
  */
-function edge(stack: Stack, node: GatewayNode, data: GatewayData, webAclArn: string | undefined) {
+function edge(stack: Stack, node: GatewayNode, data: GatewayData, webAclArn: string | undefined, uiAssetsDir: string | undefined) {
   if (!webAclArn) return;
   const secret = data.originVerifySecret;
   if (!secret) throw new Error('The edge needs the origin-verify secret: create the shared stack with `edge: true`.');
-  const e = new GatewayEdge(stack, 'Edge', { api: node.api, webAclArn, originVerifySecret: secret });
+  const e = new GatewayEdge(stack, 'Edge', { api: node.api, webAclArn, originVerifySecret: secret, ...(uiAssetsDir ? { uiAssetsDir } : {}) });
   const edgeUrl = `https://${e.distribution.distributionDomainName}`;
   for (const fid of API_FUNCTION_IDS) {
     const f = node.functions.get(fid)!;
     f.fn.addEnvironment('ORIGIN_VERIFY_SECRET_ARN', secret.secretArn).addEnvironment('TRUSTED_ORIGINS', edgeUrl);
     f.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
   }
-  new CfnOutput(stack, 'EdgeUrl', { value: edgeUrl });
+  new CfnOutput(stack, 'EdgeUrl', { value: edgeUrl }); // the web UI and the API, one origin
 }
 
 /** The functions behind the API's routes (lib/gateway-node.ts names them Api<Name>). */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { selectRoute, type ApiFunction } from '../functions/routes.js';
 import { lambdaContext } from './lambda-context.js';
+import { serveUi } from './ui-static.js';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -48,7 +49,7 @@ export class LocalApiServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const send = (status: number, headers: Record<string, string | string[]>, body: string) => {
+    const send = (status: number, headers: Record<string, string | string[]>, body: string | Buffer) => {
       if (res.destroyed || res.headersSent) return; // the client is gone: nobody to answer
       res.writeHead(status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -72,6 +73,9 @@ export class LocalApiServer {
         const answer = await this.controls(method === 'HEAD' ? 'GET' : method, url.pathname, method === 'HEAD' ? '' : raw.toString('utf8'), this.nodeId);
         if (answer) return send(answer.status, { 'content-type': 'application/json' }, JSON.stringify(answer.body));
       }
+      // The web UI's pages and assets, on the API's origin (CloudFront does the same in AWS).
+      const page = await serveUi(method, url.pathname);
+      if (page) return send(page.status, page.headers, page.body);
       const route = selectRoute(method, url.pathname);
       const event = toEvent(req, url, method, raw, route.routeKey);
       const result = await this.functions[route.fn](event, lambdaContext(`gateway-${route.fn}`, 29_000));

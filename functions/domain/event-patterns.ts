@@ -7,6 +7,8 @@ import { EVENT_SOURCE } from './events.js';
 export type EventPattern = { [key: string]: unknown };
 
 export const patterns = {
+  /** Every event the gateway puts on its bus. */
+  allGatewayEvents: { source: [EVENT_SOURCE] },
   /** Every role change: BAM servers and gateway nodes. */
   nodeRoleChanged: { source: [EVENT_SOURCE], 'detail-type': ['NODE_ROLE_CHANGED'] },
   /** Role changes of the gateway's own nodes only. */
