@@ -54,6 +54,13 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
   const bamApiVersion = str('bamApiVersion', '2');
   if (bamApiVersion !== '1' && bamApiVersion !== '2') throw new Error(`context "bamApiVersion" must be 1 or 2, got "${bamApiVersion}"`);
   const probeIntervalMs = int('probeIntervalMs', 2000, 500, 30_000);
+  const probeTimeoutMs = int('probeTimeoutMs', 1500, 200, 10_000);
+  // A held call must still answer inside API Gateway's 30 s: the same rule the functions check at start
+  // (SWITCHOVER_BOUND_MS + probe interval + probe timeout + 2 × BAM_TIMEOUT_MS, 5 s here, ≤ 28 s).
+  const switchoverBoundMs = int('switchoverBoundMs', 10_000, 1000, 20_000);
+  if (switchoverBoundMs + probeIntervalMs + probeTimeoutMs + 2 * 5000 > 28_000) {
+    throw new Error(`context "switchoverBoundMs" (${switchoverBoundMs}) + probeIntervalMs (${probeIntervalMs}) + probeTimeoutMs (${probeTimeoutMs}) + 2 × the 5000 ms BAM timeout must stay within 28000 ms, so that a held call answers inside API Gateway's 30 s`);
+  }
   const nodeId = ctx('nodeId') === undefined ? undefined : String(ctx('nodeId'));
   if (nodeId !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(nodeId)) throw new Error(`context "nodeId" must be 1-32 letters, digits, _ or -, got "${nodeId}"`);
   const healthReportIntervalMs = int('healthReportIntervalMs', 5000, 500, 60_000);
@@ -77,10 +84,9 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
     bamApiVersion,
     serviceUsername: str('serviceUsername', 'gateway-svc'),
     probeIntervalMs,
-    probeTimeoutMs: int('probeTimeoutMs', 1500, 200, 10_000),
+    probeTimeoutMs,
     failuresBeforeFailover: int('failuresBeforeFailover', 2, 1, 10),
-    // A held call must still answer inside API Gateway's 30 s (the API functions time out at 29 s).
-    switchoverBoundMs: int('switchoverBoundMs', 10_000, 1000, 25_000),
+    switchoverBoundMs,
     sessionMaxLifetimeSeconds: int('sessionMaxLifetimeSeconds', 12 * 3600, 60, 30 * 24 * 3600),
     loginRateLimit: int('loginRateLimit', 100, 10, 2_000_000_000),
     requestRateLimit: int('requestRateLimit', 3000, 10, 2_000_000_000),
