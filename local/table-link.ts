@@ -26,16 +26,21 @@ export class TableLink {
         res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'local partition: this node cannot reach the table' }));
         return;
       }
-      this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
-      const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        this.count(op, body);
+        const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
+        upstream.on('error', () => {
+          if (!res.headersSent) res.writeHead(502);
+          res.end();
+        });
+        upstream.end(body);
       });
-      upstream.on('error', () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      req.pipe(upstream);
     });
     this.server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -43,7 +48,22 @@ export class TableLink {
     return this;
   }
 
-  /** Requests that reached the table, by operation (PutItem, UpdateItem, GetItem, ...). */
+  /** Counts a request by operation, and writes also by item kind (`UpdateItem GROUP`, `PutItem SESSION`, ...). */
+  private count(op: string, body: Buffer): void {
+    this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
+    if (!/^(PutItem|UpdateItem|DeleteItem)$/.test(op)) return;
+    let pk = '?';
+    try {
+      const input = JSON.parse(body.toString('utf8')) as { Key?: { pk?: { S?: string } }; Item?: { pk?: { S?: string } } };
+      pk = (input.Key ?? input.Item)?.pk?.S?.split('#')[0] ?? '?';
+    } catch {
+      /* not JSON: counted by operation only */
+    }
+    const kind = `${op} ${pk}`;
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+  }
+
+  /** Requests that reached the table, by operation (PutItem, UpdateItem, GetItem, ...) and writes by item kind. */
   snapshot(): Record<string, number> {
     return Object.fromEntries(this.counts);
   }
