@@ -12,7 +12,7 @@ import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_SERVER_PROJECTION, SESSIONS_BY_US
 import { GatewayFunction } from './gateway-function.js';
 import { subscribe } from './subscribe.js';
 import { dnsSubscriber } from './dns-subscriber.js';
-import { globalTable } from './global-table.js';
+import { expiredItemSweeper, globalTable } from './global-table.js';
 import type { EventPattern } from '../functions/domain/event-patterns.js';
 
 export interface GatewayDataProps {
@@ -69,7 +69,11 @@ export class GatewayData extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayDataProps) {
     super(scope, id);
-    this.table = props.regions ? globalTable(this, props.regions) : singleRegionTable(this);
+    if (props.regions) {
+      const table = globalTable(this, props.regions);
+      expiredItemSweeper(this, table); // MRSC has no TTL
+      this.table = table;
+    } else this.table = singleRegionTable(this);
     this.bus = new events.EventBus(this, 'Bus');
     this.credentialKey = new kms.Key(this, 'CredentialKey', {
       description: 'Failover Gateway: wraps the data key that encrypts BAM credentials at rest',

@@ -1,6 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
+import { GatewayFunction } from './gateway-function.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_SERVER_PROJECTION, SESSIONS_BY_USER_INDEX, SESSIONS_BY_USER_PROJECTION } from '../functions/adapters/session-index.js';
 
 /**
@@ -13,7 +16,7 @@ import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_SERVER_PROJECTION, SESSIONS_BY_US
  * What MRSC lacks, and how the gateway does without (README "Two-region group"):
  * - TTL: not supported. Nothing depends on it: every expiring item carries its own expiry, checked
  *   when read (sessions, tenant tokens, throttle windows, service sessions by epoch); TTL only
- *   tidies. Expired items stay until removed (README: the cost, and a cleanup command).
+ *   tidies. Here `expiredItemSweeper` below does the tidying.
  * - Transactions: not supported; the gateway makes none (single-item conditional writes only).
  * - Local secondary indexes: not supported; the gateway has none, only global ones (below). Their
  *   reads are eventually consistent, as in one region: none of them decides a role.
@@ -44,4 +47,19 @@ export function globalTable(scope: Construct, regions: { replica: string; witnes
       },
     ],
   });
+}
+
+/** The items that carry a `ttl` (functions/adapters/*-store.ts): the only ones the sweeper may delete. */
+const EXPIRING_ITEMS = ['SESSION#*', 'THROTTLE#*', 'TENANT_TOKENS', 'MONITOR', 'AIRLOCK#SESSION#*'];
+
+/**
+ * TTL's replacement on the MRSC table (functions/handlers/expired-sweeper.ts), hourly, in the first
+ * region. It may scan the table and delete expiring kinds of items, each only if still expired.
+ */
+export function expiredItemSweeper(scope: Construct, table: dynamodb.TableV2): GatewayFunction {
+  const fn = new GatewayFunction(scope, 'ExpiredItemSweeper', { entry: 'handlers/expired-sweeper', timeout: Duration.minutes(15), memorySize: 256, environment: { TABLE_NAME: table.tableName } });
+  fn.allow(['dynamodb:Scan'], [table.tableArn]);
+  fn.allow(['dynamodb:DeleteItem'], [table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': EXPIRING_ITEMS } });
+  new events.Rule(scope, 'ExpiredItemSweepSchedule', { schedule: events.Schedule.rate(Duration.hours(1)), targets: [new targets.LambdaFunction(fn.fn, { retryAttempts: 0 })] });
+  return fn;
 }

@@ -58,6 +58,16 @@ describe('the two-region group (-c regions=... -c witnessRegion=...)', () => {
     expect(p.GlobalSecondaryIndexes.map((g: { IndexName: string }) => g.IndexName).sort()).toEqual(['sessionsByServer', 'sessionsByUser']);
   });
 
+  it('replaces TTL with an hourly sweeper that may scan and delete only expiring kinds of items', () => {
+    const env = envs(shared).find((e) => e.TABLE_NAME && !e.NODE_ID && !e.EVENT_BUS_NAME);
+    expect(env).toBeDefined();
+    shared.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+    const statements = Object.values(shared.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Condition?: any }[] } } }).Properties.PolicyDocument.Statement);
+    const del = statements.find((s) => [s.Action].flat().includes('dynamodb:DeleteItem'))!;
+    expect(del.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).not.toContain('GROUP');
+    expect(del.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toContain('SESSION#*');
+  });
+
   it('replicates what the second region needs to run alone: the secrets, and the credential key (multi-Region)', () => {
     const secrets = Object.values(shared.findResources('AWS::SecretsManager::Secret')) as { Properties: { ReplicaRegions?: unknown } }[];
     expect(secrets).toHaveLength(3); // service credentials, tenant-token key, origin verify
