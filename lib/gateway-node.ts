@@ -11,14 +11,14 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { apiFunctions, routes, type ApiFunction } from '../functions/routes.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from '../functions/adapters/session-index.js';
-import type { GatewayData } from './gateway-data.js';
+import type { GatewayDataRefs } from './gateway-data.js';
 import { GatewayFunction } from './gateway-function.js';
 import type { GatewaySettings } from './settings.js';
 
 export const METRICS_NAMESPACE = 'FailoverGateway';
 
 export interface GatewayNodeProps {
-  data: GatewayData;
+  data: GatewayDataRefs;
   settings: GatewaySettings;
 }
 
@@ -154,6 +154,8 @@ export class GatewayNode extends Construct {
     new events.Rule(this, 'MonitorSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(monitor.fn, { retryAttempts: 0 })] });
     if (s.nodeId) {
       const agent = gatewayFunction('GroupAgent', 'handlers/group-agent', Duration.seconds(70), WRITES.agent, 128);
+      // The node's URL in the group (what the DNS subscriber points the group's name at).
+      agent.fn.addEnvironment('NODE_URL', this.api.apiEndpoint);
       new events.Rule(this, 'GroupAgentSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(agent.fn, { retryAttempts: 0 })] });
     }
 
@@ -208,7 +210,7 @@ export class GatewayNode extends Construct {
     ];
   }
 
-  private createDashboard(data: GatewayData, s: GatewaySettings): cloudwatch.Dashboard {
+  private createDashboard(data: GatewayDataRefs, s: GatewaySettings): cloudwatch.Dashboard {
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${Stack.of(this).stackName}-gateway` });
     const fnMetrics = (m: (f: GatewayFunction) => cloudwatch.IMetric) => [...this.functions.values()].map(m);
     dashboard.addWidgets(

@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { GatewayData } from './gateway-data.js';
+import { GatewayData, type GatewayDataRefs } from './gateway-data.js';
 import { GatewayNode, KEY_USERS } from './gateway-node.js';
 import { functionRoleName } from './gateway-function.js';
 import { GatewayEdge } from './edge.js';
@@ -22,14 +22,17 @@ export class GatewayStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers([this.stackName]), originVerify: Boolean(props.webAclArn) });
+    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers([this.stackName]), originVerify: Boolean(props.webAclArn), ...dnsOf(props.settings) });
     this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings });
     outputs(this, this.data, this.gateway);
     edge(this, this.gateway, this.data, props.webAclArn, props.uiAssetsDir);
   }
 }
 
-/** The availability group's shared part: table, bus, subscribers, secret, key (`-c nodes=a,b`). */
+/**
+ * The availability group's shared part: table, bus, subscribers, secret, key (`-c nodes=a,b`). With
+ * `-c regions=...` it lives in the first region, its table an MRSC global table (lib/two-region.ts).
+ */
 export class GatewaySharedStack extends Stack {
   readonly data: GatewayData;
 
@@ -38,7 +41,9 @@ export class GatewaySharedStack extends Stack {
   constructor(scope: Construct, id: string, props: GatewayStackProps & { nodeStackNames?: string[]; edge?: boolean }) {
     super(scope, id, props);
     const nodeStacks = props.nodeStackNames ?? props.settings.nodes.map((n) => `${this.stackName.replace(/-shared$/, '')}-node-${n}`);
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers(nodeStacks), originVerify: props.edge === true });
+    const [, replica] = props.settings.regions;
+    const regions = replica && props.settings.witnessRegion ? { regions: { replica, witness: props.settings.witnessRegion } } : {};
+    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers(nodeStacks), originVerify: props.edge === true, ...dnsOf(props.settings), ...regions });
     new CfnOutput(this, 'ServiceSecretArn', { value: this.data.secret.secretArn });
     new CfnOutput(this, 'EventBusName', { value: this.data.bus.eventBusName });
     tokenOutputs(this, this.data);
@@ -49,7 +54,7 @@ export class GatewaySharedStack extends Stack {
 export class GatewayNodeStack extends Stack {
   readonly gateway: GatewayNode;
 
-  constructor(scope: Construct, id: string, props: GatewayStackProps & { data: GatewayData }) {
+  constructor(scope: Construct, id: string, props: GatewayStackProps & { data: GatewayDataRefs }) {
     super(scope, id, props);
     this.gateway = new GatewayNode(this, 'Node', { data: props.data, settings: props.settings });
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.apiEndpoint });
@@ -76,7 +81,7 @@ function tokenOutputs(stack: Stack, data: GatewayData) {
  * so the WAF cannot be bypassed through the execute-api address, and trust the distribution's
  * origin for cookie-authenticated changes (its Origin is not the API's Host).
  */
-function edge(stack: Stack, node: GatewayNode, data: GatewayData, webAclArn: string | undefined, uiAssetsDir: string | undefined) {
+export function edge(stack: Stack, node: GatewayNode, data: GatewayDataRefs, webAclArn: string | undefined, uiAssetsDir?: string) {
   if (!webAclArn) return;
   const secret = data.originVerifySecret;
   if (!secret) throw new Error('The edge needs the origin-verify secret: create the shared stack with `edge: true`.');
@@ -94,6 +99,11 @@ function edge(stack: Stack, node: GatewayNode, data: GatewayData, webAclArn: str
 const API_FUNCTION_IDS = apiFunctions.map((n) => `Api${n[0]!.toUpperCase()}${n.slice(1)}`);
 
 /** The roles that may use the credential key: the key-using functions of each of these stacks. */
-function keyUsers(stackNames: string[]): string[] {
+export function keyUsers(stackNames: string[]): string[] {
   return stackNames.flatMap((stack) => KEY_USERS.map((fid) => functionRoleName(stack, fid)));
+}
+
+/** The DNS subscriber's zone and name, when configured (`-c dnsHostedZoneId=... -c dnsRecordName=...`). */
+function dnsOf(settings: GatewaySettings): { dns?: { hostedZoneId: string; recordName: string } } {
+  return settings.dns ? { dns: settings.dns } : {};
 }
