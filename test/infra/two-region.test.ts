@@ -99,7 +99,7 @@ describe('the two-region group (-c regions=... -c witnessRegion=...)', () => {
     for (const [i, t] of [nodeA!, nodeB!].entries()) {
       t.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
       expect(Object.keys(t.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'rate(1 minute)' } }))).toHaveLength(2);
-      const nodeEnvs = envs(t).filter((e) => e.TABLE_NAME);
+      const nodeEnvs = envs(t).filter((e) => e.TABLE_NAME && e.EVENT_BUS_NAME); // the node's functions, not a recording subscriber
       expect(nodeEnvs.every((e) => e.NODE_ID === ['a', 'b'][i])).toBe(true);
       expect(nodeEnvs.every((e) => e.HEALTH_REPORT_INTERVAL_MS === String(TWO_REGION_TIMING.report) && e.ALLOWED_ABSENCE_INTERVAL_MS === String(TWO_REGION_TIMING.absence))).toBe(true);
       expect(nodeEnvs.filter((e) => e.NODE_URL)).toHaveLength(1); // the group agent
