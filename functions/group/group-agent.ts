@@ -22,6 +22,9 @@ export interface GroupAgentOptions {
 export class GroupAgent {
   role: NodeRole = 'NOT_IN_GROUP';
   state?: GroupState;
+  /** When `state` was last read or written by this agent (0: never): others in the process reuse it while fresh. */
+  observedAt = 0;
+  private touchedAt = 0;
   private seen?: HeartbeatObservation;
   private outboxDirty = true;
   private readonly holder = randomUUID();
@@ -65,7 +68,12 @@ export class GroupAgent {
         break;
       }
       case 'wait':
-        await this.o.store.touch(this.o.nodeId, now);
+        // A Secondary's lastSeen must stay within allowed_absence for a manual failover to pick it:
+        // touch only when skipping would let it age past that, one late check included.
+        if (now - this.touchedAt > this.o.intervals.allowedAbsenceMs - 2 * this.o.intervals.healthCheckMs) {
+          await this.o.store.touch(this.o.nodeId, now);
+          this.touchedAt = now;
+        }
         break;
     }
     // Someone else changed roles (a manual failover on another node): their events may still wait.
@@ -79,6 +87,7 @@ export class GroupAgent {
   observe(state: GroupState | undefined): void {
     const before = this.role;
     this.state = state;
+    this.observedAt = this.now();
     this.role = roleOf(state, this.o.nodeId);
     if (before !== this.role && state) this.o.onRoleChange?.(before, this.role, state);
   }

@@ -11,6 +11,7 @@ import type { SessionRecord, SessionStore, SessionSummary } from '../adapters/se
 import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js';
 import { ServiceSessions, sharedContext } from './service-sessions.js';
 import { logger } from '../commons/logger.js';
+import type { MonitorStateCache } from './monitor-state-cache.js';
 
 export const PRIMARY_ALIAS = 'primary-address-manager';
 
@@ -33,6 +34,8 @@ export interface SessionServiceDeps {
   config: GatewayConfig;
   sessions: SessionStore;
   monitor: MonitorStore;
+  /** Where authenticate takes the monitor state from (absent: a read per request). Signs of change invalidate it. */
+  stateCache?: MonitorStateCache;
   cipher: CredentialCipher;
   /** Runs one immediate probe round when a request finds the Primary unreachable. */
   probeNow?: () => Promise<unknown>;
@@ -142,7 +145,8 @@ export class SessionService {
       await this.d.sessions.delete(tokenHash);
       throw unauthorized('Session expired. Log in again.');
     }
-    const bound = await this.checkBinding(session, (await this.d.monitor.get())?.state, opts.duringFailover);
+    const state = this.d.stateCache ? await this.d.stateCache.forRequest(session.epoch) : (await this.d.monitor.get())?.state;
+    const bound = await this.checkBinding(session, state, opts.duringFailover);
     session = bound.session;
     const monitor = bound.monitor;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
@@ -179,6 +183,7 @@ export class SessionService {
       try {
         return await call(current);
       } catch (err) {
+        if (signOfChange(err)) this.d.stateCache?.invalidate();
         // BAM applied nothing (503 or a refused connection) because a planned switchover paused it:
         // wait for the new Primary and run the call there, once.
         // A 401 too: the old Primary forgets its sessions when the roles swap.
@@ -354,6 +359,7 @@ export class SessionService {
   async bamFailure(err: unknown, server: BamServer, viaAlias: boolean, opts: { probe?: boolean } = {}): Promise<Error> {
     const unreachable = err instanceof BamUnreachableError;
     const refusedAsStandby = err instanceof BamHttpError && err.status === 503;
+    if (signOfChange(err)) this.d.stateCache?.invalidate();
     if (viaAlias && (unreachable || refusedAsStandby)) {
       if (opts.probe !== false && this.d.probeNow) await this.d.probeNow().catch(() => undefined);
       return new FailoverInProgressError(this.retryAfterSeconds);
@@ -475,6 +481,11 @@ export class SessionService {
 /** What a call sees while BAM pauses for a switchover: a 503, or a refused connection (never a timeout: BAM may have applied it). */
 function handoverSymptom(err: unknown): boolean {
   return (err instanceof BamHttpError && err.status === 503) || (err instanceof BamUnreachableError && err.reason !== 'timeout');
+}
+
+/** What BAM answers when the cluster may have changed under a cached state: unreachable, 401 (forgot the session), 503 (Standby or pausing). */
+function signOfChange(err: unknown): boolean {
+  return err instanceof BamUnreachableError || (err instanceof BamHttpError && (err.status === 401 || err.status === 503));
 }
 
 /** Whether a session's calls need one of the two servers of the running switchover (alias sessions always do). */
