@@ -19,6 +19,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { seedSessions } from '../test/support/session-seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_BASELINE = '6910954';
@@ -48,11 +51,10 @@ if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60 || !Number.isInteg
 interface Level { c: number; rps: number; p50: number; p99: number }
 interface Figures { direct: Level[]; gateway: Level[]; ddbOpsPerRequest: number; logins: { stored: number; rps: number; p99: number; p50WorkflowC10: number }[]; idle: { readsPerMin: number; writesPerMin: number } }
 
-if (values.child) {
-  console.log(`FIGURES ${JSON.stringify(await measure(values.child, seconds, Number(values.sessions)))}`);
-  process.exit(0);
-} else {
+if (values.child) await gatewayProcess(values.child);
+else {
   await parent();
+  process.exit(0);
 }
 
 async function parent(): Promise<void> {
@@ -104,90 +106,112 @@ function baselineTree(ref: string): string {
   return dir;
 }
 
-function child(code: string, stored: number): Promise<Figures> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', code, '--seconds', String(seconds), '--sessions', String(stored)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', (rc) => {
-      const line = out.split('\n').find((l) => l.startsWith('FIGURES '));
-      if (rc !== 0 || !line) return reject(new Error(`measuring ${code} failed (exit ${rc}):\n${out}`));
-      resolve(JSON.parse(line.slice('FIGURES '.length)) as Figures);
-    });
+/**
+ * Measures the code in `code`. The gateway (with its simulated BAM cluster) runs alone in a child
+ * process; DynamoDB (dynalite, counting what it serves) and the load clients run here: in AWS
+ * neither shares the gateway's CPU.
+ */
+async function child(code: string, stored: number): Promise<Figures> {
+  const counted = await countingDynalite();
+  const p = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', code], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, GATEWAY_TEST_DYNAMODB: counted.endpoint, DYNAMODB_ENDPOINT: counted.endpoint, AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_LOG_LEVEL: 'ERROR' },
   });
+  const exited = new Promise<never>((_, reject) => p.on('exit', (rc) => reject(new Error(`measuring ${code}: the gateway process exited (${rc})`))));
+  exited.catch(() => undefined);
+  const ask = <T>(cmd: string) =>
+    Promise.race([
+      new Promise<T>((resolve) => {
+        p.once('message', (m) => resolve(m as T));
+        p.send(cmd);
+      }),
+      exited,
+    ]);
+  try {
+    const { url, bam, table } = await ask<{ url: string; bam: string; table: string }>('single');
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
+    const token = await loginToken(url, agent);
+    const basic = await bamLogin(bam, agent);
+    const direct = () => get(`${bam}/api/v2/configurations?fields=id,name`, { authorization: basic }, agent);
+    const viaGateway = () => get(`${url}/failover_rest_endpoints/get_configurations`, { authorization: `Bearer ${token}` }, agent);
+    const figures: Figures = { direct: [], gateway: [], ddbOpsPerRequest: 0, logins: [], idle: { readsPerMin: 0, writesPerMin: 0 } };
+    await run(viaGateway, 10, 1); // warm both paths
+    await run(direct, 10, 1);
+    let requests = 0;
+    let ops = 0;
+    for (const c of LEVELS) {
+      figures.direct.push(await run(direct, c, seconds));
+      const before = await ask<number>('ops');
+      const g = await run(viaGateway, c, seconds);
+      ops += (await ask<number>('ops')) - before;
+      requests += g.count;
+      figures.gateway.push(g);
+    }
+    figures.ddbOpsPerRequest = ops / requests;
+
+    const logins = async (n: number) => {
+      const lat: number[] = [];
+      const started = performance.now();
+      let next = 0;
+      await Promise.all(Array.from({ length: 10 }, async () => {
+        while (next++ < n) {
+          const t = performance.now();
+          await loginToken(url, agent);
+          lat.push(performance.now() - t);
+        }
+      }));
+      return { rps: n / ((performance.now() - started) / 1000), p99: pct(lat, 0.99) };
+    };
+    const loginFigures = async (storedNow: number) => ({ stored: storedNow, ...(await logins(200)), p50WorkflowC10: (await run(viaGateway, 10, seconds)).p50 });
+    figures.logins.push(await loginFigures(0));
+    if (stored > 0) {
+      const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: counted.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+      await seedSessions((batch) => db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } })), [[stored, {}]]);
+      figures.logins.push(await loginFigures(stored));
+    }
+    agent.destroy();
+
+    // An idle two-node group: what both nodes (node b in a worker) ask DynamoDB, counted at the server.
+    await ask('group');
+    await new Promise((r) => setTimeout(r, 3000));
+    const before = { ...counted.ops };
+    const window = Math.max(20, seconds * 5);
+    await new Promise((r) => setTimeout(r, window * 1000));
+    const perMin = (kinds: string[]) => Math.round((kinds.reduce((n, k) => n + (counted.ops[k] ?? 0) - (before[k] ?? 0), 0) * 60) / window);
+    figures.idle = { readsPerMin: perMin(['GetItem', 'Query', 'BatchGetItem', 'Scan']), writesPerMin: perMin(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']) };
+    await ask('close');
+    return figures;
+  } finally {
+    p.kill();
+    await counted.close();
+  }
 }
 
-/** Runs in a fresh process: every figure for the code in `code`. */
-async function measure(code: string, secs: number, stored: number): Promise<Figures> {
+/** The gateway process: runs the stack of the code in `code`, as the parent asks. */
+async function gatewayProcess(code: string): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  const counted = await countingDynalite();
-  // The gateway's client is made when its module loads: point it at the counted server first.
-  Object.assign(process.env, { GATEWAY_TEST_DYNAMODB: counted.endpoint, DYNAMODB_ENDPOINT: counted.endpoint, AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
   const { startLocalStack } = (await import(pathToFileURL(path.join(code, 'local/runtime.ts')).href)) as typeof import('../local/runtime.js');
   const { documentClient } = (await import(pathToFileURL(path.join(code, 'functions/adapters/dynamo.ts')).href)) as typeof import('../functions/adapters/dynamo.js');
   // The gateway's own DynamoDB operations, counted by an SDK middleware on its client.
   let sdkOps = 0;
   documentClient.middlewareStack.add((next) => async (args) => (sdkOps++, next(args)), { step: 'initialize', name: 'benchCountOps' });
-
-  const stack = await startLocalStack({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
-  const token = await loginToken(stack.url, agent);
-  const bam = stack.cluster!.server('bam1').url;
-  const basic = await bamLogin(bam, agent);
-  const direct = () => get(`${bam}/api/v2/configurations?fields=id,name`, { authorization: basic }, agent);
-  const viaGateway = () => get(`${stack.url}/failover_rest_endpoints/get_configurations`, { authorization: `Bearer ${token}` }, agent);
-
-  const figures: Figures = { direct: [], gateway: [], ddbOpsPerRequest: 0, logins: [], idle: { readsPerMin: 0, writesPerMin: 0 } };
-  await run(viaGateway, 10, 1); // warm both paths
-  await run(direct, 10, 1);
-  let gatewayRequests = 0;
-  let gatewayOps = 0;
-  for (const c of LEVELS) {
-    figures.direct.push(await run(direct, c, secs));
-    const ops = sdkOps;
-    const g = await run(viaGateway, c, secs);
-    gatewayOps += sdkOps - ops;
-    gatewayRequests += g.count;
-    figures.gateway.push(g);
-  }
-  figures.ddbOpsPerRequest = gatewayOps / gatewayRequests;
-
-  const logins = async (n: number) => {
-    const lat: number[] = [];
-    const started = performance.now();
-    let next = 0;
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      while (next++ < n) {
-        const t = performance.now();
-        await loginToken(stack.url, agent);
-        lat.push(performance.now() - t);
+  let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+  process.on('message', (cmd: string) =>
+    void (async () => {
+      if (cmd === 'single') {
+        stack = await startLocalStack({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+        process.send!({ url: stack.url, bam: stack.cluster!.server('bam1').url, table: stack.env.TABLE_NAME });
+      } else if (cmd === 'ops') process.send!(sdkOps);
+      else if (cmd === 'group') {
+        await stack?.close();
+        stack = await startLocalStack({ nodes: 2, env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+        process.send!('ready');
+      } else if (cmd === 'close') {
+        await stack?.close();
+        process.send!('closed', () => process.exit(0));
       }
-    }));
-    return { rps: n / ((performance.now() - started) / 1000), p99: pct(lat, 0.99) };
-  };
-  const loginFigures = async (storedNow: number) => ({ stored: storedNow, ...(await logins(200)), p50WorkflowC10: (await run(viaGateway, 10, secs)).p50 });
-  figures.logins.push(await loginFigures(0));
-  if (stored > 0) {
-    const { seedSessions } = await import('../test/support/session-seed.js');
-    const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-    await seedSessions((batch) => documentClient.send(new BatchWriteCommand({ RequestItems: { [stack.env.TABLE_NAME!]: batch } })), [[stored, {}]]);
-    figures.logins.push(await loginFigures(stored));
-  }
-  await stack.close();
-
-  // An idle two-node group: the operations both nodes (one in a worker) make, counted at the server.
-  const group = await startLocalStack({ nodes: 2, env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
-  await new Promise((r) => setTimeout(r, 3000));
-  const before = { ...counted.ops };
-  const window = Math.max(10, secs * 5);
-  await new Promise((r) => setTimeout(r, window * 1000));
-  const perMin = (kinds: string[]) => Math.round((kinds.reduce((n, k) => n + (counted.ops[k] ?? 0) - (before[k] ?? 0), 0) * 60) / window);
-  figures.idle = { readsPerMin: perMin(['GetItem', 'Query', 'BatchGetItem', 'Scan']), writesPerMin: perMin(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']) };
-  await group.close();
-  agent.destroy();
-  await counted.close();
-  return figures;
+    })(),
+  );
 }
 
 /** dynalite counting the operations it serves, by name (x-amz-target). */

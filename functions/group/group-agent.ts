@@ -69,8 +69,9 @@ export class GroupAgent {
       }
       case 'wait':
         // A Secondary's lastSeen must stay within allowed_absence for a manual failover to pick it:
-        // touch only when skipping would let it age past that, one late check included.
-        if (now - this.touchedAt > this.o.intervals.allowedAbsenceMs - 2 * this.o.intervals.healthCheckMs) {
+        // touch only when waiting one more check could let it age past that, with half a check to spare
+        // (local 1 s / 3 s: every 2 s, not every second; AWS 5 s / 15 s: every 10 s).
+        if (now - this.touchedAt > this.o.intervals.allowedAbsenceMs - 1.5 * this.o.intervals.healthCheckMs) {
           await this.o.store.touch(this.o.nodeId, now);
           this.touchedAt = now;
         }
