@@ -1,7 +1,8 @@
 /**
  * `npm run bench:overhead [-- --seconds N --sessions N --baseline REF]`: what the gateway adds to a
  * BAM call, on the local runtime. In one run, for this code and for the code at git REF (default:
- * the commit before the request-path work; `none` skips it), each in a fresh process:
+ * the commit before the request-path work; `none` skips it), each gateway alone in a fresh process
+ * (DynamoDB, counting what it serves, and the load clients run in this one):
  *   - the same BAM call (REST v2 GET /configurations as alice) made directly against the simulated
  *     Primary and through the sample workflow, at concurrency 1, 10 and 50: req/s, p50, p99, the
  *     ratios gateway/direct, and DynamoDB operations per gateway request, counted by a middleware on
@@ -23,6 +24,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { seedSessions } from '../test/support/session-seed.js';
 
+// Lambda runs Node 22; the SDK's warning about this machine's Node 20 is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_BASELINE = '6910954';
 const LEVELS = [1, 10, 50];
