@@ -116,20 +116,27 @@ function baselineTree(ref: string): string {
  */
 async function child(code: string, stored: number): Promise<Figures> {
   const counted = await countingDynalite();
-  const p = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', code], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, GATEWAY_TEST_DYNAMODB: counted.endpoint, DYNAMODB_ENDPOINT: counted.endpoint, AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_LOG_LEVEL: 'ERROR' },
-  });
-  const exited = new Promise<never>((_, reject) => p.on('exit', (rc) => reject(new Error(`measuring ${code}: the gateway process exited (${rc})`))));
-  exited.catch(() => undefined);
-  const ask = <T>(cmd: string) =>
-    Promise.race([
-      new Promise<T>((resolve) => {
-        p.once('message', (m) => resolve(m as T));
-        p.send(cmd);
-      }),
-      exited,
-    ]);
+  // A fresh gateway process per stack: a process reads its configuration once, as a Lambda does.
+  const gateway = () => {
+    const p = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', code], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, GATEWAY_TEST_DYNAMODB: counted.endpoint, DYNAMODB_ENDPOINT: counted.endpoint, AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    });
+    const exited = new Promise<never>((_, reject) => p.on('exit', (rc) => reject(new Error(`measuring ${code}: the gateway process exited (${rc})`))));
+    exited.catch(() => undefined);
+    const ask = <T>(cmd: string) =>
+      Promise.race([
+        new Promise<T>((resolve) => {
+          p.once('message', (m) => resolve(m as T));
+          p.send(cmd);
+        }),
+        exited,
+      ]);
+    return { ask, kill: () => p.kill() };
+  };
+  const single = gateway();
+  let group: ReturnType<typeof gateway> | undefined;
+  const ask = single.ask;
   try {
     const { url, bam, table } = await ask<{ url: string; bam: string; table: string }>('single');
     const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
@@ -174,18 +181,21 @@ async function child(code: string, stored: number): Promise<Figures> {
     }
     agent.destroy();
 
+    await ask('close');
     // An idle two-node group: what both nodes (node b in a worker) ask DynamoDB, counted at the server.
-    await ask('group');
+    group = gateway();
+    await group.ask('group');
     await new Promise((r) => setTimeout(r, 3000));
     const before = { ...counted.ops };
     const window = Math.max(20, seconds * 5);
     await new Promise((r) => setTimeout(r, window * 1000));
     const perMin = (kinds: string[]) => Math.round((kinds.reduce((n, k) => n + (counted.ops[k] ?? 0) - (before[k] ?? 0), 0) * 60) / window);
     figures.idle = { readsPerMin: perMin(['GetItem', 'Query', 'BatchGetItem', 'Scan']), writesPerMin: perMin(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']) };
-    await ask('close');
+    await group.ask('close');
     return figures;
   } finally {
-    p.kill();
+    single.kill();
+    group?.kill();
     await counted.close();
   }
 }
@@ -206,7 +216,6 @@ async function gatewayProcess(code: string): Promise<void> {
         process.send!({ url: stack.url, bam: stack.cluster!.server('bam1').url, table: stack.env.TABLE_NAME });
       } else if (cmd === 'ops') process.send!(sdkOps);
       else if (cmd === 'group') {
-        await stack?.close();
         stack = await startLocalStack({ nodes: 2, env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
         process.send!('ready');
       } else if (cmd === 'close') {
