@@ -107,10 +107,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const tableView = { group: new DynamoGroupStore(direct, tableName), monitor: new DynamoMonitorStore(direct, tableName) };
 
   // Subscriptions: the same patterns and handlers the CDK stack deploys as rules and Lambdas.
-  const { subscriptions } = await import('../functions/subscriptions.js');
+  const { subscriptions, subscriberHandlers } = await import('../functions/subscribers/index.js');
   for (const sub of subscriptions) {
     // The module the subscription was discovered in exports its handler (functions/subscribers/define.ts).
-    const fn = (await import(`../functions/subscribers/${sub.handler}.js`)).handler as (event: unknown, ctx: Context) => Promise<unknown>;
+    const fn = subscriberHandlers[sub.handler] as (event: unknown, ctx: Context) => Promise<unknown>;
     bus.subscribe(sub.id, sub.pattern, (event) => fn(event, lambdaContext(`gateway-${sub.handler}`, 30_000)));
   }
 
