@@ -1,4 +1,4 @@
-import type { BamServer, GatewayConfig } from '../commons/config.js';
+import { HELD_CALL_LIMIT_MS, type BamServer, type GatewayConfig } from '../commons/config.js';
 import { FailoverInProgressError, GatewayError, badRequest, unauthorized } from '../commons/errors.js';
 import { switchoverTarget, type HostModes, type MonitorState } from '../domain/monitor-machine.js';
 import type { CredentialCipher } from '../domain/credential-cipher.js';
@@ -225,9 +225,14 @@ export class SessionService {
     return alias && last?.outcome === 'completed' && last.epoch > epoch && this.now() - last.at <= this.d.config.switchoverBoundMs;
   }
 
-  /** The longest a login or call is held by a planned switchover: its bound plus one probe round. */
+  /**
+   * The longest a login or call is held by a planned switchover: its bound plus one probe round,
+   * but never so long that the service login and the call itself (a BAM timeout each) would end
+   * past API Gateway's 30 s; at least 1 s.
+   */
   private get holdBudgetMs(): number {
-    return this.d.config.switchoverBoundMs + this.d.config.probe.intervalMs + this.d.config.probe.timeoutMs;
+    const { switchoverBoundMs, probe, bamTimeoutMs } = this.d.config;
+    return Math.max(1000, Math.min(switchoverBoundMs + probe.intervalMs + probe.timeoutMs, HELD_CALL_LIMIT_MS - 2 * bamTimeoutMs));
   }
 
   /** The session checked again against the state after a switchover (held meanwhile), ready to call its server. */
