@@ -4,15 +4,11 @@
  * the stopped node again (it returns as Secondary). Prints min / p50 / p95 against the goal
  * allowed_absence_interval + health_check_interval.
  */
-import { parseArgs } from 'node:util';
 import { startLocalStack } from '../local/runtime.js';
+import { cli } from './cli-options.js';
+import { BENCH_TAKEOVER } from './commands.js';
 
-const { values } = parseArgs({ options: { trials: { type: 'string', default: '10' } } });
-const trials = Number(values.trials);
-if (!Number.isInteger(trials) || trials < 1) {
-  console.error('usage: npm run bench:takeover -- [--trials N>=1]');
-  process.exit(2);
-}
+const trials = cli(BENCH_TAKEOVER).trials as number;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const stack = await startLocalStack({ nodes: 2, env: { POWERTOOLS_LOG_LEVEL: 'WARN' } }); // only the figures on the console

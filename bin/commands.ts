@@ -1,0 +1,87 @@
+import type { CommandSpec } from './cli-options.js';
+
+/**
+ * The command lines of the project's scripts, in one module so the help tests can read them
+ * without running a benchmark. The user-manager CLI keeps its own (Airlock's) usage text.
+ */
+export const START: CommandSpec = {
+  command: 'npm start --',
+  summary: 'Runs the gateway on this machine: node a on PORT (availability-group Primary), node b on PORT+1 (Secondary), a simulated BAM cluster, embedded DynamoDB (in memory: a restart starts empty) and a local event bus. Prints a line with "ready" when it accepts requests. Ctrl-C stops everything.',
+  options: {},
+  env: [
+    ['PORT', "node a's port (default 3000); node b uses PORT+1; 0 picks free ports"],
+    ['BAM_API_VERSION', 'BAM REST API the gateway uses: 1 or 2 (default 2)'],
+    ['BAM_SERVERS', 'real BAM servers instead of the simulator: bam1=https://10.0.0.1,bam2=https://10.0.0.2'],
+    ['GATEWAY_SERVICE_USERNAME', 'failover-monitoring service user (default gateway-svc)'],
+    ['GATEWAY_SERVICE_PASSWORD', 'its password (default gateway-svc-pass)'],
+  ],
+  notes: ['Every variable is in README.md, "Configuration (local mode)".'],
+};
+
+export const BENCH_FAILOVER: CommandSpec = {
+  command: 'npm run bench:failover --',
+  summary: 'Times failover detection (Primary stopped -> FAILOVER_IN_PROGRESS) and restore (promote -> a restorable session served) on the local stack, then the restore with 10 and with many live sessions.',
+  options: {
+    trials: { type: 'integer', min: 1, max: 1000, default: 10, description: 'stop/promote trials' },
+    sessions: { type: 'integer', min: 10, max: 1_000_000, default: 10_000, description: 'live sessions for the restore-at-scale figure' },
+  },
+};
+
+export const BENCH_LOAD: CommandSpec = {
+  command: 'npm run bench:load --',
+  summary: 'Concurrent clients (half restorable service-user sessions, half alice through the alias) through a stop -> promote failover and a short Primary blip; prints answers per outcome and latencies.',
+  options: {
+    clients: { type: 'integer', min: 2, max: 1000, default: 100, description: 'concurrent clients' },
+    'blip-ms': { type: 'integer', min: 1, max: 5000, default: 400, description: 'length of the Primary blip in ms' },
+  },
+};
+
+export const BENCH_SWITCHOVER: CommandSpec = {
+  command: 'npm run bench:switchover --',
+  summary: 'The same load through a planned switchover (the Primary drained through /airlock/rest) and an unplanned failover; prints answers by status, failed requests and how long held calls waited. The last line is machine-readable.',
+  options: {
+    clients: { type: 'integer', min: 2, max: 1000, default: 100, description: 'concurrent clients: half restorable sessions, half a stream of new alias logins (one call each)' },
+  },
+};
+
+export const BENCH_TAKEOVER: CommandSpec = {
+  command: 'npm run bench:takeover --',
+  summary: 'Stops the Primary gateway node N times and times until the other node is Primary (goal: allowed_absence + health_check).',
+  options: {
+    trials: { type: 'integer', min: 1, max: 1000, default: 10, description: 'trials' },
+  },
+};
+
+export const BENCH_BUNDLE: CommandSpec = {
+  command: 'npm run bench:bundle --',
+  summary: 'Bundles every Lambda as the CDK stack does and prints its size and the time to import it in a fresh Node process (median of 5).',
+  options: {},
+};
+
+export const GEN_WORKFLOWS: CommandSpec = {
+  command: 'npm run gen:workflows --',
+  summary: 'Writes functions/workflows/index.ts from the workflow modules of that folder (npm start, npm test and the CDK app run it first).',
+  options: {},
+};
+
+export const README_CHECK: CommandSpec = {
+  command: 'npm run readme:check --',
+  summary: "Runs README.md's sh blocks (all but those marked `sh no-check`) with bash against a fresh `npm start` on free ports, and checks the outputs they show.",
+  options: {
+    only: { type: 'string', value: 'TEXT', description: 'run only the blocks of sections whose heading contains TEXT' },
+    list: { type: 'boolean', description: 'list the blocks and exit' },
+    verbose: { type: 'boolean', short: 'v', description: "print each block's output" },
+  },
+};
+
+/** Every script with a command line, by npm script name (the help tests go through all). */
+export const COMMANDS: Record<string, { script: string; spec: CommandSpec }> = {
+  start: { script: 'bin/local.ts', spec: START },
+  'bench:failover': { script: 'bin/bench-failover.ts', spec: BENCH_FAILOVER },
+  'bench:load': { script: 'bin/bench-load.ts', spec: BENCH_LOAD },
+  'bench:switchover': { script: 'bin/bench-switchover.ts', spec: BENCH_SWITCHOVER },
+  'bench:takeover': { script: 'bin/bench-takeover.ts', spec: BENCH_TAKEOVER },
+  'bench:bundle': { script: 'bin/bench-bundle.ts', spec: BENCH_BUNDLE },
+  'gen:workflows': { script: 'bin/gen-workflows.ts', spec: GEN_WORKFLOWS },
+  'readme:check': { script: 'bin/readme-check.ts', spec: README_CHECK },
+};

@@ -1,0 +1,4 @@
+import { cli } from './cli-options.js';
+import { README_CHECK } from './commands.js';
+
+cli(README_CHECK);
