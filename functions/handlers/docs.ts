@@ -2,11 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { json, type HttpResult } from '../commons/http.js';
-import { gatewayDeps } from '../commons/deps.js';
-import { buildOpenApi } from '../openapi/document.js';
-import { routes } from '../routes.js';
-import { workflows } from '../workflows/index.js';
-import { adminRouteKeys } from './admin.js';
 import { httpHandler } from './http-handler.js';
 
 /**
@@ -48,19 +43,29 @@ function assetDir(): string {
 
 const security = { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
 const cached = new Map<string, string>();
-let document: string | undefined;
+let localDocument: (() => string) | undefined;
 
-function openApiJson(): string {
-  // Built once per cold start: the routes and workflows are fixed for a deployment.
-  document ??= JSON.stringify(buildOpenApi({ routes, workflows, adminRouteKeys, localMode: gatewayDeps().config.localMode }).document);
-  return document;
+/** Local mode: the runtime hands over the document it built (functions/openapi/current.ts). */
+export function serveOpenApiDocument(build: () => string): void {
+  localDocument = build;
+  cached.delete('openapi.json');
+}
+
+/** In Lambda, openapi.json was written beside the bundle by the CDK app. */
+async function openApiJson(): Promise<string> {
+  let doc = cached.get('openapi.json');
+  if (doc === undefined) {
+    doc = localDocument ? localDocument() : await readFile(path.join(process.env.LAMBDA_TASK_ROOT ?? '.', 'openapi.json'), 'utf8');
+    cached.set('openapi.json', doc);
+  }
+  return doc;
 }
 
 const text = (type: string, body: string, cacheControl = 'public, max-age=300'): HttpResult => ({ statusCode: 200, headers: { 'content-type': type, 'cache-control': cacheControl, ...security }, body });
 
 export const handler = httpHandler().handler(async (event) => {
   const p = event.rawPath.replace(/\/+$/, '');
-  if (p === '/openapi.json') return { ...json(200, {}), body: openApiJson(), headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...security } };
+  if (p === '/openapi.json') return { statusCode: 200, body: await openApiJson(), headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...security } };
   if (p === '/docs') return text('text/html; charset=utf-8', PAGE, 'no-cache');
   const name = p.slice('/docs/'.length);
   if (name === 'init.js') return text('text/javascript; charset=utf-8', INIT);
