@@ -20,7 +20,7 @@ cli(BENCH_BUNDLE);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, '.bench', 'bundles'); // inside the project, so bundles resolve node_modules
 mkdirSync(outDir, { recursive: true });
-const SDK = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-eventbridge'];
+const SDK = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-eventbridge', '@aws-sdk/client-route-53'];
 
 function importMs(file: string, preloadSdk: boolean): number {
   const script = `${preloadSdk ? `for (const m of ${JSON.stringify(SDK)}) await import(m);` : ''}

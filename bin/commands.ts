@@ -46,9 +46,10 @@ export const BENCH_SWITCHOVER: CommandSpec = {
 
 export const BENCH_TAKEOVER: CommandSpec = {
   command: 'npm run bench:takeover --',
-  summary: 'Stops the Primary gateway node N times and times until the other node is Primary (goal: allowed_absence + health_check).',
+  summary: 'Cuts off the Primary gateway node N times and times until the other node is Primary (goal: allowed_absence + health_check).',
   options: {
     trials: { type: 'integer', min: 1, max: 1000, default: 10, description: 'trials' },
+    partition: { type: 'boolean', description: "keep the Primary running but cut off from the table (a region that lost its quorum), and measure the table's write rate first; default: stop it" },
   },
 };
 

@@ -16,6 +16,7 @@ try {
   const stack = await startLocalStack({ port, bamServers: process.env.BAM_SERVERS, nodes: 2 });
   const svc = `${stack.env.GATEWAY_SERVICE_USERNAME} / ${passwordFromEnv ? '(password from GATEWAY_SERVICE_PASSWORD)' : stack.env.GATEWAY_SERVICE_PASSWORD}`;
   console.log(`Failover Gateway ready on ${stack.url}`);
+  console.log(`  web UI               ${stack.url}/  (log in as one of the demo users below; README "The web UI")`);
   console.log(`  API, node a          ${stack.url}  (availability group Primary; BAM REST API v${stack.env.BAM_API_VERSION ?? process.env.BAM_API_VERSION ?? '2'})`);
   console.log(`  API, node b          ${stack.nodes.get('b')!.url}  (Secondary; sessions work on either node)`);
   if (stack.cluster) for (const s of stack.cluster.snapshot()) console.log(`  simulated BAM ${s.name.padEnd(6)} ${s.url}  (${s.role})`);

@@ -8,7 +8,13 @@ export interface SubscriptionDef {
   id: string;
   pattern: EventPattern;
   /** Module in functions/subscribers/ exporting `handler`. */
-  handler: 'role-change-logger';
+  handler: 'role-change-logger' | 'event-recorder';
+  /** The subscriber writes the gateway table (TABLE_NAME and a write grant); absent: no table access. */
+  table?: 'write';
 }
 
-export const subscriptions: SubscriptionDef[] = [{ id: 'RoleChangeLogger', pattern: patterns.nodeRoleChanged, handler: 'role-change-logger' }];
+export const subscriptions: SubscriptionDef[] = [
+  { id: 'RoleChangeLogger', pattern: patterns.nodeRoleChanged, handler: 'role-change-logger' },
+  // The web UI's event timeline (GET /ui/api/events) reads what this one keeps.
+  { id: 'EventRecorder', pattern: patterns.allGatewayEvents, handler: 'event-recorder', table: 'write' },
+];

@@ -1,6 +1,10 @@
-import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { UI_ASSETS_PREFIX, UI_PAGES } from '../ui/src/page-paths.js';
+import { UI_CSP } from '../ui/src/security-headers.js';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -77,13 +81,18 @@ const VIEWER_ADDRESS_CODE = `async function handler(event) {
  * cached (every answer is per session); every viewer header but Host reaches the API (API Gateway
  * routes on its own Host), plus the viewer's address and the origin-verify secret header, which the
  * API requires (the execute-api address stays public: without it, calling that would skip the WAF).
- * The secret reaches the template only as a dynamic reference. A later web UI adds its own
- * behaviour to this distribution.
+ * The secret reaches the template only as a dynamic reference.
+ *
+ * The web UI (SPEC §12) shares the distribution, so the browser sees one origin for UI and API (the
+ * session cookie is `__Host-`, SameSite=Strict): its page paths and `/assets/*` come from a private
+ * S3 bucket (origin access control), everything else from the API. Every answer carries the
+ * security headers (strict CSP, HSTS, nosniff, no framing, no referrer).
  */
 export class GatewayEdge extends Construct {
   readonly distribution: cloudfront.Distribution;
+  readonly uiBucket: s3.Bucket;
 
-  constructor(scope: Construct, id: string, props: { api: HttpApi; webAclArn: string; originVerifySecret: ISecret }) {
+  constructor(scope: Construct, id: string, props: { api: HttpApi; webAclArn: string; originVerifySecret: ISecret; uiAssetsDir?: string }) {
     super(scope, id);
     const region = Stack.of(this).region;
     const viewerAddress = new cloudfront.Function(this, 'ViewerAddress', {
@@ -91,11 +100,50 @@ export class GatewayEdge extends Construct {
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       code: cloudfront.FunctionCode.fromInline(VIEWER_ADDRESS_CODE),
     });
+    const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Failover Gateway: strict CSP and security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: UI_CSP, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+    });
+    this.uiBucket = new s3.Bucket(this, 'UiAssets', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+    Validations.of(this.uiBucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'It holds only the public build of the web UI, replaced whole on each deploy; CloudFront serves it and every API request is logged by the HTTP API access log.' });
+    const uiOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.uiBucket);
+    // The UI routes on the client: every page path is its index.html.
+    const pageRewrite = new cloudfront.Function(this, 'UiPage', {
+      comment: 'Failover Gateway: web UI pages are index.html',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(UI_PAGE_CODE),
+    });
+    const page: cloudfront.BehaviorOptions = {
+      origin: uiOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED, // index.html names the current hashed assets
+      responseHeadersPolicy: securityHeaders,
+      functionAssociations: [{ function: pageRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+    };
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {
+      [`${UI_ASSETS_PREFIX}*`]: { origin: uiOrigin, viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY, allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD, cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED, responseHeadersPolicy: securityHeaders },
+    };
+    for (const p of UI_PAGES) additionalBehaviors[p] = page;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: 'Failover Gateway API',
+      comment: 'Failover Gateway API and web UI',
       webAclId: props.webAclArn,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      additionalBehaviors,
       defaultBehavior: {
+        responseHeadersPolicy: securityHeaders,
         origin: new origins.HttpOrigin(`${props.api.apiId}.execute-api.${region}.${Stack.of(this).urlSuffix}`, {
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
@@ -114,5 +162,49 @@ export class GatewayEdge extends Construct {
       { id: 'AwsSolutions-CFR3', reason: 'Every request is already logged by the HTTP API access log (and WAF samples blocked ones); a second access log in S3 would duplicate it.' },
       { id: 'AwsSolutions-CFR4', reason: 'The default *.cloudfront.net certificate allows no minimum TLS version setting; a custom domain with its own certificate sets TLSv1.2_2021.' },
     );
+    if (props.uiAssetsDir) {
+      const deployment = new s3deploy.BucketDeployment(this, 'UiDeployment', {
+        sources: [s3deploy.Source.asset(props.uiAssetsDir, { exclude: ['.source-hash'] })],
+        destinationBucket: this.uiBucket,
+        distribution: this.distribution,
+        distributionPaths: ['/*'],
+        memoryLimit: 256,
+      });
+      acknowledgeDeploymentHandler(deployment, this.uiBucket);
+    } else {
+      Annotations.of(this).addWarningV2('gateway:ui-not-built', 'The web UI is not built (ui/dist): its bucket stays empty. bin/app.ts builds it; run npm run build:ui.');
+    }
   }
+}
+
+/** Every web UI page path answers the app's index.html (CloudFront Functions, viewer request). */
+const UI_PAGE_CODE = `async function handler(event) {
+  event.request.uri = '/index.html';
+  return event.request;
+}`;
+
+/**
+ * CDK's bucket-deployment handler (one per stack, made by BucketDeployment) is AWS's own code: its
+ * managed policy, wildcard object actions on the UI bucket and runtime are CDK's choices.
+ */
+function acknowledgeDeploymentHandler(deployment: s3deploy.BucketDeployment, bucket: s3.Bucket): void {
+  const stack = Stack.of(deployment);
+  const role = deployment.handlerRole;
+  Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'CDK\'s BucketDeployment handler writes its own logs with AWSLambdaBasicExecutionRole.' });
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  if (policy) {
+    // cdk-nag names each wildcard it finds; these are the object-level grants CDK gives the handler.
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const bucketId = stack.resolve(stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)) as string;
+    const wildcards = [
+      'Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', 'Resource::*',
+      `Resource::<${bucketId}.Arn>/*`, `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*`,
+    ];
+    Validations.of(policy).acknowledge(
+      ...wildcards.map((w) => ({ id: `AwsSolutions-IAM5[${w}]`, reason: 'CDK\'s BucketDeployment handler copies the UI build from its asset into the UI bucket and invalidates the distribution (CloudFront invalidation takes no resource).' })),
+    );
+  }
+  const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (handler) Validations.of(handler).acknowledge({ id: 'AwsSolutions-L1', reason: 'CDK\'s BucketDeployment handler runtime is chosen by CDK and upgraded with aws-cdk-lib.' });
 }

@@ -9,8 +9,12 @@ import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { subscriptions } from '../functions/subscriptions.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_SERVER_PROJECTION, SESSIONS_BY_USER_INDEX, SESSIONS_BY_USER_PROJECTION } from '../functions/adapters/session-index.js';
+import { EVENT_LOG_PK } from '../functions/adapters/event-log-store.js';
 import { GatewayFunction } from './gateway-function.js';
 import { subscribe } from './subscribe.js';
+import { dnsSubscriber } from './dns-subscriber.js';
+import { expiredItemSweeper, globalTable } from './global-table.js';
+import type { EventPattern } from '../functions/domain/event-patterns.js';
 
 export interface GatewayDataProps {
   serviceUsername: string;
@@ -18,6 +22,28 @@ export interface GatewayDataProps {
   keyUserRoleNames: string[];
   /** A CloudFront edge fronts the API: create the secret it sends to the origin (lib/edge.ts). */
   originVerify?: boolean;
+  /** Deploy the DNS subscriber (functions/subscribers/dns-follows-primary.ts) for this zone and name. */
+  dns?: { hostedZoneId: string; recordName: string };
+  /**
+   * A two-region group: the table is an MRSC global table with a replica in `replica` and a witness
+   * in `witness`; the key is multi-Region and the secrets are replicated there (lib/two-region.ts).
+   */
+  regions?: { replica: string; witness: string };
+}
+
+/**
+ * What a node's functions use of the shared data, as references: GatewayData in one region, or the
+ * regional view of the two-region data (lib/two-region.ts: the table's replica, replicated secrets
+ * and key, and the region's own bus).
+ */
+export interface GatewayDataRefs {
+  readonly table: { readonly tableName: string; readonly tableArn: string };
+  readonly bus: events.IEventBus;
+  readonly secret: secrets.ISecret;
+  readonly credentialKey: { readonly keyArn: string };
+  readonly tenantTokenKey: secrets.ISecret;
+  readonly originVerifySecret?: secrets.ISecret;
+  readonly deadLetterAlarms: cloudwatch.Alarm[];
 }
 
 /** Managing the key (not using it): what the account keeps, so the key never becomes unmanageable. */
@@ -32,7 +58,7 @@ const KEY_ADMIN_ACTIONS = [
  * that protects BAM credentials at rest.
  */
 export class GatewayData extends Construct {
-  readonly table: dynamodb.Table;
+  readonly table: dynamodb.Table | dynamodb.TableV2;
   readonly bus: events.EventBus;
   readonly secret: secrets.Secret;
   /** The value CloudFront sends as `x-origin-verify`; only the API functions read it. Absent without an edge. */
@@ -44,55 +70,27 @@ export class GatewayData extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayDataProps) {
     super(scope, id);
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'ttl',
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      deletionProtection: true,
-    });
-    // Admins list and revoke a user's sessions (functions/adapters/session-store.ts); never the credential.
-    this.table.addGlobalSecondaryIndex({
-      indexName: SESSIONS_BY_USER_INDEX,
-      partitionKey: { name: 'sessionUser', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: SESSIONS_BY_USER_PROJECTION,
-    });
-    // The maintenance API counts each host's live sessions (functions/maintenance/session-count.ts).
-    this.table.addGlobalSecondaryIndex({
-      indexName: SESSIONS_BY_SERVER_INDEX,
-      partitionKey: { name: 'boundServer', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'expiresAt', type: dynamodb.AttributeType.NUMBER },
-      projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: SESSIONS_BY_SERVER_PROJECTION,
-    });
+    if (props.regions) {
+      const table = globalTable(this, props.regions);
+      expiredItemSweeper(this, table); // MRSC has no TTL
+      this.table = table;
+    } else this.table = singleRegionTable(this);
     this.bus = new events.EventBus(this, 'Bus');
     this.credentialKey = new kms.Key(this, 'CredentialKey', {
       description: 'Failover Gateway: wraps the data key that encrypts BAM credentials at rest',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      // No account-wide kms:* : the account administers the key; only the named function roles use it
-      // (named by ARN pattern in a condition: the roles may live in node stacks deployed after this one).
-      policy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({ sid: 'AccountAdministersTheKey', principals: [new iam.AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
-          new iam.PolicyStatement({
-            sid: 'GatewayFunctionsUseTheKey',
-            principals: [new iam.AccountRootPrincipal()],
-            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            resources: ['*'],
-            conditions: { ArnEquals: { 'aws:PrincipalArn': props.keyUserRoleNames.map((n) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${n}`) } },
-          }),
-        ],
-      }),
+      // Two regions: a multi-Region key, so the replica region unwraps the same data key without this one.
+      ...(props.regions ? { multiRegion: true } : {}),
+      policy: credentialKeyPolicy(props.keyUserRoleNames),
     });
+    // Two regions: each secret has a replica in the other region (same name and value), read there.
+    const replicated = props.regions ? { replicaRegions: [{ region: props.regions.replica }] } : {};
     // Operators put the service user's password here after deploying (README "Deploying").
     this.secret = new secrets.Secret(this, 'ServiceSecret', {
       description: 'Failover Gateway: BAM failover-monitoring service credentials',
       generateSecretString: { secretStringTemplate: JSON.stringify({ serviceUsername: props.serviceUsername }), generateStringKey: 'servicePassword' },
+      ...replicated,
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -102,6 +100,7 @@ export class GatewayData extends Construct {
     this.tenantTokenKey = new secrets.Secret(this, 'TenantTokenKey', {
       description: 'Failover Gateway: signs the tenant tokens of the maintenance API (npm run user-manager)',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      ...replicated,
     });
     Validations.of(this.tenantTokenKey).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -112,6 +111,7 @@ export class GatewayData extends Construct {
       this.originVerifySecret = new secrets.Secret(this, 'OriginVerifySecret', {
         description: 'Failover Gateway: header value CloudFront sends to the API, so direct calls around the WAF are refused',
         generateSecretString: { passwordLength: 48, excludePunctuation: true },
+        ...replicated,
       });
       Validations.of(this.originVerifySecret).acknowledge({
         id: 'AwsSolutions-SMG4',
@@ -119,20 +119,81 @@ export class GatewayData extends Construct {
       });
     }
 
-    // Subscribers (functions/subscriptions.ts): a rule with the shared pattern, retries and a dead-letter queue each.
-    for (const sub of subscriptions) {
-      const handler = new GatewayFunction(this, `Subscriber${sub.id}`, { entry: `subscribers/${sub.handler}`, timeout: Duration.seconds(30), memorySize: 128, environment: {} });
-      const s = subscribe(this, sub.id, { bus: this.bus, pattern: sub.pattern, target: (o) => new targets.LambdaFunction(handler.fn, o) });
-      this.deadLetterAlarms.push(
-        new cloudwatch.Alarm(this, `${sub.id}DeadLettersAlarm`, {
-          alarmDescription: `Events for subscriber ${sub.id} could not be delivered after every retry: they wait in its dead-letter queue.`,
-          metric: s.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-          threshold: 0,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-      );
-    }
+    this.deadLetterAlarms.push(...addSubscribers(this, this.bus, this.table, props.dns));
   }
+}
+
+/** The table in one region (TTL on `ttl`; both session indexes). */
+function singleRegionTable(scope: Construct): dynamodb.Table {
+  const table = new dynamodb.Table(scope, 'Table', {
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    timeToLiveAttribute: 'ttl',
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+  });
+  // Admins list and revoke a user's sessions (functions/adapters/session-store.ts); never the credential.
+  table.addGlobalSecondaryIndex({
+    indexName: SESSIONS_BY_USER_INDEX,
+    partitionKey: { name: 'sessionUser', type: dynamodb.AttributeType.STRING },
+    projectionType: dynamodb.ProjectionType.INCLUDE,
+    nonKeyAttributes: SESSIONS_BY_USER_PROJECTION,
+  });
+  // The maintenance API counts each host's live sessions (functions/maintenance/session-count.ts).
+  table.addGlobalSecondaryIndex({
+    indexName: SESSIONS_BY_SERVER_INDEX,
+    partitionKey: { name: 'boundServer', type: dynamodb.AttributeType.STRING },
+    sortKey: { name: 'expiresAt', type: dynamodb.AttributeType.NUMBER },
+    projectionType: dynamodb.ProjectionType.INCLUDE,
+    nonKeyAttributes: SESSIONS_BY_SERVER_PROJECTION,
+  });
+  return table;
+}
+
+/**
+ * The credential key's policy. No account-wide kms:* : the account administers the key; only the
+ * named function roles use it (by ARN pattern in a condition: the roles may live in node stacks
+ * deployed after this one). A two-region group gives its replica key the same policy.
+ */
+export function credentialKeyPolicy(keyUserRoleNames: string[]): iam.PolicyDocument {
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({ sid: 'AccountAdministersTheKey', principals: [new iam.AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
+      new iam.PolicyStatement({
+        sid: 'GatewayFunctionsUseTheKey',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'aws:PrincipalArn': keyUserRoleNames.map((n) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${n}`) } },
+      }),
+    ],
+  });
+}
+
+/**
+ * Subscribers on a bus (functions/subscriptions.ts, and the DNS subscriber when configured): a rule
+ * with the shared pattern, retries and a dead-letter queue each, and an alarm on its dead letters.
+ */
+export function addSubscribers(scope: Construct, bus: events.IEventBus, table: { readonly tableName: string; readonly tableArn: string }, dns?: { hostedZoneId: string; recordName: string }): cloudwatch.Alarm[] {
+  const handlers: { sub: { id: string; pattern: EventPattern }; fn: GatewayFunction }[] = subscriptions.map((sub) => {
+    const fn = new GatewayFunction(scope, `Subscriber${sub.id}`, { entry: `subscribers/${sub.handler}`, timeout: Duration.seconds(30), memorySize: 128, environment: sub.table ? { TABLE_NAME: table.tableName } : {} });
+    // A recording subscriber writes only its own items (the EVENTS partition), never reads.
+    if (sub.table === 'write') fn.allow(['dynamodb:PutItem'], [table.tableArn], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [EVENT_LOG_PK] } });
+    return { sub, fn };
+  });
+  if (dns) handlers.push(dnsSubscriber(scope, dns));
+  return handlers.map(({ sub, fn }) => {
+    const s = subscribe(scope, sub.id, { bus, pattern: sub.pattern, target: (o) => new targets.LambdaFunction(fn.fn, o) });
+    return new cloudwatch.Alarm(scope, `${sub.id}DeadLettersAlarm`, {
+      alarmDescription: `Events for subscriber ${sub.id} could not be delivered after every retry: they wait in its dead-letter queue.`,
+      metric: s.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  });
 }

@@ -23,7 +23,7 @@ export const BUNDLING = {
 };
 
 /** Every function's entry below functions/ (the stacks create one Lambda each). */
-export const FUNCTION_ENTRIES = ['api/sessions', 'api/workflows', 'api/operations', 'api/maintenance', 'handlers/workflow-runner', 'handlers/monitor', 'handlers/group-agent', 'subscribers/role-change-logger'];
+export const FUNCTION_ENTRIES = ['api/sessions', 'api/workflows', 'api/operations', 'api/maintenance', 'handlers/workflow-runner', 'handlers/monitor', 'handlers/group-agent', 'subscribers/role-change-logger', 'subscribers/dns-follows-primary', 'handlers/expired-sweeper'];
 
 /** The IAM role name of function `id` in stack `stackName` (at most 64 characters, IAM's limit). */
 export function functionRoleName(stackName: string, id: string): string {

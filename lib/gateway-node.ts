@@ -11,14 +11,14 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { apiFunctions, routes, type ApiFunction } from '../functions/routes.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from '../functions/adapters/session-index.js';
-import type { GatewayData } from './gateway-data.js';
+import type { GatewayDataRefs } from './gateway-data.js';
 import { docsFiles, GatewayFunction } from './gateway-function.js';
 import type { GatewaySettings } from './settings.js';
 
 export const METRICS_NAMESPACE = 'FailoverGateway';
 
 export interface GatewayNodeProps {
-  data: GatewayData;
+  data: GatewayDataRefs;
   settings: GatewaySettings;
 }
 
@@ -126,8 +126,8 @@ export class GatewayNode extends Construct {
       const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), WRITES[name], undefined, EXTRA_ENV[name]?.(runner), name === 'operations' ? docsFiles() : undefined);
       if (name === 'workflows') f.allow(['lambda:InvokeFunction'], [runner.fn.functionArn]);
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
-      // The admin API lists a user's sessions through the index.
-      if (name === 'operations') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_USER_INDEX}`]);
+      // The admin API lists a user's sessions through the index; the web UI's session counts query the other.
+      if (name === 'operations') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_USER_INDEX}`, `${data.table.tableArn}/index/${SESSIONS_BY_SERVER_INDEX}`]);
       if (name === 'sessions') this.createCredentialKeyTrigger(f);
       // The maintenance API verifies tenant tokens (npm run user-manager) with the generated signing key.
       if (name === 'maintenance') {
@@ -155,6 +155,8 @@ export class GatewayNode extends Construct {
     new events.Rule(this, 'MonitorSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(monitor.fn, { retryAttempts: 0 })] });
     if (s.nodeId) {
       const agent = gatewayFunction('GroupAgent', 'handlers/group-agent', Duration.seconds(70), WRITES.agent, 128);
+      // The node's URL in the group (what the DNS subscriber points the group's name at).
+      agent.fn.addEnvironment('NODE_URL', this.api.apiEndpoint);
       new events.Rule(this, 'GroupAgentSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(agent.fn, { retryAttempts: 0 })] });
     }
 
@@ -209,7 +211,7 @@ export class GatewayNode extends Construct {
     ];
   }
 
-  private createDashboard(data: GatewayData, s: GatewaySettings): cloudwatch.Dashboard {
+  private createDashboard(data: GatewayDataRefs, s: GatewaySettings): cloudwatch.Dashboard {
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${Stack.of(this).stackName}-gateway` });
     const fnMetrics = (m: (f: GatewayFunction) => cloudwatch.IMetric) => [...this.functions.values()].map(m);
     dashboard.addWidgets(

@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { GatewayData } from './gateway-data.js';
+import { GatewayData, type GatewayDataRefs } from './gateway-data.js';
 import { GatewayNode, KEY_USERS } from './gateway-node.js';
 import { functionRoleName } from './gateway-function.js';
 import { GatewayEdge } from './edge.js';
@@ -11,6 +11,8 @@ export interface GatewayStackProps extends StackProps {
   settings: GatewaySettings;
   /** The edge web ACL (lib/edge.ts): given, the API gets a CloudFront distribution behind it. */
   webAclArn?: string;
+  /** The built web UI (ui/dist), deployed to the edge's assets bucket; absent: the bucket stays empty. */
+  uiAssetsDir?: string;
 }
 
 /** A single gateway: its data and one node, in one stack (`npx cdk deploy`). */
@@ -20,14 +22,17 @@ export class GatewayStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers([this.stackName]), originVerify: Boolean(props.webAclArn) });
+    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers([this.stackName]), originVerify: Boolean(props.webAclArn), ...dnsOf(props.settings) });
     this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings });
     outputs(this, this.data, this.gateway);
-    edge(this, this.gateway, this.data, props.webAclArn);
+    edge(this, this.gateway, this.data, props.webAclArn, props.uiAssetsDir);
   }
 }
 
-/** The availability group's shared part: table, bus, subscribers, secret, key (`-c nodes=a,b`). */
+/**
+ * The availability group's shared part: table, bus, subscribers, secret, key (`-c nodes=a,b`). With
+ * `-c regions=...` it lives in the first region, its table an MRSC global table (lib/two-region.ts).
+ */
 export class GatewaySharedStack extends Stack {
   readonly data: GatewayData;
 
@@ -36,7 +41,9 @@ export class GatewaySharedStack extends Stack {
   constructor(scope: Construct, id: string, props: GatewayStackProps & { nodeStackNames?: string[]; edge?: boolean }) {
     super(scope, id, props);
     const nodeStacks = props.nodeStackNames ?? props.settings.nodes.map((n) => `${this.stackName.replace(/-shared$/, '')}-node-${n}`);
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers(nodeStacks), originVerify: props.edge === true });
+    const [, replica] = props.settings.regions;
+    const regions = replica && props.settings.witnessRegion ? { regions: { replica, witness: props.settings.witnessRegion } } : {};
+    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers(nodeStacks), originVerify: props.edge === true, ...dnsOf(props.settings), ...regions });
     new CfnOutput(this, 'ServiceSecretArn', { value: this.data.secret.secretArn });
     new CfnOutput(this, 'EventBusName', { value: this.data.bus.eventBusName });
     tokenOutputs(this, this.data);
@@ -47,11 +54,11 @@ export class GatewaySharedStack extends Stack {
 export class GatewayNodeStack extends Stack {
   readonly gateway: GatewayNode;
 
-  constructor(scope: Construct, id: string, props: GatewayStackProps & { data: GatewayData }) {
+  constructor(scope: Construct, id: string, props: GatewayStackProps & { data: GatewayDataRefs }) {
     super(scope, id, props);
     this.gateway = new GatewayNode(this, 'Node', { data: props.data, settings: props.settings });
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.apiEndpoint });
-    edge(this, this.gateway, props.data, props.webAclArn);
+    edge(this, this.gateway, props.data, props.webAclArn, props.uiAssetsDir);
   }
 }
 
@@ -74,24 +81,29 @@ function tokenOutputs(stack: Stack, data: GatewayData) {
  * so the WAF cannot be bypassed through the execute-api address, and trust the distribution's
  * origin for cookie-authenticated changes (its Origin is not the API's Host).
  */
-function edge(stack: Stack, node: GatewayNode, data: GatewayData, webAclArn: string | undefined) {
+export function edge(stack: Stack, node: GatewayNode, data: GatewayDataRefs, webAclArn: string | undefined, uiAssetsDir?: string) {
   if (!webAclArn) return;
   const secret = data.originVerifySecret;
   if (!secret) throw new Error('The edge needs the origin-verify secret: create the shared stack with `edge: true`.');
-  const e = new GatewayEdge(stack, 'Edge', { api: node.api, webAclArn, originVerifySecret: secret });
+  const e = new GatewayEdge(stack, 'Edge', { api: node.api, webAclArn, originVerifySecret: secret, ...(uiAssetsDir ? { uiAssetsDir } : {}) });
   const edgeUrl = `https://${e.distribution.distributionDomainName}`;
   for (const fid of API_FUNCTION_IDS) {
     const f = node.functions.get(fid)!;
     f.fn.addEnvironment('ORIGIN_VERIFY_SECRET_ARN', secret.secretArn).addEnvironment('TRUSTED_ORIGINS', edgeUrl);
     f.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
   }
-  new CfnOutput(stack, 'EdgeUrl', { value: edgeUrl });
+  new CfnOutput(stack, 'EdgeUrl', { value: edgeUrl }); // the web UI and the API, one origin
 }
 
 /** The functions behind the API's routes (lib/gateway-node.ts names them Api<Name>). */
 const API_FUNCTION_IDS = apiFunctions.map((n) => `Api${n[0]!.toUpperCase()}${n.slice(1)}`);
 
 /** The roles that may use the credential key: the key-using functions of each of these stacks. */
-function keyUsers(stackNames: string[]): string[] {
+export function keyUsers(stackNames: string[]): string[] {
   return stackNames.flatMap((stack) => KEY_USERS.map((fid) => functionRoleName(stack, fid)));
+}
+
+/** The DNS subscriber's zone and name, when configured (`-c dnsHostedZoneId=... -c dnsRecordName=...`). */
+function dnsOf(settings: GatewaySettings): { dns?: { hostedZoneId: string; recordName: string } } {
+  return settings.dns ? { dns: settings.dns } : {};
 }

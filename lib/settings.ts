@@ -17,6 +17,15 @@ export interface GatewaySettings {
   nodeId?: string;
   /** `-c nodes=a,b`: deploy the availability group (a shared stack and one stack per node). */
   nodes: string[];
+  /**
+   * `-c regions=<a's>,<b's> -c witnessRegion=<third>`: the group in two regions, one node per
+   * region, on a multi-Region strongly consistent (MRSC) global table witnessed from a third region.
+   * Empty: every stack in the one region the CLI deploys to.
+   */
+  regions: string[];
+  witnessRegion?: string;
+  /** `-c dnsHostedZoneId=... -c dnsRecordName=...`: the DNS subscriber points that name at the Primary's API. */
+  dns?: { hostedZoneId: string; recordName: string };
   healthReportIntervalMs: number;
   healthCheckIntervalMs: number;
   allowedAbsenceIntervalMs: number;
@@ -54,20 +63,35 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
   const bamApiVersion = str('bamApiVersion', '2');
   if (bamApiVersion !== '1' && bamApiVersion !== '2') throw new Error(`context "bamApiVersion" must be 1 or 2, got "${bamApiVersion}"`);
   const probeIntervalMs = int('probeIntervalMs', 2000, 500, 30_000);
+  const probeTimeoutMs = int('probeTimeoutMs', 1500, 200, 10_000);
+  // A held call must still answer inside API Gateway's 30 s: the same rule the functions check at start
+  // (SWITCHOVER_BOUND_MS + probe interval + probe timeout + 2 × BAM_TIMEOUT_MS, 5 s here, ≤ 28 s).
+  const switchoverBoundMs = int('switchoverBoundMs', 10_000, 1000, 20_000);
+  if (switchoverBoundMs + probeIntervalMs + probeTimeoutMs + 2 * 5000 > 28_000) {
+    throw new Error(`context "switchoverBoundMs" (${switchoverBoundMs}) + probeIntervalMs (${probeIntervalMs}) + probeTimeoutMs (${probeTimeoutMs}) + 2 × the 5000 ms BAM timeout must stay within 28000 ms, so that a held call answers inside API Gateway's 30 s`);
+  }
   const nodeId = ctx('nodeId') === undefined ? undefined : String(ctx('nodeId'));
   if (nodeId !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(nodeId)) throw new Error(`context "nodeId" must be 1-32 letters, digits, _ or -, got "${nodeId}"`);
-  const healthReportIntervalMs = int('healthReportIntervalMs', 5000, 500, 60_000);
-  const healthCheckIntervalMs = int('healthCheckIntervalMs', 5000, 500, 60_000);
-  const allowedAbsenceIntervalMs = int('allowedAbsenceIntervalMs', 15_000, 1000, 300_000);
+  const regions = readRegions(ctx);
+  // Two regions: MRSC reads and writes take hundreds of ms, and a refused write is retried; more
+  // heartbeats within the allowed absence keep the Primary's lease through a few slow or refused ones.
+  const timing = regions.regions.length ? TWO_REGION_TIMING : ONE_REGION_TIMING;
+  const healthReportIntervalMs = int('healthReportIntervalMs', timing.report, 500, 60_000);
+  const healthCheckIntervalMs = int('healthCheckIntervalMs', timing.check, 500, 60_000);
+  const allowedAbsenceIntervalMs = int('allowedAbsenceIntervalMs', timing.absence, 1000, 300_000);
   if (allowedAbsenceIntervalMs <= healthReportIntervalMs) throw new Error('context "allowedAbsenceIntervalMs" must be longer than "healthReportIntervalMs"');
   const nodes = ctx('nodes') === undefined ? [] : String(ctx('nodes')).split(',').map((n) => n.trim()).filter(Boolean);
   for (const n of nodes) if (!/^[A-Za-z0-9_-]{1,32}$/.test(n)) throw new Error(`context "nodes" must list node ids (1-32 letters, digits, _ or -), got "${n}"`);
   if (nodes.length === 1 || new Set(nodes).size !== nodes.length) throw new Error('context "nodes" must list two or more different node ids, e.g. a,b');
+  if (regions.regions.length && nodes.length !== regions.regions.length) throw new Error('context "regions" must name one region per node of "nodes" (e.g. -c nodes=a,b -c regions=eu-west-1,eu-west-2)');
   const failover = readFailover(str);
   const disabledHostAlarmMinutes = readMinutes(ctx, 'disabledHostAlarmMinutes', 240);
+  const dns = readDns(str);
   return {
     disabledHostAlarmMinutes,
     ...(failover ? { failover } : {}),
+    ...(dns ? { dns } : {}),
+    ...regions,
     nodes,
     ...(nodeId ? { nodeId } : {}),
     healthReportIntervalMs,
@@ -77,10 +101,9 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
     bamApiVersion,
     serviceUsername: str('serviceUsername', 'gateway-svc'),
     probeIntervalMs,
-    probeTimeoutMs: int('probeTimeoutMs', 1500, 200, 10_000),
+    probeTimeoutMs,
     failuresBeforeFailover: int('failuresBeforeFailover', 2, 1, 10),
-    // A held call must still answer inside API Gateway's 30 s (the API functions time out at 29 s).
-    switchoverBoundMs: int('switchoverBoundMs', 10_000, 1000, 25_000),
+    switchoverBoundMs,
     sessionMaxLifetimeSeconds: int('sessionMaxLifetimeSeconds', 12 * 3600, 60, 30 * 24 * 3600),
     loginRateLimit: int('loginRateLimit', 100, 10, 2_000_000_000),
     requestRateLimit: int('requestRateLimit', 3000, 10, 2_000_000_000),
@@ -97,6 +120,36 @@ function readMinutes(ctx: ContextReader, key: string, def: number): number {
     throw new Error(`context "${key}" must be a whole number of minutes from 1 to ${MAX_ALARM_MINUTES}, got "${String(raw)}"`);
   }
   return v;
+}
+
+/** Group timing defaults (ms): one region; two regions on an MRSC table (README "Two-region group" has the arithmetic). */
+export const ONE_REGION_TIMING = { report: 5000, check: 5000, absence: 15_000 };
+export const TWO_REGION_TIMING = { report: 2000, check: 2000, absence: 10_000 };
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+function readRegions(ctx: ContextReader): { regions: string[]; witnessRegion?: string } {
+  if (ctx('regions') === undefined) {
+    if (ctx('witnessRegion') !== undefined) throw new Error('context "witnessRegion" needs "regions" (the two node regions)');
+    return { regions: [] };
+  }
+  const regions = String(ctx('regions')).split(',').map((r) => r.trim()).filter(Boolean);
+  for (const r of regions) if (!REGION.test(r)) throw new Error(`context "regions" must list AWS regions, e.g. eu-west-1,eu-west-2; "${r}" is not one`);
+  if (regions.length !== 2 || regions[0] === regions[1]) throw new Error('context "regions" must name two different regions, one per node');
+  const witness = ctx('witnessRegion') === undefined ? '' : String(ctx('witnessRegion')).trim();
+  // MRSC: two replicas and a witness in a third region of the same region set (DynamoDB checks the set).
+  if (!REGION.test(witness)) throw new Error('context "witnessRegion" must be a third AWS region (MRSC keeps a witness copy there), e.g. eu-west-3');
+  if (regions.includes(witness)) throw new Error('context "witnessRegion" must differ from both "regions"');
+  return { regions, witnessRegion: witness };
+}
+
+function readDns(str: (key: string, def: string) => string): GatewaySettings['dns'] {
+  const hostedZoneId = str('dnsHostedZoneId', '').trim();
+  const recordName = str('dnsRecordName', '').trim().replace(/\.$/, '').toLowerCase();
+  if (!hostedZoneId && !recordName) return undefined;
+  if (!/^[A-Z0-9]{1,32}$/.test(hostedZoneId)) throw new Error('context "dnsHostedZoneId" must be a Route 53 hosted zone id (with "dnsRecordName")');
+  if (!/^([a-z0-9_-]{1,63}\.)+[a-z0-9-]{1,63}$/.test(recordName)) throw new Error('context "dnsRecordName" must be a DNS name in that zone, e.g. gateway.example.com');
+  return { hostedZoneId, recordName };
 }
 
 function readFailover(str: (key: string, def: string) => string): GatewaySettings['failover'] {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { selectRoute, type ApiFunction } from '../functions/routes.js';
 import { lambdaContext } from './lambda-context.js';
+import { serveUi } from './ui-static.js';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -48,7 +49,7 @@ export class LocalApiServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const send = (status: number, headers: Record<string, string | string[]>, body: string) => {
+    const send = (status: number, headers: Record<string, string | string[]>, body: string | Buffer) => {
       if (res.destroyed || res.headersSent) return; // the client is gone: nobody to answer
       res.writeHead(status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -68,10 +69,15 @@ export class LocalApiServer {
       if (!url) return fail(400, 'BadRequest', 'The request target is not a valid path.');
       const method = (req.method ?? 'GET').toUpperCase();
       if (url.pathname.startsWith('/_local/')) {
+        const refused = foreignControlRequest(req, method);
+        if (refused) return fail(403, 'Forbidden', refused);
         // HEAD is GET without a body (and node b's control client may send no body with either).
         const answer = await this.controls(method === 'HEAD' ? 'GET' : method, url.pathname, method === 'HEAD' ? '' : raw.toString('utf8'), this.nodeId);
         if (answer) return send(answer.status, { 'content-type': 'application/json' }, JSON.stringify(answer.body));
       }
+      // The web UI's pages and assets, on the API's origin (CloudFront does the same in AWS).
+      const page = await serveUi(method, url.pathname);
+      if (page) return send(page.status, page.headers, page.body);
       const route = selectRoute(method, url.pathname);
       const event = toEvent(req, url, method, raw, route.routeKey);
       const result = await this.functions[route.fn](event, lambdaContext(`gateway-${route.fn}`, 29_000));
@@ -87,6 +93,25 @@ export class LocalApiServer {
       fail(500, 'InternalServerError', 'Internal Server Error');
     }
   }
+}
+
+/**
+ * Why a request to a local control must be refused, if it must: the controls stop servers and mint
+ * tenant tokens, so a web page the operator visits must not reach them. A browser's cross-site
+ * request (Sec-Fetch-Site, or an Origin not on loopback), or a Host not on loopback (DNS
+ * rebinding), is refused; curl, the scripts and node b's worker send neither.
+ */
+export function foreignControlRequest(req: http.IncomingMessage, method: string): string | undefined {
+  const loopback = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
+  const host = req.headers.host ?? '';
+  if (host && !loopback.test(host)) return `Local controls answer only on a loopback Host, not ${host}.`;
+  if (method === 'GET' || method === 'HEAD') return undefined;
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return 'Local controls refuse cross-site requests.';
+  const origin = req.headers.origin;
+  if (origin && origin !== 'null' && !loopback.test(origin.replace(/^https?:\/\//, ''))) return `Local controls refuse requests from ${origin}.`;
+  if (origin === 'null') return 'Local controls refuse requests from an opaque origin.';
+  return undefined;
 }
 
 /** The request body, or why there is none to serve: the client hung up, or it is over API Gateway's limit. */

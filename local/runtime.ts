@@ -9,6 +9,7 @@ import { createGatewayTable, localTableName, startDynalite } from './dynamo.js';
 import { lambdaContext } from './lambda-context.js';
 import { DEMO_USERS, SimCluster } from './bam-sim/cluster.js';
 import { startNode } from './node-runtime.js';
+import { TableLink } from './table-link.js';
 
 export interface LocalStackOptions {
   /** API port of node a; node b listens on the next one. 0 picks free ports (tests). */
@@ -27,6 +28,8 @@ export interface NodeHandle {
   id: string;
   url: string;
   running: boolean;
+  /** Cut off from the table (`POST /_local/nodes/{id}/partition`): a region that lost its quorum. */
+  partitioned: boolean;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -38,6 +41,8 @@ export interface LocalStack {
   cluster?: SimCluster;
   bus: LocalEventBus;
   env: Record<string, string>;
+  /** In a group, each node's path to the table (requests counted by operation; cut by a partition). */
+  tableLinks?: Record<string, TableLink>;
   /** One probe round now, through node a's monitor handler. */
   probe(): Promise<void>;
   close(): Promise<void>;
@@ -60,6 +65,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   await createGatewayTable(dynamo.endpoint, tableName);
   const bus = await new LocalEventBus().start();
   const grouped = opts.nodes === 2;
+  // In a group, each node reaches the table through its own link, as two regions reach their
+  // replicas: a partition cuts one node off while the other goes on.
+  const links = grouped ? { a: await new TableLink(dynamo.endpoint).start(), b: await new TableLink(dynamo.endpoint).start() } : undefined;
 
   const env: Record<string, string> = {
     AWS_REGION: 'local',
@@ -86,15 +94,24 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const basePort = opts.port ?? 0;
   // A node's URL is informational (shown in the group view); with free ports it is not known in advance.
   const nodeUrl = (port: number) => (basePort ? { NODE_URL: `http://127.0.0.1:${port}` } : {});
-  Object.assign(process.env, env, grouped ? { NODE_ID: 'a', ...nodeUrl(basePort) } : {});
+  Object.assign(process.env, env, links ? { NODE_ID: 'a', DYNAMODB_ENDPOINT: links.a.endpoint, ...nodeUrl(basePort) } : {});
 
   const { gatewayDeps } = await import('../functions/commons/deps.js');
   const { statusBody } = await import('../functions/handlers/status.js');
   const { roleOf } = await import('../functions/domain/group.js');
+  // The controls read the table directly: they must answer whichever node is cut off.
+  const { makeDocumentClient } = await import('../functions/adapters/dynamo.js');
+  const { DynamoGroupStore } = await import('../functions/adapters/group-store.js');
+  const { DynamoMonitorStore } = await import('../functions/adapters/monitor-store.js');
+  const direct = makeDocumentClient(dynamo.endpoint);
+  const tableView = { group: new DynamoGroupStore(direct, tableName), monitor: new DynamoMonitorStore(direct, tableName) };
 
   // Subscriptions: the same patterns and handlers the CDK stack deploys as rules and Lambdas.
   const { subscriptions } = await import('../functions/subscriptions.js');
-  const subscriberHandlers = { 'role-change-logger': (await import('../functions/subscribers/role-change-logger.js')).handler };
+  const subscriberHandlers = {
+    'role-change-logger': (await import('../functions/subscribers/role-change-logger.js')).handler,
+    'event-recorder': (await import('../functions/subscribers/event-recorder.js')).handler,
+  };
   for (const sub of subscriptions) {
     const fn = subscriberHandlers[sub.handler] as unknown as (event: unknown, ctx: Context) => Promise<unknown>;
     bus.subscribe(sub.id, sub.pattern, (event) => fn(event, lambdaContext(`gateway-${sub.handler}`, 30_000)));
@@ -142,10 +159,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       }
       return { status: 200, body: { server: cluster.snapshot().find((s) => s.name === name) } };
     }
-    const nodeControl = /^\/_local\/nodes\/([^/]+)\/(stop|start)$/.exec(path);
+    const nodeControl = /^\/_local\/nodes\/([^/]+)\/(stop|start|partition|heal)$/.exec(path);
     if (nodeControl && method === 'POST') {
       const node = nodes.get(nodeControl[1]!);
       if (!node) return notFound(`No gateway node ${nodeControl[1]}${grouped ? '' : ' (this stack runs a single node: start it with two)'}.`);
+      if (nodeControl[2] === 'partition' || nodeControl[2] === 'heal') {
+        const link = links?.[node.id as 'a' | 'b'];
+        if (!link) return notFound('Partitions need the availability group (two nodes).');
+        link.cut = nodeControl[2] === 'partition';
+        return { status: 200, body: { node: { id: node.id, url: node.url, running: node.running, partitioned: link.cut } } };
+      }
       if (nodeControl[2] === 'stop' && node.id === servingNode) {
         // A node asked to stop itself: answer first, or stopping would cut this very reply.
         setTimeout(() => void node.stop(), 50);
@@ -155,15 +178,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       return { status: 200, body: { node: { id: node.id, url: node.url, running: node.running } } };
     }
     if (path === '/_local/state' && method === 'GET') {
-      const { monitorStore, groupStore } = gatewayDeps();
-      const state = (await monitorStore.get())?.state;
-      const group = await groupStore.get();
+      const state = (await tableView.monitor.get())?.state;
+      const group = await tableView.group.get();
       return {
         status: 200,
         body: {
           cluster: cluster?.snapshot() ?? null,
           monitoring: state ? statusBody(state) : null,
-          nodes: [...nodes.values()].map((n) => ({ id: n.id, url: n.url, running: n.running, role: grouped ? roleOf(group, n.id).toLowerCase() : 'not_in_group' })),
+          nodes: [...nodes.values()].map((n) => ({ id: n.id, url: n.url, running: n.running, partitioned: n.partitioned, role: grouped ? roleOf(group, n.id).toLowerCase() : 'not_in_group' })),
         },
       };
     }
@@ -176,7 +198,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const a = await startNode(basePort, controls);
   await a.probe(); // know the Primary before accepting logins
   await a.start();
-  nodes.set('a', handle('a', a));
+  nodes.set('a', handle('a', a, links?.a));
 
   // Node b, in a worker thread, reaching the controls through a small HTTP server.
   let control: http.Server | undefined;
@@ -194,11 +216,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
     const bPort = basePort ? basePort + 1 : 0;
     worker = new Worker(new URL('./node-worker.mjs', import.meta.url), {
-      env: { ...process.env, ...env, NODE_ID: 'b', ...nodeUrl(bPort) },
+      env: { ...process.env, ...env, NODE_ID: 'b', DYNAMODB_ENDPOINT: links!.b.endpoint, ...nodeUrl(bPort) },
       execArgv: [],
       workerData: { port: bPort, controlUrl },
     });
-    nodes.set('b', await workerHandle('b', worker));
+    nodes.set('b', await workerHandle('b', worker, links!.b));
   }
 
   return {
@@ -207,6 +229,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     cluster,
     bus,
     env,
+    ...(links ? { tableLinks: links } : {}),
     probe: () => a.probe(),
     close: async () => {
       for (const n of nodes.values()) await n.stop().catch(() => undefined);
@@ -214,6 +237,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       if (control) await new Promise<void>((r) => control!.close(() => r()));
       await bus.close();
       await cluster?.close();
+      direct.destroy();
+      for (const link of Object.values(links ?? {})) await link.close();
       await dynamo.close();
     },
   };
@@ -229,9 +254,12 @@ async function failoverApiEnv(cluster: SimCluster): Promise<Record<string, strin
 
 const notFound = (message: string) => ({ status: 404, body: { code: 'NotFound', message, status: 404 } });
 
-function handle(id: string, node: Awaited<ReturnType<typeof startNode>>): NodeHandle {
+function handle(id: string, node: Awaited<ReturnType<typeof startNode>>, link?: TableLink): NodeHandle {
   return {
     id,
+    get partitioned() {
+      return link?.cut ?? false;
+    },
     get url() {
       return node.url;
     },
@@ -244,7 +272,7 @@ function handle(id: string, node: Awaited<ReturnType<typeof startNode>>): NodeHa
 }
 
 /** A node in a worker: commands by message, answers by id. Resolves once the node serves. */
-async function workerHandle(id: string, worker: Worker): Promise<NodeHandle> {
+async function workerHandle(id: string, worker: Worker, link: TableLink): Promise<NodeHandle> {
   let seq = 0;
   const waiting = new Map<number, (m: { ok: boolean; url?: string; running?: boolean; error?: string }) => void>();
   const state = { url: '', running: false };
@@ -267,6 +295,9 @@ async function workerHandle(id: string, worker: Worker): Promise<NodeHandle> {
   await ready;
   return {
     id,
+    get partitioned() {
+      return link.cut;
+    },
     get url() {
       return state.url;
     },

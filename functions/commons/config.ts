@@ -59,6 +59,14 @@ const absenceLongerThanReport = z.refine<Intervals>((e) => e.ALLOWED_ABSENCE_INT
 
 const groupSchema = z.object(groupFields).check(absenceLongerThanReport);
 
+/** API Gateway answers 504 after 30 s: a held call, then a service login and the call itself, must end before. */
+export const HELD_CALL_LIMIT_MS = 28_000;
+type Hold = { SWITCHOVER_BOUND_MS: number; MONITOR_PROBE_INTERVAL_MS: number; MONITOR_PROBE_TIMEOUT_MS: number; BAM_TIMEOUT_MS: number };
+const holdFitsTheGatewayLimit = z.refine<Hold>((e) => e.SWITCHOVER_BOUND_MS + e.MONITOR_PROBE_INTERVAL_MS + e.MONITOR_PROBE_TIMEOUT_MS + 2 * e.BAM_TIMEOUT_MS <= HELD_CALL_LIMIT_MS, {
+  message: `with MONITOR_PROBE_INTERVAL_MS + MONITOR_PROBE_TIMEOUT_MS + 2 × BAM_TIMEOUT_MS it must stay within ${HELD_CALL_LIMIT_MS} ms, so a held call still answers inside API Gateway's 30 s`,
+  path: ['SWITCHOVER_BOUND_MS'],
+});
+
 const schema = z
   .object({
     ...groupFields,
@@ -85,7 +93,7 @@ const schema = z
     BAM_FAILOVER_CA: pemOf('CERTIFICATE'),
     LOCAL_MODE: z._default(z.enum(['true', 'false']), 'false'),
   })
-  .check(absenceLongerThanReport);
+  .check(absenceLongerThanReport, holdFitsTheGatewayLimit);
 
 export interface BamServer {
   name: string;

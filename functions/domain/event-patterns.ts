@@ -7,10 +7,14 @@ import { EVENT_SOURCE } from './events.js';
 export type EventPattern = { [key: string]: unknown };
 
 export const patterns = {
+  /** Every event the gateway puts on its bus. */
+  allGatewayEvents: { source: [EVENT_SOURCE] },
   /** Every role change: BAM servers and gateway nodes. */
   nodeRoleChanged: { source: [EVENT_SOURCE], 'detail-type': ['NODE_ROLE_CHANGED'] },
   /** Role changes of the gateway's own nodes only. */
   gatewayNodeRoleChanged: { source: [EVENT_SOURCE], 'detail-type': ['NODE_ROLE_CHANGED'], detail: { node: { kind: ['gateway'] } } },
+  /** A gateway node that became Primary (the DNS subscriber's trigger). */
+  gatewayNodePromoted: { source: [EVENT_SOURCE], 'detail-type': ['NODE_ROLE_CHANGED'], detail: { node: { kind: ['gateway'] }, new: ['PRIMARY'] } },
   /** A BAM server that became Primary. */
   addressManagerPromoted: { source: [EVENT_SOURCE], 'detail-type': ['NODE_ROLE_CHANGED'], detail: { node: { kind: ['address-manager'] }, new: ['PRIMARY'] } },
   /** Maintenance: host modes changed and configurations activated (SPEC §11). */

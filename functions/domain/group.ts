@@ -104,6 +104,20 @@ export function changePrimary(prev: GroupState, to: string, reason: string, now:
   return { state, events };
 }
 
+/**
+ * How long a Primary trusts its last successful heartbeat (counted from when it *started* that
+ * write, on its own clock). A Secondary takes over only after the heartbeat has not moved for
+ * `allowedAbsenceMs` counted from when its read *ended*, which is after that write started; so a
+ * lease shorter than the allowed absence runs out before any takeover can commit, and a Primary
+ * cut off from the table stops acting as Primary before another node can become one. Half a
+ * health report interval short of it: margin for work a Primary began just before its lease ran
+ * out; with the recommended allowed absence (3 report intervals or more), one refused or slow
+ * heartbeat does not make a healthy Primary step down.
+ */
+export function primaryLeaseMs(iv: GroupIntervals): number {
+  return iv.allowedAbsenceMs - Math.floor(iv.healthReportMs / 2);
+}
+
 /** The node a manual failover hands the Primary role to: another member seen within the allowed absence. */
 export function failoverTarget(state: GroupState, now: number, iv: GroupIntervals): string | undefined {
   return Object.values(state.members)

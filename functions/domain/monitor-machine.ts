@@ -27,10 +27,18 @@ export interface Switchover {
 export interface SwitchoverOutcome {
   from: string;
   target: string;
-  outcome: 'completed' | 'timed-out';
+  /** refused: BAM answered the handover request with an error (nothing moved, no failover). */
+  outcome: 'completed' | 'timed-out' | 'refused';
   startedAt: number;
   at: number;
   epoch: number;
+  /** BAM's answer to a refused handover, for the status. */
+  detail?: string;
+  /**
+   * Set when it did not complete: no new attempt on the same Primary until a round sees it ENABLED
+   * again (the operator re-enables it and drains it anew), so a refusal never repeats on its own.
+   */
+  blocked?: boolean;
 }
 export type Health = 'UP' | 'DOWN' | 'MAINTENANCE';
 
@@ -103,12 +111,24 @@ export interface MachineSettings {
   probeIntervalMs?: number;
   /** How long a planned switchover may take before it is handled as a failover (default 10 s). */
   switchoverBoundMs?: number;
-  /** After a switchover timed out, the next attempt on the same Primary waits this long (default 60 s). */
-  switchoverRetryMs?: number;
 }
 
 export const DEFAULT_SWITCHOVER_BOUND_MS = 10_000;
-const DEFAULT_SWITCHOVER_RETRY_MS = 60_000;
+
+/**
+ * Whether a server may be the target of a planned switchover: it answered as a Standby in the last
+ * round, without a failure since, is ENABLED (a drained host never is) and not fenced. The
+ * validator, the machine and the login hold all use this one test.
+ */
+export function eligibleTarget(s: Pick<ServerStatus, 'role' | 'health' | 'consecutiveFailures' | 'mode'>, fenced = false): boolean {
+  return !fenced && (s.mode ?? 'ENABLED') === 'ENABLED' && s.health === 'UP' && s.consecutiveFailures === 0 && s.role === 'STANDBY';
+}
+
+/** The server a planned switchover away from `primary` would go to now, if any (and none while the last one is blocked). */
+export function switchoverTarget(state: MonitorState, primary: string): string | undefined {
+  if (state.lastSwitchover?.blocked && state.lastSwitchover.from === primary) return undefined;
+  return Object.values(state.servers).find((s) => s.name !== primary && eligibleTarget(s, (state.fenced ?? []).includes(s.name)))?.name;
+}
 
 /** Scheduled rounds start an interval apart give or take timer jitter: that much early still counts. */
 const jitterMs = (intervalMs: number) => Math.min(50, intervalMs / 10);
@@ -126,8 +146,8 @@ export interface Transition {
   events: PendingEvent[];
   /** True when something beyond probe bookkeeping changed (role, health, primary, state). */
   significant: boolean;
-  /** A planned switchover started (the runner asks the Primary to hand over), completed or timed out this round. */
-  switchover?: 'started' | 'completed' | 'timed-out';
+  /** A planned switchover started (the runner asks the Primary to hand over), completed, timed out or was refused. */
+  switchover?: 'started' | 'completed' | 'timed-out' | 'refused';
 }
 
 export function initialState(servers: BamServer[], now: number): MonitorState {
@@ -270,7 +290,7 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
       monitoringState = 'FAILOVER_IN_PROGRESS';
       failoverStartedAt = now;
       epoch += 1;
-      lastSwitchover = { from, target, outcome: 'timed-out', startedAt: switchover.startedAt, at: now, epoch };
+      lastSwitchover = { from, target, outcome: 'timed-out', startedAt: switchover.startedAt, at: now, epoch, blocked: true };
       switchover = undefined;
       switchoverStep = 'timed-out';
     }
@@ -293,6 +313,8 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
       epoch += 1;
     }
   }
+  // The operator enabled the Primary again after a switchover that did not complete: the next drain may try again.
+  if (lastSwitchover?.blocked && primary === lastSwitchover.from && servers[primary]!.mode === undefined) lastSwitchover = { ...lastSwitchover, blocked: false };
   if (!switchoverStep && monitoringState === 'MONITORING' && primary && primary === prev.primary && prev.monitoringState === 'MONITORING' && !splitBrain) {
     const started = plannedSwitchover(primary, servers, reported, fenced, configured, lastSwitchover, now, settings);
     if (started) {
@@ -361,8 +383,8 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
 
 /**
  * A planned switchover to start this round, if the confirmed Primary's mode takes it out (drained
- * or disabled) and a healthy ENABLED Standby answered; never the target: a drained host. A switchover
- * that timed out is not retried on the same Primary before `switchoverRetryMs`.
+ * or disabled) and an eligible Standby answered this round. One that did not complete blocks the
+ * next attempt on the same Primary until it is seen ENABLED again.
  */
 function plannedSwitchover(
   primary: string,
@@ -375,11 +397,8 @@ function plannedSwitchover(
   settings: MachineSettings,
 ): Switchover | undefined {
   if ((servers[primary]!.mode ?? 'ENABLED') === 'ENABLED') return undefined;
-  if (last?.outcome === 'timed-out' && last.from === primary && now - last.at < (settings.switchoverRetryMs ?? DEFAULT_SWITCHOVER_RETRY_MS)) return undefined;
-  const target = configured.find((c) => {
-    const s = servers[c.name]!;
-    return c.name !== primary && s.mode === undefined && s.health === 'UP' && s.consecutiveFailures === 0 && reported[c.name] === 'STANDBY' && !fenced.includes(c.name);
-  });
+  if (last?.blocked && last.from === primary) return undefined;
+  const target = configured.find((c) => c.name !== primary && eligibleTarget({ ...servers[c.name]!, role: reported[c.name]! }, fenced.includes(c.name)));
   return target ? { from: primary, target: target.name, startedAt: now, deadline: now + (settings.switchoverBoundMs ?? DEFAULT_SWITCHOVER_BOUND_MS) } : undefined;
 }
 
@@ -387,4 +406,29 @@ function plannedSwitchover(
 function prevRoleForEvent(prev: MonitorState, name: string): string | null {
   const s = prev.servers[name];
   return s && s.lastProbeAt !== null ? s.role : null;
+}
+
+/**
+ * The Primary refused the handover (BAM answered with an error): nothing moved, so the switchover
+ * ends at once back in MONITORING with the same Primary and epoch: held calls proceed there, no
+ * failover. Blocked until the operator enables the Primary again. Undefined when none is running.
+ */
+export function abortSwitchover(prev: MonitorState, now: number, detail: string): Transition | undefined {
+  const sw = prev.switchover;
+  if (prev.monitoringState !== 'SWITCHOVER_IN_PROGRESS' || !sw) return undefined;
+  const version = prev.version + 1;
+  const { switchover: _running, ...rest } = prev;
+  const state: MonitorState = {
+    ...rest,
+    version,
+    monitoringState: 'MONITORING',
+    lastSwitchover: { from: sw.from, target: sw.target, outcome: 'refused', startedAt: sw.startedAt, at: now, epoch: prev.epoch, detail: detail.slice(0, 300), blocked: true },
+    updatedAt: now,
+  };
+  const event: PendingEvent = {
+    id: `${version}-0`,
+    detailType: 'MONITORING_STATE_CHANGED',
+    detail: { previous: prev.monitoringState, new: 'MONITORING', primaryUrl: prev.primaryUrl, epoch: prev.epoch, occurredAt: new Date(now).toISOString() },
+  } as PendingEvent;
+  return { state, events: [event], significant: true, switchover: 'refused' };
 }

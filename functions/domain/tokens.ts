@@ -57,3 +57,17 @@ export function secretsEqual(a: string, b: string): boolean {
   const db = createHash('sha256').update(b, 'utf8').digest();
   return timingSafeEqual(da, db);
 }
+
+/**
+ * The CSRF token of a session (SPEC §12): derived from the session token, so nothing more is
+ * stored, yet neither it nor the stored hash reveals the other (a distinct domain-separated digest).
+ * Only a page that can read `GET /ui/api/session` (same origin) learns it.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHash('sha256').update(`csrf-token\u0000${sessionToken}`, 'utf8').digest('base64url');
+}
+
+/** True when `sent` is the session's CSRF token (constant time). */
+export function csrfTokenMatches(sessionToken: string, sent: string | undefined): boolean {
+  return sent !== undefined && secretsEqual(csrfTokenFor(sessionToken), sent.trim());
+}

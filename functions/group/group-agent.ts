@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoGroupStore } from '../adapters/group-store.js';
-import { bootstrap, changePrimary, decide, join, roleOf, type GroupIntervals, type GroupState, type HeartbeatObservation, type NodeRole } from '../domain/group.js';
+import { bootstrap, changePrimary, decide, join, primaryLeaseMs, roleOf, type GroupIntervals, type GroupState, type HeartbeatObservation, type NodeRole } from '../domain/group.js';
 import type { EventPublisher } from '../monitor/publisher.js';
 import { flushOutbox } from '../monitor/outbox-flusher.js';
 
@@ -18,10 +18,18 @@ export interface GroupAgentOptions {
  * One node's membership of the availability group: creates or joins the group, heartbeats while
  * Primary, watches the heartbeat while Secondary and takes over when it stops, and publishes the
  * role events its writes committed.
+ *
+ * The Primary role is held on a lease (`primaryLeaseMs`): renewed by each successful heartbeat,
+ * lost when none succeeded for that long. A node cut off from the table (a region that lost its
+ * quorum) therefore stops acting as Primary before the other node can take over.
  */
 export class GroupAgent {
-  role: NodeRole = 'NOT_IN_GROUP';
   state?: GroupState;
+  /** The role the table gives this node, as last read or written. */
+  private held: NodeRole = 'NOT_IN_GROUP';
+  /** Until when (own clock) this node may act as Primary: the start of its last successful role write plus the lease. */
+  private leaseUntil = Number.NEGATIVE_INFINITY;
+  private leaseLossReported = false;
   private seen?: HeartbeatObservation;
   private outboxDirty = true;
   private readonly holder = randomUUID();
@@ -35,16 +43,50 @@ export class GroupAgent {
     return this.o.intervals;
   }
 
+  /** This node's role now: PRIMARY only while the table says so and the lease has not run out. */
+  get role(): NodeRole {
+    return this.held === 'PRIMARY' && !this.leaseHeld() ? 'SECONDARY' : this.held;
+  }
+
+  private leaseHeld(): boolean {
+    return this.now() < this.leaseUntil;
+  }
+
+  /** A role write that started at `started` committed: the lease runs from then. */
+  private confirmPrimary(started: number): void {
+    this.leaseUntil = started + primaryLeaseMs(this.o.intervals);
+    this.leaseLossReported = false;
+  }
+
   async tick(): Promise<NodeRole> {
-    const now = this.now();
+    try {
+      return await this.round();
+    } finally {
+      this.reportLeaseLoss();
+    }
+  }
+
+  /** Tells once that a Primary stepped down because its heartbeats stopped succeeding (the table is unreachable or refusing). */
+  private reportLeaseLoss(): void {
+    if (this.held !== 'PRIMARY' || this.leaseUntil === Number.NEGATIVE_INFINITY || this.leaseHeld() || this.leaseLossReported || !this.state) return;
+    this.leaseLossReported = true;
+    this.o.onRoleChange?.('PRIMARY', 'SECONDARY', this.state);
+  }
+
+  private async round(): Promise<NodeRole> {
     const state = await this.o.store.get();
+    // Timed after the read: a heartbeat seen here started before this instant (see primaryLeaseMs).
+    const now = this.now();
     const { action, seen } = decide(state, this.o.nodeId, this.seen, now, this.o.intervals);
     this.seen = seen;
     let next = state;
     switch (action.kind) {
       case 'bootstrap': {
         const c = bootstrap(this.o.nodeId, this.o.nodeUrl, now);
-        next = (await this.o.store.create(c)) ? c.state : await this.o.store.get();
+        if (await this.o.store.create(c)) {
+          next = c.state;
+          this.confirmPrimary(now);
+        } else next = await this.o.store.get();
         this.outboxDirty = true;
         break;
       }
@@ -54,13 +96,19 @@ export class GroupAgent {
         this.outboxDirty = true;
         break;
       }
-      case 'heartbeat':
-        // A failed heartbeat means another node holds the role now: read who.
-        if (!(await this.o.store.heartbeat(this.o.nodeId, state!.epoch, now))) next = await this.o.store.get();
+      case 'heartbeat': {
+        const started = this.now();
+        // A refused heartbeat means another node holds the role now: read who.
+        if (await this.o.store.heartbeat(this.o.nodeId, state!.epoch, started)) this.confirmPrimary(started);
+        else next = await this.o.store.get();
         break;
+      }
       case 'takeover': {
         const c = changePrimary(state!, this.o.nodeId, state!.primary ? 'primary-absent' : 'no-primary', now);
-        next = (await this.o.store.change(state!, c, state!.heartbeatSeq)) ? c.state : await this.o.store.get();
+        if (await this.o.store.change(state!, c, state!.heartbeatSeq)) {
+          next = c.state;
+          this.confirmPrimary(now);
+        } else next = await this.o.store.get();
         this.outboxDirty = true;
         break;
       }
@@ -75,12 +123,15 @@ export class GroupAgent {
     return this.role;
   }
 
-  /** Adopts a state read elsewhere (e.g. after an HTTP-triggered manual failover). */
+  /**
+   * Adopts a state read elsewhere (e.g. after an HTTP-triggered manual failover). Being named
+   * Primary there gives no lease: this node acts as Primary from its first successful heartbeat.
+   */
   observe(state: GroupState | undefined): void {
-    const before = this.role;
+    const before = this.held;
     this.state = state;
-    this.role = roleOf(state, this.o.nodeId);
-    if (before !== this.role && state) this.o.onRoleChange?.(before, this.role, state);
+    this.held = roleOf(state, this.o.nodeId);
+    if (before !== this.held && state) this.o.onRoleChange?.(before, this.held, state);
   }
 
   /** Ticks every health-report interval while Primary, every health-check interval otherwise. */

@@ -6,6 +6,21 @@ import { loadServiceSecret } from '../adapters/secrets.js';
 import { MetricUnit, metrics } from '../commons/metrics.js';
 import type { MonitorState } from '../domain/monitor-machine.js';
 
+/** When this run started: switchovers that ended before it were counted by an earlier run. */
+let countedUntil = Date.now();
+
+/**
+ * 1 when a planned switchover ended without completing (timed out or refused) since the last
+ * report, read from the stored state: whichever process recorded it (often a request that held
+ * calls), the alarm sees it.
+ */
+export function switchoversNotCompleted(state: MonitorState): number {
+  const last = state.lastSwitchover;
+  if (!last || last.at <= countedUntil) return 0;
+  countedUntil = last.at;
+  return last.outcome === 'completed' ? 0 : 1;
+}
+
 /** How long the longest-DISABLED host has been out (0 when none is). */
 export function longestDisabledSeconds(state: MonitorState, now: number): number {
   const since = Object.values(state.servers).flatMap((s) => (s.mode === 'DISABLED' && s.disabledSince !== undefined ? [s.disabledSince] : []));
@@ -40,8 +55,7 @@ export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error
     metrics.addMetric('FailoverInProgress', MetricUnit.Count, monitor.state.monitoringState === 'FAILOVER_IN_PROGRESS' ? 1 : 0);
     metrics.addMetric('OutboxBacklog', MetricUnit.Count, monitor.outboxBacklog);
     // The alarms on a planned switchover that fell back to a failover, and on a host left DISABLED.
-    metrics.addMetric('SwitchoverTimedOut', MetricUnit.Count, monitor.switchoverTimeouts);
-    monitor.switchoverTimeouts = 0;
+    metrics.addMetric('SwitchoverTimedOut', MetricUnit.Count, switchoversNotCompleted(monitor.state));
     metrics.addMetric('LongestDisabledHostSeconds', MetricUnit.Seconds, longestDisabledSeconds(monitor.state, Date.now()));
     metrics.publishStoredMetrics();
   };

@@ -23,7 +23,14 @@ export interface ActivateResult {
 }
 
 export function monitorView(state: MonitorState | undefined): MonitorView | undefined {
-  return state ? { primary: state.monitoringState === 'MONITORING' ? state.primary : null, servers: state.servers } : undefined;
+  if (!state) return undefined;
+  const last = state.lastSwitchover;
+  return {
+    primary: state.monitoringState === 'MONITORING' ? state.primary : null,
+    servers: state.servers,
+    ...(state.fenced ? { fenced: state.fenced } : {}),
+    ...(last?.blocked ? { blockedFrom: last.from } : {}),
+  };
 }
 
 /**

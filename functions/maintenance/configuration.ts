@@ -1,4 +1,6 @@
 import { BACKEND_GROUP, HOST_MODES, type BackendHost, type HostMode } from './contract.js';
+import { eligibleTarget, type Health } from '../domain/monitor-machine.js';
+import type { BamRole } from '../bam/probe.js';
 
 /**
  * The maintenance configuration model (SPEC §11), pure: hosts from the configured BAM servers,
@@ -34,11 +36,16 @@ export interface Activation {
 export interface ServerView {
   role: string;
   health: string;
+  /** Failed probes in a row (absent: 0). */
+  consecutiveFailures?: number;
 }
 
 export interface MonitorView {
   primary: string | null;
   servers: Record<string, ServerView>;
+  fenced?: string[];
+  /** The last planned switchover, when it did not complete and blocks a new one from its Primary. */
+  blockedFrom?: string;
 }
 
 export type Severity = 'ERROR' | 'WARNING';
@@ -133,10 +140,16 @@ export function validate(hostNames: string[], current: Modes, next: Modes, monit
   }
   const primary = monitor?.primary;
   if (primary && hostNames.includes(primary) && modeOf(current, primary) === 'ENABLED' && modeOf(next, primary) !== 'ENABLED') {
-    // MAINTENANCE with role STANDBY: a host just re-enabled that the monitor still shows as DISABLED, yet answering.
-    const answering = (h: string) => monitor.servers[h]?.role === 'STANDBY' && ['UP', 'MAINTENANCE'].includes(monitor.servers[h]?.health ?? '');
-    const standby = hostNames.find((h) => h !== primary && modeOf(next, h) === 'ENABLED' && answering(h));
-    if (!standby) {
+    // The machine's own test (eligibleTarget), with the modes of this configuration; MAINTENANCE counts
+    // as UP for a host this configuration enables (the monitor has not seen it re-enabled yet).
+    const eligible = (h: string) => {
+      const s = monitor.servers[h];
+      return !!s && eligibleTarget({ role: s.role as BamRole, health: s.health === 'MAINTENANCE' ? 'UP' : (s.health as Health), consecutiveFailures: s.consecutiveFailures ?? 0 }, (monitor.fenced ?? []).includes(h));
+    };
+    const standby = hostNames.find((h) => h !== primary && modeOf(next, h) === 'ENABLED' && eligible(h));
+    if (monitor.blockedFrom === primary) {
+      messages.push({ severity: 'ERROR', detail: `${primary} is the Primary and its last planned switchover did not complete: enable it (activate), then drain or disable it again to retry.` });
+    } else if (!standby) {
       messages.push({ severity: 'ERROR', detail: `${primary} is the Primary: draining or disabling it needs a healthy ENABLED Standby to switch over to, and there is none.` });
     } else {
       messages.push({ severity: 'WARNING', detail: `${primary} is the Primary: activating starts a planned switchover to ${standby}. Calls are held until it completes; sessions that cannot be restored end.` });

@@ -1,12 +1,13 @@
 import { config } from '../commons/config.js';
 import type { HttpEvent } from '../commons/http.js';
-import { browserCrossSite, trustedOrigins } from '../middleware/csrf.js';
-import { hashToken, sessionCookieName, tokenFromCookies } from '../domain/tokens.js';
+import { CSRF_HEADER, browserCrossSite, trustedOrigins } from '../middleware/csrf.js';
+import { csrfTokenMatches, hashToken, sessionCookieName, tokenFromCookies } from '../domain/tokens.js';
 import type { AirlockSession } from '../adapters/airlock-session-store.js';
 import type { AirlockPrincipal } from './contract.js';
 import { airlockError } from './jsonapi.js';
 import { maintenanceDeps } from './deps.js';
 import { recheckTenantToken, verifyTenantToken } from './tenant-tokens.js';
+import { endedByCluster } from '../domain/session-binding.js';
 
 /** The permission that lets a gateway user (the web UI) use the maintenance API. Admins hold it. */
 export const MAINTENANCE_PERMISSION = 'maintenance';
@@ -85,9 +86,11 @@ async function recheckGatewaySession(tokenHash: string): Promise<AirlockPrincipa
 }
 
 async function principalOfSession(tokenHash: string, now: number): Promise<AirlockPrincipal | undefined> {
-  const { sessions, permissions, config: cfg } = maintenanceDeps();
-  const session = await sessions.get(tokenHash);
+  const { sessions, permissions, config: cfg, monitorStore } = maintenanceDeps();
+  const [session, monitor] = await Promise.all([sessions.get(tokenHash), monitorStore.get()]);
   if (!session) return undefined;
+  // Ended by a failover or by maintenance, even if no gateway call has deleted it yet.
+  if (endedByCluster(session, monitor?.state)) return undefined;
   if (session.expiresAt <= now || now >= session.createdAt + cfg.sessionMaxLifetimeSeconds * 1000) throw airlockError(401, 'UNAUTHORIZED', 'The gateway session expired. Log in again.');
   if (!cfg.admins.includes(session.username) && !(await permissions.has(session.username, MAINTENANCE_PERMISSION))) {
     throw airlockError(403, 'FORBIDDEN', `User ${session.username} lacks the "${MAINTENANCE_PERMISSION}" permission.`);
@@ -95,10 +98,19 @@ async function principalOfSession(tokenHash: string, now: number): Promise<Airlo
   return { kind: 'session', user: session.username, readPaths: '.*', writePaths: '.*', gatewaySession: tokenHash };
 }
 
+/**
+ * Cookie-authenticated changes: no cross-site browser request, and, where the browser holds a
+ * gateway session cookie (the web UI), its CSRF token in X-CSRF-Token. A script driving a REST
+ * session with only JSESSIONID (from a tenant token) sends no gateway cookie and no browser headers.
+ */
 function refuseCrossSite(event: HttpEvent): void {
   if (!STATE_CHANGING.has(event.requestContext.http.method.toUpperCase())) return;
   const reason = browserCrossSite(event, trustedOrigins());
   if (reason) throw airlockError(403, 'FORBIDDEN', `Cross-site request refused: ${reason}.`);
+  const gatewayCookie = tokenFromCookies(event.cookies ?? [], sessionCookieName(config().localMode));
+  if (gatewayCookie && !csrfTokenMatches(gatewayCookie, event.headers?.[CSRF_HEADER])) {
+    throw airlockError(403, 'FORBIDDEN', 'A change made with the gateway session cookie needs the X-CSRF-Token header (from GET /ui/api/session).');
+  }
 }
 
 function cookie(event: HttpEvent, name: string): string | undefined {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BamServer } from '../commons/config.js';
-import { advance, initialState, type HostModes, type MachineSettings, type MonitorState, type Switchover } from '../domain/monitor-machine.js';
+import { abortSwitchover, advance, initialState, type HostModes, type MachineSettings, type MonitorState, type Switchover } from '../domain/monitor-machine.js';
+import { BamHttpError } from '../bam/http.js';
 import { probeServer, type ProbeResult } from '../bam/probe.js';
 import type { MonitorStore } from '../adapters/monitor-store.js';
 import type { EventPublisher } from './publisher.js';
@@ -23,7 +24,9 @@ export interface MonitorOptions {
   gate?: () => Promise<boolean>;
   /**
    * Asks the Primary to hand over to the planned switchover's target (BAM failoverReplication).
-   * Only the monitor whose write started the switchover calls it; a refusal ends the wait at once.
+   * Only the monitor whose write started the switchover calls it. A BamHttpError (BAM answered:
+   * refused) ends the switchover at once; any other failure (a timeout: BAM may have done it)
+   * leaves it to complete or time out.
    */
   handover?: (switchover: Switchover) => Promise<void>;
   onHandoverError?: (err: unknown, switchover: Switchover) => void;
@@ -96,7 +99,6 @@ export class FailoverMonitor {
     }
     this.current = t.state;
     this.lastPersistAt = now;
-    if (t.switchover === 'timed-out') this.switchoverTimeouts++;
     if (t.switchover === 'started' && t.state.switchover && this.o.handover) await this.askHandover(t.state, t.state.switchover);
     if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
     if (t.events.length > 0) this.outboxDirty = true;
@@ -112,22 +114,29 @@ export class FailoverMonitor {
     return { state: t.state, committed: true, events: t.events.length };
   }
 
-  /** Planned switchovers this monitor saw fall back to the unplanned path (the alarm's metric). */
-  switchoverTimeouts = 0;
-
   /**
    * Awaited inside the round that started the switchover: held requests wait on that round anyway,
-   * and in Lambda nothing may run after the answer. A refused handover moves the deadline to now,
-   * so the next round falls back at once instead of holding calls for the whole bound.
+   * and in Lambda nothing may run after the answer. A refusal returns to MONITORING at once (a
+   * conditional write; retried on a fresh read while that same switchover still runs).
    */
   private async askHandover(state: MonitorState, switchover: Switchover): Promise<void> {
     try {
       await this.o.handover!(switchover);
     } catch (err) {
       this.o.onHandoverError?.(err, switchover);
-      const ended = { ...state, version: state.version + 1, switchover: { ...switchover, deadline: this.now() }, updatedAt: this.now() };
-      if (await this.o.store.commit(ended, []).catch(() => false)) this.current = ended;
-      else this.current = undefined;
+      if (!(err instanceof BamHttpError)) return;
+      let current: MonitorState | undefined = state;
+      for (let attempt = 0; attempt < 3 && current?.switchover?.startedAt === switchover.startedAt; attempt++) {
+        const t = abortSwitchover(current, this.now(), `${err.status}: ${err.bamMessage}`);
+        if (!t) return;
+        if (await this.o.store.commit(t.state, t.events).catch(() => false)) {
+          this.current = t.state;
+          this.outboxDirty = true;
+          return;
+        }
+        current = (await this.o.store.get())?.state;
+      }
+      this.current = undefined;
     }
   }
 

@@ -1,6 +1,6 @@
 import type { BamServer, GatewayConfig } from '../commons/config.js';
 import { FailoverInProgressError, GatewayError, badRequest, unauthorized } from '../commons/errors.js';
-import type { HostModes, MonitorState } from '../domain/monitor-machine.js';
+import { switchoverTarget, type HostModes, type MonitorState } from '../domain/monitor-machine.js';
 import type { CredentialCipher } from '../domain/credential-cipher.js';
 import { randomBytes } from 'node:crypto';
 import { hashToken, newToken, secretsEqual } from '../domain/tokens.js';
@@ -75,10 +75,13 @@ export class SessionService {
     return Math.max(1, Math.ceil((p.intervalMs * p.failuresBeforeFailover) / 1000));
   }
 
-  async login(req: LoginRequest, retried = false): Promise<{ token: string; session: SessionRecord }> {
+  /** `holdUntil`: set on the one retry after a handover pause, so that both attempts share one hold budget. */
+  async login(req: LoginRequest, holdUntil?: number): Promise<{ token: string; session: SessionRecord }> {
+    const retried = holdUntil !== undefined;
+    const until = holdUntil ?? this.now() + this.holdBudgetMs;
     let monitor = (await this.d.monitor.get())?.state;
     // An alias login waits out a planned switchover (SPEC §11) and then goes to the new Primary.
-    if (monitor && wantsAlias(req, monitor)) monitor = await this.holdWhileLeavingPrimary(monitor);
+    if (monitor && wantsAlias(req, monitor)) monitor = await this.holdWhileLeavingPrimary(monitor, until);
     if (monitor?.monitoringState === 'FAILOVER_IN_PROGRESS' && wantsAlias(req, monitor)) monitor = await this.probeAndReload(monitor);
     const { target, server, epoch } = this.resolveTarget(req, monitor);
     if (target !== PRIMARY_ALIAS) await this.refuseIfOutOfService(target);
@@ -88,7 +91,7 @@ export class SessionService {
       credential = await client.login(req.username, req.password);
     } catch (err) {
       // The Primary began its handover pause after this login read the state: wait it out, once.
-      if (target === PRIMARY_ALIAS && !retried && handoverSymptom(err) && (await this.switchoverSince(epoch))) return this.login(req, true);
+      if (target === PRIMARY_ALIAS && !retried && handoverSymptom(err) && (await this.switchoverSince(epoch))) return this.login(req, until);
       throw await this.bamFailure(err, server, target === PRIMARY_ALIAS);
     }
     // Both comparisons always run, in constant time: the answer does not leak which one differed.
@@ -179,11 +182,13 @@ export class SessionService {
       try {
         return await call(current);
       } catch (err) {
-        // BAM applied nothing (503 or a refused connection) because a planned switchover paused it:
-        // wait for the new Primary and run the call there, once.
-        // A 401 too: the old Primary forgets its sessions when the roles swap.
+        // A planned switchover paused BAM (a 503 or a refused connection), or the old Primary forgot its
+        // sessions when the roles swapped (a 401): this call applied nothing. A GET route is held and
+        // run again on the new Primary, once; any other gets the failover 503 (its earlier BAM calls
+        // may have applied, so only the client may decide to send it again).
         const rejected = err instanceof BamHttpError && err.status === 401;
         if (!held && (handoverSymptom(err) || rejected) && (await this.switchoverSince(current.session.epoch, current.session))) {
+          if (!opts.retryUnreachable) throw new FailoverInProgressError(this.retryAfterSeconds);
           held = true;
           current = await this.reauthenticate(current.session);
           continue;
@@ -202,16 +207,22 @@ export class SessionService {
   }
 
   /**
-   * Whether a planned switchover runs, or has just completed, since `epoch`, for a call through the
-   * alias (or pinned to one of the two servers switching).
+   * Whether a planned switchover runs (for an alias session, or one pinned to either of its two
+   * servers), or completed since `epoch` within the last bound (alias sessions only: a pinned one
+   * keeps its epoch forever).
    */
   private async switchoverSince(epoch: number, session?: SessionRecord): Promise<boolean> {
     const state = (await this.d.monitor.get())?.state;
     if (!state) return false;
-    const sw = state.switchover ?? state.lastSwitchover;
-    if (session && session.target !== PRIMARY_ALIAS && (!sw || (session.target !== sw.from && session.target !== sw.target))) return false;
-    if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') return true;
-    return state.lastSwitchover?.outcome === 'completed' && state.lastSwitchover.epoch > epoch;
+    if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') return !session || switching(state, session);
+    const last = state.lastSwitchover;
+    const alias = !session || session.target === PRIMARY_ALIAS;
+    return alias && last?.outcome === 'completed' && last.epoch > epoch && this.now() - last.at <= this.d.config.switchoverBoundMs;
+  }
+
+  /** The longest a login or call is held by a planned switchover: its bound plus one probe round. */
+  private get holdBudgetMs(): number {
+    return this.d.config.switchoverBoundMs + this.d.config.probe.intervalMs + this.d.config.probe.timeoutMs;
   }
 
   /** The session checked again against the state after a switchover (held meanwhile), ready to call its server. */
@@ -226,23 +237,24 @@ export class SessionService {
    * An alias login waits while the Primary is being taken out: during a planned switchover, and
    * between the activation that drains or disables the Primary and the switchover's start (a new
    * session must not be bound to a drained host, SPEC §11). It probes meanwhile, which starts the
-   * switchover at once. If none starts within two probe rounds (no healthy Standby, or a retry
-   * pending after one timed out), the drained Primary still serves the login.
+   * switchover at once. With no eligible target (the machine's own test: no healthy ENABLED
+   * Standby, or the last attempt is blocked) nothing will start: the drained Primary serves the
+   * login at once. If none starts within two probe rounds anyway, likewise.
    */
-  private async holdWhileLeavingPrimary(monitor: MonitorState): Promise<MonitorState> {
-    if (monitor.monitoringState === 'SWITCHOVER_IN_PROGRESS') return this.holdThroughSwitchover(monitor);
+  private async holdWhileLeavingPrimary(monitor: MonitorState, until: number): Promise<MonitorState> {
+    if (monitor.monitoringState === 'SWITCHOVER_IN_PROGRESS') return this.holdThroughSwitchover(monitor, until);
     if (monitor.monitoringState !== 'MONITORING' || !monitor.primary || !this.d.hostModes) return monitor;
     const mode = (await this.d.hostModes())[monitor.primary];
-    if (!mode || mode === 'ENABLED') return monitor;
+    if (!mode || mode === 'ENABLED' || !switchoverTarget(monitor, monitor.primary)) return monitor;
     const p = this.d.config.probe;
-    const limit = this.now() + 2 * p.intervalMs + p.timeoutMs;
+    const limit = Math.min(until, this.now() + 2 * p.intervalMs + p.timeoutMs);
     let state = monitor;
     while (state.monitoringState === 'MONITORING' && state.primary === monitor.primary && this.now() < limit) {
       if (this.d.probeNow) await this.d.probeNow().catch(() => undefined);
       await new Promise((r) => setTimeout(r, 50));
       state = (await this.d.monitor.get())?.state ?? state;
     }
-    if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') return this.holdThroughSwitchover(state);
+    if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') return this.holdThroughSwitchover(state, until);
     if (state.primary === monitor.primary) logger.warn('alias login served by a drained Primary: no planned switchover started', { primary: monitor.primary, mode });
     return state;
   }
@@ -252,10 +264,9 @@ export class SessionService {
    * state until the new Primary is confirmed or the switch falls back to a failover, never past
    * its deadline plus one probe round. A call still held then gets the failover 503.
    */
-  private async holdThroughSwitchover(monitor: MonitorState): Promise<MonitorState> {
+  private async holdThroughSwitchover(monitor: MonitorState, until = this.now() + this.holdBudgetMs): Promise<MonitorState> {
     const p = this.d.config.probe;
-    const started = this.now();
-    const limit = Math.min(monitor.switchover?.deadline ?? Infinity, started + this.d.config.switchoverBoundMs) + p.intervalMs + p.timeoutMs;
+    const limit = Math.min((monitor.switchover?.deadline ?? Infinity) + p.intervalMs + p.timeoutMs, until);
     let state = monitor;
     while (state.monitoringState === 'SWITCHOVER_IN_PROGRESS' && this.now() < limit) {
       if (this.d.probeNow) await this.d.probeNow().catch(() => undefined);
@@ -474,7 +485,8 @@ export class SessionService {
 
 /** What a call sees while BAM pauses for a switchover: a 503, or a refused connection (never a timeout: BAM may have applied it). */
 function handoverSymptom(err: unknown): boolean {
-  return (err instanceof BamHttpError && err.status === 503) || (err instanceof BamUnreachableError && err.reason !== 'timeout');
+  // Not a reset ('network'): BAM may have applied a request whose connection broke afterwards.
+  return (err instanceof BamHttpError && err.status === 503) || (err instanceof BamUnreachableError && err.reason === 'refused');
 }
 
 /** Whether a session's calls need one of the two servers of the running switchover (alias sessions always do). */

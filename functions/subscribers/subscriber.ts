@@ -36,12 +36,15 @@ const details = {
   }),
 };
 
+/** The publisher adds the outbox event's stable id to every detail (the key for dropping duplicates). */
+type WithEventId<T> = T & { eventId?: string };
+
 type Details = {
-  NODE_ROLE_CHANGED: NodeRoleChanged;
-  MONITORING_STATE_CHANGED: MonitoringStateChanged;
-  SPLIT_BRAIN_DETECTED: SplitBrainDetected;
-  BACKEND_HOST_MODE_CHANGED: BackendHostModeChanged;
-  CONFIGURATION_ACTIVATED: ConfigurationActivated;
+  NODE_ROLE_CHANGED: WithEventId<NodeRoleChanged>;
+  MONITORING_STATE_CHANGED: WithEventId<MonitoringStateChanged>;
+  SPLIT_BRAIN_DETECTED: WithEventId<SplitBrainDetected>;
+  BACKEND_HOST_MODE_CHANGED: WithEventId<BackendHostModeChanged>;
+  CONFIGURATION_ACTIVATED: WithEventId<ConfigurationActivated>;
 };
 
 export interface GatewayEvent<T> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -9,13 +9,22 @@ import { GatewayEdgeStack } from '../../lib/edge.js';
 import { GatewayNodeStack, GatewaySharedStack, GatewayStack } from '../../lib/gateway-stack.js';
 import { readSettings } from '../../lib/settings.js';
 
+/** A stand-in for ui/dist (the real build is not needed to check the template). */
+function fakeUiBuild(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ui-dist-'));
+  mkdirSync(path.join(dir, 'assets'));
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><script type="module" src="/assets/app.js"></script>');
+  writeFileSync(path.join(dir, 'assets', 'app.js'), '');
+  return dir;
+}
+
 /** The app as bin/app.ts builds it when the region is known: the web ACL in us-east-1, the gateway elsewhere. */
 function deployment(context: Record<string, unknown> = {}) {
   const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'cdk-')), context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const settings = readSettings((k) => app.node.tryGetContext(k));
   const account = '111122223333';
   const edge = new GatewayEdgeStack(app, 'GW-edge', { env: { account, region: 'us-east-1' }, settings, crossRegionReferences: true });
-  const gateway = new GatewayStack(app, 'GW', { env: { account, region: 'eu-west-1' }, settings, crossRegionReferences: true, webAclArn: edge.webAclArn });
+  const gateway = new GatewayStack(app, 'GW', { env: { account, region: 'eu-west-1' }, settings, crossRegionReferences: true, webAclArn: edge.webAclArn, uiAssetsDir: fakeUiBuild() });
   return { app, edge, gateway };
 }
 
@@ -88,7 +97,7 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
 
   it('a viewer-request function sets the viewer address (true-client-ip) on every request; the policy still forwards all but Host', () => {
     const t = Template.fromStack(deployment().gateway);
-    const fns = Object.entries(t.findResources('AWS::CloudFront::Function')) as [string, { Properties: { FunctionCode: string; FunctionConfig: { Runtime: string } } }][];
+    const fns = Object.entries(t.findResources('AWS::CloudFront::Function')).filter(([id]) => /ViewerAddress/.test(id)) as [string, { Properties: { FunctionCode: string; FunctionConfig: { Runtime: string } } }][];
     expect(fns).toHaveLength(1);
     const [fnId, fn] = fns[0]!;
     expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
@@ -121,6 +130,40 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
     const t = Template.fromStack(new GatewayStack(app, 'Plain', { settings: readSettings((k) => app.node.tryGetContext(k)) }));
     t.resourceCountIs('AWS::SecretsManager::Secret', 2); // service credentials, tenant-token key
     expect(JSON.stringify(t.toJSON())).not.toContain('ORIGIN_VERIFY_SECRET_ARN');
+  });
+
+  it('serves the web UI from a private bucket on the same distribution: its pages and /assets/* go to S3, all else to the API', () => {
+    const t = Template.fromStack(deployment().gateway);
+    t.hasResourceProperties('AWS::S3::BucketPolicy', Match.objectLike({ PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' })]) }) }));
+    t.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+    t.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const dist = (Object.values(t.findResources('AWS::CloudFront::Distribution'))[0] as { Properties: { DistributionConfig: any } }).Properties.DistributionConfig;
+    expect(dist.Origins).toHaveLength(2);
+    const s3Origin = dist.Origins.find((o: { S3OriginConfig?: unknown }) => o.S3OriginConfig);
+    const apiOrigin = dist.Origins.find((o: { CustomOriginConfig?: unknown }) => o.CustomOriginConfig);
+    expect(dist.DefaultCacheBehavior.TargetOriginId).toBe(apiOrigin.Id);
+    const byPath = Object.fromEntries(dist.CacheBehaviors.map((b: { PathPattern: string; TargetOriginId: string }) => [b.PathPattern, b.TargetOriginId]));
+    for (const p of ['/', '/login', '/dashboard', '/events', '/maintenance', '/workflows', '/permissions', '/account', '/assets/*']) expect(byPath[p], p).toBe(s3Origin.Id);
+    expect(Object.keys(byPath)).not.toContain('/ui/api/*'); // the UI's API is the API's
+    t.hasResourceProperties('Custom::CDKBucketDeployment', { DistributionPaths: ['/*'] });
+  });
+
+  it('every answer carries the strict CSP and the security headers', () => {
+    const t = Template.fromStack(deployment().gateway);
+    t.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: {
+          ContentSecurityPolicy: { ContentSecurityPolicy: Match.stringLikeRegexp("^default-src 'self'; script-src 'self'; style-src 'self';.*frame-ancestors 'none'"), Override: true },
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 31536000, Override: true }),
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+        },
+      }),
+    });
+    const policyId = Object.keys(t.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0]!;
+    const dist = (Object.values(t.findResources('AWS::CloudFront::Distribution'))[0] as { Properties: { DistributionConfig: any } }).Properties.DistributionConfig;
+    for (const b of [dist.DefaultCacheBehavior, ...dist.CacheBehaviors]) expect(b.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
   });
 
   it('cdk-nag finds nothing unacknowledged in the edge and the gateway behind it', () => {

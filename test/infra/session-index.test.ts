@@ -27,7 +27,7 @@ describe('the session index and lifetime', () => {
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain('/index/sessionsByUser');
     const envs = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties.Environment?.Variables ?? {});
-    expect(envs.filter((v) => v.TABLE_NAME).every((v) => v.SESSION_MAX_LIFETIME_SECONDS === '7200')).toBe(true);
+    expect(envs.filter((v) => v.TABLE_NAME && v.EVENT_BUS_NAME).every((v) => v.SESSION_MAX_LIFETIME_SECONDS === '7200')).toBe(true);
   });
 
   it('refuses a lifetime out of range at synth time', () => {

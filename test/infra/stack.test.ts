@@ -66,7 +66,7 @@ describe('GatewayStack (a single gateway)', () => {
 
   it('runs every function on nodejs22.x, arm64, JSON logs to its own log group, without secrets in the environment', () => {
     const fns = Object.values(gatewayResources(template, 'AWS::Lambda::Function')) as { Properties: { Runtime: string; Architectures: string[]; LoggingConfig: { LogFormat: string; LogGroup: unknown }; Environment: { Variables: Record<string, unknown> } } }[];
-    expect(fns).toHaveLength(7); // sessions, workflows, the workflow runner, operations, maintenance, monitor, the sample subscriber
+    expect(fns).toHaveLength(8); // sessions, workflows, the workflow runner, operations, maintenance, monitor, the sample subscriber, the event recorder
     for (const f of fns) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
       expect(f.Properties.Architectures).toEqual(['arm64']);
@@ -112,8 +112,9 @@ describe('GatewayStack (a single gateway)', () => {
     template.hasOutput('TableName', {});
     const envs = Object.values(gatewayResources(template, 'AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
     const gateway = envs.filter((e) => e.TABLE_NAME && e.CREDENTIAL_KMS_KEY_ID);
-    expect(gateway).toHaveLength(4); // the subscriber needs neither; maintenance only the secret
-    expect(envs.filter((e) => e.TABLE_NAME && !e.CREDENTIAL_KMS_KEY_ID).map((e) => Boolean(e.GATEWAY_SECRET_ARN))).toEqual([true]);
+    expect(gateway).toHaveLength(4); // the subscribers need neither; maintenance only the secret
+    // Maintenance reads the secret; the event recorder (the web UI's timeline) only writes its events.
+    expect(envs.filter((e) => e.TABLE_NAME && !e.CREDENTIAL_KMS_KEY_ID).map((e) => Boolean(e.GATEWAY_SECRET_ARN)).sort()).toEqual([false, true]);
     for (const env of gateway) {
       expect(env).toHaveProperty('CREDENTIAL_KMS_KEY_ID');
       expect(env).toHaveProperty('GATEWAY_SECRET_ARN');
@@ -235,7 +236,7 @@ describe('a synth with real bundling', () => {
       .filter((d) => d.startsWith('asset.') && statSync(path.join(out, d)).isDirectory())
       .map((d) => path.join(out, d, 'index.mjs'))
       .filter((b) => existsSync(b)); // not the CDK trigger provider's prebuilt asset
-    expect(bundles).toHaveLength(7);
+    expect(bundles).toHaveLength(8);
     let importingSdk = 0;
     for (const b of bundles) {
       const code = readFileSync(b, 'utf8');
@@ -244,7 +245,7 @@ describe('a synth with real bundling', () => {
       expect(/var \w+=class extends \w+\{[^}]*DynamoDBClient/.test(code), `${b} bundles the SDK`).toBe(false);
       if (/from\s*"@aws-sdk\//.test(code)) importingSdk++;
     }
-    expect(importingSdk).toBe(5); // every function but the subscriber and the runner, which need no AWS service
+    expect(importingSdk).toBe(6); // every function but the sample subscriber and the runner, which need no AWS service
     // The API reference page's files travel with the operations function only (functions/handlers/docs.ts).
     const withDocs = bundles.filter((b) => ['swagger-ui-bundle.js', 'swagger-ui.css'].every((f) => existsSync(path.join(path.dirname(b), 'swagger-ui', f))));
     expect(withDocs).toHaveLength(1);

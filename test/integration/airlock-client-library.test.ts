@@ -222,6 +222,39 @@ describe('an Airlock REST client library', () => {
     await client.terminateSession();
   });
 
+  it('runs the sequence on the Primary bam1: the drain is a planned switchover to bam2; bam1 is maintained and comes back as a Standby', async () => {
+    const { client } = (await AirlockClient.createSession(base, await tenantToken()))!;
+    const host = async (name: string) => {
+      const status = await client.get('/system/status/back-end-groups/address-manager', [200]);
+      return { ...status.json.data.attributes.backendHosts.find((h: { name: string }) => h.name === name), switchover: status.json.data.attributes.switchover };
+    };
+    expect(await host('bam1')).toMatchObject({ role: 'PRIMARY', mode: 'ENABLED' });
+    await client.loadActiveConfig();
+    await client.setHostMode('1', 'bam1', 'NO_NEW_SESSIONS');
+    expect((await client.validate()).valid).toBe(true); // a WARNING names the switchover; no ERROR
+    expect(await client.activate('drain the Primary bam1')).toBe(true);
+    await eventually(async () => {
+      const h = await host('bam1');
+      return h.role === 'STANDBY' && h.SessionCount.Count === 0 && h.switchover?.state === 'COMPLETED';
+    }, 15_000, 'bam1 handed over and drained');
+    expect(await host('bam2')).toMatchObject({ role: 'PRIMARY', mode: 'ENABLED' });
+
+    await client.loadActiveConfig();
+    await client.setHostMode('1', 'bam1', 'DISABLED');
+    expect(await client.activate('maintain bam1')).toBe(true);
+    expect(await host('bam1')).toMatchObject({ mode: 'DISABLED', health: 'MAINTENANCE' });
+    expect((await fetch(`${base}/_local/bam/bam1/restart`, { method: 'POST' })).status).toBe(200);
+    await client.loadActiveConfig();
+    await client.setHostMode('1', 'bam1', 'ENABLED');
+    expect(await client.activate('bam1 back')).toBe(true);
+    await eventually(async () => {
+      const h = await host('bam1');
+      return h.mode === 'ENABLED' && h.health === 'UP' && h.role === 'STANDBY';
+    }, 10_000, 'bam1 back as a Standby');
+    expect((await host('bam2')).role).toBe('PRIMARY');
+    await client.terminateSession();
+  });
+
   it('create_session raises on a refused key (401), as the library does for any status but 200 and 404', async () => {
     await expect(AirlockClient.createSession(base, 'not-a-token')).rejects.toMatchObject({ status: 401 });
   });

@@ -255,7 +255,10 @@ describe('authentication', () => {
     expect(r.status).toBe(403);
     const viaGatewayCookie = await call(base, 'POST', rest('/session/create'), { headers: { cookie: `gateway_session=${svc}`, 'sec-fetch-site': 'cross-site' } });
     expect(viaGatewayCookie.status).toBe(403);
-    expect((await call(base, 'POST', rest('/session/create'), { headers: { cookie: `gateway_session=${svc}` } })).status).toBe(200);
+    // The web UI's way: the gateway cookie with the session's CSRF token; without the token, 403.
+    expect((await call(base, 'POST', rest('/session/create'), { headers: { cookie: `gateway_session=${svc}` } })).status).toBe(403);
+    const csrf = (await call(base, 'GET', '/ui/api/session', { headers: { cookie: `gateway_session=${svc}` } })).body.csrf_token as string;
+    expect((await call(base, 'POST', rest('/session/create'), { headers: { cookie: `gateway_session=${svc}`, 'x-csrf-token': csrf } })).status).toBe(200);
   });
 });
 

@@ -74,18 +74,18 @@ describe('the availability group', () => {
     expect(await roleOn(b)).toBe('secondary');
   });
 
-  it('the bus shows NODE_ROLE_CHANGED for gateway nodes and BAM servers, delivered to the sample subscriber', async () => {
+  it('the bus shows NODE_ROLE_CHANGED for gateway nodes and BAM servers, delivered to the sample subscriber and the event recorder', async () => {
     await eventually(async () => {
       const events = (await call(a, 'GET', '/_local/events')).body.events as { 'detail-type': string; detail: any; deliveries: { subscriber: string; status: string }[] }[];
       const roles = events.filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED');
-      return roles.every((e) => e.deliveries.length === 1 && e.deliveries[0]!.status === 'delivered') && roles.length >= 8 ? roles : false;
+      return roles.every((e) => e.deliveries.length === 2 && e.deliveries.every((d) => d.status === 'delivered')) && roles.length >= 8 ? roles : false;
     }, 10_000, 'deliveries');
     const events = (await call(a, 'GET', '/_local/events')).body.events as { 'detail-type': string; detail: any; deliveries: { subscriber: string }[] }[];
     const gateway = events.filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED' && e.detail.node.kind === 'gateway').map((e) => `${e.detail.node.id}:${e.detail.previous}->${e.detail.new}`);
     expect(gateway).toEqual(['a:null->PRIMARY', 'b:NOT_IN_GROUP->SECONDARY', 'a:PRIMARY->SECONDARY', 'b:SECONDARY->PRIMARY', 'b:PRIMARY->SECONDARY', 'a:SECONDARY->PRIMARY']);
     const bam = events.filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED' && e.detail.node.kind === 'address-manager').map((e) => `${e.detail.node.id}:${e.detail.new}`);
     expect(bam).toEqual(['bam1:PRIMARY', 'bam2:STANDBY']);
-    expect(new Set(events.flatMap((e) => e.deliveries.map((d) => d.subscriber)))).toEqual(new Set(['RoleChangeLogger']));
+    expect(new Set(events.flatMap((e) => e.deliveries.map((d) => d.subscriber)))).toEqual(new Set(['RoleChangeLogger', 'EventRecorder']));
   });
 
   it('workflows can read this node\'s state through platform.availability.getNodeState()', async () => {

@@ -60,9 +60,39 @@ describe('cross-site requests with the session cookie', () => {
     expect((await call(base, 'POST', '/rest_logout', { headers: { ...cookie(), ...headers } })).status).toBe(403);
   });
 
-  it('the same request from the gateway\'s own origin, or without browser headers, goes through', async () => {
-    expect((await post('same1', { ...cookie(), 'content-type': 'application/json', origin: base, 'sec-fetch-site': 'same-origin' })).status).toBe(201);
-    expect((await post('same2', { ...cookie(), 'content-type': 'application/json' })).status).toBe(201);
+  it('from the gateway\'s own origin, a cookie-authenticated change needs the session\'s CSRF token (SPEC §12)', async () => {
+    const csrf = (await call(base, 'GET', '/ui/api/session', { headers: cookie() })).body.csrf_token as string;
+    expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const sameOrigin = { ...cookie(), 'content-type': 'application/json', origin: base, 'sec-fetch-site': 'same-origin' };
+    const without = await post('same0', sameOrigin);
+    expect(without.status).toBe(403);
+    expect(without.body).toMatchObject({ code: 'CsrfTokenRequired', status: 403 });
+    expect((await post('same0', { ...sameOrigin, 'x-csrf-token': 'x'.repeat(43) })).status).toBe(403);
+    expect(hostRecords()).not.toContain('same0.example.com');
+    expect((await post('same1', { ...sameOrigin, 'x-csrf-token': csrf })).status).toBe(201);
+    // Without browser headers too: the cookie alone never authorizes a change.
+    expect((await post('same2', { ...cookie(), 'content-type': 'application/json' })).status).toBe(403);
+    expect((await post('same2', { ...cookie(), 'content-type': 'application/json', 'x-csrf-token': csrf })).status).toBe(201);
+  });
+
+  it('a cookie-authenticated change with the token must still declare JSON', async () => {
+    const csrf = (await call(base, 'GET', '/ui/api/session', { headers: cookie() })).body.csrf_token as string;
+    const r = await call(base, 'POST', '/rest_logout', { headers: { ...cookie(), 'x-csrf-token': csrf, 'content-type': 'text/plain' } });
+    expect(r.status).toBe(415);
+    expect((await call(base, 'GET', '/ui/api/session', { headers: cookie() })).status).toBe(200);
+  });
+
+  it('one session\'s CSRF token does not work with another session\'s cookie', async () => {
+    const other = await login(base, 'alice', 'alice-pass');
+    const otherCsrf = (await call(base, 'GET', '/ui/api/session', { token: other })).body.csrf_token as string;
+    expect((await post('cross1', { ...cookie(), 'content-type': 'application/json', 'x-csrf-token': otherCsrf })).status).toBe(403);
+  });
+
+  it('a login from another site is refused (login CSRF), even without a cookie', async () => {
+    const r = await call(base, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass' }, headers: { origin: 'https://evil.example' } });
+    expect(r.status).toBe(403);
+    expect(r.headers.get('set-cookie')).toBeNull();
+    expect((await call(base, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass' }, headers: { origin: base, 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
   });
 
   it('a token in a header is not CSRF-prone: a foreign Origin is not refused', async () => {

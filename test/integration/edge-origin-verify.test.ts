@@ -82,12 +82,13 @@ describe('behind the CloudFront edge', () => {
     expect(other.status).toBe(200);
   });
 
-  it('a same-site cookie-only change through CloudFront (Origin: the distribution) is served; a foreign Origin is still refused', async () => {
+  it('a same-site cookie-only change through CloudFront (Origin: the distribution, with its CSRF token) is served; a foreign Origin is still refused', async () => {
     const r = await call(stack.url, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass' }, headers: viaEdge('203.0.113.2') });
     const cookie = `__Host-gateway_session=${String(r.body.access_token).split(' ')[1]}`;
-    const foreign = await call(stack.url, 'POST', '/rest_logout', { headers: { ...viaEdge('203.0.113.2'), cookie, origin: 'https://evil.example' } });
+    const csrf = (await call(stack.url, 'GET', '/ui/api/session', { headers: { ...viaEdge('203.0.113.2'), cookie } })).body.csrf_token as string;
+    const foreign = await call(stack.url, 'POST', '/rest_logout', { headers: { ...viaEdge('203.0.113.2'), cookie, origin: 'https://evil.example', 'x-csrf-token': csrf, 'content-type': 'application/json' } });
     expect(foreign.status).toBe(403);
-    const same = await call(stack.url, 'POST', '/rest_logout', { headers: { ...viaEdge('203.0.113.2'), cookie, origin: EDGE_ORIGIN, 'sec-fetch-site': 'same-origin' } });
+    const same = await call(stack.url, 'POST', '/rest_logout', { headers: { ...viaEdge('203.0.113.2'), cookie, origin: EDGE_ORIGIN, 'sec-fetch-site': 'same-origin', 'x-csrf-token': csrf, 'content-type': 'application/json' } });
     expect(same.status).toBe(200);
   });
 

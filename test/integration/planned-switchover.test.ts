@@ -41,6 +41,8 @@ describe('a planned switchover of the Primary', () => {
   it('draining bam1 hands over to bam2 with no failed call: restorable sessions keep their token, new alias logins are held and succeed', async () => {
     const alice = await login(base, 'alice', 'alice-pass'); // through the alias, not restorable
     const alicePinned = await login(base, 'alice', 'alice-pass', { bam_alias: 'bam1' });
+    expect((await call(base, 'PUT', '/admin/users/alice/permissions/maintenance', { token: svc })).status).toBe(200);
+    const aliceRest = (await call(base, 'POST', rest('/session/create'), { token: alice })).headers.get('set-cookie')!.split(';')[0]!;
     const epoch = (await monitorStatus()).epoch;
 
     const answers: number[] = [];
@@ -79,6 +81,9 @@ describe('a planned switchover of the Primary', () => {
     expect(answers.filter((s) => s !== 200)).toEqual([]);
     expect((await configurations(svc)).status).toBe(200); // the same token, on bam2 now
 
+    // Her gateway session has ended, even before a gateway call deletes it: so has the maintenance API's view of it.
+    expect((await call(base, 'GET', rest('/system/status/node'), { headers: { cookie: aliceRest } })).status).toBe(401);
+    expect((await call(base, 'POST', rest('/session/create'), { token: alice })).status).toBe(401);
     const ended = await configurations(alice);
     expect(ended.status).toBe(401);
     expect(ended.body).toMatchObject({ code: 'SessionEndedByMaintenance', message: expect.stringMatching(/bam1 handed over to bam2/) });

@@ -16,7 +16,7 @@ describe('configuration', () => {
       { name: 'bam1', url: 'http://10.0.0.1' },
       { name: 'bam2', url: 'https://bam2.example.com' },
     ]);
-    expect(c).toMatchObject({ apiVersion: 2, bamTimeoutMs: 5000, probe: { intervalMs: 1000, timeoutMs: 1000, failuresBeforeFailover: 2 }, admins: ['svc'], localMode: false });
+    expect(c).toMatchObject({ apiVersion: 2, bamTimeoutMs: 5000, probe: { intervalMs: 1000, timeoutMs: 1000, failuresBeforeFailover: 2 }, switchoverBoundMs: 10_000, admins: ['svc'], localMode: false });
   });
 
   it.each([
@@ -26,6 +26,7 @@ describe('configuration', () => {
     ['a short credential key', { CREDENTIAL_KEY: 'c2hvcnQ=' }, /CREDENTIAL_KEY: must be 32 bytes/],
     ['a zero probe interval', { MONITOR_PROBE_INTERVAL_MS: '0' }, /MONITOR_PROBE_INTERVAL_MS/],
     ['no table', { TABLE_NAME: undefined }, /TABLE_NAME/],
+    ['a switchover bound a held call could not answer within', { SWITCHOVER_BOUND_MS: '20000' }, /SWITCHOVER_BOUND_MS: with MONITOR_PROBE_INTERVAL_MS .* must stay within 28000 ms/],
   ])('names the variable at fault: %s', (_, override, pattern) => {
     expect(() => parseConfig({ ...base, ...override })).toThrow(pattern);
   });

@@ -87,6 +87,13 @@ describe('validator messages', () => {
     expect(validate(names, current, next, view).map((m) => m.severity)).toEqual(severities);
   });
 
+  it('refuses a Standby the machine would not switch to (a failing probe), and a Primary whose last switchover is blocked', () => {
+    const failing: MonitorView = { primary: 'bam1', servers: { bam1: { role: 'PRIMARY', health: 'UP' }, bam2: { role: 'STANDBY', health: 'UP', consecutiveFailures: 1 } } };
+    expect(validate(names, {}, { bam1: 'NO_NEW_SESSIONS' }, failing).map((m) => m.severity)).toEqual(['ERROR']);
+    const [blocked] = validate(names, {}, { bam1: 'NO_NEW_SESSIONS' }, { ...healthy, blockedFrom: 'bam1' });
+    expect(blocked).toEqual({ severity: 'ERROR', detail: expect.stringMatching(/last planned switchover did not complete: enable it/) });
+  });
+
   it('says which Primary and why', () => {
     const [m] = validate(names, {}, { bam1: 'DISABLED' }, monitor({ role: 'STANDBY', health: 'DOWN' }));
     expect(m!.detail).toMatch(/bam1 is the Primary.*healthy ENABLED Standby/);

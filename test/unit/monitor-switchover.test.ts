@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, initialState, type HostModes, type MonitorState, type Transition } from '../../functions/domain/monitor-machine.js';
+import { abortSwitchover, advance, initialState, switchoverTarget, type HostModes, type MonitorState, type Transition } from '../../functions/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 
 /** The planned switchover of the Primary in the failover machine (SPEC §11). */
@@ -8,7 +8,7 @@ const servers = [
   { name: 'bam2', url: 'http://bam2' },
   { name: 'bam3', url: 'http://bam3' },
 ];
-const settings = { failuresBeforeFailover: 2, probeIntervalMs: 500, switchoverBoundMs: 10_000, switchoverRetryMs: 60_000 };
+const settings = { failuresBeforeFailover: 2, probeIntervalMs: 500, switchoverBoundMs: 10_000 };
 
 type Obs = BamRole | 'down';
 const probes = (obs: Record<string, Obs>, at: number): ProbeResult[] =>
@@ -112,15 +112,37 @@ describe('a planned switchover of the Primary', () => {
     expect(c.state.primarySinceEpoch).toBeLessThanOrEqual(epoch); // alias sessions of bam1 survive
   });
 
-  it('does not retry a timed-out switchover on the same Primary before the retry delay', () => {
+  it('does not try again on the same Primary until it is seen ENABLED and drained anew', () => {
     const c = cluster();
     c.round(1000, all, { bam1: 'NO_NEW_SESSIONS' });
     c.round(11_000, all, { bam1: 'NO_NEW_SESSIONS' });
-    c.round(11_500, all, { bam1: 'NO_NEW_SESSIONS' });
-    c.round(12_000, all, { bam1: 'NO_NEW_SESSIONS' });
+    expect(c.state.lastSwitchover).toMatchObject({ outcome: 'timed-out', blocked: true });
+    for (const at of [11_500, 12_000, 100_000]) c.round(at, all, { bam1: 'NO_NEW_SESSIONS' });
     expect(c.state.monitoringState).toBe('MONITORING');
-    c.round(71_000, all, { bam1: 'NO_NEW_SESSIONS' });
+    c.round(101_000, all, {});
+    expect(c.state.lastSwitchover?.blocked).toBe(false);
+    c.round(102_000, all, { bam1: 'NO_NEW_SESSIONS' });
     expect(c.state.monitoringState).toBe('SWITCHOVER_IN_PROGRESS');
+  });
+
+  it('a refused handover returns to MONITORING with the same Primary and epoch, blocked, with one state event', () => {
+    const c = cluster();
+    c.round(1000, all, { bam1: 'DISABLED' });
+    const t = abortSwitchover(c.state, 1200, '409: Server bam2 is not reachable')!;
+    expect(t.state).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam1', epoch: c.state.epoch, lastSwitchover: { outcome: 'refused', blocked: true, detail: '409: Server bam2 is not reachable' } });
+    expect(t.state.switchover).toBeUndefined();
+    expect(t.state.version).toBe(c.state.version + 1);
+    expect(t.events.map((e) => [e.detailType, (e.detail as { new: string }).new])).toEqual([['MONITORING_STATE_CHANGED', 'MONITORING']]);
+    expect(abortSwitchover(t.state, 1300, 'again')).toBeUndefined(); // nothing running
+  });
+
+  it('the validator, the machine and the login hold agree on the target: answering Standby, ENABLED, UP, no failure, not fenced', () => {
+    const c = cluster();
+    expect(switchoverTarget(c.state, 'bam1')).toBe('bam2');
+    c.round(1000, { ...all, bam2: 'down' }, {});
+    expect(switchoverTarget(c.state, 'bam1')).toBe('bam3');
+    c.round(2000, { ...all, bam2: 'down', bam3: 'STANDBY' }, { bam3: 'NO_NEW_SESSIONS' });
+    expect(switchoverTarget(c.state, 'bam1')).toBeUndefined();
   });
 
   it('starts nothing for a Primary that stays ENABLED, or while in split brain', () => {

@@ -15,9 +15,9 @@ describe("README's shell blocks as readme:check runs them", () => {
     }
   });
 
-  it('only AWS blocks and npm start itself are marked no-check', () => {
+  it('only AWS blocks, npm start itself and the browser tests are marked no-check', () => {
     const skipped = shellBlocks(readme).filter((b) => b.skip);
-    for (const b of skipped) expect(b.code, b.heading).toMatch(/\bcdk\b|\baws \b|npm start/);
+    for (const b of skipped) expect(b.code, b.heading).toMatch(/\bcdk\b|\baws \b|npm start|npm run test:browser/);
   });
 
   it('a block continues the one before only when its prose says so', () => {

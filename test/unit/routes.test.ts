@@ -13,6 +13,13 @@ describe('route table', () => {
     ['GET', '/unknown', 'not-found'],
     ['POST', '/airlock/rest/session/create', 'airlock'],
     ['GET', '/airlock/rest/system/status/back-end-groups/address-manager', 'airlock'],
+    ['GET', '/ui/api/login-options', 'ui-public'],
+    ['GET', '/ui/api/session', 'ui'],
+    ['GET', '/ui/api/events', 'ui'],
+    ['GET', '/ui/api/workflows', 'ui'],
+    ['GET', '/ui/api/session-counts', 'ui'],
+    ['POST', '/ui/api/session', 'not-found'],
+    ['GET', '/ui/api/other', 'not-found'],
   ])('%s %s goes to %s, as API Gateway would route it', (method, path, handler) => {
     expect(selectRoute(method, path).handler).toBe(handler);
   });

@@ -1,0 +1,28 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { patterns } from '../functions/domain/event-patterns.js';
+import { markerName } from '../functions/domain/dns-primary.js';
+import type { SubscriptionDef } from '../functions/subscriptions.js';
+import { GatewayFunction } from './gateway-function.js';
+
+/**
+ * The DNS subscriber (`-c dnsHostedZoneId=... -c dnsRecordName=...`): its Lambda may list the zone
+ * and change exactly two records there, the group's CNAME and its marker TXT, nothing else.
+ */
+export function dnsSubscriber(scope: Construct, dns: { hostedZoneId: string; recordName: string }): { sub: Omit<SubscriptionDef, 'handler'>; fn: GatewayFunction } {
+  const fn = new GatewayFunction(scope, 'SubscriberDnsFollowsPrimary', {
+    entry: 'subscribers/dns-follows-primary',
+    timeout: Duration.seconds(30),
+    memorySize: 128,
+    environment: { DNS_HOSTED_ZONE_ID: dns.hostedZoneId, DNS_RECORD_NAME: dns.recordName },
+  });
+  const zone = `arn:${Aws.PARTITION}:route53:::hostedzone/${dns.hostedZoneId}`;
+  fn.allow(['route53:ListResourceRecordSets'], [zone]);
+  fn.allow(['route53:ChangeResourceRecordSets'], [zone], {
+    'ForAllValues:StringEquals': {
+      'route53:ChangeResourceRecordSetsNormalizedRecordNames': [dns.recordName, markerName(dns.recordName)],
+      'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME', 'TXT'],
+    },
+  });
+  return { sub: { id: 'DnsFollowsPrimary', pattern: patterns.gatewayNodePromoted }, fn };
+}

@@ -1,0 +1,24 @@
+/**
+ * The web UI's security headers (SPEC §12, §13), one definition for the local runtime and the
+ * CloudFront response headers policy. No inline script or style anywhere: the build emits none.
+ */
+export const UI_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export const UI_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': UI_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+};
