@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { LoginBody } from '../sessions/login-body.js';
 import * as s from './schemas.js';
+import { uiRouteDocs } from './ui-docs.js';
 
 /**
  * What the OpenAPI document says about each route that is not a workflow route: keyed by
@@ -101,4 +102,4 @@ const airlockRoutes: Record<string, OperationDoc> = {
   'GET /airlock/rest/system/status/back-end-groups/{group}': airlock('Modes, health, roles and session counts per host, and the switchover', { status: 200, description: 'Status', schema: s.AirlockGroupStatus }, [404]),
 };
 
-export const operationDocs: Record<string, OperationDoc> = { ...gatewayRoutes, ...adminRoutes, ...airlockRoutes };
+export const operationDocs: Record<string, OperationDoc> = { ...gatewayRoutes, ...adminRoutes, ...airlockRoutes, ...uiRouteDocs };
