@@ -3,13 +3,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { json, type HttpResult } from '../commons/http.js';
 import { httpHandler } from './http-handler.js';
+import { UI_SECURITY_HEADERS } from '../../ui/src/security-headers.js';
 
 /**
  * GET /openapi.json, and the API reference page at /docs: Swagger UI (swagger-ui-dist), served
- * from this function, never a CDN. The page runs under a strict CSP: no inline script or style
- * element, every file from this origin; the start-up script is /docs/init.js.
+ * from this function, never a CDN. The page runs under the web UI's strict CSP (the one CloudFront
+ * puts on every answer in AWS): no inline script or style, every file from this origin; the
+ * start-up script is /docs/init.js.
  */
-export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -41,7 +42,7 @@ function assetDir(): string {
   return path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 }
 
-const security = { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+const security = UI_SECURITY_HEADERS;
 const cached = new Map<string, string>();
 let localDocument: (() => string) | undefined;
 
