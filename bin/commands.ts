@@ -65,6 +65,23 @@ export const GEN_WORKFLOWS: CommandSpec = {
   options: {},
 };
 
+export const BUILD_UI: CommandSpec = {
+  command: 'npm run build:ui --',
+  summary: 'Builds the web UI into ui/dist when its sources changed, and prints the bundle sizes (gzip JS and CSS). npm start runs it first.',
+  options: { force: { type: 'boolean', description: 'build even when nothing changed' } },
+};
+
+export const TEST_BROWSER: CommandSpec = {
+  command: 'npm run test:browser --',
+  summary: "The web UI's tests in headless Chromium (test/browser, vitest.browser.config.ts); the last step of npm test. Without the browser they are skipped with a line saying so, except with CI=true.",
+  options: {},
+  env: [
+    ['CHROMIUM_PATH', 'the browser (default /usr/bin/chromium; Debian: apt-get install -y chromium)'],
+    ['CI', 'true: a missing browser fails the run'],
+  ],
+  notes: ['Other arguments go to vitest, e.g. a test file or -t <name>.'],
+};
+
 export const README_CHECK: CommandSpec = {
   command: 'npm run readme:check --',
   summary: "Runs README.md's sh blocks (all but those marked `sh no-check`) with bash against a fresh `npm start` on free ports, and checks the outputs they show.",
@@ -84,5 +101,6 @@ export const COMMANDS: Record<string, { script: string; spec: CommandSpec }> = {
   'bench:takeover': { script: 'bin/bench-takeover.ts', spec: BENCH_TAKEOVER },
   'bench:bundle': { script: 'bin/bench-bundle.ts', spec: BENCH_BUNDLE },
   'gen:workflows': { script: 'bin/gen-workflows.ts', spec: GEN_WORKFLOWS },
+  'build:ui': { script: 'bin/build-ui.ts', spec: BUILD_UI },
   'readme:check': { script: 'bin/readme-check.ts', spec: README_CHECK },
 };

@@ -1,8 +1,10 @@
 /**
  * `npm run readme:check`: README.md's sh blocks, run as a newcomer would run them, so README cannot
- * drift from the code. For each block (but those marked ```sh no-check): a fresh `npm start` on
- * free ports (PORT and PORT+1, never 3000) unless the prose says to continue in the same
- * terminal, then bash -euo pipefail with PORT set; a block passes when it exits 0 and prints every
+ * drift from the code. For each block (but those marked ```sh no-check): a fresh gateway on free
+ * ports (PORT and PORT+1, never 3000), started with bin/local.ts as `npm start` does after its
+ * generators (this script regenerates the workflow index itself; no block needs the UI build),
+ * unless the prose says to continue in the same terminal; then bash -euo pipefail with PORT set;
+ * a block passes when it exits 0 and prints every
  * `"key":value` its comments show. The "Writing a workflow" example is saved where README says
  * (and removed afterwards), as README tells the reader to do.
  */

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, usage } from '../../bin/cli-options.js';
-import { COMMANDS } from '../../bin/commands.js';
+import { COMMANDS, TEST_BROWSER } from '../../bin/commands.js';
 import { explainStartError, resolvePort } from '../../local/start-port.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -48,6 +48,12 @@ describe('--help on every script', () => {
         expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
       }
     }
+  });
+
+  it('test:browser answers --help itself and passes every other argument to vitest', async () => {
+    const r = await run('bin/test-browser.ts', ['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(usage(TEST_BROWSER));
   });
 
   it('user-manager keeps its own usage on --help', async () => {
