@@ -7,10 +7,12 @@
 import { fileURLToPath } from 'node:url';
 import { Annotations, App } from 'aws-cdk-lib';
 import { generateWorkflowIndex } from './gen-workflows.js';
+import { generateSubscriberIndex } from './gen-subscribers.js';
 import { readSettings } from '../lib/settings.js';
 
-// The stacks' routes come from the workflow list: make sure it lists every workflow module.
+// The stacks' routes and subscribers come from the generated lists: make sure they list every module.
 generateWorkflowIndex();
+generateSubscriberIndex();
 // The web UI the edge serves (lib/edge.ts): built once, only when its sources changed; output on stderr.
 const { ensureUiBuilt } = await import('../local/ui-build.js');
 await ensureUiBuilt({ log: (line) => console.error(line) });

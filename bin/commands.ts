@@ -61,7 +61,7 @@ export const BENCH_BUNDLE: CommandSpec = {
 
 export const GEN_WORKFLOWS: CommandSpec = {
   command: 'npm run gen:workflows --',
-  summary: 'Writes functions/workflows/index.ts from the workflow modules of that folder (npm start, npm test and the CDK app run it first).',
+  summary: 'Writes functions/workflows/index.ts and functions/subscribers/index.ts from the modules of those folders (npm start, npm test and the CDK app run it first).',
   options: {},
 };
 

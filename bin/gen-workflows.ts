@@ -51,4 +51,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   cli(GEN_WORKFLOWS);
   const changed = generateWorkflowIndex();
   console.log(`workflows: ${workflowModules().join(', ')}${changed ? ' (index updated)' : ''}`);
+  // Subscribers are discovered the same way, by the same step (see bin/gen-subscribers.ts).
+  const { generateSubscriberIndex, subscriberModules } = await import('./gen-subscribers.js');
+  const subsChanged = generateSubscriberIndex();
+  console.log(`subscribers: ${subscriberModules().join(', ')}${subsChanged ? ' (index updated)' : ''}`);
 }

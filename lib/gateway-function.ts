@@ -1,5 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { subscriptions } from '../functions/subscriptions.js';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -23,7 +24,18 @@ export const BUNDLING = {
 };
 
 /** Every function's entry below functions/ (the stacks create one Lambda each). */
-export const FUNCTION_ENTRIES = ['api/sessions', 'api/workflows', 'api/operations', 'api/maintenance', 'handlers/workflow-runner', 'handlers/monitor', 'handlers/group-agent', 'subscribers/role-change-logger', 'subscribers/dns-follows-primary', 'handlers/expired-sweeper'];
+export const FUNCTION_ENTRIES = [
+  'api/sessions',
+  'api/workflows',
+  'api/operations',
+  'api/maintenance',
+  'handlers/workflow-runner',
+  'handlers/monitor',
+  'handlers/group-agent',
+  ...subscriptions.map((s) => `subscribers/${s.handler}`),
+  'subscribers/dns-follows-primary',
+  'handlers/expired-sweeper',
+];
 
 /** The IAM role name of function `id` in stack `stackName` (at most 64 characters, IAM's limit). */
 export function functionRoleName(stackName: string, id: string): string {

@@ -108,12 +108,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
   // Subscriptions: the same patterns and handlers the CDK stack deploys as rules and Lambdas.
   const { subscriptions } = await import('../functions/subscriptions.js');
-  const subscriberHandlers = {
-    'role-change-logger': (await import('../functions/subscribers/role-change-logger.js')).handler,
-    'event-recorder': (await import('../functions/subscribers/event-recorder.js')).handler,
-  };
   for (const sub of subscriptions) {
-    const fn = subscriberHandlers[sub.handler] as unknown as (event: unknown, ctx: Context) => Promise<unknown>;
+    // The module the subscription was discovered in exports its handler (functions/subscribers/define.ts).
+    const fn = (await import(`../functions/subscribers/${sub.handler}.js`)).handler as (event: unknown, ctx: Context) => Promise<unknown>;
     bus.subscribe(sub.id, sub.pattern, (event) => fn(event, lambdaContext(`gateway-${sub.handler}`, 30_000)));
   }
 

@@ -6,6 +6,11 @@ import { DynamoEventLogStore } from '../adapters/event-log-store.js';
 import { validate } from '../commons/validation.js';
 import { EVENT_SOURCE } from '../domain/events.js';
 import { InvalidEventError } from './subscriber.js';
+import { defineSubscription } from './define.js';
+import { patterns } from '../domain/event-patterns.js';
+
+/** The web UI's event timeline (GET /ui/api/events) reads what this one keeps. */
+export const subscription = defineSubscription({ id: 'EventRecorder', pattern: patterns.allGatewayEvents, table: 'write' });
 
 /**
  * Keeps every gateway event in the table for the web UI's timeline (GET /ui/api/events). It checks

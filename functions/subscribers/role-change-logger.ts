@@ -1,5 +1,9 @@
 import { logger } from '../commons/logger.js';
 import { subscriber } from './subscriber.js';
+import { defineSubscription } from './define.js';
+import { patterns } from '../domain/event-patterns.js';
+
+export const subscription = defineSubscription({ id: 'RoleChangeLogger', pattern: patterns.nodeRoleChanged });
 
 /**
  * The sample subscriber: records every role change, of BAM servers and of gateway nodes, in the

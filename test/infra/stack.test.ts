@@ -99,7 +99,7 @@ describe('GatewayStack (a single gateway)', () => {
     expect(writableKeys('ApiOperations')).not.toContain('CONFIG');
     // The maintenance API writes its configuration and REST sessions, nothing of the gateway's.
     expect(writableKeys('ApiMaintenance')).toEqual(['AIRLOCK#CONFIG', 'AIRLOCK#SESSION#*']);
-    const subscriber = policies.find(([id]) => id.includes('Subscriber'))![1].Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat());
+    const subscriber = policies.find(([id]) => id.includes('SubscriberRoleChangeLogger'))![1].Properties.PolicyDocument.Statement.flatMap((st) => [st.Action].flat());
     expect(subscriber.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
