@@ -110,7 +110,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const { subscriptions } = await import('../functions/subscriptions.js');
   for (const sub of subscriptions) {
     // The module the subscription was discovered in exports its handler (functions/subscribers/define.ts).
-    const fn = (await import(`../functions/subscribers/${sub.handler}.js`)).handler as (event: unknown, ctx: Context) => Promise<unknown>;
+    const fn = (await import(/* @vite-ignore */ `../functions/subscribers/${sub.handler}.js`)).handler as (event: unknown, ctx: Context) => Promise<unknown>;
     bus.subscribe(sub.id, sub.pattern, (event) => fn(event, lambdaContext(`gateway-${sub.handler}`, 30_000)));
   }
 
