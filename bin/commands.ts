@@ -44,6 +44,20 @@ export const BENCH_SWITCHOVER: CommandSpec = {
   },
 };
 
+/** The commit before the request-path work (issue 12), measured side by side by default. */
+export const OVERHEAD_BASELINE = '6910954';
+
+export const BENCH_OVERHEAD: CommandSpec = {
+  command: 'npm run bench:overhead --',
+  summary: "What the gateway adds to a BAM call on the local runtime: the same call direct and through the sample workflow at concurrency 1, 10 and 50, DynamoDB operations per request, logins with many stored sessions, an idle group's table traffic; for this code and a baseline commit. The last line is machine-readable.",
+  options: {
+    seconds: { type: 'integer', min: 1, max: 60, default: 3, description: 'measuring time per level and target' },
+    sessions: { type: 'integer', min: 0, max: 200_000, default: 50_000, description: 'stored sessions for the second login measurement' },
+    baseline: { type: 'string', value: 'REF', default: OVERHEAD_BASELINE, description: 'git commit measured side by side ("none" skips it)' },
+    child: { type: 'string', value: 'DIR', description: 'internal: run as the measured gateway process' },
+  },
+};
+
 export const BENCH_TAKEOVER: CommandSpec = {
   command: 'npm run bench:takeover --',
   summary: 'Cuts off the Primary gateway node N times and times until the other node is Primary (goal: allowed_absence + health_check).',
@@ -99,6 +113,7 @@ export const COMMANDS: Record<string, { script: string; spec: CommandSpec }> = {
   'bench:load': { script: 'bin/bench-load.ts', spec: BENCH_LOAD },
   'bench:switchover': { script: 'bin/bench-switchover.ts', spec: BENCH_SWITCHOVER },
   'bench:takeover': { script: 'bin/bench-takeover.ts', spec: BENCH_TAKEOVER },
+  'bench:overhead': { script: 'bin/bench-overhead.ts', spec: BENCH_OVERHEAD },
   'bench:bundle': { script: 'bin/bench-bundle.ts', spec: BENCH_BUNDLE },
   'gen:workflows': { script: 'bin/gen-workflows.ts', spec: GEN_WORKFLOWS },
   'build:ui': { script: 'bin/build-ui.ts', spec: BUILD_UI },

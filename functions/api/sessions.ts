@@ -2,6 +2,10 @@ import { dispatch, type HttpLambda } from './dispatch.js';
 import { withInit } from './init-event.js';
 import { handler as login } from '../handlers/login.js';
 import { handler as logout } from '../handlers/logout.js';
+import { warmUpInLambda } from '../commons/warm-up.js';
+
+// Connections and SDK warmed during init, not on the first request.
+await warmUpInLambda();
 
 /**
  * Lambda `sessions`: POST /rest_login, POST /rest_logout (see functions/routes.ts), and the

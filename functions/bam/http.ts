@@ -1,4 +1,5 @@
 import { meantStatus } from './bam-status.js';
+import { exchange, type Exchange } from './keep-alive.js';
 
 /**
  * One HTTP exchange with a BAM server, with a hard timeout. The two failure kinds are kept
@@ -107,13 +108,11 @@ export async function bamFetch(url: string, req: BamRequest): Promise<BamRespons
   const method = req.method ?? 'GET';
   const idempotent = req.idempotent ?? ['GET', 'PUT', 'DELETE'].includes(method);
   // The timeout covers the body and a retry too: a server that stalls is as hung as one that never answers.
-  const signal = AbortSignal.timeout(req.timeoutMs);
-  let res: Response;
-  let text: string;
+  const deadline = Date.now() + req.timeoutMs;
+  let res: Exchange;
   for (let attempt = 1; ; attempt++) {
     try {
-      res = await fetch(url, { method, headers, body, signal });
-      text = await res.text();
+      res = await exchange(url, method, headers, body, deadline);
       break;
     } catch (err) {
       const unreachable = toUnreachable(url, err);
@@ -123,10 +122,10 @@ export async function bamFetch(url: string, req: BamRequest): Promise<BamRespons
       throw unreachable;
     }
   }
-  const parsed = parseBody(text);
+  const parsed = parseBody(res.text);
   if (res.status >= 400) {
     // BAM may echo the request (its query included) in an error: keep none of it.
-    const scrubbed = parseBody(withoutQuery(text, url));
+    const scrubbed = parseBody(withoutQuery(res.text, url));
     throw new BamHttpError(res.status, errorMessage(scrubbed, res.statusText), scrubbed, url);
   }
   return { status: res.status, headers: res.headers, body: parsed };
@@ -148,9 +147,9 @@ function errorMessage(body: unknown, fallback: string): string {
 }
 
 function toUnreachable(url: string, err: unknown): BamUnreachableError {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new BamUnreachableError(url, 'timeout', 'no answer in time');
-  const code = e?.cause?.code ?? '';
+  const code = e?.code ?? e?.cause?.code ?? '';
   if (code === 'ECONNREFUSED') return new BamUnreachableError(url, 'refused', 'connection refused');
   return new BamUnreachableError(url, 'network', code || e?.cause?.message || e?.message || 'network error', code);
 }

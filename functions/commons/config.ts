@@ -78,6 +78,10 @@ const schema = z
     MONITOR_FAILURES_BEFORE_FAILOVER: intFrom(2),
     // A held call must still answer inside API Gateway's 30 s integration limit.
     SWITCHOVER_BOUND_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1000), z.maximum(25_000)), 10_000),
+    // Per-process caches of the request path (see README "The request path"): the monitor state at
+    // most 1 s old, workflow grants at most a minute.
+    STATE_CACHE_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1000)), 1000),
+    GRANT_CACHE_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60_000)), 5000),
     SESSION_TTL_SECONDS: intFrom(3600, 60),
     SESSION_MAX_LIFETIME_SECONDS: intFrom(12 * 3600, 60),
     GATEWAY_SERVICE_USERNAME: nonEmpty(),
@@ -119,6 +123,10 @@ export interface GatewayConfig {
   probe: { intervalMs: number; timeoutMs: number; failuresBeforeFailover: number };
   /** How long a planned switchover of the Primary may take; calls needing the Primary are held meanwhile. */
   switchoverBoundMs: number;
+  /** How old a cached monitor state may be when a request uses it (0: read it every request). */
+  stateCacheMs: number;
+  /** How long a workflow permission check is reused by this process (0: read every time); a revoke elsewhere takes effect within it. */
+  grantCacheMs: number;
   sessionTtlSeconds: number;
   /** Absolute session lifetime: use slides the idle expiry, never past createdAt + this. */
   sessionMaxLifetimeSeconds: number;
@@ -159,6 +167,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       failuresBeforeFailover: e.MONITOR_FAILURES_BEFORE_FAILOVER,
     },
     switchoverBoundMs: e.SWITCHOVER_BOUND_MS,
+    stateCacheMs: e.STATE_CACHE_MS,
+    grantCacheMs: e.GRANT_CACHE_MS,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     sessionMaxLifetimeSeconds: e.SESSION_MAX_LIFETIME_SECONDS,
     service: { username: e.GATEWAY_SERVICE_USERNAME, password: e.GATEWAY_SERVICE_PASSWORD },

@@ -16,6 +16,9 @@ import { SessionService } from '../sessions/session-service.js';
 import { DynamoConfigurationStore } from '../adapters/configuration-store.js';
 import { logger } from './logger.js';
 import { requestHandover } from '../bam/handover.js';
+import { MonitorStateCache } from '../sessions/monitor-state-cache.js';
+import { GrantCache } from '../sessions/grant-cache.js';
+import { GroupView } from './group-view.js';
 
 const serverOf = (cfg: GatewayConfig, name: string) => cfg.servers.find((s) => s.name === name)!;
 
@@ -24,9 +27,15 @@ export interface GatewayDeps {
   sessions: DynamoSessionStore;
   monitorStore: DynamoMonitorStore;
   permissions: DynamoPermissionStore;
+  /** Workflow permission checks, cached for at most GRANT_CACHE_MS (cleared by this process's admin changes). */
+  grants: GrantCache;
+  /** The monitor state as requests use it (see monitor-state-cache.ts). */
+  stateCache: MonitorStateCache;
   groupStore: DynamoGroupStore;
   /** Present when this gateway is a node of an availability group (NODE_ID set). */
   groupAgent?: GroupAgent;
+  /** The group state without a read per use (the agent's view, or a short-lived read). */
+  groupView: GroupView;
   monitor: FailoverMonitor;
   sessionService: SessionService;
   publisher: EventBridgePublisher;
@@ -39,8 +48,15 @@ export function gatewayDeps(): GatewayDeps {
   if (deps) return deps;
   const cfg = config();
   const monitorStore = new DynamoMonitorStore(documentClient, cfg.tableName);
+  // Every state this process reads or commits (monitor rounds, probes, logins) refreshes the requests' cache.
+  const stateCache = new MonitorStateCache(monitorStore, cfg.stateCacheMs);
   const { publisher, groupStore, groupAgent } = groupParts(cfg);
   const node = cfg.node;
+  const groupView = new GroupView(() => groupStore.get(), groupAgent);
+  // The monitor's role check: the agent's view while it ticks in this process, else one read per
+  // agent interval pair (a role change reaches the monitor at most that late; a deposed Primary's
+  // extra rounds are harmless, every monitor write being conditional).
+  const roleFreshMs = 2 * Math.max(cfg.group.healthReportMs, cfg.group.healthCheckMs);
   const systemInfo = new SystemInfoSessions(cfg.service);
   const configuration = new DynamoConfigurationStore(documentClient, cfg.tableName);
   const monitor = new FailoverMonitor({
@@ -55,11 +71,19 @@ export function gatewayDeps(): GatewayDeps {
     settings: { failuresBeforeFailover: cfg.probe.failuresBeforeFailover, probeIntervalMs: cfg.probe.intervalMs, switchoverBoundMs: cfg.switchoverBoundMs },
     probeTimeoutMs: cfg.probe.timeoutMs,
     modes: async () => (await configuration.get()).modes,
-    store: monitorStore,
+    store: stateCache.through,
     publisher,
     // In an availability group only the Primary node's monitor probes (requests on any node still
     // trigger immediate probes; every write is conditional, so a stale Primary cannot corrupt state).
-    ...(node ? { gate: async () => roleOf(await groupStore.get(), node.id) === 'PRIMARY' } : {}),
+    ...(node
+      ? {
+          gate: async () => {
+            // The agent's own role also holds its lease: a node cut off from the table stops probing at once.
+            if (groupAgent && groupAgent.observedAt > 0 && Date.now() - groupAgent.observedAt < roleFreshMs) return groupAgent.role === 'PRIMARY';
+            return roleOf(await groupView.current(roleFreshMs), node.id) === 'PRIMARY';
+          },
+        }
+      : {}),
     handover: (sw) => requestHandover(serverOf(cfg, sw.from), serverOf(cfg, sw.target), cfg.service, cfg.bamTimeoutMs),
     onHandoverError: (err, sw) => logger.error('planned switchover refused by the Primary: handled as a failover', { from: sw.from, target: sw.target, error: (err as Error).message }),
     onTransition: (s, events) => logger.info('failover monitor transition', { monitoringState: s.monitoringState, primary: s.primary, epoch: s.epoch, events }),
@@ -68,7 +92,8 @@ export function gatewayDeps(): GatewayDeps {
   const sessionService = new SessionService({
     config: cfg,
     sessions: sessionStore,
-    monitor: monitorStore,
+    monitor: stateCache.through,
+    stateCache,
     // The key may not exist yet when this function starts (AWS): only credential operations wait for it.
     cipher: new LazyCredentialCipher(
       () => cfg.credentialKey ?? heldCredentialKey(),
@@ -90,13 +115,17 @@ export function gatewayDeps(): GatewayDeps {
     });
     return sessionService.serviceSession(state);
   };
+  const permissions = new DynamoPermissionStore(documentClient, cfg.tableName);
   deps = {
     config: cfg,
     sessions: sessionStore,
     monitorStore,
-    permissions: new DynamoPermissionStore(documentClient, cfg.tableName),
+    permissions,
+    grants: new GrantCache((user, permission) => permissions.has(user, permission), cfg.grantCacheMs),
+    stateCache,
     groupStore,
     ...(groupAgent ? { groupAgent } : {}),
+    groupView,
     monitor,
     sessionService,
     publisher,
@@ -119,7 +148,15 @@ export function groupAgentDeps(): GroupAgentDeps {
   return agentDeps;
 }
 
+let parts: Omit<GroupAgentDeps, 'config'> | undefined;
+
+/** One group agent per process, shared by the agent's loop and the monitor's role check (one read, not two). */
 function groupParts(cfg: GroupConfig): Omit<GroupAgentDeps, 'config'> {
+  parts ??= makeGroupParts(cfg);
+  return parts;
+}
+
+function makeGroupParts(cfg: GroupConfig): Omit<GroupAgentDeps, 'config'> {
   const publisher = new EventBridgePublisher(process.env.EVENT_BUS_NAME ?? 'default');
   const groupStore = new DynamoGroupStore(documentClient, cfg.tableName);
   const node = cfg.node;

@@ -30,6 +30,9 @@ export class GroupAgent {
   /** Until when (own clock) this node may act as Primary: the start of its last successful role write plus the lease. */
   private leaseUntil = Number.NEGATIVE_INFINITY;
   private leaseLossReported = false;
+  /** When `state` was last read or written by this agent (0: never): others in the process reuse it while fresh. */
+  observedAt = 0;
+  private touchedAt = 0;
   private seen?: HeartbeatObservation;
   private outboxDirty = true;
   private readonly holder = randomUUID();
@@ -113,7 +116,13 @@ export class GroupAgent {
         break;
       }
       case 'wait':
-        await this.o.store.touch(this.o.nodeId, now);
+        // A Secondary's lastSeen must stay within allowed_absence for a manual failover to pick it:
+        // touch only when waiting one more check could let it age past that, with half a check to spare
+        // (local 1 s / 3 s: every 2 s, not every second; AWS 5 s / 15 s: every 10 s).
+        if (now - this.touchedAt > this.o.intervals.allowedAbsenceMs - 1.5 * this.o.intervals.healthCheckMs) {
+          await this.o.store.touch(this.o.nodeId, now);
+          this.touchedAt = now;
+        }
         break;
     }
     // Someone else changed roles (a manual failover on another node): their events may still wait.
@@ -130,6 +139,7 @@ export class GroupAgent {
   observe(state: GroupState | undefined): void {
     const before = this.held;
     this.state = state;
+    this.observedAt = this.now();
     this.held = roleOf(state, this.o.nodeId);
     if (before !== this.held && state) this.o.onRoleChange?.(before, this.held, state);
   }

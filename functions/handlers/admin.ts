@@ -86,6 +86,7 @@ const routes: Route[] = [
     run: async (p) => {
       const who = principal(p.kind!, p.name!);
       await gatewayDeps().permissions.grant(who, permissionName(p.permission!));
+      gatewayDeps().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
       return { message: `Granted ${p.permission} to ${who.kind} ${who.name}.` };
     },
   },
@@ -95,6 +96,7 @@ const routes: Route[] = [
     run: async (p) => {
       const who = principal(p.kind!, p.name!);
       await gatewayDeps().permissions.revoke(who, permissionName(p.permission!));
+      gatewayDeps().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
       return { message: `Revoked ${p.permission} from ${who.kind} ${who.name}.` };
     },
   },
@@ -121,6 +123,7 @@ const routes: Route[] = [
     path: '/admin/groups/{group}/members/{user}',
     run: async (p) => {
       await gatewayDeps().permissions.addMember(principal('groups', p.group!).name, principal('users', p.user!).name);
+      gatewayDeps().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
       return { message: `Added ${p.user} to ${p.group}.` };
     },
   },
@@ -129,6 +132,7 @@ const routes: Route[] = [
     path: '/admin/groups/{group}/members/{user}',
     run: async (p) => {
       await gatewayDeps().permissions.removeMember(principal('groups', p.group!).name, principal('users', p.user!).name);
+      gatewayDeps().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
       return { message: `Removed ${p.user} from ${p.group}.` };
     },
   },

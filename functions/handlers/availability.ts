@@ -22,8 +22,8 @@ export const handler = httpHandler()
   .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow' }))
   .handler(async (event, context) => {
     const { session } = authOf(context);
-    const { config, permissions, groupStore, groupAgent } = gatewayDeps();
-    if (!config.admins.includes(session.username) && !(await permissions.has(session.username, PERMISSION))) {
+    const { config, grants, groupStore, groupAgent } = gatewayDeps();
+    if (!config.admins.includes(session.username) && !(await grants.has(session.username, PERMISSION))) {
       throw forbidden(`User ${session.username} lacks the "${PERMISSION}" permission.`);
     }
     const route = `${event.requestContext.http.method.toUpperCase()} ${event.rawPath.replace(/\/+$/, '')}`;

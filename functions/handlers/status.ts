@@ -1,7 +1,7 @@
 import { gatewayDeps } from '../commons/deps.js';
 import { json } from '../commons/http.js';
 import { initialState, type MonitorState } from '../domain/monitor-machine.js';
-import { authenticate } from '../middleware/authenticate.js';
+import { authenticate, authOf } from '../middleware/authenticate.js';
 import { switchoverStatus } from '../domain/switchover-status.js';
 import { httpHandler } from './http-handler.js';
 
@@ -41,8 +41,9 @@ export function statusBody(state: MonitorState, configuredOrder: string[] = []) 
 /** GET /failover_monitoring/status: the monitor's view of the cluster. Answers during a failover too. */
 export const handler = httpHandler()
   .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow' }))
-  .handler(async () => {
-    const { monitorStore, config } = gatewayDeps();
-    const state = (await monitorStore.get())?.state ?? initialState(config.servers, Date.now());
+  .handler(async (_event, context) => {
+    const { config } = gatewayDeps();
+    // The state authenticate checked the session against: no second read.
+    const state = authOf(context).monitor ?? initialState(config.servers, Date.now());
     return json(200, statusBody(state, config.servers.map((s) => s.name)));
   });

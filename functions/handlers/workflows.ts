@@ -27,12 +27,12 @@ export const handler = httpHandler()
     const auth = authOf(context);
     const method = event.requestContext.http.method.toUpperCase() as HttpMethod;
     const { workflow, route, params } = matchRoute(workflows, method, event.rawPath);
-    const { config, permissions, sessionService, groupStore } = gatewayDeps();
-    const canRun = async (username: string, permission: string) => config.admins.includes(username) || permissions.has(username, permission);
+    const { config, grants, sessionService, groupView } = gatewayDeps();
+    const canRun = async (username: string, permission: string) => config.admins.includes(username) || grants.has(username, permission);
     // The node state is read here and passed as a snapshot: the runner has no table access at all.
     const [input, node] = await Promise.all([
       authorizeAndValidate(event, auth.session.username, workflow, route, params, { canRun }),
-      config.node ? groupStore.get().then((g) => nodeState(g, config.node!.id)) : Promise.resolve(nodeState(undefined, undefined)),
+      config.node ? groupView.current(config.stateCacheMs).then((g) => nodeState(g, config.node!.id)) : Promise.resolve(nodeState(undefined, undefined)),
     ]);
     const runOnce = async (a: AuthenticatedSession): Promise<HttpResult> => {
       const req: RunnerRequest = {

@@ -11,6 +11,7 @@ import type { SessionRecord, SessionStore, SessionSummary } from '../adapters/se
 import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js';
 import { ServiceSessions, sharedContext } from './service-sessions.js';
 import { logger } from '../commons/logger.js';
+import type { MonitorStateCache } from './monitor-state-cache.js';
 
 export const PRIMARY_ALIAS = 'primary-address-manager';
 
@@ -33,6 +34,8 @@ export interface SessionServiceDeps {
   config: GatewayConfig;
   sessions: SessionStore;
   monitor: MonitorStore;
+  /** Where authenticate takes the monitor state from (absent: a read per request). Signs of change invalidate it. */
+  stateCache?: MonitorStateCache;
   cipher: CredentialCipher;
   /** Runs one immediate probe round when a request finds the Primary unreachable. */
   probeNow?: () => Promise<unknown>;
@@ -145,7 +148,8 @@ export class SessionService {
       await this.d.sessions.delete(tokenHash);
       throw unauthorized('Session expired. Log in again.');
     }
-    const bound = await this.checkBinding(session, (await this.d.monitor.get())?.state, opts.duringFailover);
+    const state = this.d.stateCache ? await this.d.stateCache.forRequest(session.epoch) : (await this.d.monitor.get())?.state;
+    const bound = await this.checkBinding(session, state, opts.duringFailover);
     session = bound.session;
     const monitor = bound.monitor;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
@@ -182,6 +186,7 @@ export class SessionService {
       try {
         return await call(current);
       } catch (err) {
+        if (signOfChange(err)) this.d.stateCache?.invalidate();
         // A planned switchover paused BAM (a 503 or a refused connection), or the old Primary forgot its
         // sessions when the roles swapped (a 401): this call applied nothing. A GET route is held and
         // run again on the new Primary, once; any other gets the failover 503 (its earlier BAM calls
@@ -365,6 +370,7 @@ export class SessionService {
   async bamFailure(err: unknown, server: BamServer, viaAlias: boolean, opts: { probe?: boolean } = {}): Promise<Error> {
     const unreachable = err instanceof BamUnreachableError;
     const refusedAsStandby = err instanceof BamHttpError && err.status === 503;
+    if (signOfChange(err)) this.d.stateCache?.invalidate();
     if (viaAlias && (unreachable || refusedAsStandby)) {
       if (opts.probe !== false && this.d.probeNow) await this.d.probeNow().catch(() => undefined);
       return new FailoverInProgressError(this.retryAfterSeconds);
@@ -487,6 +493,11 @@ export class SessionService {
 function handoverSymptom(err: unknown): boolean {
   // Not a reset ('network'): BAM may have applied a request whose connection broke afterwards.
   return (err instanceof BamHttpError && err.status === 503) || (err instanceof BamUnreachableError && err.reason === 'refused');
+}
+
+/** What BAM answers when the cluster may have changed under a cached state: unreachable, 401 (forgot the session), 503 (Standby or pausing). */
+function signOfChange(err: unknown): boolean {
+  return err instanceof BamUnreachableError || (err instanceof BamHttpError && (err.status === 401 || err.status === 503));
 }
 
 /** Whether a session's calls need one of the two servers of the running switchover (alias sessions always do). */
