@@ -12,6 +12,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLING, FUNCTION_ENTRIES } from '../lib/gateway-function.js';
+import { cli } from './cli-options.js';
+import { BENCH_BUNDLE } from './commands.js';
+
+cli(BENCH_BUNDLE);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, '.bench', 'bundles'); // inside the project, so bundles resolve node_modules

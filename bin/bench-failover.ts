@@ -6,16 +6,13 @@
  * no client traffic) and restore time (promote → a restorable session served again, polled by a
  * client every 20 ms), then the restore time with 10 and with N (default 10,000) live sessions.
  */
-import { parseArgs } from 'node:util';
 import { startLocalStack, type LocalStack } from '../local/runtime.js';
+import { cli } from './cli-options.js';
+import { BENCH_FAILOVER } from './commands.js';
 
-const { values } = parseArgs({ options: { trials: { type: 'string', default: '10' }, sessions: { type: 'string', default: '10000' } } });
-const trials = Number(values.trials);
-const manySessions = Number(values.sessions);
-if (!Number.isInteger(trials) || trials < 1 || !Number.isInteger(manySessions) || manySessions < 10) {
-  console.error('usage: npm run bench:failover -- [--trials N>=1] [--sessions N>=10]');
-  process.exit(2);
-}
+const values = cli(BENCH_FAILOVER);
+const trials = values.trials as number;
+const manySessions = values.sessions as number;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

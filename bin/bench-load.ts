@@ -6,24 +6,14 @@
  *   (b) a Primary blip of --blip-ms (default 400) under load: goal no epoch change, no 401, no 5xx.
  * Prints the count per outcome and the p50/p95 latency of each phase.
  */
-import { parseArgs } from 'node:util';
 import { startLocalStack, type LocalStack } from '../local/runtime.js';
 import { LoadDriver, errorsIn, percentile, type LoadTally } from '../local/load-driver.js';
+import { cli } from './cli-options.js';
+import { BENCH_LOAD } from './commands.js';
 
-const usage = 'usage: npm run bench:load -- [--clients N (2..1000, default 100)] [--blip-ms N (1..5000, default 400)]';
-let values: { clients: string; 'blip-ms': string };
-try {
-  values = parseArgs({ options: { clients: { type: 'string', default: '100' }, 'blip-ms': { type: 'string', default: '400' } }, strict: true }).values as typeof values;
-} catch (err) {
-  console.error(`${(err as Error).message}\n${usage}`);
-  process.exit(2);
-}
-const clients = Number(values.clients);
-const blipMs = Number(values['blip-ms']);
-if (!Number.isInteger(clients) || clients < 2 || clients > 1000 || !Number.isInteger(blipMs) || blipMs < 1 || blipMs > 5000) {
-  console.error(usage);
-  process.exit(2);
-}
+const values = cli(BENCH_LOAD);
+const clients = values.clients as number;
+const blipMs = values['blip-ms'] as number;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function monitoring(stack: LocalStack) {

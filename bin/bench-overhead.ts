@@ -17,44 +17,27 @@ import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { seedSessions } from '../test/support/session-seed.js';
+import { cli } from './cli-options.js';
+import { BENCH_OVERHEAD, OVERHEAD_BASELINE } from './commands.js';
 
 // Lambda runs Node 22; the SDK's warning about this machine's Node 20 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DEFAULT_BASELINE = '6910954';
 const LEVELS = [1, 10, 50];
 
-const usage = `usage: npm run bench:overhead -- [--seconds N] [--sessions N] [--baseline REF]
-
-  --seconds N     measuring time per level and target, 1..60 (default 3)
-  --sessions N    stored sessions for the second login measurement, 0..200000 (default 50000)
-  --baseline REF  git commit to measure side by side (default ${DEFAULT_BASELINE}, the code before this work; "none" skips it)`;
-
-const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '3' }, sessions: { type: 'string', default: '50000' }, baseline: { type: 'string', default: DEFAULT_BASELINE }, child: { type: 'string' }, help: { type: 'boolean' } },
-  strict: true,
-});
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
-const seconds = Number(values.seconds);
-const sessions = Number(values.sessions);
-if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60 || !Number.isInteger(sessions) || sessions < 0 || sessions > 200_000) {
-  console.error(usage);
-  process.exit(2);
-}
+const values = cli(BENCH_OVERHEAD);
+const seconds = values.seconds as number;
+const sessions = values.sessions as number;
 
 interface Level { c: number; rps: number; p50: number; p99: number }
 interface Figures { direct: Level[]; gateway: Level[]; ddbOpsPerRequest: number; logins: { stored: number; rps: number; p99: number; p50WorkflowC10: number }[]; idle: { readsPerMin: number; writesPerMin: number } }
 
-if (values.child) await gatewayProcess(values.child);
+if (values.child) await gatewayProcess(values.child as string);
 else {
   await parent();
   process.exit(0);
@@ -63,7 +46,7 @@ else {
 async function parent(): Promise<void> {
   const runs: [string, Figures][] = [];
   if (values.baseline !== 'none') {
-    const dir = baselineTree(values.baseline!);
+    const dir = baselineTree(values.baseline as string);
     console.log(`measuring the baseline (${values.baseline}) ...`);
     runs.push([`before (${values.baseline})`, await child(dir, 0)]);
   }

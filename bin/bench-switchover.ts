@@ -12,31 +12,13 @@
  * used after it are reported on their own line: SPEC §11 ends them (401), by design, so they are
  * not counted as failed requests of the load.
  */
-import { parseArgs } from 'node:util';
 import { startLocalStack, type LocalStack } from '../local/runtime.js';
 import { SwitchoverLoad, type Answer } from '../local/switchover-load.js';
 import { percentile } from '../local/load-driver.js';
+import { cli } from './cli-options.js';
+import { BENCH_SWITCHOVER } from './commands.js';
 
-const usage = `usage: npm run bench:switchover -- [--clients N]
-
-  --clients N   concurrent clients, 2..1000 (default 100): half restorable sessions, half a stream of new alias logins (one call each)
-  --help        this text`;
-let values: { clients: string; help?: boolean };
-try {
-  values = parseArgs({ options: { clients: { type: 'string', default: '100' }, help: { type: 'boolean' } }, strict: true }).values as typeof values;
-} catch (err) {
-  console.error(`${(err as Error).message}\n\n${usage}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
-const clients = Number(values.clients);
-if (!Number.isInteger(clients) || clients < 2 || clients > 1000) {
-  console.error(`--clients must be an integer from 2 to 1000, not "${values.clients}"\n\n${usage}`);
-  process.exit(2);
-}
+const clients = cli(BENCH_SWITCHOVER).clients as number;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface Status {

@@ -7,17 +7,14 @@
  * login, per API call) for the cost of a two-region table. Prints min / p50 / p95 with the
  * worst-case arithmetic beside them.
  */
-import { parseArgs } from 'node:util';
 import { startLocalStack } from '../local/runtime.js';
 import { primaryLeaseMs } from '../functions/domain/group.js';
+import { cli } from './cli-options.js';
+import { BENCH_TAKEOVER } from './commands.js';
 
-const { values } = parseArgs({ options: { trials: { type: 'string', default: '10' }, partition: { type: 'boolean', default: false } } });
-const trials = Number(values.trials);
-if (!Number.isInteger(trials) || trials < 1) {
-  console.error('usage: npm run bench:takeover -- [--trials N>=1] [--partition]');
-  process.exit(2);
-}
-const partition = values.partition;
+const values = cli(BENCH_TAKEOVER);
+const trials = values.trials as number;
+const partition = values.partition as boolean;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const stack = await startLocalStack({ nodes: 2, env: { POWERTOOLS_LOG_LEVEL: 'WARN' } }); // only the figures on the console

@@ -3,8 +3,10 @@
  * and prints the bundle sizes (gzip JS and CSS). `npm start` runs it first.
  */
 import { bundleSizes, ensureUiBuilt, printSizes } from '../local/ui-build.js';
+import { cli } from './cli-options.js';
+import { BUILD_UI } from './commands.js';
 
-const built = await ensureUiBuilt({ force: process.argv.includes('--force') });
+const built = await ensureUiBuilt({ force: cli(BUILD_UI).force as boolean });
 if (!built) {
   console.log('Web UI up to date (ui/dist).');
   printSizes(await bundleSizes());

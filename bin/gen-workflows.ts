@@ -46,6 +46,9 @@ export function generateWorkflowIndex(dir = WORKFLOW_DIR): boolean {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { cli } = await import('./cli-options.js');
+  const { GEN_WORKFLOWS } = await import('./commands.js');
+  cli(GEN_WORKFLOWS);
   const changed = generateWorkflowIndex();
   console.log(`workflows: ${workflowModules().join(', ')}${changed ? ' (index updated)' : ''}`);
   // Subscribers are discovered the same way, by the same step (see bin/gen-subscribers.ts).

@@ -3,12 +3,13 @@
  * Configuration: see README ("Configuration"). Ctrl-C stops everything.
  */
 import { startLocalStack } from '../local/runtime.js';
+import { explainStartError, resolvePort } from '../local/start-port.js';
+import { cli } from './cli-options.js';
+import { START } from './commands.js';
 
-const port = Number(process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a port number, got "${process.env.PORT}"`);
-  process.exit(2);
-}
+cli(START);
+const { port, warning } = resolvePort(process.env.PORT);
+if (warning) console.error(warning);
 
 const passwordFromEnv = Boolean(process.env.GATEWAY_SERVICE_PASSWORD);
 try {
@@ -16,7 +17,7 @@ try {
   const svc = `${stack.env.GATEWAY_SERVICE_USERNAME} / ${passwordFromEnv ? '(password from GATEWAY_SERVICE_PASSWORD)' : stack.env.GATEWAY_SERVICE_PASSWORD}`;
   console.log(`Failover Gateway ready on ${stack.url}`);
   console.log(`  web UI               ${stack.url}/  (log in as one of the demo users below; README "The web UI")`);
-  console.log(`  API, node a          ${stack.url}  (availability group Primary; BAM REST API v${stack.env.BAM_API_VERSION ?? '2'})`);
+  console.log(`  API, node a          ${stack.url}  (availability group Primary; BAM REST API v${stack.env.BAM_API_VERSION ?? process.env.BAM_API_VERSION ?? '2'})`);
   console.log(`  API, node b          ${stack.nodes.get('b')!.url}  (Secondary; sessions work on either node)`);
   if (stack.cluster) for (const s of stack.cluster.snapshot()) console.log(`  simulated BAM ${s.name.padEnd(6)} ${s.url}  (${s.role})`);
   console.log(`  cluster state        GET ${stack.url}/_local/state   events: GET ${stack.url}/_local/events`);
@@ -43,6 +44,6 @@ try {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 } catch (err) {
-  console.error(`Failover Gateway failed to start: ${(err as Error).message}`);
+  console.error(`Failover Gateway failed to start: ${explainStartError(err, port)}`);
   process.exit(1);
 }

@@ -5,6 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { usage } from './cli-options.js';
+import { TEST_BROWSER } from './commands.js';
+
+// Only --help is ours: every other argument is vitest's.
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(usage(TEST_BROWSER));
+  process.exit(0);
+}
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -11,12 +11,13 @@ import { workflows } from './workflows/index.js';
  * - `workflows`: every workflow route. The largest bundle and the longest calls (BAM, up to the
  *   BAM timeout); isolating it keeps slow workflows from starving logins or status checks.
  * - `operations`: status, the availability group, the permission admin API, the web UI's reads
- *   (/ui/api) and the JSON 404: small, fast reads of gateway state for operators and monitoring.
+ *   (/ui/api), the OpenAPI document and its reference page, and the JSON 404: small, fast reads
+ *   for operators and monitoring.
  * - `maintenance`: the Airlock-style maintenance REST API (/airlock/rest): its own role may write
  *   only maintenance configuration and REST-session items.
  * The scheduled monitor, the group agent and each subscriber are functions of their own.
  */
-export type HandlerName = 'login' | 'logout' | 'status' | 'workflows' | 'admin' | 'availability' | 'airlock' | 'ui' | 'ui-public' | 'not-found';
+export type HandlerName = 'login' | 'logout' | 'status' | 'workflows' | 'admin' | 'availability' | 'airlock' | 'ui' | 'ui-public' | 'docs' | 'not-found';
 export type ApiFunction = 'sessions' | 'workflows' | 'operations' | 'maintenance';
 
 export interface RouteDef {
@@ -39,6 +40,9 @@ export const routes: RouteDef[] = [
   { routeKey: 'GET /ui/api/events', handler: 'ui', fn: 'operations' },
   { routeKey: 'GET /ui/api/workflows', handler: 'ui', fn: 'operations' },
   { routeKey: 'GET /ui/api/session-counts', handler: 'ui', fn: 'operations' },
+  { routeKey: 'GET /openapi.json', handler: 'docs', fn: 'operations' },
+  { routeKey: 'GET /docs', handler: 'docs', fn: 'operations' },
+  { routeKey: 'GET /docs/{proxy+}', handler: 'docs', fn: 'operations' },
   ...workflows.map((w) => ({ routeKey: `ANY /${w.name}/{proxy+}`, handler: 'workflows' as const, fn: 'workflows' as const })),
   { routeKey: '$default', handler: 'not-found', fn: 'operations' },
 ];

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { subscriptions } from '../functions/subscriptions.js';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { currentOpenApi } from '../functions/openapi/current.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -46,6 +49,22 @@ export interface GatewayFunctionProps {
   timeout: Duration;
   memorySize?: number;
   environment: Record<string, string>;
+  /** Files copied beside the bundle (paths from the project root → names in the bundle folder). */
+  files?: Record<string, string>;
+}
+
+/**
+ * The files functions/handlers/docs.ts serves in Lambda: the OpenAPI document, generated here from
+ * the code (so the bundle carries no JSON Schema generator), and the reference page's files.
+ */
+export function docsFiles(): Record<string, string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'openapi-'));
+  writeFileSync(path.join(dir, 'openapi.json'), currentOpenApi(false));
+  return {
+    [path.join(dir, 'openapi.json')]: 'openapi.json',
+    'node_modules/swagger-ui-dist/swagger-ui-bundle.js': 'swagger-ui/swagger-ui-bundle.js',
+    'node_modules/swagger-ui-dist/swagger-ui.css': 'swagger-ui/swagger-ui.css',
+  };
 }
 
 /**
@@ -76,7 +95,15 @@ export class GatewayFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { POWERTOOLS_SERVICE_NAME: 'failover-gateway', ...props.environment },
-      bundling: { minify: BUNDLING.minify, sourceMap: false, format: OutputFormat.ESM, target: BUNDLING.target, externalModules: BUNDLING.external, banner: BUNDLING.banner },
+      bundling: {
+        minify: BUNDLING.minify,
+        sourceMap: false,
+        format: OutputFormat.ESM,
+        target: BUNDLING.target,
+        externalModules: BUNDLING.external,
+        banner: BUNDLING.banner,
+        ...(props.files ? { commandHooks: copyFiles(props.files) } : {}),
+      },
     });
     Validations.of(this.fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'Pinned to nodejs22.x, the runtime the project builds and tests for; move with the project to the next LTS runtime.' });
   }
@@ -86,4 +113,15 @@ export class GatewayFunction extends Construct {
     this.role.addToPolicy(new iam.PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
     return this;
   }
+}
+
+/** Bundling hooks that copy files into the asset after esbuild, offline (no npm install in the bundle). */
+function copyFiles(files: Record<string, string>) {
+  const q = (p: string) => `"${p}"`;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) =>
+      Object.entries(files).flatMap(([from, to]) => [`mkdir -p ${q(path.posix.dirname(path.posix.join(outputDir, to)))}`, `cp ${q(path.posix.isAbsolute(from) ? from : path.posix.join(inputDir, from))} ${q(path.posix.join(outputDir, to))}`]),
+  };
 }

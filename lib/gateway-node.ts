@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { apiFunctions, routes, type ApiFunction } from '../functions/routes.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from '../functions/adapters/session-index.js';
 import type { GatewayDataRefs } from './gateway-data.js';
-import { GatewayFunction } from './gateway-function.js';
+import { docsFiles, GatewayFunction } from './gateway-function.js';
 import type { GatewaySettings } from './settings.js';
 
 export const METRICS_NAMESPACE = 'FailoverGateway';
@@ -89,12 +89,12 @@ export class GatewayNode extends Construct {
       // Not secret; the client key comes from the gateway secret (failoverClientKey).
       ...(s.failover ? { BAM_FAILOVER_API: s.failover.api, BAM_FAILOVER_CLIENT_CERT: s.failover.clientCert, BAM_FAILOVER_CA: s.failover.ca } : {}),
     };
-    const gatewayFunction = (fid: string, entry: string, timeout: Duration, writes: string[], memorySize?: number, extraEnv: Record<string, string> = {}) => {
+    const gatewayFunction = (fid: string, entry: string, timeout: Duration, writes: string[], memorySize?: number, extraEnv: Record<string, string> = {}, files?: Record<string, string>) => {
       const usesKey = KEY_USERS.includes(fid);
       const secretOnly = SECRET_ONLY_USERS.includes(fid);
       const { GATEWAY_SECRET_ARN, CREDENTIAL_KMS_KEY_ID, ...withoutSecrets } = environment;
       const env = usesKey ? environment : secretOnly && GATEWAY_SECRET_ARN ? { ...withoutSecrets, GATEWAY_SECRET_ARN } : withoutSecrets;
-      const f = new GatewayFunction(this, fid, { entry, timeout, environment: { ...env, ...extraEnv }, ...(memorySize ? { memorySize } : {}) })
+      const f = new GatewayFunction(this, fid, { entry, timeout, environment: { ...env, ...extraEnv }, ...(memorySize ? { memorySize } : {}), ...(files ? { files } : {}) })
         .allow(TABLE_READS, [data.table.tableArn])
         .allow(TABLE_WRITES, [data.table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writes } })
         .allow(['events:PutEvents'], [data.bus.eventBusArn]);
@@ -122,7 +122,8 @@ export class GatewayNode extends Construct {
     this.functions.set('WorkflowRunner', runner);
     const integrations = new Map<ApiFunction, HttpLambdaIntegration>();
     for (const name of apiFunctions) {
-      const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), WRITES[name], undefined, EXTRA_ENV[name]?.(runner));
+      // operations serves the API reference page (/docs): swagger-ui's files travel in its asset.
+      const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), WRITES[name], undefined, EXTRA_ENV[name]?.(runner), name === 'operations' ? docsFiles() : undefined);
       if (name === 'workflows') f.allow(['lambda:InvokeFunction'], [runner.fn.functionArn]);
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
       // The admin API lists a user's sessions through the index; the web UI's session counts query the other.

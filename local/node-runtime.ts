@@ -36,6 +36,10 @@ export async function startNode(port: number, controls: LocalControls): Promise<
   const { registerLocalRunner } = await import('../functions/adapters/runner-invoker.js');
   const runner = (await import('../functions/handlers/workflow-runner.js')).handler;
   registerLocalRunner((event) => runner(event, lambdaContext('gateway-workflow-runner', 28_000)));
+  // /openapi.json: built from this code on first request (in AWS the CDK app writes it into the asset).
+  const { serveOpenApiDocument } = await import('../functions/handlers/docs.js');
+  const { currentOpenApi } = await import('../functions/openapi/current.js');
+  serveOpenApiDocument(() => currentOpenApi(true));
   const monitor = (await import('../functions/handlers/monitor.js')).handler as unknown as Background;
   const agent = (await import('../functions/handlers/group-agent.js')).handler as unknown as Background;
 

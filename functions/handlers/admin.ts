@@ -138,6 +138,9 @@ const routes: Route[] = [
   },
 ];
 
+/** "METHOD path" of every admin route, for the OpenAPI document (functions/openapi/). */
+export const adminRouteKeys = routes.map((r) => `${r.method} ${r.path}`);
+
 export const handler = httpHandler()
   .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow' }))
   .handler(async (event, context) => {

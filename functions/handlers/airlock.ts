@@ -198,6 +198,9 @@ const routes: Route[] = [
   },
 ];
 
+/** Every route below BASE_PATH, session/create included, for the OpenAPI document's tests. */
+export const airlockRoutePatterns: { method: string; path: RegExp }[] = [{ method: 'POST', path: /^\/session\/create$/ }, ...routes.map((r) => ({ method: r.method, path: r.path }))];
+
 const cookieAttributes = () => ['Path=/airlock/rest', 'HttpOnly', 'SameSite=Strict', ...(maintenanceDeps().config.localMode ? [] : ['Secure'])];
 const clearCookie = () => [`${REST_SESSION_COOKIE}=`, 'Max-Age=0', ...cookieAttributes()].join('; ');
 

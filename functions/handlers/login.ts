@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { gatewayDeps } from '../commons/deps.js';
 import { audit } from '../commons/audit.js';
 import { clientAddress } from '../commons/client-address.js';
@@ -11,16 +10,8 @@ import { secretsEqual, sessionCookie } from '../domain/tokens.js';
 import { LoginThrottle, loginLimits } from '../sessions/login-throttle.js';
 import { errorResponse } from '../middleware/http-errors.js';
 import { httpHandler } from './http-handler.js';
+import { LoginBody } from '../sessions/login-body.js';
 
-const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-const LoginBody = z
-  .object({
-    username: text(256),
-    password: text(1024),
-    bam_alias: z.optional(text(256)),
-    bam_url: z.optional(text(2048)),
-  })
-  .check(z.refine((b) => !(b.bam_alias !== undefined && b.bam_url !== undefined), { message: 'give bam_alias or bam_url, not both', path: ['bam_alias'] }));
 
 let throttle: LoginThrottle | undefined;
 const loginThrottle = () => (throttle ??= new LoginThrottle(new DynamoThrottleStore(documentClient, gatewayDeps().config.tableName), loginLimits(process.env)));

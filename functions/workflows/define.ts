@@ -37,6 +37,12 @@ export interface WorkflowRoute<Q extends Schema = Schema, B extends Schema = Sch
   query?: Q;
   /** Schema of the JSON body; its presence makes a JSON body required. */
   body?: B;
+  /** Schema of the answer, for the OpenAPI document (/openapi.json): every route documents one. */
+  response?: Schema;
+  /** The status the answer comes with: 200, or 201 for a route that answers `created(...)`. */
+  responseStatus?: 200 | 201;
+  /** One line for the API reference. */
+  summary?: string;
   /** Answers a JSON-serialisable value (sent as 200) or a full HTTP result (see `created()`). */
   handler: (ctx: WorkflowContext<Output<Q>, Output<B>>) => Promise<unknown>;
 }

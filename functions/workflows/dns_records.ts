@@ -21,6 +21,9 @@ export default defineWorkflow({
     route({
       method: 'POST',
       path: '/host_records',
+      summary: 'Add a host record',
+      responseStatus: 201,
+      response: z.object({ id: z.int(), absolute_name: z.string(), addresses: z.array(z.string()), ttl: z.int() }),
       body: HostRecordInput,
       handler: async ({ user, input }) => {
         const { configuration, view, zone, name, address, ttl } = input.body;

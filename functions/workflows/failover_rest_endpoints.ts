@@ -1,5 +1,6 @@
 import type { BamV1Client } from '../bam/v1-client.js';
 import type { BamV2Client } from '../bam/v2-client.js';
+import * as z from 'zod/mini';
 import { defineWorkflow, route } from './define.js';
 
 /** The configurations' names through REST v1. */
@@ -22,6 +23,8 @@ export default defineWorkflow({
     route({
       method: 'GET',
       path: '/get_configurations',
+      summary: "The Primary's URL, the monitoring state and the configurations' names",
+      response: z.object({ primary_url: z.nullable(z.string()), failover_monitoring_state: z.string(), configurations: z.array(z.string()) }),
       handler: async ({ user, platform }) => {
         const { v1, v2 } = user.bamApi;
         const configurations = v1 ? await configurationsV1(v1) : await configurationsV2(v2!);

@@ -12,6 +12,8 @@ export default defineWorkflow({
     route({
       method: 'GET',
       path: '/blocks',
+      summary: 'The IPv4 blocks of a configuration',
+      response: z.object({ configuration: z.string(), blocks: z.array(z.object({ name: z.string(), cidr: z.string() })) }),
       query: z.object({ configuration: z.string().check(z.minLength(1), z.maxLength(256)) }),
       handler: async ({ user, input }) => {
         const { v1, v2 } = user.bamApi;

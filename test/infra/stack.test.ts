@@ -246,6 +246,13 @@ describe('a synth with real bundling', () => {
       if (/from\s*"@aws-sdk\//.test(code)) importingSdk++;
     }
     expect(importingSdk).toBe(6); // every function but the sample subscriber and the runner, which need no AWS service
+    // The API reference page's files travel with the operations function only (functions/handlers/docs.ts).
+    const withDocs = bundles.filter((b) => ['swagger-ui-bundle.js', 'swagger-ui.css'].every((f) => existsSync(path.join(path.dirname(b), 'swagger-ui', f))));
+    expect(withDocs).toHaveLength(1);
+    const doc = JSON.parse(readFileSync(path.join(path.dirname(withDocs[0]!), 'openapi.json'), 'utf8'));
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.sessionCookie.name).toBe('__Host-gateway_session');
+    expect(readFileSync(withDocs[0]!, 'utf8')).toContain('/openapi.json');
   }, 120_000);
 });
 

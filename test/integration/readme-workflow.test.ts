@@ -5,6 +5,8 @@ import { SimCluster } from '../../local/bam-sim/cluster.js';
 import { BamV1Client } from '../../functions/bam/v1-client.js';
 import { BamV2Client } from '../../functions/bam/v2-client.js';
 import type { Workflow } from '../../functions/workflows/define.js';
+import ts from 'typescript';
+import { workflowExample } from '../../local/readme-blocks.js';
 
 /**
  * The README's "Writing a workflow" example, taken from the README itself and run against the
@@ -18,8 +20,7 @@ let workflow: Workflow;
 
 beforeAll(async () => {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Writing a workflow'));
-  const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+  const code = workflowExample(readme)!.code;
   mkdirSync(path.join(scratch, 'workflows'), { recursive: true });
   writeFileSync(path.join(scratch, 'workflows', 'zone_report.ts'), code);
   // define.ts and what it imports at run time (type-only imports vanish when compiled).
@@ -33,7 +34,35 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+/**
+ * tsc over the snippet exactly as README says to save it (functions/workflows/zone_report.ts),
+ * with the project's compiler options, without writing it there: what `npm test` would report
+ * once a reader has saved it.
+ */
+function typeErrorsOf(file: string, code: string): string[] {
+  const configPath = path.join(root, 'tsconfig.json');
+  const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, root);
+  const target = path.join(root, file);
+  const host = ts.createCompilerHost(parsed.options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, lang, ...rest) => (path.resolve(name) === target ? ts.createSourceFile(name, code, lang) : getSourceFile(name, lang, ...rest));
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => path.resolve(name) === target || fileExists(name);
+  const program = ts.createProgram([target], parsed.options, host);
+  return ts.getPreEmitDiagnostics(program, program.getSourceFile(target)).map((d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+}
+
 describe('the README workflow example', () => {
+  it('type-checks as written, where README says to save it', () => {
+    const example = workflowExample(readFileSync(path.join(root, 'README.md'), 'utf8'))!;
+    expect(typeErrorsOf(example.file, example.code)).toEqual([]);
+  }, 60_000);
+
+  it('the type check would catch what broke it before: input.params.name is string | undefined', () => {
+    const broken = workflowExample(readFileSync(path.join(root, 'README.md'), 'utf8'))!.code.replace('found: names.includes(name)', 'found: names.includes(input.params.name)');
+    expect(typeErrorsOf('functions/workflows/zone_report.ts', broken).join('\n')).toContain('TS2345');
+  }, 60_000);
+
   it.each([1, 2])('defines a working workflow through BAM REST v%s', async (version) => {
     expect(workflow.name).toBe('zone_report');
     const route = workflow.routes[0]!;
@@ -53,5 +82,7 @@ describe('the README workflow example', () => {
       request: { method: 'GET', path: '/zone_report/configurations/Lab', headers: {} },
     });
     expect(out).toEqual({ requested: 'Lab', found: true, primary_url: cluster.server('bam1').url, monitoring_state: 'MONITORING' });
+    // The answer is the one its response schema documents.
+    expect(validate(route.response!, out).ok).toBe(true);
   });
 });

@@ -1,0 +1,174 @@
+/**
+ * `npm run readme:check`: README.md's sh blocks, run as a newcomer would run them, so README cannot
+ * drift from the code. For each block (but those marked ```sh no-check): a fresh gateway on free
+ * ports (PORT and PORT+1, never 3000), started with bin/local.ts as `npm start` does after its
+ * generators (this script regenerates the workflow index itself; no block needs the UI build),
+ * unless the prose says to continue in the same terminal; then bash -euo pipefail with PORT set;
+ * a block passes when it exits 0 and prints every
+ * `"key":value` its comments show. The "Writing a workflow" example is saved where README says
+ * (and removed afterwards), as README tells the reader to do.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { shellBlocks, workflowExample, type ShellBlock } from '../local/readme-blocks.js';
+import { cli } from './cli-options.js';
+import { README_CHECK } from './commands.js';
+import { generateWorkflowIndex } from './gen-workflows.js';
+
+const options = cli(README_CHECK);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+const all = shellBlocks(readme);
+const only = options.only as string | undefined;
+const selected = all.filter((b) => !only || b.heading.includes(only));
+
+if (options.list) {
+  for (const b of all) console.log(`${String(b.index).padStart(2)} ${b.skip ? 'skip' : b.continues ? 'cont' : 'run '} ${b.heading}`);
+  process.exit(0);
+}
+
+/** Two free loopback ports in a row (node a, node b). */
+async function freePortPair(): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(undefined));
+      s.listen(port, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+  for (let i = 0; i < 50; i++) {
+    const p = await tryListen(0);
+    if (p && p < 65534 && p !== 2999 && p !== 3000 && (await tryListen(p + 1))) return p;
+  }
+  throw new Error('no two free ports in a row');
+}
+
+interface Gateway {
+  port: number;
+  child: ChildProcess;
+  log: string[];
+}
+
+/** `npm start` as README says, on its own ports; resolves once it prints its ready line. */
+async function startGateway(): Promise<Gateway> {
+  const port = await freePortPair();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not print "ready" within 90 s:\n${log.join('')}`)), 90_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      log.push(d.toString());
+      if (/\bready\b/.test(d.toString())) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited (${code}):\n${log.join('')}`));
+    });
+  });
+  return { port, child, log };
+}
+
+async function stopGateway(g: Gateway | undefined): Promise<void> {
+  if (!g || g.child.exitCode !== null) return;
+  const exited = new Promise<void>((r) => g.child.once('exit', () => r()));
+  g.child.kill('SIGTERM');
+  const force = setTimeout(() => g.child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(force);
+}
+
+/** Runs blocks in one bash, in order; answers each block's output (and the failing one's exit). */
+function runShell(blocks: ShellBlock[], port: number): Promise<{ outputs: string[]; failedAt?: number; code: number }> {
+  const marker = (i: number) => `::readme-check block ${i}::`;
+  // Each block's commands print without a final newline: a newline before each marker keeps them apart.
+  const script = ['set -euo pipefail', ...blocks.flatMap((b, i) => [`printf '\\n%s\\n' '${marker(i)}'`, b.code])].join('\n');
+  return new Promise((resolve) => {
+    const bash = spawn('bash', ['-c', script], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    bash.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    bash.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => bash.kill('SIGKILL'), 300_000);
+    bash.once('close', (code) => {
+      clearTimeout(timer);
+      const parts = out.split(/\n::readme-check block (\d+)::\n/);
+      const outputs: string[] = blocks.map(() => '');
+      let lastSeen = -1;
+      for (let i = 1; i < parts.length; i += 2) {
+        lastSeen = Number(parts[i]);
+        outputs[lastSeen] = parts[i + 1] ?? '';
+      }
+      resolve({ outputs, code: code ?? 1, ...(code ? { failedAt: lastSeen } : {}) });
+    });
+  });
+}
+
+/** Groups blocks into terminals: a block that continues joins the one before. */
+function terminals(blocks: ShellBlock[]): ShellBlock[][] {
+  const groups: ShellBlock[][] = [];
+  for (const b of blocks.filter((x) => !x.skip)) {
+    if (b.continues && groups.length) groups[groups.length - 1]!.push(b);
+    else groups.push([b]);
+  }
+  return groups;
+}
+
+// The workflow example goes where README says to save it, for the blocks that call it.
+const example = workflowExample(readme);
+const examplePath = example ? path.join(root, example.file) : undefined;
+const previous = examplePath && existsSync(examplePath) ? readFileSync(examplePath, 'utf8') : undefined;
+const restore = () => {
+  if (!examplePath) return;
+  if (previous === undefined) rmSync(examplePath, { force: true });
+  else writeFileSync(examplePath, previous);
+  generateWorkflowIndex();
+};
+let gateway: Gateway | undefined;
+process.once('SIGINT', () => {
+  restore();
+  gateway?.child.kill('SIGKILL');
+  process.exit(130);
+});
+
+let failures = 0;
+let ran = 0;
+try {
+  if (example && examplePath) {
+    writeFileSync(examplePath, example.code);
+    generateWorkflowIndex();
+  }
+  const wanted = new Set(selected.map((b) => b.index));
+  for (const group of terminals(all)) {
+    if (!group.some((b) => wanted.has(b.index))) continue;
+    const started = Date.now();
+    gateway = await startGateway();
+    const { outputs, failedAt, code } = await runShell(group, gateway.port);
+    for (const [i, b] of group.entries()) {
+      const output = outputs[i] ?? '';
+      const missing = b.expected.filter((f) => !output.includes(f));
+      const failed = failedAt === i || (failedAt !== undefined && i > failedAt) || missing.length > 0;
+      const why = failedAt === i ? `exited ${code}` : failedAt !== undefined && i > failedAt ? 'not run' : missing.length ? `did not print ${missing.join(', ')}` : '';
+      console.log(`${failed ? 'FAIL' : 'ok  '} block ${b.index} (${b.heading})${why ? `: ${why}` : ''}`);
+      ran++;
+      if (failed) failures++;
+      if ((failed && why !== 'not run') || options.verbose) console.log(output.replace(/^/gm, '     | '));
+    }
+    const port = gateway.port;
+    await stopGateway(gateway);
+    gateway = undefined;
+    console.log(`     (${((Date.now() - started) / 1000).toFixed(1)} s, npm start on PORT=${port})`);
+  }
+} finally {
+  await stopGateway(gateway);
+  restore();
+}
+console.log(`${failures ? 'FAILED' : 'passed'}: ${ran - failures}/${ran} README blocks run (${selected.filter((b) => b.skip).length} marked no-check)`);
+process.exit(failures ? 1 : 0);

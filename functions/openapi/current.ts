@@ -1,0 +1,13 @@
+import { adminRouteKeys } from '../handlers/admin.js';
+import { routes } from '../routes.js';
+import { workflows } from '../workflows/index.js';
+import { buildOpenApi } from './document.js';
+
+/**
+ * The document of this code base: the local runtime serves it as it starts, the CDK app writes it
+ * into the operations function's asset (generated there, so the Lambda bundle carries no
+ * JSON Schema generator).
+ */
+export function currentOpenApi(localMode: boolean): string {
+  return JSON.stringify(buildOpenApi({ routes, workflows, adminRouteKeys, localMode }).document);
+}
