@@ -6,6 +6,17 @@ export default defineConfig({
     // The browser tests run in their own step (npm run test:browser, vitest.browser.config.ts).
     exclude: ['test/browser/**', '**/node_modules/**'],
     setupFiles: ['test/support/setup.ts'],
+    // `npm test` runs with --coverage: the gateway's own code, with thresholds at what the suite reaches.
+    coverage: {
+      provider: 'v8',
+      include: ['functions/**/*.ts', 'local/**/*.ts'],
+      exclude: ['functions/workflows/index.ts', 'functions/subscribers/index.ts'],
+      reporter: ['text-summary', 'html'],
+      reportsDirectory: 'coverage',
+      thresholds: { statements: 91, branches: 84 },
+    },
+    // Most files wait on timers and sockets, not the CPU: three at once on two cores halves the wall time.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 3),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: {

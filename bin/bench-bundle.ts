@@ -27,7 +27,13 @@ function importMs(file: string, preloadSdk: boolean): number {
 const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
   const runner = path.join(outDir, `run-${preloadSdk ? 'warm' : 'cold'}.mjs`);
   writeFileSync(runner, script);
-  const runs = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, [runner], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_REGION: 'eu-west-1' } }).toString().trim()));
+  const runs = Array.from({ length: 5 }, () =>
+    Number(
+      execFileSync(process.execPath, [runner], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_REGION: 'eu-west-1' } })
+        .toString()
+        .trim(),
+    ),
+  );
   return runs.sort((a, b) => a - b)[2]!;
 }
 
@@ -36,7 +42,18 @@ console.log(`${'function'.padEnd(34)}${'size'.padStart(10)}${'import, cold'.padS
 let ok = true;
 for (const entry of FUNCTION_ENTRIES) {
   const outfile = path.join(outDir, `${entry.replace('/', '-')}.mjs`);
-  await build({ entryPoints: [path.join(root, 'functions', `${entry}.ts`)], bundle: true, minify: BUNDLING.minify, platform: 'node', format: 'esm', target: BUNDLING.target, external: BUNDLING.external, banner: { js: BUNDLING.banner }, outfile, logLevel: 'silent' });
+  await build({
+    entryPoints: [path.join(root, 'functions', `${entry}.ts`)],
+    bundle: true,
+    minify: BUNDLING.minify,
+    platform: 'node',
+    format: 'esm',
+    target: BUNDLING.target,
+    external: BUNDLING.external,
+    banner: { js: BUNDLING.banner },
+    outfile,
+    logLevel: 'silent',
+  });
   const kb = statSync(outfile).size / 1024;
   const cold = importMs(outfile, false);
   const own = importMs(outfile, true);

@@ -17,7 +17,13 @@ const blipMs = values['blip-ms'] as number;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function monitoring(stack: LocalStack) {
-  return ((await (await fetch(`${stack.url}/_local/state`)).json()) as { monitoring: unknown }).monitoring as { monitoring_state: string; primary_url: string | null; epoch: number; split_brain: boolean; servers: { name: string; role: string }[] };
+  return ((await (await fetch(`${stack.url}/_local/state`)).json()) as { monitoring: unknown }).monitoring as {
+    monitoring_state: string;
+    primary_url: string | null;
+    epoch: number;
+    split_brain: boolean;
+    servers: { name: string; role: string }[];
+  };
 }
 async function until(check: () => Promise<boolean>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;

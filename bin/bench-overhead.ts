@@ -34,8 +34,19 @@ const values = cli(BENCH_OVERHEAD);
 const seconds = values.seconds as number;
 const sessions = values.sessions as number;
 
-interface Level { c: number; rps: number; p50: number; p99: number }
-interface Figures { direct: Level[]; gateway: Level[]; ddbOpsPerRequest: number; logins: { stored: number; rps: number; p99: number; p50WorkflowC10: number }[]; idle: { readsPerMin: number; writesPerMin: number } }
+interface Level {
+  c: number;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+interface Figures {
+  direct: Level[];
+  gateway: Level[];
+  ddbOpsPerRequest: number;
+  logins: { stored: number; rps: number; p99: number; p50WorkflowC10: number }[];
+  idle: { readsPerMin: number; writesPerMin: number };
+}
 
 if (values.child) await gatewayProcess(values.child as string);
 else {
@@ -61,20 +72,27 @@ async function parent(): Promise<void> {
     console.log('   c   direct req/s  p50 ms  p99 ms   gateway req/s  p50 ms  p99 ms   gateway/direct req/s  p50');
     r.gateway.forEach((g, i) => {
       const d = r.direct[i]!;
-      console.log(`${String(g.c).padStart(4)} ${f(d.rps, 0).padStart(14)}${f(d.p50)}${f(d.p99)} ${f(g.rps, 0).padStart(15)}${f(g.p50)}${f(g.p99)} ${f(g.rps / d.rps, 3).padStart(21)}${f(g.p50 / d.p50, 1)}`);
+      console.log(
+        `${String(g.c).padStart(4)} ${f(d.rps, 0).padStart(14)}${f(d.p50)}${f(d.p99)} ${f(g.rps, 0).padStart(15)}${f(g.p50)}${f(g.p99)} ${f(g.rps / d.rps, 3).padStart(21)}${f(g.p50 / d.p50, 1)}`,
+      );
     });
     console.log(`idle two-node group: ${r.idle.readsPerMin} DynamoDB reads, ${r.idle.writesPerMin} writes per minute`);
   }
   if (before) {
     console.log('\nthis code / before:');
-    now.gateway.forEach((g, i) => console.log(`  c=${g.c}: req/s ${(g.rps / before.gateway[i]!.rps).toFixed(2)}x   p50 ${(g.p50 / before.gateway[i]!.p50).toFixed(2)}x   p99 ${(g.p99 / before.gateway[i]!.p99).toFixed(2)}x`));
+    for (const [i, g] of now.gateway.entries()) {
+      console.log(`  c=${g.c}: req/s ${(g.rps / before.gateway[i]!.rps).toFixed(2)}x   p50 ${(g.p50 / before.gateway[i]!.p50).toFixed(2)}x   p99 ${(g.p99 / before.gateway[i]!.p99).toFixed(2)}x`);
+    }
   }
   console.log('\nlogins at c=10 (this code):');
-  for (const l of now.logins) console.log(`  ${String(l.stored).padStart(6)} stored sessions: ${l.rps.toFixed(0)} logins/s, p99 ${l.p99.toFixed(1)} ms; workflow p50 at c=10 ${l.p50WorkflowC10.toFixed(2)} ms`);
+  for (const l of now.logins)
+    console.log(`  ${String(l.stored).padStart(6)} stored sessions: ${l.rps.toFixed(0)} logins/s, p99 ${l.p99.toFixed(1)} ms; workflow p50 at c=10 ${l.p50WorkflowC10.toFixed(2)} ms`);
   const c10 = (r: Figures, k: 'gateway' | 'direct') => r[k].find((x) => x.c === 10)!.p50;
   const goals = [
     `ddb ops/request ${now.ddbOpsPerRequest.toFixed(3)} <= 1.05: ${now.ddbOpsPerRequest <= 1.05 ? 'met' : 'NOT met'}`,
-    ...(before ? [`gateway p50 c=10 ${(c10(now, 'gateway') / c10(before, 'gateway')).toFixed(2)}x of before <= 0.45x: ${c10(now, 'gateway') <= 0.45 * c10(before, 'gateway') ? 'met' : 'NOT met'}`] : []),
+    ...(before
+      ? [`gateway p50 c=10 ${(c10(now, 'gateway') / c10(before, 'gateway')).toFixed(2)}x of before <= 0.45x: ${c10(now, 'gateway') <= 0.45 * c10(before, 'gateway') ? 'met' : 'NOT met'}`]
+      : []),
   ];
   console.log(`\ngoals: ${goals.join('; ')}`);
   console.log(`ddb_ops_per_request=${now.ddbOpsPerRequest.toFixed(3)} p50_gateway_ms_c10=${c10(now, 'gateway').toFixed(2)} p50_direct_ms_c10=${c10(now, 'direct').toFixed(2)}`);
@@ -103,7 +121,15 @@ async function child(code: string, stored: number): Promise<Figures> {
   const gateway = () => {
     const p = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', code], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, GATEWAY_TEST_DYNAMODB: counted.endpoint, DYNAMODB_ENDPOINT: counted.endpoint, AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      env: {
+        ...process.env,
+        GATEWAY_TEST_DYNAMODB: counted.endpoint,
+        DYNAMODB_ENDPOINT: counted.endpoint,
+        AWS_REGION: 'local',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      },
     });
     const exited = new Promise<never>((_, reject) => p.on('exit', (rc) => reject(new Error(`measuring ${code}: the gateway process exited (${rc})`))));
     exited.catch(() => undefined);
@@ -146,13 +172,15 @@ async function child(code: string, stored: number): Promise<Figures> {
       const lat: number[] = [];
       const started = performance.now();
       let next = 0;
-      await Promise.all(Array.from({ length: 10 }, async () => {
-        while (next++ < n) {
-          const t = performance.now();
-          await loginToken(url, agent);
-          lat.push(performance.now() - t);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          while (next++ < n) {
+            const t = performance.now();
+            await loginToken(url, agent);
+            lat.push(performance.now() - t);
+          }
+        }),
+      );
       return { rps: n / ((performance.now() - started) / 1000), p99: pct(lat, 0.99) };
     };
     const loginFigures = async (storedNow: number) => ({ stored: storedNow, ...(await logins(200)), p50WorkflowC10: (await run(viaGateway, 10, seconds)).p50 });
@@ -192,20 +220,22 @@ async function gatewayProcess(code: string): Promise<void> {
   let sdkOps = 0;
   documentClient.middlewareStack.add((next) => async (args) => (sdkOps++, next(args)), { step: 'initialize', name: 'benchCountOps' });
   let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
-  process.on('message', (cmd: string) =>
-    void (async () => {
-      if (cmd === 'single') {
-        stack = await startLocalStack({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
-        process.send!({ url: stack.url, bam: stack.cluster!.server('bam1').url, table: stack.env.TABLE_NAME });
-      } else if (cmd === 'ops') process.send!(sdkOps);
-      else if (cmd === 'group') {
-        stack = await startLocalStack({ nodes: 2, env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
-        process.send!('ready');
-      } else if (cmd === 'close') {
-        await stack?.close();
-        process.send!('closed', () => process.exit(0));
-      }
-    })(),
+  process.on(
+    'message',
+    (cmd: string) =>
+      void (async () => {
+        if (cmd === 'single') {
+          stack = await startLocalStack({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+          process.send!({ url: stack.url, bam: stack.cluster!.server('bam1').url, table: stack.env.TABLE_NAME });
+        } else if (cmd === 'ops') process.send!(sdkOps);
+        else if (cmd === 'group') {
+          stack = await startLocalStack({ nodes: 2, env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+          process.send!('ready');
+        } else if (cmd === 'close') {
+          await stack?.close();
+          process.send!('closed', () => process.exit(0));
+        }
+      })(),
   );
 }
 
@@ -227,14 +257,16 @@ async function run(call: () => Promise<number>, c: number, secs: number): Promis
   const lat: number[] = [];
   const until = performance.now() + secs * 1000;
   const started = performance.now();
-  await Promise.all(Array.from({ length: c }, async () => {
-    while (performance.now() < until) {
-      const t = performance.now();
-      const status = await call();
-      if (status !== 200) throw new Error(`answer ${status}`);
-      lat.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        const status = await call();
+        if (status !== 200) throw new Error(`answer ${status}`);
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
   return { c, rps: lat.length / ((performance.now() - started) / 1000), p50: pct(lat, 0.5), p99: pct(lat, 0.99), count: lat.length };
 }
 

@@ -59,7 +59,9 @@ function report(name: string, answers: Answer[], window: [number, number]) {
   return { failed, heldP99: p(0.99), heldMax: p(1) };
 }
 
-console.log(`bench:switchover: ${clients} clients (half restorable sessions, half a stream of new alias logins), local defaults (probe 1000 ms, timeout 1000 ms, 2 failures; switchover bound 10 s; BAM's handover pause 1500 ms)`);
+console.log(
+  `bench:switchover: ${clients} clients (half restorable sessions, half a stream of new alias logins), local defaults (probe 1000 ms, timeout 1000 ms, 2 failures; switchover bound 10 s; BAM's handover pause 1500 ms)`,
+);
 // One test machine stands for many users at many addresses: the per-user and per-address in-flight login limits are raised.
 const stack = await startLocalStack({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR', LOGIN_MAX_CONCURRENT: '1000', LOGIN_MAX_CONCURRENT_PER_IP: '1000' } });
 try {
@@ -82,12 +84,15 @@ try {
   };
   const setMode = async (hostName: string, mode: string) => (await prepare(hostName, mode))();
   // Non-restorable alias sessions open across the change: SPEC §11 ends them; reported apart from the load.
-  const bystanders = async () => Promise.all(Array.from({ length: 5 }, async () => String((await json(stack, 'POST', '/rest_login', { body: { username: 'bob', password: 'bob-pass' } })).body.access_token).split(' ')[1]!));
+  const bystanders = async () =>
+    Promise.all(Array.from({ length: 5 }, async () => String((await json(stack, 'POST', '/rest_login', { body: { username: 'bob', password: 'bob-pass' } })).body.access_token).split(' ')[1]!));
   const afterChange = async (tokens: string[]) => {
-    const codes = await Promise.all(tokens.map(async (t) => {
-      const r = await json(stack, 'GET', '/failover_rest_endpoints/get_configurations', { token: t });
-      return `${r.status}${r.status === 200 ? '' : ` ${String(r.body.code)}`}`;
-    }));
+    const codes = await Promise.all(
+      tokens.map(async (t) => {
+        const r = await json(stack, 'GET', '/failover_rest_endpoints/get_configurations', { token: t });
+        return `${r.status}${r.status === 200 ? '' : ` ${String(r.body.code)}`}`;
+      }),
+    );
     const counts: Record<string, number> = {};
     for (const c of codes) counts[c] = (counts[c] ?? 0) + 1;
     console.log(`  non-restorable alias sessions open across the change (not part of the load; SPEC §11 ends them): ${JSON.stringify(counts)}`);

@@ -39,10 +39,18 @@ async function role(base: string, token: string): Promise<string | undefined> {
 function writes(from: Record<string, number> = {}): Record<string, number> {
   const now: Record<string, number> = {};
   for (const link of Object.values(stack.tableLinks!)) for (const [k, n] of Object.entries(link.snapshot())) if (/^(PutItem|UpdateItem|DeleteItem) /.test(k)) now[k] = (now[k] ?? 0) + n;
-  return Object.fromEntries(Object.entries(now).map(([k, n]) => [k, n - (from[k] ?? 0)]).filter(([, n]) => (n as number) > 0));
+  return Object.fromEntries(
+    Object.entries(now)
+      .map(([k, n]) => [k, n - (from[k] ?? 0)])
+      .filter(([, n]) => (n as number) > 0),
+  );
 }
 const total = (w: Record<string, number>) => Object.values(w).reduce((x, y) => x + y, 0);
-const show = (w: Record<string, number>, per: number) => Object.entries(w).sort().map(([k, n]) => `${k.replace(/^(\w+)Item /, '$1 ')} ${(n / per).toFixed(2)}`).join(', ');
+const show = (w: Record<string, number>, per: number) =>
+  Object.entries(w)
+    .sort()
+    .map(([k, n]) => `${k.replace(/^(\w+)Item /, '$1 ')} ${(n / per).toFixed(2)}`)
+    .join(', ');
 
 const times: number[] = [];
 try {
@@ -82,7 +90,9 @@ try {
     await fetch(`${urls[other]}/_local/nodes/${primary}/${partition ? 'heal' : 'start'}`, { method: 'POST' });
     let back: string | undefined;
     for (let k = 0; k < 250 && !back; k++) back = (await role(urls[primary], token)) ?? (await sleep(20), undefined);
-    console.log(`trial ${String(i + 1).padStart(2)}/${trials}: node ${primary} ${partition ? 'cut off' : 'stopped'}, node ${other} primary after ${Math.round(took)} ms; ${primary} ${partition ? 'healed' : 'returned'} as ${back}`);
+    console.log(
+      `trial ${String(i + 1).padStart(2)}/${trials}: node ${primary} ${partition ? 'cut off' : 'stopped'}, node ${other} primary after ${Math.round(took)} ms; ${primary} ${partition ? 'healed' : 'returned'} as ${back}`,
+    );
   }
 } finally {
   await stack.close();
@@ -90,10 +100,15 @@ try {
 const s = [...times].sort((x, y) => x - y);
 const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
 const iv = { healthReportMs: env.report, healthCheckMs: env.check, allowedAbsenceMs: env.absence };
-console.log(`\ntakeover (Primary ${partition ? 'cut off from the table' : 'stopped'} → other node primary)  min ${Math.round(s[0]!)} ms   p50 ${Math.round(at(0.5))} ms   p95 ${Math.round(at(0.95))} ms`);
+console.log(
+  `\ntakeover (Primary ${partition ? 'cut off from the table' : 'stopped'} → other node primary)  min ${Math.round(s[0]!)} ms   p50 ${Math.round(at(0.5))} ms   p95 ${Math.round(at(0.95))} ms`,
+);
 console.log(`worst case: health_check ${env.check} + allowed_absence ${env.absence} + 2 reads + 1 write (a few ms here) = ${goal} ms + table latency`);
 console.log(`  (the last heartbeat is seen at most a check interval after it was written, then must stay still for the allowed absence; the takeover is a read and a conditional write)`);
-if (partition) console.log(`the cut-off Primary's lease: allowed_absence − health_report/2 = ${primaryLeaseMs(iv)} ms after its last successful heartbeat began; it stops acting as Primary ≥ ${env.absence - primaryLeaseMs(iv)} ms before any takeover can commit`);
+if (partition)
+  console.log(
+    `the cut-off Primary's lease: allowed_absence − health_report/2 = ${primaryLeaseMs(iv)} ms after its last successful heartbeat began; it stops acting as Primary ≥ ${env.absence - primaryLeaseMs(iv)} ms before any takeover can commit`,
+  );
 if (partition) {
   // Measured from the cut to the other node's answer: the bench polls every 20 ms over HTTP.
   const slack = 100;

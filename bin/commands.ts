@@ -6,7 +6,8 @@ import type { CommandSpec } from './cli-options.js';
  */
 export const START: CommandSpec = {
   command: 'npm start --',
-  summary: 'Runs the gateway on this machine: node a on PORT (availability-group Primary), node b on PORT+1 (Secondary), a simulated BAM cluster, embedded DynamoDB (in memory: a restart starts empty) and a local event bus. Prints a line with "ready" when it accepts requests. Ctrl-C stops everything.',
+  summary:
+    'Runs the gateway on this machine: node a on PORT (availability-group Primary), node b on PORT+1 (Secondary), a simulated BAM cluster, embedded DynamoDB (in memory: a restart starts empty) and a local event bus. Prints a line with "ready" when it accepts requests. Ctrl-C stops everything.',
   options: {},
   env: [
     ['PORT', "node a's port (default 3000); node b uses PORT+1; 0 picks free ports"],
@@ -20,7 +21,8 @@ export const START: CommandSpec = {
 
 export const BENCH_FAILOVER: CommandSpec = {
   command: 'npm run bench:failover --',
-  summary: 'Times failover detection (Primary stopped -> FAILOVER_IN_PROGRESS) and restore (promote -> a restorable session served) on the local stack, then the restore with 10 and with many live sessions.',
+  summary:
+    'Times failover detection (Primary stopped -> FAILOVER_IN_PROGRESS) and restore (promote -> a restorable session served) on the local stack, then the restore with 10 and with many live sessions.',
   options: {
     trials: { type: 'integer', min: 1, max: 1000, default: 10, description: 'stop/promote trials' },
     sessions: { type: 'integer', min: 10, max: 1_000_000, default: 10_000, description: 'live sessions for the restore-at-scale figure' },
@@ -29,7 +31,8 @@ export const BENCH_FAILOVER: CommandSpec = {
 
 export const BENCH_LOAD: CommandSpec = {
   command: 'npm run bench:load --',
-  summary: 'Concurrent clients (half restorable service-user sessions, half alice through the alias) through a stop -> promote failover and a short Primary blip; prints answers per outcome and latencies.',
+  summary:
+    'Concurrent clients (half restorable service-user sessions, half alice through the alias) through a stop -> promote failover and a short Primary blip; prints answers per outcome and latencies.',
   options: {
     clients: { type: 'integer', min: 2, max: 1000, default: 100, description: 'concurrent clients' },
     'blip-ms': { type: 'integer', min: 1, max: 5000, default: 400, description: 'length of the Primary blip in ms' },
@@ -38,7 +41,8 @@ export const BENCH_LOAD: CommandSpec = {
 
 export const BENCH_SWITCHOVER: CommandSpec = {
   command: 'npm run bench:switchover --',
-  summary: 'The same load through a planned switchover (the Primary drained through /airlock/rest) and an unplanned failover; prints answers by status, failed requests and how long held calls waited. The last line is machine-readable.',
+  summary:
+    'The same load through a planned switchover (the Primary drained through /airlock/rest) and an unplanned failover; prints answers by status, failed requests and how long held calls waited. The last line is machine-readable.',
   options: {
     clients: { type: 'integer', min: 2, max: 1000, default: 100, description: 'concurrent clients: half restorable sessions, half a stream of new alias logins (one call each)' },
   },
@@ -49,7 +53,8 @@ export const OVERHEAD_BASELINE = '6910954';
 
 export const BENCH_OVERHEAD: CommandSpec = {
   command: 'npm run bench:overhead --',
-  summary: "What the gateway adds to a BAM call on the local runtime: the same call direct and through the sample workflow at concurrency 1, 10 and 50, DynamoDB operations per request, logins with many stored sessions, an idle group's table traffic; for this code and a baseline commit. The last line is machine-readable.",
+  summary:
+    "What the gateway adds to a BAM call on the local runtime: the same call direct and through the sample workflow at concurrency 1, 10 and 50, DynamoDB operations per request, logins with many stored sessions, an idle group's table traffic; for this code and a baseline commit. The last line is machine-readable.",
   options: {
     seconds: { type: 'integer', min: 1, max: 60, default: 3, description: 'measuring time per level and target' },
     sessions: { type: 'integer', min: 0, max: 200_000, default: 50_000, description: 'stored sessions for the second login measurement' },
@@ -87,7 +92,8 @@ export const BUILD_UI: CommandSpec = {
 
 export const TEST_BROWSER: CommandSpec = {
   command: 'npm run test:browser --',
-  summary: "The web UI's tests in headless Chromium (test/browser, vitest.browser.config.ts); the last step of npm test. Without the browser they are skipped with a line saying so, except with CI=true.",
+  summary:
+    "The web UI's tests in headless Chromium (test/browser, vitest.browser.config.ts); the last step of npm test. Without the browser they are skipped with a line saying so, except with CI=true.",
   options: {},
   env: [
     ['CHROMIUM_PATH', 'the browser (default /usr/bin/chromium; Debian: apt-get install -y chromium)'],

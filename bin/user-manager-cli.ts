@@ -114,7 +114,10 @@ function toCommand(v: Values): UserManagerCommand {
   }
   if (v['token-id']) throw new UsageError('--token-id goes with --delete');
   if (!v.user || !v.tenant) throw new UsageError('creating a token needs -u <user> and -t <tenant> (or use --list / --delete)');
-  const roles = (v.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  const roles = (v.role ?? [])
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean);
   if (roles.length === 0) throw new UsageError('creating a token needs a role: -r <role>');
   let expirySeconds: number | undefined;
   if (v.expiry !== undefined) {
@@ -176,7 +179,13 @@ async function runInAws(v: Values, command: UserManagerCommand, io: CliIo): Prom
 function print(result: UserManagerResult, json: boolean, io: CliIo): void {
   if (result.action === 'create') {
     if (json) {
-      io.out(JSON.stringify({ [result.user]: { roles: result.roles.join(','), token: result.token, tokenExpired: String(result.expired), readPaths: result.readPaths, writePaths: result.writePaths } }, null, 2));
+      io.out(
+        JSON.stringify(
+          { [result.user]: { roles: result.roles.join(','), token: result.token, tokenExpired: String(result.expired), readPaths: result.readPaths, writePaths: result.writePaths } },
+          null,
+          2,
+        ),
+      );
     } else {
       io.out(result.token);
       io.err(`token ${result.tokenId} for ${result.tenant}/${result.user}, expires ${result.expiresAt}`);
@@ -184,7 +193,10 @@ function print(result: UserManagerResult, json: boolean, io: CliIo): void {
     return;
   }
   const rows = result.action === 'list' ? result.tokens : result.revoked;
-  if (json) return io.out(JSON.stringify(rows, null, 2));
+  if (json) {
+    io.out(JSON.stringify(rows, null, 2));
+    return;
+  }
   if (result.action === 'delete') io.out(`revoked ${rows.length} token${rows.length === 1 ? '' : 's'}`);
   else if (rows.length === 0) io.out('no tokens');
   for (const r of rows) {

@@ -117,7 +117,10 @@ export class GatewayEdge extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: false,
     });
-    Validations.of(this.uiBucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'It holds only the public build of the web UI, replaced whole on each deploy; CloudFront serves it and every API request is logged by the HTTP API access log.' });
+    Validations.of(this.uiBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'It holds only the public build of the web UI, replaced whole on each deploy; CloudFront serves it and every API request is logged by the HTTP API access log.',
+    });
     const uiOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.uiBucket);
     // The UI routes on the client: every page path is its index.html.
     const pageRewrite = new cloudfront.Function(this, 'UiPage', {
@@ -134,7 +137,13 @@ export class GatewayEdge extends Construct {
       functionAssociations: [{ function: pageRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
     };
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {
-      [`${UI_ASSETS_PREFIX}*`]: { origin: uiOrigin, viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY, allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD, cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED, responseHeadersPolicy: securityHeaders },
+      [`${UI_ASSETS_PREFIX}*`]: {
+        origin: uiOrigin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: securityHeaders,
+      },
     };
     for (const p of UI_PAGES) additionalBehaviors[p] = page;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -190,7 +199,10 @@ const UI_PAGE_CODE = `async function handler(event) {
 function acknowledgeDeploymentHandler(deployment: s3deploy.BucketDeployment, bucket: s3.Bucket): void {
   const stack = Stack.of(deployment);
   const role = deployment.handlerRole;
-  Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'CDK\'s BucketDeployment handler writes its own logs with AWSLambdaBasicExecutionRole.' });
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: "CDK's BucketDeployment handler writes its own logs with AWSLambdaBasicExecutionRole.",
+  });
   const policy = role.node.tryFindChild('DefaultPolicy');
   if (policy) {
     // cdk-nag names each wildcard it finds; these are the object-level grants CDK gives the handler.
@@ -198,13 +210,22 @@ function acknowledgeDeploymentHandler(deployment: s3deploy.BucketDeployment, buc
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const bucketId = stack.resolve(stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)) as string;
     const wildcards = [
-      'Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', 'Resource::*',
-      `Resource::<${bucketId}.Arn>/*`, `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*`,
+      'Action::s3:Abort*',
+      'Action::s3:DeleteObject*',
+      'Action::s3:GetBucket*',
+      'Action::s3:GetObject*',
+      'Action::s3:List*',
+      'Resource::*',
+      `Resource::<${bucketId}.Arn>/*`,
+      `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*`,
     ];
     Validations.of(policy).acknowledge(
-      ...wildcards.map((w) => ({ id: `AwsSolutions-IAM5[${w}]`, reason: 'CDK\'s BucketDeployment handler copies the UI build from its asset into the UI bucket and invalidates the distribution (CloudFront invalidation takes no resource).' })),
+      ...wildcards.map((w) => ({
+        id: `AwsSolutions-IAM5[${w}]`,
+        reason: "CDK's BucketDeployment handler copies the UI build from its asset into the UI bucket and invalidates the distribution (CloudFront invalidation takes no resource).",
+      })),
     );
   }
   const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
-  if (handler) Validations.of(handler).acknowledge({ id: 'AwsSolutions-L1', reason: 'CDK\'s BucketDeployment handler runtime is chosen by CDK and upgraded with aws-cdk-lib.' });
+  if (handler) Validations.of(handler).acknowledge({ id: 'AwsSolutions-L1', reason: "CDK's BucketDeployment handler runtime is chosen by CDK and upgraded with aws-cdk-lib." });
 }

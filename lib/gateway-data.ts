@@ -48,8 +48,20 @@ export interface GatewayDataRefs {
 
 /** Managing the key (not using it): what the account keeps, so the key never becomes unmanageable. */
 const KEY_ADMIN_ACTIONS = [
-  'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
-  'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
 ];
 
 /**
@@ -115,7 +127,8 @@ export class GatewayData extends Construct {
       });
       Validations.of(this.originVerifySecret).acknowledge({
         id: 'AwsSolutions-SMG4',
-        reason: 'Rotating it needs CloudFront and every API function to switch at once (a deploy reads it into the distribution); it is random, never leaves AWS, and is renewed by replacing the secret and redeploying.',
+        reason:
+          'Rotating it needs CloudFront and every API function to switch at once (a deploy reads it into the distribution); it is random, never leaves AWS, and is renewed by replacing the secret and redeploying.',
       });
     }
 
@@ -177,9 +190,19 @@ export function credentialKeyPolicy(keyUserRoleNames: string[]): iam.PolicyDocum
  * Subscribers on a bus (functions/subscriptions.ts, and the DNS subscriber when configured): a rule
  * with the shared pattern, retries and a dead-letter queue each, and an alarm on its dead letters.
  */
-export function addSubscribers(scope: Construct, bus: events.IEventBus, table: { readonly tableName: string; readonly tableArn: string }, dns?: { hostedZoneId: string; recordName: string }): cloudwatch.Alarm[] {
+export function addSubscribers(
+  scope: Construct,
+  bus: events.IEventBus,
+  table: { readonly tableName: string; readonly tableArn: string },
+  dns?: { hostedZoneId: string; recordName: string },
+): cloudwatch.Alarm[] {
   const handlers: { sub: { id: string; pattern: EventPattern }; fn: GatewayFunction }[] = subscriptions.map((sub) => {
-    const fn = new GatewayFunction(scope, `Subscriber${sub.id}`, { entry: `subscribers/${sub.handler}`, timeout: Duration.seconds(30), memorySize: 128, environment: sub.table ? { TABLE_NAME: table.tableName } : {} });
+    const fn = new GatewayFunction(scope, `Subscriber${sub.id}`, {
+      entry: `subscribers/${sub.handler}`,
+      timeout: Duration.seconds(30),
+      memorySize: 128,
+      environment: sub.table ? { TABLE_NAME: table.tableName } : {},
+    });
     // A recording subscriber writes only its own items (the EVENTS partition), never reads.
     if (sub.table === 'write') fn.allow(['dynamodb:PutItem'], [table.tableArn], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [EVENT_LOG_PK] } });
     return { sub, fn };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { subscriptions } from '../functions/subscriptions.js';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -82,7 +82,11 @@ export class GatewayFunction extends Construct {
     // Retained: the audit log lives here, and must outlive a stack deletion.
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.RETAIN });
     // A known name, so the shared KMS key's policy can name this role without a cross-stack reference.
-    this.role = new iam.Role(this, 'Role', { roleName: functionRoleName(Stack.of(this).stackName, id), assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `Failover Gateway ${id}` });
+    this.role = new iam.Role(this, 'Role', {
+      roleName: functionRoleName(Stack.of(this).stackName, id),
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Failover Gateway ${id}`,
+    });
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
     this.fn = new NodejsFunction(this, 'Function', {
       entry: path.join(root, 'functions', `${props.entry}.ts`),
@@ -122,6 +126,9 @@ function copyFiles(files: Record<string, string>) {
     beforeBundling: () => [],
     beforeInstall: () => [],
     afterBundling: (inputDir: string, outputDir: string) =>
-      Object.entries(files).flatMap(([from, to]) => [`mkdir -p ${q(path.posix.dirname(path.posix.join(outputDir, to)))}`, `cp ${q(path.posix.isAbsolute(from) ? from : path.posix.join(inputDir, from))} ${q(path.posix.join(outputDir, to))}`]),
+      Object.entries(files).flatMap(([from, to]) => [
+        `mkdir -p ${q(path.posix.dirname(path.posix.join(outputDir, to)))}`,
+        `cp ${q(path.posix.isAbsolute(from) ? from : path.posix.join(inputDir, from))} ${q(path.posix.join(outputDir, to))}`,
+      ]),
   };
 }

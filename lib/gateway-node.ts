@@ -5,7 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as triggers from 'aws-cdk-lib/triggers';
-import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, type HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -123,7 +123,15 @@ export class GatewayNode extends Construct {
     const integrations = new Map<ApiFunction, HttpLambdaIntegration>();
     for (const name of apiFunctions) {
       // operations serves the API reference page (/docs): swagger-ui's files travel in its asset.
-      const f = gatewayFunction(`Api${name[0]!.toUpperCase()}${name.slice(1)}`, `api/${name}`, Duration.seconds(29), WRITES[name], undefined, EXTRA_ENV[name]?.(runner), name === 'operations' ? docsFiles() : undefined);
+      const f = gatewayFunction(
+        `Api${name[0]!.toUpperCase()}${name.slice(1)}`,
+        `api/${name}`,
+        Duration.seconds(29),
+        WRITES[name],
+        undefined,
+        EXTRA_ENV[name]?.(runner),
+        name === 'operations' ? docsFiles() : undefined,
+      );
       if (name === 'workflows') f.allow(['lambda:InvokeFunction'], [runner.fn.functionArn]);
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
       // The admin API lists a user's sessions through the index; the web UI's session counts query the other.
@@ -146,7 +154,8 @@ export class GatewayNode extends Construct {
       });
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: 'The gateway authenticates every route but /rest_login in its functions, with BlueCat-compatible session tokens (auth/Authorization headers or cookie) checked against DynamoDB; an API Gateway authorizer would repeat that lookup on every call.',
+        reason:
+          'The gateway authenticates every route but /rest_login in its functions, with BlueCat-compatible session tokens (auth/Authorization headers or cookie) checked against DynamoDB; an API Gateway authorizer would repeat that lookup on every call.',
       });
     }
 
@@ -205,9 +214,27 @@ export class GatewayNode extends Construct {
       alarm('MonitorRoundErrorsAlarm', 'Failover monitor rounds are failing (DynamoDB or EventBridge errors): failovers may go unnoticed.', roundErrors, 3, 1),
       alarm('FailoverTooLongAlarm', 'An Address Manager failover has been in progress for 5 minutes: promote a Standby, or check the cluster.', failover, 1, 5),
       alarm('Api5xxRateAlarm', 'More than 5% of API requests failed with a 5xx for 15 minutes.', rate5xx, 5, 3),
-      alarm('OutboxBacklogAlarm', 'Events cannot be published to EventBridge: 20 or more have waited in the monitor outbox for 15 minutes. Fix the bus or its permissions before the state item fills.', backlog, 20, 3),
-      alarm('SwitchoverNotCompletedAlarm', 'A planned switchover of the Primary did not complete within its bound and fell back to an unplanned failover: check GET /failover_monitoring/status and the Address Manager cluster.', switchoverTimedOut, 1, 1),
-      alarm('HostDisabledTooLongAlarm', `An Address Manager server has been DISABLED (maintenance) for ${s.disabledHostAlarmMinutes} minutes or more: finish the maintenance and enable it again through /airlock/rest, or raise -c disabledHostAlarmMinutes.`, longestDisabled, s.disabledHostAlarmMinutes * 60, 1),
+      alarm(
+        'OutboxBacklogAlarm',
+        'Events cannot be published to EventBridge: 20 or more have waited in the monitor outbox for 15 minutes. Fix the bus or its permissions before the state item fills.',
+        backlog,
+        20,
+        3,
+      ),
+      alarm(
+        'SwitchoverNotCompletedAlarm',
+        'A planned switchover of the Primary did not complete within its bound and fell back to an unplanned failover: check GET /failover_monitoring/status and the Address Manager cluster.',
+        switchoverTimedOut,
+        1,
+        1,
+      ),
+      alarm(
+        'HostDisabledTooLongAlarm',
+        `An Address Manager server has been DISABLED (maintenance) for ${s.disabledHostAlarmMinutes} minutes or more: finish the maintenance and enable it again through /airlock/rest, or raise -c disabledHostAlarmMinutes.`,
+        longestDisabled,
+        s.disabledHostAlarmMinutes * 60,
+        1,
+      ),
     ];
   }
 

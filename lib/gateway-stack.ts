@@ -22,7 +22,12 @@ export class GatewayStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers([this.stackName]), originVerify: Boolean(props.webAclArn), ...dnsOf(props.settings) });
+    this.data = new GatewayData(this, 'Data', {
+      serviceUsername: props.settings.serviceUsername,
+      keyUserRoleNames: keyUsers([this.stackName]),
+      originVerify: Boolean(props.webAclArn),
+      ...dnsOf(props.settings),
+    });
     this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings });
     outputs(this, this.data, this.gateway);
     edge(this, this.gateway, this.data, props.webAclArn, props.uiAssetsDir);
@@ -43,7 +48,13 @@ export class GatewaySharedStack extends Stack {
     const nodeStacks = props.nodeStackNames ?? props.settings.nodes.map((n) => `${this.stackName.replace(/-shared$/, '')}-node-${n}`);
     const [, replica] = props.settings.regions;
     const regions = replica && props.settings.witnessRegion ? { regions: { replica, witness: props.settings.witnessRegion } } : {};
-    this.data = new GatewayData(this, 'Data', { serviceUsername: props.settings.serviceUsername, keyUserRoleNames: keyUsers(nodeStacks), originVerify: props.edge === true, ...dnsOf(props.settings), ...regions });
+    this.data = new GatewayData(this, 'Data', {
+      serviceUsername: props.settings.serviceUsername,
+      keyUserRoleNames: keyUsers(nodeStacks),
+      originVerify: props.edge === true,
+      ...dnsOf(props.settings),
+      ...regions,
+    });
     new CfnOutput(this, 'ServiceSecretArn', { value: this.data.secret.secretArn });
     new CfnOutput(this, 'EventBusName', { value: this.data.bus.eventBusName });
     tokenOutputs(this, this.data);

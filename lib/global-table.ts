@@ -36,7 +36,12 @@ export function globalTable(scope: Construct, regions: { replica: string; witnes
     deletionProtection: true,
     globalSecondaryIndexes: [
       // Admins list and revoke a user's sessions (functions/adapters/session-store.ts); never the credential.
-      { indexName: SESSIONS_BY_USER_INDEX, partitionKey: { name: 'sessionUser', type: dynamodb.AttributeType.STRING }, projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: SESSIONS_BY_USER_PROJECTION },
+      {
+        indexName: SESSIONS_BY_USER_INDEX,
+        partitionKey: { name: 'sessionUser', type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: SESSIONS_BY_USER_PROJECTION,
+      },
       // The maintenance API counts each host's live sessions (functions/maintenance/session-count.ts).
       {
         indexName: SESSIONS_BY_SERVER_INDEX,

@@ -77,10 +77,17 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
   const healthCheckIntervalMs = int('healthCheckIntervalMs', timing.check, 500, 60_000);
   const allowedAbsenceIntervalMs = int('allowedAbsenceIntervalMs', timing.absence, 1000, 300_000);
   if (allowedAbsenceIntervalMs <= healthReportIntervalMs) throw new Error('context "allowedAbsenceIntervalMs" must be longer than "healthReportIntervalMs"');
-  const nodes = ctx('nodes') === undefined ? [] : String(ctx('nodes')).split(',').map((n) => n.trim()).filter(Boolean);
+  const nodes =
+    ctx('nodes') === undefined
+      ? []
+      : String(ctx('nodes'))
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean);
   for (const n of nodes) if (!/^[A-Za-z0-9_-]{1,32}$/.test(n)) throw new Error(`context "nodes" must list node ids (1-32 letters, digits, _ or -), got "${n}"`);
   if (nodes.length === 1 || new Set(nodes).size !== nodes.length) throw new Error('context "nodes" must list two or more different node ids, e.g. a,b');
-  if (regions.regions.length && nodes.length !== regions.regions.length) throw new Error('context "regions" must name one region per node of "nodes" (e.g. -c nodes=a,b -c regions=eu-west-1,eu-west-2)');
+  if (regions.regions.length && nodes.length !== regions.regions.length)
+    throw new Error('context "regions" must name one region per node of "nodes" (e.g. -c nodes=a,b -c regions=eu-west-1,eu-west-2)');
   const failover = readFailover(str);
   const disabledHostAlarmMinutes = readMinutes(ctx, 'disabledHostAlarmMinutes', 240);
   const dns = readDns(str);
@@ -130,7 +137,10 @@ function readRegions(ctx: ContextReader): { regions: string[]; witnessRegion?: s
     if (ctx('witnessRegion') !== undefined) throw new Error('context "witnessRegion" needs "regions" (the two node regions)');
     return { regions: [] };
   }
-  const regions = String(ctx('regions')).split(',').map((r) => r.trim()).filter(Boolean);
+  const regions = String(ctx('regions'))
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   for (const r of regions) if (!REGION.test(r)) throw new Error(`context "regions" must list AWS regions, e.g. eu-west-1,eu-west-2; "${r}" is not one`);
   if (regions.length !== 2 || regions[0] === regions[1]) throw new Error('context "regions" must name two different regions, one per node');
   const witness = ctx('witnessRegion') === undefined ? '' : String(ctx('witnessRegion')).trim();

@@ -1,5 +1,5 @@
 import { Arn, ArnFormat, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -88,7 +88,12 @@ export function twoRegionGroup(app: App, name: string, settings: GatewaySettings
   const nodeStacks = settings.nodes.map((nodeId) => `${name}-node-${nodeId}`);
   const shared = new GatewaySharedStack(app, `${name}-shared`, { settings, env: { account: opts.account, region: settings.regions[0] }, crossRegionReferences: true, edge: true });
   const nodes = settings.nodes.map((nodeId, i) => {
-    const props = { settings: { ...settings, nodeId }, env: { account: opts.account, region: settings.regions[i] }, webAclArn: opts.webAclArn, ...(opts.uiAssetsDir ? { uiAssetsDir: opts.uiAssetsDir } : {}) };
+    const props = {
+      settings: { ...settings, nodeId },
+      env: { account: opts.account, region: settings.regions[i] },
+      webAclArn: opts.webAclArn,
+      ...(opts.uiAssetsDir ? { uiAssetsDir: opts.uiAssetsDir } : {}),
+    };
     return i === 0
       ? new GatewayNodeStack(app, nodeStacks[i]!, { ...props, data: shared.data, crossRegionReferences: true })
       : new GatewayRegionNodeStack(app, nodeStacks[i]!, { ...props, home: shared.data, keyUserRoleNames: keyUsers(nodeStacks) });

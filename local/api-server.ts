@@ -154,7 +154,13 @@ function toEvent(req: http.IncomingMessage, url: URL, method: string, raw: Buffe
     const name = req.rawHeaders[i]!.toLowerCase();
     const value = req.rawHeaders[i + 1]!;
     // HTTP APIs move cookies out of the headers into `cookies`, and join repeated headers with commas.
-    if (name === 'cookie') cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
+    if (name === 'cookie')
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
     else headers[name] = headers[name] ? `${headers[name]},${value}` : value;
   }
   const query: Record<string, string> = {};

@@ -112,7 +112,18 @@ export class LocalEventBus {
         failed++;
         return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Source and DetailType are required' };
       }
-      const event: BusEvent = { version: '0', id: randomUUID(), source: e.Source, account: '000000000000', region: 'local', 'detail-type': e.DetailType, time: new Date().toISOString(), resources: e.Resources ?? [], detail, deliveries: [] };
+      const event: BusEvent = {
+        version: '0',
+        id: randomUUID(),
+        source: e.Source,
+        account: '000000000000',
+        region: 'local',
+        'detail-type': e.DetailType,
+        time: new Date().toISOString(),
+        resources: e.Resources ?? [],
+        detail,
+        deliveries: [],
+      };
       this.events.push(event);
       if (this.events.length > KEEP) this.events.splice(0, this.events.length - KEEP);
       this.route(event);

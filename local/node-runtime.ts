@@ -53,7 +53,10 @@ export async function startNode(port: number, controls: LocalControls): Promise<
     (async () => {
       while (!stopped) {
         const started = Date.now();
-        await fn({}, lambdaContext(name, SCHEDULE_MS + 10_000, () => stopped)).catch((err: unknown) => console.error(`${name} run failed`, err));
+        await fn(
+          {},
+          lambdaContext(name, SCHEDULE_MS + 10_000, () => stopped),
+        ).catch((err: unknown) => console.error(`${name} run failed`, err));
         const wait = started + SCHEDULE_MS - Date.now();
         if (wait > 0 && !stopped) {
           await new Promise<void>((resolve) => {

@@ -12,7 +12,8 @@ export function resolvePort(raw: string | undefined): { port: number; warning?: 
   if (text === '') return { port: DEFAULT_PORT, warning: `warning: PORT is empty; using ${DEFAULT_PORT} (node b: ${DEFAULT_PORT + 1}). Unset it, or set PORT=0 for free ports.` };
   const n = Number(text);
   // Node b listens on PORT+1, so the last usable PORT is 65534.
-  if (!/^\d+$/.test(text) || n > 65534) return { port: DEFAULT_PORT, warning: `warning: PORT="${raw}" is not a port from 0 to 65534 (node b takes PORT+1); using ${DEFAULT_PORT} (node b: ${DEFAULT_PORT + 1}).` };
+  if (!/^\d+$/.test(text) || n > 65534)
+    return { port: DEFAULT_PORT, warning: `warning: PORT="${raw}" is not a port from 0 to 65534 (node b takes PORT+1); using ${DEFAULT_PORT} (node b: ${DEFAULT_PORT + 1}).` };
   return { port: n };
 }
 

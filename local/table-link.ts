@@ -19,7 +19,10 @@ export class TableLink {
   async start(): Promise<this> {
     const target = new URL(this.target);
     this.server = http.createServer((req, res) => {
-      const op = String(req.headers['x-amz-target'] ?? '').split('.').pop() || 'unknown';
+      const op =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() || 'unknown';
       if (this.cut) {
         req.resume();
         res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });

@@ -25,7 +25,10 @@ async function files(dir: string): Promise<string[]> {
 async function sourceHash(): Promise<string> {
   const h = createHash('sha256').update('production build\0');
   for (const f of [path.join(uiRoot, 'index.html'), path.join(uiRoot, 'vite.config.ts'), path.join(root, 'package-lock.json'), ...(await files(path.join(uiRoot, 'src')))]) {
-    h.update(path.relative(root, f)).update('\0').update(await readFile(f)).update('\0');
+    h.update(path.relative(root, f))
+      .update('\0')
+      .update(await readFile(f))
+      .update('\0');
   }
   return h.digest('hex');
 }
@@ -66,7 +69,10 @@ export async function ensureUiBuilt(opts: { force?: boolean; log?: (line: string
   const log = opts.log ?? console.log;
   const hash = await sourceHash();
   const current = await readFile(STAMP, 'utf8').catch(() => '');
-  const indexExists = await stat(path.join(dist, 'index.html')).then(() => true, () => false);
+  const indexExists = await stat(path.join(dist, 'index.html')).then(
+    () => true,
+    () => false,
+  );
   if (!opts.force && current === hash && indexExists) return false;
   log('Building the web UI (ui/ → ui/dist/)...');
   const started = Date.now();

@@ -24,7 +24,9 @@ export class DynamoAirlockSessionStore {
   ) {}
 
   async create(s: AirlockSession): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...key(s.idHash), type: 'airlock-session', ...s, ttl: ttlOf(s.expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...key(s.idHash), type: 'airlock-session', ...s, ttl: ttlOf(s.expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
   }
 
   async get(idHash: string): Promise<AirlockSession | undefined> {
@@ -37,14 +39,18 @@ export class DynamoAirlockSessionStore {
   /** Slides the idle expiry and, when given, replaces the working copy; false when the session is gone. */
   async touch(idHash: string, expiresAt: number, workingCopy?: WorkingCopy): Promise<boolean> {
     const sets = ['expiresAt = :e', '#ttl = :t', ...(workingCopy ? ['workingCopy = :w'] : [])];
-    return conditionally(this.db.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: key(idHash),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':e': expiresAt, ':t': ttlOf(expiresAt), ...(workingCopy ? { ':w': workingCopy } : {}) },
-    })));
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(idHash),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':e': expiresAt, ':t': ttlOf(expiresAt), ...(workingCopy ? { ':w': workingCopy } : {}) },
+        }),
+      ),
+    );
   }
 
   async delete(idHash: string): Promise<void> {

@@ -46,23 +46,31 @@ export class DynamoConfigurationStore {
     const history = [...prev.history, activation].slice(-HISTORY_LIMIT);
     const now = activation.at;
     if (prev.version === 0) {
-      return conditionally(this.db.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...KEY, type: 'airlock-configuration', version: activation.version, modes, history, updatedAt: now, outbox: Object.fromEntries(events.map((e) => [e.id, e])) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      })));
+      return conditionally(
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...KEY, type: 'airlock-configuration', version: activation.version, modes, history, updatedAt: now, outbox: Object.fromEntries(events.map((e) => [e.id, e])) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
     }
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':v': activation.version, ':m': modes, ':h': history, ':u': now, ':prev': prev.version };
     const sets = ['version = :v', 'modes = :m', 'history = :h', 'updatedAt = :u'];
     appendOutboxSets(events, sets, names, values);
-    return conditionally(this.db.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: KEY,
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: 'version = :prev',
-      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-      ExpressionAttributeValues: values,
-    })));
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: KEY,
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'version = :prev',
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
   }
 }

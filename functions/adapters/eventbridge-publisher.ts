@@ -30,7 +30,10 @@ export class EventBridgePublisher implements EventPublisher {
         const chunk = pending.slice(i, i + 10);
         try {
           const res = await this.client.send(new PutEventsCommand({ Entries: chunk.map((e) => this.entry(e)) }));
-          chunk.forEach((e, j) => (res.Entries?.[j]?.EventId && !res.Entries[j]?.ErrorCode ? published.push(e.id) : retry.push(e)));
+          for (const [j, e] of chunk.entries()) {
+            if (res.Entries?.[j]?.EventId && !res.Entries[j]?.ErrorCode) published.push(e.id);
+            else retry.push(e);
+          }
         } catch {
           retry.push(...chunk); // the whole call failed (throttled, network): try the chunk again
         }

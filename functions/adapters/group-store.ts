@@ -40,13 +40,15 @@ export class DynamoGroupStore {
 
   /** Creates the group; false if another node created it first. */
   async create(change: GroupChange): Promise<boolean> {
-    return conditionally(this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...KEY, type: 'group', ...change.state, outbox: Object.fromEntries(change.events.map((e) => [e.id, e])) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ));
+    return conditionally(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...KEY, type: 'group', ...change.state, outbox: Object.fromEntries(change.events.map((e) => [e.id, e])) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
   }
 
   /**
@@ -78,34 +80,49 @@ export class DynamoGroupStore {
       condition += ' AND heartbeatSeq = :seen';
       values[':seen'] = heartbeatSeen;
     }
-    return conditionally(this.db.send(new UpdateCommand({ TableName: this.tableName, Key: KEY, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values })));
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: KEY,
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
   }
 
   /** The Primary's heartbeat; false when `me` is no longer the Primary of `epoch` (it lost the role). */
   async heartbeat(me: string, epoch: number, now: number): Promise<boolean> {
-    return conditionally(this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: KEY,
-        UpdateExpression: 'SET heartbeatSeq = heartbeatSeq + :one, lastHeartbeatAt = :now, #members.#me.lastSeen = :now',
-        ConditionExpression: '#primary = :me AND epoch = :e',
-        ExpressionAttributeNames: { '#primary': 'primary', '#members': 'members', '#me': me },
-        ExpressionAttributeValues: { ':one': 1, ':now': now, ':me': me, ':e': epoch },
-      }),
-    ));
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: KEY,
+          UpdateExpression: 'SET heartbeatSeq = heartbeatSeq + :one, lastHeartbeatAt = :now, #members.#me.lastSeen = :now',
+          ConditionExpression: '#primary = :me AND epoch = :e',
+          ExpressionAttributeNames: { '#primary': 'primary', '#members': 'members', '#me': me },
+          ExpressionAttributeValues: { ':one': 1, ':now': now, ':me': me, ':e': epoch },
+        }),
+      ),
+    );
   }
 
   /** A Secondary's sign of life (so a manual failover knows it can take the role). */
   async touch(me: string, now: number): Promise<void> {
-    await conditionally(this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: KEY,
-        UpdateExpression: 'SET #members.#me.lastSeen = :now',
-        ConditionExpression: 'attribute_exists(#members.#me)',
-        ExpressionAttributeNames: { '#members': 'members', '#me': me },
-        ExpressionAttributeValues: { ':now': now },
-      }),
-    ));
+    await conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: KEY,
+          UpdateExpression: 'SET #members.#me.lastSeen = :now',
+          ConditionExpression: 'attribute_exists(#members.#me)',
+          ExpressionAttributeNames: { '#members': 'members', '#me': me },
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      ),
+    );
   }
 }

@@ -108,38 +108,44 @@ export class DynamoMonitorStore implements MonitorStore {
 
   async claimServiceSession(epoch: number, server: string, holder: string, now: number, leaseMs: number, replacing?: string): Promise<boolean> {
     if (replacing !== undefined) {
-      return conditionally(this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: serviceKey(epoch),
-          UpdateExpression: 'SET holder = :h, leaseUntil = :l, #server = :s',
-          ConditionExpression: 'credential = :old AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-          ExpressionAttributeNames: { '#server': 'server' },
-          ExpressionAttributeValues: { ':h': holder, ':l': now + leaseMs, ':s': server, ':old': replacing, ':now': now },
-        }),
-      ));
+      return conditionally(
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: serviceKey(epoch),
+            UpdateExpression: 'SET holder = :h, leaseUntil = :l, #server = :s',
+            ConditionExpression: 'credential = :old AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+            ExpressionAttributeNames: { '#server': 'server' },
+            ExpressionAttributeValues: { ':h': holder, ':l': now + leaseMs, ':s': server, ':old': replacing, ':now': now },
+          }),
+        ),
+      );
     }
-    return conditionally(this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        // Old epochs' service sessions are useless: TTL removes them after a day.
-        Item: { ...serviceKey(epoch), type: 'service-session', epoch, server, holder, leaseUntil: now + leaseMs, ttl: Math.ceil(now / 1000) + 86400 },
-        ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(credential) AND leaseUntil < :now)',
-        ExpressionAttributeValues: { ':now': now },
-      }),
-    ));
+    return conditionally(
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          // Old epochs' service sessions are useless: TTL removes them after a day.
+          Item: { ...serviceKey(epoch), type: 'service-session', epoch, server, holder, leaseUntil: now + leaseMs, ttl: Math.ceil(now / 1000) + 86400 },
+          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(credential) AND leaseUntil < :now)',
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      ),
+    );
   }
 
   async completeServiceSession(epoch: number, holder: string, credential: string, replacing?: string): Promise<boolean> {
-    return conditionally(this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: serviceKey(epoch),
-        UpdateExpression: 'SET credential = :c REMOVE leaseUntil',
-        ConditionExpression: replacing === undefined ? 'holder = :h AND attribute_not_exists(credential)' : 'holder = :h AND credential = :old',
-        ExpressionAttributeValues: { ':c': credential, ':h': holder, ...(replacing === undefined ? {} : { ':old': replacing }) },
-      }),
-    ));
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: serviceKey(epoch),
+          UpdateExpression: 'SET credential = :c REMOVE leaseUntil',
+          ConditionExpression: replacing === undefined ? 'holder = :h AND attribute_not_exists(credential)' : 'holder = :h AND credential = :old',
+          ExpressionAttributeValues: { ':c': credential, ':h': holder, ...(replacing === undefined ? {} : { ':old': replacing }) },
+        }),
+      ),
+    );
   }
 }
 

@@ -53,16 +53,18 @@ export class ItemOutbox implements Outbox {
   }
 
   async lease(holder: string, now: number, leaseMs: number): Promise<boolean> {
-    return conditionally(this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key,
-        UpdateExpression: 'SET outboxLease = :lease',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(outboxLease) OR outboxLease.#until < :now OR outboxLease.holder = :holder)',
-        ExpressionAttributeNames: { '#until': 'until' },
-        ExpressionAttributeValues: { ':lease': { holder, until: now + leaseMs }, ':now': now, ':holder': holder },
-      }),
-    ));
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key,
+          UpdateExpression: 'SET outboxLease = :lease',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(outboxLease) OR outboxLease.#until < :now OR outboxLease.holder = :holder)',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':lease': { holder, until: now + leaseMs }, ':now': now, ':holder': holder },
+        }),
+      ),
+    );
   }
 
   async remove(ids: string[], holder: string): Promise<void> {
@@ -77,16 +79,18 @@ export class ItemOutbox implements Outbox {
         return `#outbox.#r${i}`;
       });
       if (last) removes.push('outboxLease');
-      const applied = await conditionally(this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key,
-          UpdateExpression: `REMOVE ${removes.join(', ')}`,
-          ConditionExpression: 'outboxLease.holder = :holder',
-          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-          ExpressionAttributeValues: { ':holder': holder },
-        }),
-      ));
+      const applied = await conditionally(
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.key,
+            UpdateExpression: `REMOVE ${removes.join(', ')}`,
+            ConditionExpression: 'outboxLease.holder = :holder',
+            ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+            ExpressionAttributeValues: { ':holder': holder },
+          }),
+        ),
+      );
       if (!applied) return; // the lease was lost: its new holder publishes (and removes) the rest
     }
   }

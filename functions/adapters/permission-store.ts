@@ -75,7 +75,9 @@ export class DynamoPermissionStore {
   }
 
   async groupsOf(username: string): Promise<string[]> {
-    const res = await this.db.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `MEMBER#${username}` }, ConsistentRead: true }));
+    const res = await this.db.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `MEMBER#${username}` }, ConsistentRead: true }),
+    );
     return (res.Items ?? []).map((i) => String(i.sk).slice('GROUP#'.length));
   }
 }

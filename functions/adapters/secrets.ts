@@ -96,9 +96,7 @@ export function heldCredentialKey(): Buffer | undefined {
 /** Why there is no key, for the operator (logged), naming what to do. */
 export function missingKeyError(): CredentialKeyMissingError {
   return new CredentialKeyMissingError(
-    process.env.CREDENTIAL_KMS_KEY_ID
-      ? MISSING_DATA_KEY
-      : 'No credential key is configured: set CREDENTIAL_KEY (32 bytes, base64) in local mode, or CREDENTIAL_KMS_KEY_ID in AWS.',
+    process.env.CREDENTIAL_KMS_KEY_ID ? MISSING_DATA_KEY : 'No credential key is configured: set CREDENTIAL_KEY (32 bytes, base64) in local mode, or CREDENTIAL_KMS_KEY_ID in AWS.',
   );
 }
 
@@ -137,7 +135,11 @@ export async function loadCredentialKey(db: DynamoDBDocumentClient, tableName: s
     const fresh = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: CONTEXT }));
     try {
       await db.send(
-        new PutCommand({ TableName: tableName, Item: { ...DATA_KEY, type: 'config', wrappedKey: Buffer.from(fresh.CiphertextBlob!).toString('base64'), createdAt: Date.now() }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...DATA_KEY, type: 'config', wrappedKey: Buffer.from(fresh.CiphertextBlob!).toString('base64'), createdAt: Date.now() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
       return Buffer.from(fresh.Plaintext!).toString('base64');
     } catch (err) {

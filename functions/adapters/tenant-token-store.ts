@@ -23,7 +23,19 @@ export class DynamoTenantTokenStore implements TenantTokenStore {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keyOf(r), type: 'tenant-token', jti: r.jti, tokenUser: r.user, tenant: r.tenant, roles: r.roles, readPaths: r.readPaths, writePaths: r.writePaths, issuedAt: r.issuedAt, expiresAt: r.expiresAt, ttl: r.expiresAt },
+        Item: {
+          ...keyOf(r),
+          type: 'tenant-token',
+          jti: r.jti,
+          tokenUser: r.user,
+          tenant: r.tenant,
+          roles: r.roles,
+          readPaths: r.readPaths,
+          writePaths: r.writePaths,
+          issuedAt: r.issuedAt,
+          expiresAt: r.expiresAt,
+          ttl: r.expiresAt,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

@@ -128,7 +128,14 @@ export class DynamoThrottleStore {
       );
       if (Number(res?.Attributes?.inflight ?? 0) > 0) return;
       await conditionally(
-        this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: IN_FLIGHT }, ConditionExpression: 'windowStart = :w AND inflight = :zero', ExpressionAttributeValues: { ':w': lease, ':zero': 0 } })),
+        this.db.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { pk, sk: IN_FLIGHT },
+            ConditionExpression: 'windowStart = :w AND inflight = :zero',
+            ExpressionAttributeValues: { ':w': lease, ':zero': 0 },
+          }),
+        ),
       );
     } catch (err) {
       if (!isConditionFailure(err)) throw err;

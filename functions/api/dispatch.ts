@@ -13,7 +13,11 @@ export function dispatch(handlers: Partial<Record<HandlerName, HttpLambda>>): Ht
     const handler = byRoute.get(event.routeKey);
     if (!handler) {
       // A route wired to the wrong function is a deployment bug, not a client error.
-      return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'MisroutedRequest', message: `This function does not serve ${event.routeKey}.`, status: 500 }) };
+      return {
+        statusCode: 500,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'MisroutedRequest', message: `This function does not serve ${event.routeKey}.`, status: 500 }),
+      };
     }
     return handler(event, context);
   };

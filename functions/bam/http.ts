@@ -30,7 +30,11 @@ export function withoutQuery(text: string, url: string): string {
   const at = url.indexOf('?');
   if (at < 0 || !text) return text;
   const query = url.slice(at + 1).split('#')[0]!;
-  const secrets = query.split('&').map((p) => p.split('=')).filter(([name]) => SECRET_PARAM.test(safeDecode(name ?? ''))).map((p) => p.slice(1).join('='));
+  const secrets = query
+    .split('&')
+    .map((p) => p.split('='))
+    .filter(([name]) => SECRET_PARAM.test(safeDecode(name ?? '')))
+    .map((p) => p.slice(1).join('='));
   const forms = [query, safeDecode(query), ...secrets, ...secrets.map(safeDecode)].filter((f) => f.length > 0);
   let out = text;
   for (const f of new Set(forms.sort((a, b) => b.length - a.length))) out = out.split(f).join('[redacted]');

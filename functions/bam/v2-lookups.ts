@@ -29,8 +29,7 @@ async function one(client: BamV2Client, path: string, filter: string, what: stri
 }
 
 /** `field` names the request field the value came from, for the 400 of a refused value. */
-export const findConfigurationV2 = (c: BamV2Client, name: string, field = 'configuration') =>
-  one(c, '/configurations', `name:eq(${filterLiteral(field, name)})`, `configuration named "${name}"`);
+export const findConfigurationV2 = (c: BamV2Client, name: string, field = 'configuration') => one(c, '/configurations', `name:eq(${filterLiteral(field, name)})`, `configuration named "${name}"`);
 export const findViewV2 = (c: BamV2Client, configurationId: number, name: string, field = 'view') =>
   one(c, v2Path`/configurations/${configurationId}/views`, `name:eq(${filterLiteral(field, name)})`, `view named "${name}"`);
 

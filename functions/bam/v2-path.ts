@@ -19,6 +19,12 @@ export function v2Path(strings: TemplateStringsArray, ...values: (string | numbe
  */
 export function checkV2Path(path: string): void {
   // eslint-disable-next-line no-control-regex
-  const bad = !path.startsWith('/') || /[?#\\\u0000-\u001f\u007f]/.test(path) || path.split('/').slice(1).some((seg) => /^(\.|%2e){1,2}$/i.test(seg));
+  const bad =
+    !path.startsWith('/') ||
+    /[?#\\\u0000-\u001f\u007f]/.test(path) ||
+    path
+      .split('/')
+      .slice(1)
+      .some((seg) => /^(\.|%2e){1,2}$/i.test(seg));
   if (bad) throw badRequest('A value placed in the Address Manager path is not allowed (/ ? # \\ . or ..).');
 }

@@ -12,10 +12,16 @@ import { heldSecrets } from './held-secrets.js';
 /** `name=url,name=url` → servers; answers the first bad entry's problem. */
 function parseServers(raw: string): BamServer[] | string {
   const servers: BamServer[] = [];
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const name = part.slice(0, eq).trim();
-    const url = part.slice(eq + 1).trim().replace(/\/+$/, '');
+    const url = part
+      .slice(eq + 1)
+      .trim()
+      .replace(/\/+$/, '');
     if (eq <= 0 || !/^[A-Za-z0-9_.-]+$/.test(name) || !/^https?:\/\/[^\s/]+/.test(url)) return `expected name=url, got "${part}"`;
     servers.push({ name, url });
   }
@@ -25,10 +31,16 @@ function parseServers(raw: string): BamServer[] | string {
 /** `name=https://host:port,...` → Failover API URL per server name; answers the first bad entry's problem. */
 function parseFailoverApi(raw: string, servers: BamServer[]): Record<string, string> | string {
   const out: Record<string, string> = {};
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const name = part.slice(0, eq).trim();
-    const url = part.slice(eq + 1).trim().replace(/\/+$/, '');
+    const url = part
+      .slice(eq + 1)
+      .trim()
+      .replace(/\/+$/, '');
     if (eq <= 0 || !/^https:\/\/[^\s/]+$/.test(url)) return `expected name=https://host:port, got "${part}"`;
     if (!servers.some((s) => s.name === name)) return `"${name}" is not a server of BAM_SERVERS`;
     out[name] = url;

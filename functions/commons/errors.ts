@@ -15,10 +15,8 @@ export class GatewayError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) =>
-  new GatewayError(400, 'BadRequest', message, details);
-export const unauthorized = (message = 'A valid session token is required.') =>
-  new GatewayError(401, 'Unauthorized', message);
+export const badRequest = (message: string, details?: unknown) => new GatewayError(400, 'BadRequest', message, details);
+export const unauthorized = (message = 'A valid session token is required.') => new GatewayError(401, 'Unauthorized', message);
 export const forbidden = (message: string) => new GatewayError(403, 'Forbidden', message);
 export const notFound = (message = 'No such resource.') => new GatewayError(404, 'NotFound', message);
 

@@ -49,7 +49,13 @@ export function roleOf(state: GroupState | undefined, me: string): NodeRole {
 }
 
 /** What node `me` should do now, and what it now remembers of the heartbeat. */
-export function decide(state: GroupState | undefined, me: string, seen: HeartbeatObservation | undefined, now: number, iv: GroupIntervals): { action: GroupAction; seen: HeartbeatObservation | undefined } {
+export function decide(
+  state: GroupState | undefined,
+  me: string,
+  seen: HeartbeatObservation | undefined,
+  now: number,
+  iv: GroupIntervals,
+): { action: GroupAction; seen: HeartbeatObservation | undefined } {
   if (!state) return { action: { kind: 'bootstrap' }, seen: undefined };
   if (!state.members[me]) return { action: { kind: 'join' }, seen };
   if (state.primary === me) return { action: { kind: 'heartbeat' }, seen: undefined };

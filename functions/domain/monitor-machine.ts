@@ -335,7 +335,17 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     if (after !== before) {
       const sw = prev.switchover;
       const planned = sw !== undefined && (conf.name === sw.from || conf.name === sw.target);
-      const reason = planned ? 'planned-switchover' : s.mode === 'DISABLED' || prev.servers[conf.name]?.mode === 'DISABLED' ? 'maintenance' : after === 'UNKNOWN' ? 'unreachable' : before === 'UNKNOWN' ? 'reachable' : after === 'PRIMARY' ? 'promoted' : 'demoted';
+      const reason = planned
+        ? 'planned-switchover'
+        : s.mode === 'DISABLED' || prev.servers[conf.name]?.mode === 'DISABLED'
+          ? 'maintenance'
+          : after === 'UNKNOWN'
+            ? 'unreachable'
+            : before === 'UNKNOWN'
+              ? 'reachable'
+              : after === 'PRIMARY'
+                ? 'promoted'
+                : 'demoted';
       emit({
         detailType: 'NODE_ROLE_CHANGED',
         detail: { node: { kind: 'address-manager', id: conf.name, url: conf.url }, previous: prevRoleForEvent(prev, conf.name), new: after, epoch, occurredAt, reason },

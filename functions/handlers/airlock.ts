@@ -60,7 +60,9 @@ async function workingHosts(c: Call) {
 
 /** Publishes the configuration outbox; what fails stays there for the next activation or load-active. */
 async function publishPending(c: Call): Promise<void> {
-  await flushOutbox(maintenanceDeps().configurations.outbox, maintenanceDeps().publisher, `airlock-${c.event.requestContext.requestId}`, Date.now()).catch((err: unknown) => logger.warn('maintenance events not published yet', { error: err as Error }));
+  await flushOutbox(maintenanceDeps().configurations.outbox, maintenanceDeps().publisher, `airlock-${c.event.requestContext.requestId}`, Date.now()).catch((err: unknown) =>
+    logger.warn('maintenance events not published yet', { error: err as Error }),
+  );
 }
 
 const routes: Route[] = [
@@ -121,8 +123,10 @@ const routes: Route[] = [
       if (!wc) throw noWorkingCopy();
       const body = tolerantBody(c.event);
       const data = isObject(body) ? body.data : undefined;
-      if (!isObject(data) || !isObject(data.attributes)) throw airlockError(400, 'BAD_REQUEST', 'Send {"data": {"type": "back-end-host-mode-change", "attributes": {"protocol", "hostName", "port", "mode"}}}.');
-      if (data.type !== undefined && data.type !== 'back-end-host-mode-change') throw airlockError(400, 'BAD_REQUEST', `data.type must be back-end-host-mode-change, not ${JSON.stringify(data.type)}.`);
+      if (!isObject(data) || !isObject(data.attributes))
+        throw airlockError(400, 'BAD_REQUEST', 'Send {"data": {"type": "back-end-host-mode-change", "attributes": {"protocol", "hostName", "port", "mode"}}}.');
+      if (data.type !== undefined && data.type !== 'back-end-host-mode-change')
+        throw airlockError(400, 'BAD_REQUEST', `data.type must be back-end-host-mode-change, not ${JSON.stringify(data.type)}.`);
       const mode = parseMode(data.attributes.mode);
       if (!mode) throw airlockError(400, 'BAD_REQUEST', 'attributes.mode must be ENABLED, NO_NEW_SESSIONS or DISABLED.');
       const found = findHost(hostsOf(maintenanceDeps().config.servers, viewOf(wc)), data.attributes);
@@ -141,7 +145,12 @@ const routes: Route[] = [
       if (!wc) return json(200, { data: [] });
       const { config, monitorStore } = maintenanceDeps();
       const active = await maintenanceDeps().configurations.get();
-      const messages = validate(config.servers.map((s) => s.name), active.modes, viewOf(wc), monitorView((await monitorStore.get())?.state));
+      const messages = validate(
+        config.servers.map((s) => s.name),
+        active.modes,
+        viewOf(wc),
+        monitorView((await monitorStore.get())?.state),
+      );
       return json(200, validatorDocument(messages, c.event.queryStringParameters?.filter));
     },
   },
@@ -170,7 +179,9 @@ const routes: Route[] = [
       c.target = `activate version ${result.version}: ${result.changes.map((x) => `${x.host} ${x.previous}->${x.new}`).join(', ') || 'no mode change'}`;
       await saveWorkingCopy(c, { version: result.version, base: result.modes, changes: {} });
       await publishPending(c);
-      return json(200, { data: { type: 'configuration', id: String(result.version), attributes: { configType: 'CURRENTLY_ACTIVE', comment, version: result.version, merged: result.merged, changes: result.changes } } });
+      return json(200, {
+        data: { type: 'configuration', id: String(result.version), attributes: { configType: 'CURRENTLY_ACTIVE', comment, version: result.version, merged: result.merged, changes: result.changes } },
+      });
     },
   },
   {
@@ -235,7 +246,15 @@ async function route(event: HttpEvent): Promise<HttpResult> {
     if (audited) audit({ action: 'maintenance', outcome: 'success', actor: principal.user, sourceIp: clientAddress(event), target: call.target ?? subPath });
     return answer;
   } catch (err) {
-    if (audited) audit({ action: 'maintenance', outcome: 'failure', actor: principal.user, sourceIp: clientAddress(event), target: call.target ?? subPath, reason: err instanceof GatewayError ? `${err.code}: ${err.message}` : 'error' });
+    if (audited)
+      audit({
+        action: 'maintenance',
+        outcome: 'failure',
+        actor: principal.user,
+        sourceIp: clientAddress(event),
+        target: call.target ?? subPath,
+        reason: err instanceof GatewayError ? `${err.code}: ${err.message}` : 'error',
+      });
     throw err;
   }
 }
@@ -250,16 +269,18 @@ function jsonApiErrors(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Cont
       const answered = gatewayError ?? airlockError(500, 'INTERNAL_ERROR', `The gateway could not complete the request (correlation id ${request.context.awsRequestId}).`);
       request.response = errorDocument(answered);
       if (answered.status === 401 || answered.status === 403) {
-        audit({ action: answered.status === 401 ? 'unauthenticated' : 'forbidden', outcome: 'denied', sourceIp: clientAddress(request.event), target: `${request.event.requestContext.http.method} ${request.event.rawPath}`, reason: `${answered.code}: ${answered.message}`, correlationId: request.context.awsRequestId });
+        audit({
+          action: answered.status === 401 ? 'unauthenticated' : 'forbidden',
+          outcome: 'denied',
+          sourceIp: clientAddress(request.event),
+          target: `${request.event.requestContext.http.method} ${request.event.rawPath}`,
+          reason: `${answered.code}: ${answered.message}`,
+          correlationId: request.context.awsRequestId,
+        });
       }
     },
   };
 }
 
 /** ANY /airlock/rest/{proxy+}: the Airlock-style maintenance REST API (SPEC §11). */
-export const handler = middy<HttpEvent, HttpResult, Error, Context>()
-  .use(httpHeaderNormalizer())
-  .use(jsonApiErrors())
-  .use(originVerify(loadOriginVerifySecret))
-  .before(loadSecrets)
-  .handler(route);
+export const handler = middy<HttpEvent, HttpResult, Error, Context>().use(httpHeaderNormalizer()).use(jsonApiErrors()).use(originVerify(loadOriginVerifySecret)).before(loadSecrets).handler(route);

@@ -52,7 +52,7 @@ export const handler = httpHandler()
         // Conditional on the version read and on the current Primary having heartbeated since it got
         // the role: of two failovers racing (on one node or two), one applies and the other is a 409.
         if (!(await groupStore.change(state, change, undefined, { settled: true }))) {
-          throw refuse(new GatewayError(409, 'GroupChanged', 'The group\'s Primary is changing or just changed (another failover or a takeover); read its state and try again.'));
+          throw refuse(new GatewayError(409, 'GroupChanged', "The group's Primary is changing or just changed (another failover or a takeover); read its state and try again."));
         }
         audit({ ...who, outcome: 'success', target: `${state.primary ?? 'none'}->${to}`, reason: `epoch ${change.state.epoch}` });
         groupAgent?.observe(change.state);

@@ -62,7 +62,11 @@ async function openApiJson(): Promise<string> {
   return doc;
 }
 
-const text = (type: string, body: string, cacheControl = 'public, max-age=300'): HttpResult => ({ statusCode: 200, headers: { 'content-type': type, 'cache-control': cacheControl, ...security }, body });
+const text = (type: string, body: string, cacheControl = 'public, max-age=300'): HttpResult => ({
+  statusCode: 200,
+  headers: { 'content-type': type, 'cache-control': cacheControl, ...security },
+  body,
+});
 
 export const handler = httpHandler().handler(async (event) => {
   const p = event.rawPath.replace(/\/+$/, '');

@@ -13,10 +13,5 @@ import type { AuthContext } from '../middleware/authenticate.js';
  * cross-site cookie requests refused.
  */
 export function httpHandler(opts: { defaultMessage?: string } = {}) {
-  return middy<HttpEvent, HttpResult, Error, AuthContext>()
-    .use(httpHeaderNormalizer())
-    .use(httpErrors(opts))
-    .use(originVerify(loadOriginVerifySecret))
-    .before(loadSecrets)
-    .use(csrfGuard());
+  return middy<HttpEvent, HttpResult, Error, AuthContext>().use(httpHeaderNormalizer()).use(httpErrors(opts)).use(originVerify(loadOriginVerifySecret)).before(loadSecrets).use(csrfGuard());
 }

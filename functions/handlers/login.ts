@@ -12,7 +12,6 @@ import { errorResponse } from '../middleware/http-errors.js';
 import { httpHandler } from './http-handler.js';
 import { LoginBody } from '../sessions/login-body.js';
 
-
 let throttle: LoginThrottle | undefined;
 const loginThrottle = () => (throttle ??= new LoginThrottle(new DynamoThrottleStore(documentClient, gatewayDeps().config.tableName), loginLimits(process.env)));
 

@@ -41,32 +41,32 @@ export interface MonitorEvent {
 export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error, Context>()
   .before(loadServiceSecret)
   .handler(async (event, context) => {
-  const { monitor, config } = gatewayDeps();
-  if (event?.mode === 'once') {
-    await monitor.round();
-    return { rounds: 1 };
-  }
-  const margin = config.probe.intervalMs + config.probe.timeoutMs + 500;
-  let reportedAt = 0;
-  // The alarm "failover in progress too long" reads this gauge; every 10 s is plenty for it.
-  const report = () => {
-    if (Date.now() - reportedAt < 10_000 || !monitor.state) return;
-    reportedAt = Date.now();
-    metrics.addMetric('FailoverInProgress', MetricUnit.Count, monitor.state.monitoringState === 'FAILOVER_IN_PROGRESS' ? 1 : 0);
-    metrics.addMetric('OutboxBacklog', MetricUnit.Count, monitor.outboxBacklog);
-    // The alarms on a planned switchover that fell back to a failover, and on a host left DISABLED.
-    metrics.addMetric('SwitchoverTimedOut', MetricUnit.Count, switchoversNotCompleted(monitor.state));
-    metrics.addMetric('LongestDisabledHostSeconds', MetricUnit.Seconds, longestDisabledSeconds(monitor.state, Date.now()));
-    metrics.publishStoredMetrics();
-  };
-  const rounds = await monitor.loop(
-    config.probe.intervalMs,
-    () => (report(), context.getRemainingTimeInMillis() > margin),
-    (err) => {
-      logger.error('monitor round failed', { error: err as Error });
-      metrics.addMetric('MonitorRoundErrors', MetricUnit.Count, 1);
+    const { monitor, config } = gatewayDeps();
+    if (event?.mode === 'once') {
+      await monitor.round();
+      return { rounds: 1 };
+    }
+    const margin = config.probe.intervalMs + config.probe.timeoutMs + 500;
+    let reportedAt = 0;
+    // The alarm "failover in progress too long" reads this gauge; every 10 s is plenty for it.
+    const report = () => {
+      if (Date.now() - reportedAt < 10_000 || !monitor.state) return;
+      reportedAt = Date.now();
+      metrics.addMetric('FailoverInProgress', MetricUnit.Count, monitor.state.monitoringState === 'FAILOVER_IN_PROGRESS' ? 1 : 0);
+      metrics.addMetric('OutboxBacklog', MetricUnit.Count, monitor.outboxBacklog);
+      // The alarms on a planned switchover that fell back to a failover, and on a host left DISABLED.
+      metrics.addMetric('SwitchoverTimedOut', MetricUnit.Count, switchoversNotCompleted(monitor.state));
+      metrics.addMetric('LongestDisabledHostSeconds', MetricUnit.Seconds, longestDisabledSeconds(monitor.state, Date.now()));
       metrics.publishStoredMetrics();
-    },
-  );
-  return { rounds };
-});
+    };
+    const rounds = await monitor.loop(
+      config.probe.intervalMs,
+      () => (report(), context.getRemainingTimeInMillis() > margin),
+      (err) => {
+        logger.error('monitor round failed', { error: err as Error });
+        metrics.addMetric('MonitorRoundErrors', MetricUnit.Count, 1);
+        metrics.publishStoredMetrics();
+      },
+    );
+    return { rounds };
+  });

@@ -21,20 +21,22 @@ export function statusBody(state: MonitorState, configuredOrder: string[] = []) 
     failover_started_at: iso(state.failoverStartedAt),
     switchover: switchoverStatus(state),
     updated_at: iso(state.updatedAt),
-    servers: Object.values(state.servers).sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name)).map((s) => ({
-      name: s.name,
-      url: s.url,
-      role: s.role,
-      // What BAM itself said (Standalone is shown as role PRIMARY: it serves the API, SPEC §5).
-      reported_role: s.reportedRole ?? null,
-      probe_source: s.probeSource ?? null,
-      last_failure: s.lastFailure ?? null,
-      health: s.health,
-      mode: s.mode ?? 'ENABLED',
-      last_probe_time: iso(s.lastProbeAt),
-      latency_ms: s.latencyMs,
-      consecutive_failures: s.consecutiveFailures,
-    })),
+    servers: Object.values(state.servers)
+      .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
+      .map((s) => ({
+        name: s.name,
+        url: s.url,
+        role: s.role,
+        // What BAM itself said (Standalone is shown as role PRIMARY: it serves the API, SPEC §5).
+        reported_role: s.reportedRole ?? null,
+        probe_source: s.probeSource ?? null,
+        last_failure: s.lastFailure ?? null,
+        health: s.health,
+        mode: s.mode ?? 'ENABLED',
+        last_probe_time: iso(s.lastProbeAt),
+        latency_ms: s.latencyMs,
+        consecutive_failures: s.consecutiveFailures,
+      })),
   };
 }
 
@@ -45,5 +47,11 @@ export const handler = httpHandler()
     const { config } = gatewayDeps();
     // The state authenticate checked the session against: no second read.
     const state = authOf(context).monitor ?? initialState(config.servers, Date.now());
-    return json(200, statusBody(state, config.servers.map((s) => s.name)));
+    return json(
+      200,
+      statusBody(
+        state,
+        config.servers.map((s) => s.name),
+      ),
+    );
   });

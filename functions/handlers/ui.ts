@@ -92,7 +92,9 @@ const answers: Record<string, Answer> = {
       workflows: workflows
         .map((w) => ({
           name: w.name,
-          routes: w.routes.filter((r) => held.has(r.permission ?? w.name)).map((r) => ({ method: r.method, path: `/${w.name}${r.path}`, permission: r.permission ?? w.name, has_body: Boolean(r.body) })),
+          routes: w.routes
+            .filter((r) => held.has(r.permission ?? w.name))
+            .map((r) => ({ method: r.method, path: `/${w.name}${r.path}`, permission: r.permission ?? w.name, has_body: Boolean(r.body) })),
         }))
         .filter((w) => w.routes.length > 0),
     };

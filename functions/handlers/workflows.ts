@@ -67,6 +67,7 @@ export const handler = httpHandler()
 async function mapBamFailure(err: GatewayError | BamHttpError | BamUnreachableError, auth: AuthenticatedSession, sessionService: SessionService): Promise<Error> {
   if (err instanceof GatewayError) return err;
   if (err instanceof BamHttpError && err.status === 404) return notFound('Address Manager has no such object.');
-  if (err instanceof BamHttpError && [400, 409, 422].includes(err.status)) return new GatewayError(err.status === 422 ? 400 : err.status, 'AddressManagerRejected', `Address Manager refused the request: ${err.bamMessage}`);
+  if (err instanceof BamHttpError && [400, 409, 422].includes(err.status))
+    return new GatewayError(err.status === 422 ? 400 : err.status, 'AddressManagerRejected', `Address Manager refused the request: ${err.bamMessage}`);
   return sessionService.bamFailure(err, auth.server, auth.session.target === PRIMARY_ALIAS);
 }

@@ -45,7 +45,12 @@ export async function activate(store: DynamoConfigurationStore, r: ActivateReque
   const names = r.servers.map((s) => s.name);
   const errors = validate(names, active.modes, plan.modes, monitorView(r.monitor)).filter((m) => m.severity === 'ERROR');
   if (errors.length) {
-    throw airlockError(400, 'VALIDATION_FAILED', errors[0]!.detail, errors.map((e) => ({ status: '400', code: 'VALIDATION_FAILED', title: 'Bad Request', detail: e.detail })));
+    throw airlockError(
+      400,
+      'VALIDATION_FAILED',
+      errors[0]!.detail,
+      errors.map((e) => ({ status: '400', code: 'VALIDATION_FAILED', title: 'Bad Request', detail: e.detail })),
+    );
   }
   const version = active.version + 1;
   const occurredAt = new Date(r.now).toISOString();
@@ -54,7 +59,16 @@ export async function activate(store: DynamoConfigurationStore, r: ActivateReque
   const events: PendingEvent[] = changes.map((c, i) => ({
     id: `config-${version}-${i}`,
     detailType: 'BACKEND_HOST_MODE_CHANGED',
-    detail: { group: BACKEND_GROUP.name, host: { name: c.host, url: r.servers.find((s) => s.name === c.host)?.url ?? '' }, previous: c.previous, new: c.new, by: r.by, comment: r.comment, epoch, occurredAt },
+    detail: {
+      group: BACKEND_GROUP.name,
+      host: { name: c.host, url: r.servers.find((s) => s.name === c.host)?.url ?? '' },
+      previous: c.previous,
+      new: c.new,
+      by: r.by,
+      comment: r.comment,
+      epoch,
+      occurredAt,
+    },
   }));
   events.push({
     id: `config-${version}-${changes.length}`,

@@ -144,7 +144,13 @@ export function validate(hostNames: string[], current: Modes, next: Modes, monit
     // as UP for a host this configuration enables (the monitor has not seen it re-enabled yet).
     const eligible = (h: string) => {
       const s = monitor.servers[h];
-      return !!s && eligibleTarget({ role: s.role as BamRole, health: s.health === 'MAINTENANCE' ? 'UP' : (s.health as Health), consecutiveFailures: s.consecutiveFailures ?? 0 }, (monitor.fenced ?? []).includes(h));
+      return (
+        !!s &&
+        eligibleTarget(
+          { role: s.role as BamRole, health: s.health === 'MAINTENANCE' ? 'UP' : (s.health as Health), consecutiveFailures: s.consecutiveFailures ?? 0 },
+          (monitor.fenced ?? []).includes(h),
+        )
+      );
     };
     const standby = hostNames.find((h) => h !== primary && modeOf(next, h) === 'ENABLED' && eligible(h));
     if (monitor.blockedFrom === primary) {
@@ -152,7 +158,10 @@ export function validate(hostNames: string[], current: Modes, next: Modes, monit
     } else if (!standby) {
       messages.push({ severity: 'ERROR', detail: `${primary} is the Primary: draining or disabling it needs a healthy ENABLED Standby to switch over to, and there is none.` });
     } else {
-      messages.push({ severity: 'WARNING', detail: `${primary} is the Primary: activating starts a planned switchover to ${standby}. Calls are held until it completes; sessions that cannot be restored end.` });
+      messages.push({
+        severity: 'WARNING',
+        detail: `${primary} is the Primary: activating starts a planned switchover to ${standby}. Calls are held until it completes; sessions that cannot be restored end.`,
+      });
     }
   }
   return messages;
@@ -166,13 +175,23 @@ export type ActivationPlan = { modes: Modes; changed: string[]; merged: boolean 
  * copy overwrites), or `autoMerge` and the activations since load changed none of its hosts (its
  * changes go on top of the active modes). `history` must cover every version after the loaded one.
  */
-export function planActivation(wc: WorkingCopy, active: { version: number; modes: Modes; history: Activation[] }, opts: { ignoreOutdatedConfiguration?: boolean; autoMerge?: boolean }): ActivationPlan {
-  const changedFrom = (modes: Modes, next: Modes) => Object.keys({ ...modes, ...next }).filter((h) => modeOf(modes, h) !== modeOf(next, h)).sort();
+export function planActivation(
+  wc: WorkingCopy,
+  active: { version: number; modes: Modes; history: Activation[] },
+  opts: { ignoreOutdatedConfiguration?: boolean; autoMerge?: boolean },
+): ActivationPlan {
+  const changedFrom = (modes: Modes, next: Modes) =>
+    Object.keys({ ...modes, ...next })
+      .filter((h) => modeOf(modes, h) !== modeOf(next, h))
+      .sort();
   if (active.version === wc.version || opts.ignoreOutdatedConfiguration) {
     const modes = viewOf(wc);
     return { modes, changed: changedFrom(active.modes, modes), merged: false };
   }
-  const outdated = { outdated: true as const, detail: `The active configuration changed since it was loaded (version ${wc.version}, now ${active.version}): load it again, or activate with autoMerge or ignoreOutdatedConfiguration.` };
+  const outdated = {
+    outdated: true as const,
+    detail: `The active configuration changed since it was loaded (version ${wc.version}, now ${active.version}): load it again, or activate with autoMerge or ignoreOutdatedConfiguration.`,
+  };
   if (!opts.autoMerge) return outdated;
   const since = active.history.filter((a) => a.version > wc.version);
   const covered = since.length === active.version - wc.version;
@@ -180,7 +199,11 @@ export function planActivation(wc: WorkingCopy, active: { version: number; modes
   const theirs = new Set(since.flatMap((a) => a.hosts));
   const mine = Object.keys(wc.changes);
   const clash = mine.filter((h) => theirs.has(h));
-  if (clash.length > 0) return { outdated: true, detail: `The active configuration changed since it was loaded, and so did host ${clash.join(', ')} in it: autoMerge merges only changes to different hosts. Load it again.` };
+  if (clash.length > 0)
+    return {
+      outdated: true,
+      detail: `The active configuration changed since it was loaded, and so did host ${clash.join(', ')} in it: autoMerge merges only changes to different hosts. Load it again.`,
+    };
   const modes = { ...active.modes, ...wc.changes };
   return { modes, changed: changedFrom(active.modes, modes), merged: true };
 }

@@ -19,7 +19,11 @@ export function configurationsDocument(active: ActiveConfiguration) {
   const past = [...active.history]
     .reverse()
     .filter((a) => a.version !== active.version)
-    .map((a) => ({ type: 'configuration', id: String(a.version), attributes: { configType: 'ACTIVATED', comment: a.comment, createdBy: a.by, activatedAt: iso(a.at), version: a.version, hosts: a.hosts } }));
+    .map((a) => ({
+      type: 'configuration',
+      id: String(a.version),
+      attributes: { configType: 'ACTIVATED', comment: a.comment, createdBy: a.by, activatedAt: iso(a.at), version: a.version, hosts: a.hosts },
+    }));
   return { data: [current, ...past] };
 }
 

@@ -62,7 +62,13 @@ export async function resolveCaller(event: HttpEvent, opts: { credentialsOnly?: 
     const gateway = await gatewayPrincipal(sessionCookie);
     if (gateway) return { principal: gateway };
   }
-  throw airlockError(401, 'UNAUTHORIZED', opts.credentialsOnly ? 'Send Authorization: Bearer <token> (a tenant token, or a gateway session with the maintenance permission).' : 'No live REST session: create one with POST /airlock/rest/session/create and send its JSESSIONID cookie.');
+  throw airlockError(
+    401,
+    'UNAUTHORIZED',
+    opts.credentialsOnly
+      ? 'Send Authorization: Bearer <token> (a tenant token, or a gateway session with the maintenance permission).'
+      : 'No live REST session: create one with POST /airlock/rest/session/create and send its JSESSIONID cookie.',
+  );
 }
 
 /** The seam the maintenance API authenticates through (see resolveCaller). */

@@ -64,7 +64,10 @@ export function checkIssueRequest(r: IssueRequest): void {
   if (!NAME.test(r.user)) throw badRequest('The user name must be 1 to 64 letters, digits, or _ . @ -.');
   if (!NAME.test(r.tenant)) throw badRequest('The tenant must be 1 to 64 letters, digits, or _ . @ -.');
   if (r.roles.length === 0 || !r.roles.every((x) => NAME.test(x))) throw badRequest('Give at least one role (-r), each 1 to 64 letters, digits, or _ . @ -.');
-  for (const [flag, field, value] of [['-R', 'readPaths', r.readPaths], ['-W', 'writePaths', r.writePaths]] as const) {
+  for (const [flag, field, value] of [
+    ['-R', 'readPaths', r.readPaths],
+    ['-W', 'writePaths', r.writePaths],
+  ] as const) {
     const problem = regexProblem(value);
     if (problem) throw badRequest(`The ${field} regex (${flag}) ${problem}.`);
   }

@@ -31,7 +31,16 @@ export function parseUserManagerCommand(body: unknown): UserManagerCommand {
 
 /** A token as listed: never the token itself. */
 export function tokenSummary(r: TenantTokenRecord, now = Date.now()) {
-  return { tokenId: r.jti, user: r.user, tenant: r.tenant, roles: r.roles, expiresAt: new Date(r.expiresAt * 1000).toISOString(), expired: r.expiresAt * 1000 <= now, readPaths: r.readPaths, writePaths: r.writePaths };
+  return {
+    tokenId: r.jti,
+    user: r.user,
+    tenant: r.tenant,
+    roles: r.roles,
+    expiresAt: new Date(r.expiresAt * 1000).toISOString(),
+    expired: r.expiresAt * 1000 <= now,
+    readPaths: r.readPaths,
+    writePaths: r.writePaths,
+  };
 }
 
 export async function runUserManagerCommand(tokens: TenantTokens, cmd: UserManagerCommand) {
@@ -39,7 +48,14 @@ export async function runUserManagerCommand(tokens: TenantTokens, cmd: UserManag
   if (cmd.action === 'create') {
     if (!cmd.user || !cmd.tenant) throw badRequest('Creating a token needs a user (-u) and a tenant (-t).');
     try {
-      const { token, record } = await tokens.issue({ user: cmd.user, tenant: cmd.tenant, roles: cmd.roles ?? [], readPaths: cmd.readPaths ?? '', writePaths: cmd.writePaths ?? '', ...(cmd.expirySeconds !== undefined ? { expirySeconds: cmd.expirySeconds } : {}) });
+      const { token, record } = await tokens.issue({
+        user: cmd.user,
+        tenant: cmd.tenant,
+        roles: cmd.roles ?? [],
+        readPaths: cmd.readPaths ?? '',
+        writePaths: cmd.writePaths ?? '',
+        ...(cmd.expirySeconds !== undefined ? { expirySeconds: cmd.expirySeconds } : {}),
+      });
       audit({ action: 'maintenance', outcome: 'success', actor, target: `tenant-token create ${record.tenant}/${record.user} ${record.jti}` });
       return { action: 'create' as const, token, ...tokenSummary(record) };
     } catch (err) {

@@ -12,7 +12,10 @@ export type AuthContext = Context & { auth?: AuthenticatedSession };
  * session cookie) and puts the session on `context.auth`. Refuses with 401, or with the failover
  * 503 where the call needs the Primary and a failover is in progress.
  */
-export function authenticate(service: () => SessionService, opts: { duringFailover: 'refuse' | 'allow' } = { duringFailover: 'refuse' }): middy.MiddlewareObj<HttpEvent, HttpResult, Error, AuthContext> {
+export function authenticate(
+  service: () => SessionService,
+  opts: { duringFailover: 'refuse' | 'allow' } = { duringFailover: 'refuse' },
+): middy.MiddlewareObj<HttpEvent, HttpResult, Error, AuthContext> {
   return {
     before: async (request) => {
       const headers = request.event.headers ?? {};

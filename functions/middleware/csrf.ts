@@ -33,7 +33,11 @@ export function csrfGuard(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, C
       const cookieToken = cookieAuthenticatedChange(event);
       if (cookieToken === undefined) return;
       if (!csrfTokenMatches(cookieToken, event.headers?.[CSRF_HEADER])) {
-        throw new GatewayError(403, 'CsrfTokenRequired', 'A change made with the session cookie needs the X-CSRF-Token header (from GET /ui/api/session), or send the token in the Authorization header.');
+        throw new GatewayError(
+          403,
+          'CsrfTokenRequired',
+          'A change made with the session cookie needs the X-CSRF-Token header (from GET /ui/api/session), or send the token in the Authorization header.',
+        );
       }
       requireJsonContentType(event);
     },
@@ -74,5 +78,8 @@ function sameOrigin(origin: string, host: string | undefined, trusted: string[])
 
 /** Extra origins allowed to use the cookie, e.g. a UI served from CloudFront: `https://ui.example.com,...`. */
 export function trustedOrigins(): string[] {
-  return (process.env.TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '').toLowerCase()).filter(Boolean);
+  return (process.env.TRUSTED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, '').toLowerCase())
+    .filter(Boolean);
 }

@@ -25,7 +25,7 @@ export function originVerify(loadSecret: (arn: string) => Promise<string>): midd
       const headers = request.event.headers ?? {};
       const sent = headers[ORIGIN_VERIFY_HEADER];
       if (sent === undefined || !secretsEqual(sent, expected)) {
-        throw new GatewayError(403, 'DirectAccessRefused', 'Call the gateway through its CloudFront address, not the API\'s own address.');
+        throw new GatewayError(403, 'DirectAccessRefused', "Call the gateway through its CloudFront address, not the API's own address.");
       }
       delete headers[ORIGIN_VERIFY_HEADER];
       request.event.originVerified = true;

@@ -77,10 +77,7 @@ export class FailoverMonitor {
   private async runRound(): Promise<RoundResult> {
     if (!this.current) this.current = (await this.o.store.get())?.state ?? initialState(this.o.servers, this.now());
     const prev = this.current;
-    const [modes, probes] = await Promise.all([
-      this.o.modes?.().catch(() => undefined),
-      Promise.all(this.o.servers.map((s) => this.probe(s.name, s.url, this.o.probeTimeoutMs))),
-    ]);
+    const [modes, probes] = await Promise.all([this.o.modes?.().catch(() => undefined), Promise.all(this.o.servers.map((s) => this.probe(s.name, s.url, this.o.probeTimeoutMs)))]);
     const now = this.now();
     const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes);
     // Failure counters matter (for hysteresis across runs) only up to the threshold.

@@ -103,7 +103,10 @@ function operation(key: string, doc: OperationDoc, path: string): Json {
 }
 
 function operationId(key: string): string {
-  const words = key.replace(/[{}+]/g, '').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const words = key
+    .replace(/[{}+]/g, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
   return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join('');
 }
 
@@ -122,7 +125,13 @@ function workflowDoc(w: Workflow, r: Workflow['routes'][number]): OperationDoc |
   };
 }
 
-const placeholder = (key: string): OperationDoc => ({ summary: `${key} (not documented yet)`, tag: 'undocumented', security: 'session', ok: { status: 200, description: 'Not documented yet' }, errors: [] });
+const placeholder = (key: string): OperationDoc => ({
+  summary: `${key} (not documented yet)`,
+  tag: 'undocumented',
+  security: 'session',
+  ok: { status: 200, description: 'Not documented yet' },
+  errors: [],
+});
 
 /** The document; `undocumented`: routes with no documentation; `unused`: documentation of no route. */
 export function buildOpenApi(src: OpenApiSources): { document: Json; undocumented: string[]; unused: string[] } {

@@ -46,14 +46,27 @@ const gatewayRoutes: Record<string, OperationDoc> = {
   },
   'GET /failover_monitoring/status': {
     summary: 'Failover monitoring state',
-    description: 'The Primary, monitoring_state (STOPPED until the monitor has confirmed a Primary; MONITORING; FAILOVER_IN_PROGRESS; SWITCHOVER_IN_PROGRESS), the epoch and each BAM server as probed. Answers during a failover too.',
+    description:
+      'The Primary, monitoring_state (STOPPED until the monitor has confirmed a Primary; MONITORING; FAILOVER_IN_PROGRESS; SWITCHOVER_IN_PROGRESS), the epoch and each BAM server as probed. Answers during a failover too.',
     tag: 'monitoring',
     security: 'session',
     ok: { status: 200, description: 'The monitor state', schema: s.MonitorStatus },
     errors: [],
   },
-  'GET /ag/api/v1/state': { summary: "This node's availability-group state", tag: 'availability group', security: 'session', ok: { status: 200, description: 'Node state (BlueCat field names)', schema: s.NodeStateAnswer }, errors: [403] },
-  'GET /ag/api/v1/group': { summary: 'Every node of the group and the intervals', tag: 'availability group', security: 'session', ok: { status: 200, description: 'The group', schema: s.GroupAnswer }, errors: [403, 409] },
+  'GET /ag/api/v1/state': {
+    summary: "This node's availability-group state",
+    tag: 'availability group',
+    security: 'session',
+    ok: { status: 200, description: 'Node state (BlueCat field names)', schema: s.NodeStateAnswer },
+    errors: [403],
+  },
+  'GET /ag/api/v1/group': {
+    summary: 'Every node of the group and the intervals',
+    tag: 'availability group',
+    security: 'session',
+    ok: { status: 200, description: 'The group', schema: s.GroupAnswer },
+    errors: [403, 409],
+  },
   'PUT /ag/api/v1/failover': {
     summary: 'Hand the Primary role to the other node',
     description: 'Optionally only from the epoch you read: If-Match: "<epoch>" or the body {"expected_epoch": <epoch>}.',
@@ -66,10 +79,22 @@ const gatewayRoutes: Record<string, OperationDoc> = {
   },
   'GET /openapi.json': { summary: 'This document', tag: 'documentation', security: 'public', ok: { status: 200, description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) }, errors: [] },
   'GET /docs': { summary: 'The interactive API reference (HTML)', tag: 'documentation', security: 'public', ok: { status: 200, description: 'An HTML page', schema: z.string() }, errors: [] },
-  'GET /docs/{proxy+}': { summary: "The reference page's scripts and styles", tag: 'documentation', security: 'public', ok: { status: 200, description: 'JavaScript or CSS', schema: z.string() }, errors: [404] },
+  'GET /docs/{proxy+}': {
+    summary: "The reference page's scripts and styles",
+    tag: 'documentation',
+    security: 'public',
+    ok: { status: 200, description: 'JavaScript or CSS', schema: z.string() },
+    errors: [404],
+  },
 };
 
-const admin = (summary: string, schema: z.ZodMiniType, errors: number[] = [400]): OperationDoc => ({ summary, tag: 'admin', security: 'session', ok: { status: 200, description: summary, schema }, errors: [403, 405, ...errors] });
+const admin = (summary: string, schema: z.ZodMiniType, errors: number[] = [400]): OperationDoc => ({
+  summary,
+  tag: 'admin',
+  security: 'session',
+  ok: { status: 200, description: summary, schema },
+  errors: [403, 405, ...errors],
+});
 
 const adminRoutes: Record<string, OperationDoc> = {
   'GET /admin/permissions': admin('Every permission there is', s.Permissions, []),
@@ -84,22 +109,59 @@ const adminRoutes: Record<string, OperationDoc> = {
   'DELETE /admin/groups/{group}/members/{user}': admin('Remove a user from a group', s.Message),
 };
 
-const airlock = (summary: string, ok: OperationDoc['ok'], errors: number[] = [], extra: Partial<OperationDoc> = {}): OperationDoc => ({ summary, tag: 'maintenance (/airlock/rest)', security: 'airlock-session', ok, errors: [403, ...errors], jsonApi: true, ...extra });
+const airlock = (summary: string, ok: OperationDoc['ok'], errors: number[] = [], extra: Partial<OperationDoc> = {}): OperationDoc => ({
+  summary,
+  tag: 'maintenance (/airlock/rest)',
+  security: 'airlock-session',
+  ok,
+  errors: [403, ...errors],
+  jsonApi: true,
+  ...extra,
+});
 
 /** Airlock's paths; the handler (functions/handlers/airlock.ts) matches them with regular expressions. */
 const airlockRoutes: Record<string, OperationDoc> = {
-  'POST /airlock/rest/session/create': airlock('Open a REST session (tenant token or a gateway session with `maintenance`)', { status: 200, description: 'The session; its id is the JSESSIONID cookie', schema: s.AirlockSessionCreated, setsCookie: 'JSESSIONID' }, [401], { security: 'tenant-or-session' }),
+  'POST /airlock/rest/session/create': airlock(
+    'Open a REST session (tenant token or a gateway session with `maintenance`)',
+    { status: 200, description: 'The session; its id is the JSESSIONID cookie', schema: s.AirlockSessionCreated, setsCookie: 'JSESSIONID' },
+    [401],
+    { security: 'tenant-or-session' },
+  ),
   'POST /airlock/rest/session/terminate': airlock('End the REST session', { status: 200, description: 'Ended', schema: s.AirlockMeta }),
   'GET /airlock/rest/system/status/node': airlock("This gateway node's role", { status: 200, description: 'node-status', schema: s.AirlockNodeStatus }),
   'POST /airlock/rest/configuration/configurations/load-active': airlock('Load the active configuration into the working copy', { status: 204, description: 'Loaded', noContent: true }),
   'GET /airlock/rest/configuration/configurations': airlock('The active configuration and past activations', { status: 200, description: 'Configurations', schema: s.AirlockConfigurations }),
   'GET /airlock/rest/configuration/back-end-groups': airlock("The working copy's back-end groups", { status: 200, description: 'Groups', schema: s.AirlockGroups }),
   'GET /airlock/rest/configuration/back-end-groups/{group}': airlock('One back-end group (id 1 or name address-manager)', { status: 200, description: 'The group', schema: s.AirlockGroup }, [404]),
-  'POST /airlock/rest/configuration/back-end-groups/{group}/host-mode': airlock('Change a host mode in the working copy', { status: 200, description: 'The group', schema: s.AirlockGroup }, [400, 404], { body: s.AirlockHostModeChange }),
-  'GET /airlock/rest/configuration/validator-messages': airlock('Validate the working copy (?filter=meta.severity==ERROR keeps errors)', { status: 200, description: 'Messages', schema: s.AirlockValidatorMessages }, [], { query: z.object({ filter: z.optional(z.string()) }) }),
-  'GET /airlock/rest/configuration/configurations/validator-messages': airlock('Validate the working copy (same as /configuration/validator-messages)', { status: 200, description: 'Messages', schema: s.AirlockValidatorMessages }, [], { query: z.object({ filter: z.optional(z.string()) }) }),
-  'POST /airlock/rest/configuration/configurations/activate': airlock('Activate the working copy (draining or disabling the Primary starts a planned switchover)', { status: 200, description: 'The new active configuration', schema: s.AirlockActivated }, [400, 409], { body: s.AirlockActivate, bodyOptional: true }),
-  'GET /airlock/rest/system/status/back-end-groups/{group}': airlock('Modes, health, roles and session counts per host, and the switchover', { status: 200, description: 'Status', schema: s.AirlockGroupStatus }, [404]),
+  'POST /airlock/rest/configuration/back-end-groups/{group}/host-mode': airlock(
+    'Change a host mode in the working copy',
+    { status: 200, description: 'The group', schema: s.AirlockGroup },
+    [400, 404],
+    { body: s.AirlockHostModeChange },
+  ),
+  'GET /airlock/rest/configuration/validator-messages': airlock(
+    'Validate the working copy (?filter=meta.severity==ERROR keeps errors)',
+    { status: 200, description: 'Messages', schema: s.AirlockValidatorMessages },
+    [],
+    { query: z.object({ filter: z.optional(z.string()) }) },
+  ),
+  'GET /airlock/rest/configuration/configurations/validator-messages': airlock(
+    'Validate the working copy (same as /configuration/validator-messages)',
+    { status: 200, description: 'Messages', schema: s.AirlockValidatorMessages },
+    [],
+    { query: z.object({ filter: z.optional(z.string()) }) },
+  ),
+  'POST /airlock/rest/configuration/configurations/activate': airlock(
+    'Activate the working copy (draining or disabling the Primary starts a planned switchover)',
+    { status: 200, description: 'The new active configuration', schema: s.AirlockActivated },
+    [400, 409],
+    { body: s.AirlockActivate, bodyOptional: true },
+  ),
+  'GET /airlock/rest/system/status/back-end-groups/{group}': airlock(
+    'Modes, health, roles and session counts per host, and the switchover',
+    { status: 200, description: 'Status', schema: s.AirlockGroupStatus },
+    [404],
+  ),
 };
 
 export const operationDocs: Record<string, OperationDoc> = { ...gatewayRoutes, ...adminRoutes, ...airlockRoutes, ...uiRouteDocs };

@@ -104,13 +104,25 @@ export const Revoked = z.object({ revoked: z.array(z.string()) });
 
 // /airlock/rest: JSON:API documents. Attributes are listed; clients should ignore ones they do not know.
 const HostMode = z.enum(['ENABLED', 'NO_NEW_SESSIONS', 'DISABLED']);
-const BackendHost = z.object({ name: z.string(), protocol: z.string(), hostName: z.string(), port: z.union([z.string(), z.int()]), mode: HostMode, spare: z.optional(z.boolean()), weight: z.optional(z.int()) });
+const BackendHost = z.object({
+  name: z.string(),
+  protocol: z.string(),
+  hostName: z.string(),
+  port: z.union([z.string(), z.int()]),
+  mode: HostMode,
+  spare: z.optional(z.boolean()),
+  weight: z.optional(z.int()),
+});
 const GroupDocument = z.object({ type: z.literal('back-end-group'), id: z.string(), attributes: z.object({ name: z.string(), backendHosts: z.array(BackendHost) }) });
 
 export const AirlockSessionCreated = z.object({ meta: z.object({ user: z.string(), expiresAt: isoTime }) });
 export const AirlockMeta = z.object({ meta: z.object({ message: z.string() }) });
-export const AirlockNodeStatus = z.object({ data: z.object({ type: z.literal('node-status'), id: z.string(), attributes: z.object({ version: z.string(), hostName: z.string(), failoverState: z.enum(['active', 'passive', 'standalone']) }) }) });
-export const AirlockConfigurations = z.object({ data: z.array(z.object({ type: z.literal('configuration'), id: z.string(), attributes: z.looseObject({ configType: z.string(), comment: z.optional(z.string()) }) })) });
+export const AirlockNodeStatus = z.object({
+  data: z.object({ type: z.literal('node-status'), id: z.string(), attributes: z.object({ version: z.string(), hostName: z.string(), failoverState: z.enum(['active', 'passive', 'standalone']) }) }),
+});
+export const AirlockConfigurations = z.object({
+  data: z.array(z.object({ type: z.literal('configuration'), id: z.string(), attributes: z.looseObject({ configType: z.string(), comment: z.optional(z.string()) }) })),
+});
 export const AirlockGroups = z.object({ data: z.array(GroupDocument) });
 export const AirlockGroup = z.object({ data: GroupDocument });
 export const AirlockHostModeChange = z.object({
@@ -119,15 +131,25 @@ export const AirlockHostModeChange = z.object({
     attributes: z.object({ protocol: z.optional(z.string()), hostName: z.string(), port: z.optional(z.union([z.string(), z.int()])), mode: HostMode }),
   }),
 });
-export const AirlockValidatorMessages = z.object({ data: z.array(z.object({ type: z.literal('validator-message'), id: z.string(), attributes: z.object({ detail: z.string() }), meta: z.object({ severity: z.enum(['ERROR', 'WARNING', 'INFO']) }) })) });
+export const AirlockValidatorMessages = z.object({
+  data: z.array(z.object({ type: z.literal('validator-message'), id: z.string(), attributes: z.object({ detail: z.string() }), meta: z.object({ severity: z.enum(['ERROR', 'WARNING', 'INFO']) }) })),
+});
 export const AirlockActivate = z.optional(
-  nullable(z.object({ comment: z.optional(z.string().check(z.maxLength(1000))), options: z.optional(z.object({ autoMerge: z.optional(z.boolean()), ignoreOutdatedConfiguration: z.optional(z.boolean()) })) })),
+  nullable(
+    z.object({ comment: z.optional(z.string().check(z.maxLength(1000))), options: z.optional(z.object({ autoMerge: z.optional(z.boolean()), ignoreOutdatedConfiguration: z.optional(z.boolean()) })) }),
+  ),
 );
 export const AirlockActivated = z.object({
   data: z.object({
     type: z.literal('configuration'),
     id: z.string(),
-    attributes: z.object({ configType: z.literal('CURRENTLY_ACTIVE'), comment: z.string(), version: z.int(), merged: z.boolean(), changes: z.array(z.object({ host: z.string(), previous: HostMode, new: HostMode })) }),
+    attributes: z.object({
+      configType: z.literal('CURRENTLY_ACTIVE'),
+      comment: z.string(),
+      version: z.int(),
+      merged: z.boolean(),
+      changes: z.array(z.object({ host: z.string(), previous: HostMode, new: HostMode })),
+    }),
   }),
 });
 export const AirlockGroupStatus = z.object({
@@ -136,7 +158,18 @@ export const AirlockGroupStatus = z.object({
     id: z.string(),
     attributes: z.object({
       name: z.string(),
-      backendHosts: z.array(z.object({ name: z.string(), protocol: z.string(), hostName: z.string(), port: z.union([z.string(), z.int()]), mode: HostMode, health: z.string(), role: z.string(), SessionCount: z.object({ Count: z.int() }) })),
+      backendHosts: z.array(
+        z.object({
+          name: z.string(),
+          protocol: z.string(),
+          hostName: z.string(),
+          port: z.union([z.string(), z.int()]),
+          mode: HostMode,
+          health: z.string(),
+          role: z.string(),
+          SessionCount: z.object({ Count: z.int() }),
+        }),
+      ),
       switchover: Switchover,
     }),
   }),

@@ -4,7 +4,14 @@ import type { OperationDoc } from './operation-docs.js';
 /** The web UI's API (/ui/api, functions/handlers/ui.ts): what the OpenAPI document says of it. */
 const isoTime = z.string().check(z.describe('ISO 8601 time'));
 const MonitoringState = z.enum(['STOPPED', 'MONITORING', 'FAILOVER_IN_PROGRESS', 'SWITCHOVER_IN_PROGRESS']);
-const ui = (summary: string, schema: z.ZodMiniType, extra: Partial<OperationDoc> = {}): OperationDoc => ({ summary, tag: 'web UI', security: 'session', ok: { status: 200, description: summary, schema }, errors: [], ...extra });
+const ui = (summary: string, schema: z.ZodMiniType, extra: Partial<OperationDoc> = {}): OperationDoc => ({
+  summary,
+  tag: 'web UI',
+  security: 'session',
+  ok: { status: 200, description: summary, schema },
+  errors: [],
+  ...extra,
+});
 
 export const uiRouteDocs: Record<string, OperationDoc> = {
   'GET /ui/api/login-options': ui(
@@ -28,11 +35,10 @@ export const uiRouteDocs: Record<string, OperationDoc> = {
       csrf_token: z.string(),
     }),
   ),
-  'GET /ui/api/events': ui(
-    'Recent events kept in the table, newest first',
-    z.object({ events: z.array(z.record(z.string(), z.unknown())), limit: z.int(), type: z.optional(z.string()) }),
-    { query: z.object({ type: z.optional(z.string().check(z.regex(/^[A-Z_]{1,64}$/))), limit: z.optional(z.string().check(z.regex(/^\d{1,4}$/))) }), errors: [400] },
-  ),
+  'GET /ui/api/events': ui('Recent events kept in the table, newest first', z.object({ events: z.array(z.record(z.string(), z.unknown())), limit: z.int(), type: z.optional(z.string()) }), {
+    query: z.object({ type: z.optional(z.string().check(z.regex(/^[A-Z_]{1,64}$/))), limit: z.optional(z.string().check(z.regex(/^\d{1,4}$/))) }),
+    errors: [400],
+  }),
   'GET /ui/api/workflows': ui(
     'The workflows the user may use, with the routes they may call',
     z.object({ workflows: z.array(z.object({ name: z.string(), routes: z.array(z.object({ method: z.string(), path: z.string(), permission: z.string(), has_body: z.boolean() })) })) }),

@@ -101,7 +101,10 @@ export class ServiceSessions {
         const sealed = this.d.cipher.encrypt(JSON.stringify(credential), sharedContext(epoch));
         if (await this.d.monitor.completeServiceSession(epoch, this.holder, sealed, old?.credential)) {
           // The replaced BAM session may still be open (a 403, say): end it, best effort.
-          if (old) await this.client(old).logout().catch(() => undefined);
+          if (old)
+            await this.client(old)
+              .logout()
+              .catch(() => undefined);
           return { epoch, server: primary.name, credential: sealed };
         }
         await client.logout().catch(() => undefined); // our lease ran out and another process finished first

@@ -421,7 +421,10 @@ export class SessionService {
     }
     if (target !== PRIMARY_ALIAS) return { target, server: this.serverNamed(target), epoch: monitor?.epoch ?? 0 };
     if (monitor?.monitoringState === 'FAILOVER_IN_PROGRESS' || monitor?.monitoringState === 'SWITCHOVER_IN_PROGRESS') throw new FailoverInProgressError(this.retryAfterSeconds);
-    if (!monitor?.primary) throw new GatewayError(503, 'NoPrimaryKnown', 'Failover monitoring has not found a Primary Address Manager yet. Try again shortly.', undefined, { 'retry-after': String(this.retryAfterSeconds) });
+    if (!monitor?.primary)
+      throw new GatewayError(503, 'NoPrimaryKnown', 'Failover monitoring has not found a Primary Address Manager yet. Try again shortly.', undefined, {
+        'retry-after': String(this.retryAfterSeconds),
+      });
     return { target, server: this.serverNamed(monitor.primary), epoch: monitor.epoch };
   }
 
@@ -456,7 +459,12 @@ export class SessionService {
     if (!session.restorable) {
       await this.d.sessions.delete(session.tokenHash);
       const planned = monitor.lastSwitchover?.outcome === 'completed' && session.epoch === monitor.lastSwitchover.epoch - 1;
-      if (planned) throw new GatewayError(401, 'SessionEndedByMaintenance', `Your session ended because the Primary Address Manager ${monitor.lastSwitchover!.from} handed over to ${monitor.lastSwitchover!.target} for maintenance. Log in again to start a new session.`);
+      if (planned)
+        throw new GatewayError(
+          401,
+          'SessionEndedByMaintenance',
+          `Your session ended because the Primary Address Manager ${monitor.lastSwitchover!.from} handed over to ${monitor.lastSwitchover!.target} for maintenance. Log in again to start a new session.`,
+        );
       throw new GatewayError(401, 'SessionEndedByFailover', 'Your session ended because of an Address Manager failover. Log in again to start a new session.');
     }
     return { session: await this.restore(session, monitor), monitor };
@@ -514,4 +522,3 @@ function switching(monitor: MonitorState, session: SessionRecord): boolean {
 function wantsAlias(req: LoginRequest, monitor: MonitorState): boolean {
   return req.bam_alias === PRIMARY_ALIAS || (req.bam_alias === undefined && req.bam_url === undefined && monitor.monitoringState !== 'STOPPED');
 }
-

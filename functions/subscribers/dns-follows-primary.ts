@@ -43,7 +43,15 @@ export async function followPrimary(client: Route53Client, s: DnsSettings, detai
     const decision = decide(applied, { epoch: detail.epoch, eventId });
     if (decision.kind !== 'apply') return decision.kind;
     const marker = markerValue({ epoch: detail.epoch, eventId, node: detail.node.id });
-    const swapped = await swapRecord(client, s.zoneId, { recordName: s.recordName, target, ttl: s.ttl, markerName: name, marker, previous, comment: `gateway node ${detail.node.id} is Primary (epoch ${detail.epoch})` });
+    const swapped = await swapRecord(client, s.zoneId, {
+      recordName: s.recordName,
+      target,
+      ttl: s.ttl,
+      markerName: name,
+      marker,
+      previous,
+      comment: `gateway node ${detail.node.id} is Primary (epoch ${detail.epoch})`,
+    });
     if (swapped) return 'updated';
     // The marker changed under us (another delivery): decide again on what it is now.
   }

@@ -17,7 +17,13 @@ export const subscription = defineSubscription({ id: 'EventRecorder', pattern: p
  * only the envelope, not each detail type: a detail type added later (a new monitoring state, say)
  * is recorded as it is rather than dead-lettered.
  */
-const Envelope = z.object({ id: z.string().check(z.minLength(1)), source: z.literal(EVENT_SOURCE), 'detail-type': z.string().check(z.minLength(1)), time: z.string(), detail: z.record(z.string(), z.unknown()) });
+const Envelope = z.object({
+  id: z.string().check(z.minLength(1)),
+  source: z.literal(EVENT_SOURCE),
+  'detail-type': z.string().check(z.minLength(1)),
+  time: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
 
 let store: DynamoEventLogStore | undefined;
 const eventLog = () => (store ??= new DynamoEventLogStore(documentClient, process.env.TABLE_NAME ?? ''));

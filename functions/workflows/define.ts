@@ -100,8 +100,7 @@ export function matchPath(pattern: string, path: string): Record<string, string>
     const seg = p[i]!;
     if (seg.startsWith('{') && seg.endsWith('}')) {
       params[seg.slice(1, -1)] = pathParam(seg.slice(1, -1), a[i]!);
-    }
-    else if (seg !== a[i]) return null;
+    } else if (seg !== a[i]) return null;
   }
   return params;
 }
@@ -118,7 +117,7 @@ function pathParam(name: string, raw: string): string {
     throw badRequest(`Malformed percent-encoding in the path segment "${raw}".`);
   }
   // eslint-disable-next-line no-control-regex
-  if (/[\/?#\\\u0000-\u001f\u007f]/.test(value) || value === '.' || value === '..') {
+  if (/[/?#\\\u0000-\u001f\u007f]/.test(value) || value === '.' || value === '..') {
     throw badRequest(`Path parameter "${name}" may not contain / ? # \\ or control characters, nor be . or ..`, [{ field: name, problem: 'forbidden character' }]);
   }
   return value;

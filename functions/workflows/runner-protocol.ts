@@ -42,7 +42,8 @@ export function safeHeaders(headers: Record<string, string | undefined>): Record
 
 /** Runner side: what a workflow threw, as JSON (internals of unexpected errors stay in the runner's log). */
 export function serializeError(err: unknown): RunnerFailure {
-  if (err instanceof GatewayError) return { kind: 'gateway', status: err.status, code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}), headers: err.headers };
+  if (err instanceof GatewayError)
+    return { kind: 'gateway', status: err.status, code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}), headers: err.headers };
   if (err instanceof BamHttpError) return { kind: 'bam-http', status: err.status, bamMessage: err.bamMessage };
   if (err instanceof BamUnreachableError) return { kind: 'bam-unreachable', reason: err.reason };
   return { kind: 'crash' };

@@ -34,7 +34,14 @@ export interface RunDeps {
  * The trusted half of a workflow call, run before any custom code: the permission check and input
  * validation. Answers the validated input; throws 403 / 400 / 413.
  */
-export async function authorizeAndValidate(event: HttpEvent, username: string, workflow: Workflow, route: WorkflowRoute, params: Record<string, string>, deps: RunDeps): Promise<RunnerRequest['input']> {
+export async function authorizeAndValidate(
+  event: HttpEvent,
+  username: string,
+  workflow: Workflow,
+  route: WorkflowRoute,
+  params: Record<string, string>,
+  deps: RunDeps,
+): Promise<RunnerRequest['input']> {
   const permission = route.permission ?? workflow.name;
   if (!(await deps.canRun(username, permission))) throw forbidden(`User ${username} lacks the "${permission}" permission.`);
   const query = validateQuery(event, route.query);

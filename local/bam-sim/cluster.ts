@@ -142,6 +142,14 @@ export class SimCluster {
   }
 
   snapshot() {
-    return [...this.servers.values()].map((s) => ({ name: s.name, url: s.url, failover_url: s.failoverUrl ?? null, role: s.role, mode: s.mode, switching_over: s.switchingOver, latency_ms: s.latencyMs }));
+    return [...this.servers.values()].map((s) => ({
+      name: s.name,
+      url: s.url,
+      failover_url: s.failoverUrl ?? null,
+      role: s.role,
+      mode: s.mode,
+      switching_over: s.switchingOver,
+      latency_ms: s.latencyMs,
+    }));
   }
 }

@@ -80,7 +80,12 @@ export class ClusterData {
 
   /** v1 searchByObjectTypes: names matching `keyword` (`*` any run of characters, `^`/`$` anchors), case-insensitive. */
   search(keyword: string, types: string[]): SimEntity[] {
-    const body = keyword.replace(/^\^/, '').replace(/\$$/, '').split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+    const body = keyword
+      .replace(/^\^/, '')
+      .replace(/\$$/, '')
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
     const re = new RegExp(`${keyword.startsWith('^') ? '^' : ''}${body}${keyword.endsWith('$') ? '$' : ''}`, 'i');
     return [...this.entities.values()].filter((e) => types.includes(e.type) && re.test(e.name));
   }

@@ -96,7 +96,10 @@ function call(server: SimBamServer, session: SimSession, method: string, q: URLS
 
 function byHint(list: SimEntity[], q: URLSearchParams): SimEntity[] {
   const hint = parseProperties(q.get('options') ?? '').hint ?? '';
-  const body = hint.replace(/^\^/, '').replace(/\$$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const body = hint
+    .replace(/^\^/, '')
+    .replace(/\$$/, '')
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`${hint.startsWith('^') ? '^' : ''}${body}${hint.endsWith('$') ? '$' : ''}`, 'i');
   return list.filter((e) => re.test(e.properties.absoluteName ?? e.name));
 }

@@ -96,7 +96,13 @@ function addHostRecord(server: SimBamServer, session: SimSession, zone: SimEntit
   let view = zone;
   while (view.type !== 'View') view = server.data.entities.get(view.parentId)!;
   const absoluteName = body.name ? `${body.name}.${zone.properties.absoluteName}` : zone.properties.absoluteName!;
-  const created = server.data.addHostRecord(view.id, absoluteName, body.addresses.map((a) => a.address ?? ''), body.ttl ?? -1, body.userDefinedFields ?? {});
+  const created = server.data.addHostRecord(
+    view.id,
+    absoluteName,
+    body.addresses.map((a) => a.address ?? ''),
+    body.ttl ?? -1,
+    body.userDefinedFields ?? {},
+  );
   if (typeof created === 'string') return created.startsWith('Duplicate') ? v2Reply(409, 'DuplicateObject', created) : v2Reply(400, 'InvalidFieldValue', created);
   return { status: 201, body: toV2(created) };
 }

@@ -31,10 +31,19 @@ export async function generateFailoverTls(caName = 'Simulated BAM cluster CA'): 
   const [ca, server, client] = await Promise.all([rsaKey(), rsaKey(), rsaKey()]);
   const issuer = { name: caName, keyPem: ca.privateKey };
   return {
-    ca: certificate(caName, ca.publicKey, issuer, [{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }]),
+    ca: certificate(caName, ca.publicKey, issuer, [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true },
+    ]),
     serverCert: certificate('127.0.0.1', server.publicKey, issuer, [
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
     ]),
     serverKey: server.privateKey,
     clientCert: certificate('failover-gateway', client.publicKey, issuer, [{ name: 'extKeyUsage', clientAuth: true }]),

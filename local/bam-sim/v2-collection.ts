@@ -4,7 +4,15 @@ export function toV2(e: SimEntity): Record<string, unknown> {
   if (e.type === 'IP4Block') return { id: e.id, type: 'IPv4Block', name: e.name, range: e.properties.CIDR };
   if (e.type === 'HostRecord') {
     const { absoluteName, addresses, ttl, ...rest } = e.properties;
-    return { id: e.id, type: 'HostRecord', name: e.name, absoluteName, ttl: Number(ttl), addresses: (addresses ?? '').split(',').map((address) => ({ type: 'IPv4Address', address })), userDefinedFields: rest };
+    return {
+      id: e.id,
+      type: 'HostRecord',
+      name: e.name,
+      absoluteName,
+      ttl: Number(ttl),
+      addresses: (addresses ?? '').split(',').map((address) => ({ type: 'IPv4Address', address })),
+      userDefinedFields: rest,
+    };
   }
   // RESTful v2 API Guide: a Zone's `deployable` is a JSON boolean (v1 keeps it as the text `true`).
   if (e.type === 'Zone') return { id: e.id, type: e.type, name: e.name, ...e.properties, deployable: e.properties.deployable === 'true' };
@@ -50,7 +58,10 @@ export function collection(list: SimEntity[], q: URLSearchParams, path: string) 
   const offset = Number(q.get('offset') ?? 0);
   const limit = Number(q.get('limit') ?? 1000);
   items = items.slice(offset, offset + limit);
-  const fields = q.get('fields')?.split(',').map((f) => f.trim());
+  const fields = q
+    .get('fields')
+    ?.split(',')
+    .map((f) => f.trim());
   if (fields?.length) items = items.map((i) => Object.fromEntries(Object.entries(i).filter(([k]) => fields.includes(k))));
   return { count: items.length, totalCount: total, data: items, _links: { self: { href: `/api/v2${path}` } } };
 }

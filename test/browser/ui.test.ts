@@ -117,7 +117,15 @@ describe('maintenance, permissions, workflows, events', () => {
     await bam2.getByRole('button', { name: 'Enable bam2' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Enable' }).click();
     await expect.poll(() => page.getByTestId('mode-bam2').textContent()).toBe('ENABLED');
-    await expect.poll(() => page.locator('tr[data-host="bam1"]').getByRole('button', { name: 'Drain bam1' }).click().then(() => page.getByRole('alertdialog').textContent())).toMatch(/planned switchover to bam2/);
+    await expect
+      .poll(() =>
+        page
+          .locator('tr[data-host="bam1"]')
+          .getByRole('button', { name: 'Drain bam1' })
+          .click()
+          .then(() => page.getByRole('alertdialog').textContent()),
+      )
+      .toMatch(/planned switchover to bam2/);
     await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
   });
 

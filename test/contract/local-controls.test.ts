@@ -14,7 +14,7 @@ afterAll(async () => stack?.close());
 const role = (name: string) => stack.cluster!.snapshot().find((s) => s.name === name)!.role;
 
 describe('local runtime', () => {
-  it('passes the gateway each server\'s Failover API address, a client certificate and key, and the CA', async () => {
+  it("passes the gateway each server's Failover API address, a client certificate and key, and the CA", async () => {
     const { BAM_FAILOVER_API, BAM_FAILOVER_CLIENT_CERT, BAM_FAILOVER_CLIENT_KEY, BAM_FAILOVER_CA } = stack.env;
     expect(BAM_FAILOVER_API).toBe(`bam1=${stack.cluster!.server('bam1').failoverUrl},bam2=${stack.cluster!.server('bam2').failoverUrl}`);
     expect(new X509Certificate(BAM_FAILOVER_CLIENT_CERT!).checkIssued(new X509Certificate(BAM_FAILOVER_CA!))).toBe(true);
@@ -35,7 +35,7 @@ describe('local runtime', () => {
     expect((await call(stack.url, 'POST', '/_local/bam/bam2/readd')).status).toBe(409);
   });
 
-  it('restart keeps the role and forgets the server\'s sessions: an old token gets a 401, a new login works', async () => {
+  it("restart keeps the role and forgets the server's sessions: an old token gets a 401, a new login works", async () => {
     const bam = stack.cluster!.server(stack.cluster!.currentPrimary);
     const v1 = (method: string, params: Record<string, string>, authorization?: string) =>
       fetch(`${bam.url}/Services/REST/v1/${method}?${new URLSearchParams(params)}`, { headers: authorization ? { authorization } : {} });
@@ -47,7 +47,7 @@ describe('local runtime', () => {
     expect((await v1('getSystemInfo', {}, await login())).status).toBe(200);
   });
 
-  it('switchover-pause sets the simulated cluster\'s switchover pause at runtime; bad values are a 400', async () => {
+  it("switchover-pause sets the simulated cluster's switchover pause at runtime; bad values are a 400", async () => {
     for (const bad of [{ ms: -1 }, { ms: 'slow' }, {}]) expect((await call(stack.url, 'POST', '/_local/bam/switchover-pause', { json: bad })).status).toBe(400);
     const r = await call(stack.url, 'POST', '/_local/bam/switchover-pause', { json: { ms: 30 } });
     expect([r.status, r.body.switchover_pause_ms, stack.cluster!.switchoverPauseMs]).toEqual([200, 30, 30]);

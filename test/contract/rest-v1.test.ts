@@ -51,7 +51,9 @@ describe('entities', () => {
     const token = await login('bam1');
     const conf = (await v1('bam1', 'getEntityByName', { parentId: '0', name: 'Lab', type: 'Configuration' }, token)).json();
     const view = (await v1('bam1', 'getEntityByName', { parentId: String(conf.id), name: 'default', type: 'View' }, token)).json();
-    const id = (await v1('bam1', 'addHostRecord', { viewId: String(view.id), absoluteName: 'pipe.example.com', addresses: '10.1.1.1', ttl: '60', properties: 'comments=a\\|b|owner=ops|' }, token)).json();
+    const id = (
+      await v1('bam1', 'addHostRecord', { viewId: String(view.id), absoluteName: 'pipe.example.com', addresses: '10.1.1.1', ttl: '60', properties: 'comments=a\\|b|owner=ops|' }, token)
+    ).json();
     const host = (await v1('bam1', 'getEntityById', { id: String(id) }, token)).json();
     expect(host.properties).toContain('comments=a\\|b|');
     expect(host.properties).toContain('owner=ops|');

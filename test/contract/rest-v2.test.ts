@@ -41,7 +41,7 @@ describe('nested zones', () => {
     expect(r.status).toBe(201);
     expect(r.json()).toMatchObject({ type: 'HostRecord', name: 'a', absoluteName: 'a.b.example.com' });
     expect((await list(`/zones/${zone.id}/zones`, headers)).map((z) => z.absoluteName)).toEqual(['b.example.com']);
-    expect((await list(`/resourceRecords?filter=${encodeURIComponent("absoluteName:eq('a.b.example.com')")}`, headers))).toHaveLength(1);
+    expect(await list(`/resourceRecords?filter=${encodeURIComponent("absoluteName:eq('a.b.example.com')")}`, headers)).toHaveLength(1);
   });
 
   it('a user lacking access rights gets a 500 whose message says so (modelled)', async () => {
@@ -54,7 +54,7 @@ describe('nested zones', () => {
 });
 
 describe('filters', () => {
-  it('the short form name:\'Production\' works', async () => {
+  it("the short form name:'Production' works", async () => {
     const { headers } = await auth();
     expect((await list(`/configurations?filter=${encodeURIComponent("name:'Production'")}`, headers)).map((c) => c.name)).toEqual(['Production']);
   });

@@ -117,7 +117,7 @@ describe('failoverReplication (graceful switchover)', () => {
       expect(cluster!.server('bam1').switchingOver).toBe(false);
     });
 
-    it('a user without write rights: 500 with BAM\'s access-rights message', async () => {
+    it("a user without write rights: 500 with BAM's access-rights message", async () => {
       await start({ switchoverPauseMs: 20 });
       const r = await switchover('bam1', 'bam2', await login('bam1', 'bob'));
       expect([r.status, r.text]).toEqual([500, expect.stringMatching(/User bob does not have sufficient access rights to perform failoverReplication/)]);

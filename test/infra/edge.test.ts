@@ -54,7 +54,7 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
     });
   });
 
-  it('the gateway\'s distribution uses that web ACL, forwards everything but Host to the HTTP API, caches nothing', () => {
+  it("the gateway's distribution uses that web ACL, forwards everything but Host to the HTTP API, caches nothing", () => {
     const t = Template.fromStack(deployment().gateway);
     t.resourceCountIs('AWS::CloudFront::Distribution', 1);
     const dist = (Object.values(t.findResources('AWS::CloudFront::Distribution'))[0] as { Properties: { DistributionConfig: any } }).Properties.DistributionConfig;
@@ -77,7 +77,9 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
     const env = { account: '111122223333', region: 'eu-west-1' };
     const edge = new GatewayEdgeStack(app, 'G-edge', { env: { ...env, region: 'us-east-1' }, settings, crossRegionReferences: true });
     const shared = new GatewaySharedStack(app, 'G-shared', { env, settings, edge: true });
-    const nodes = ['a', 'b'].map((nodeId) => new GatewayNodeStack(app, `G-node-${nodeId}`, { env, settings: { ...settings, nodeId }, data: shared.data, crossRegionReferences: true, webAclArn: edge.webAclArn }));
+    const nodes = ['a', 'b'].map(
+      (nodeId) => new GatewayNodeStack(app, `G-node-${nodeId}`, { env, settings: { ...settings, nodeId }, data: shared.data, crossRegionReferences: true, webAclArn: edge.webAclArn }),
+    );
     for (const node of nodes) Template.fromStack(node).resourceCountIs('AWS::CloudFront::Distribution', 1);
     Template.fromStack(shared).resourceCountIs('AWS::SecretsManager::Secret', 3); // service credentials, tenant-token key, origin verify
     for (const node of nodes) expect(JSON.stringify(Template.fromStack(node).toJSON())).toContain('{{resolve:secretsmanager:');
@@ -97,7 +99,10 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
 
   it('a viewer-request function sets the viewer address (true-client-ip) on every request; the policy still forwards all but Host', () => {
     const t = Template.fromStack(deployment().gateway);
-    const fns = Object.entries(t.findResources('AWS::CloudFront::Function')).filter(([id]) => /ViewerAddress/.test(id)) as [string, { Properties: { FunctionCode: string; FunctionConfig: { Runtime: string } } }][];
+    const fns = Object.entries(t.findResources('AWS::CloudFront::Function')).filter(([id]) => /ViewerAddress/.test(id)) as [
+      string,
+      { Properties: { FunctionCode: string; FunctionConfig: { Runtime: string } } },
+    ][];
     expect(fns).toHaveLength(1);
     const [fnId, fn] = fns[0]!;
     expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
@@ -106,10 +111,12 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
     expect(dist.DefaultCacheBehavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } }]);
   });
 
-  it('only the API functions may read the origin secret; they get its ARN and trust the distribution\'s origin; no other function does', () => {
+  it("only the API functions may read the origin secret; they get its ARN and trust the distribution's origin; no other function does", () => {
     const t = Template.fromStack(deployment().gateway);
     const secretId = Object.keys(t.findResources('AWS::SecretsManager::Secret')).find((k) => /OriginVerifySecret/.test(k))!;
-    const readers = Object.values(t.findResources('AWS::IAM::Policy') as Record<string, { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] }; Roles: { Ref: string }[] } }>)
+    const readers = Object.values(
+      t.findResources('AWS::IAM::Policy') as Record<string, { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] }; Roles: { Ref: string }[] } }>,
+    )
       .filter((p) => p.Properties.PolicyDocument.Statement.some((st) => JSON.stringify(st.Resource).includes(`"${secretId}"`)))
       .flatMap((p) => p.Properties.Roles.map((r) => r.Ref));
     expect(readers.map((r) => r.replace(/^NodeApi(\w+?)Role.*$/, '$1')).sort()).toEqual(['Maintenance', 'Operations', 'Sessions', 'Workflows']);
@@ -134,7 +141,10 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
 
   it('serves the web UI from a private bucket on the same distribution: its pages and /assets/* go to S3, all else to the API', () => {
     const t = Template.fromStack(deployment().gateway);
-    t.hasResourceProperties('AWS::S3::BucketPolicy', Match.objectLike({ PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' })]) }) }));
+    t.hasResourceProperties(
+      'AWS::S3::BucketPolicy',
+      Match.objectLike({ PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' })]) }) }),
+    );
     t.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
     t.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
     const dist = (Object.values(t.findResources('AWS::CloudFront::Distribution'))[0] as { Properties: { DistributionConfig: any } }).Properties.DistributionConfig;

@@ -29,12 +29,17 @@ describe('least privilege (issue 9 item 14)', () => {
     const t = nodes[0]!;
     const fns = t.findResources('AWS::Lambda::Function') as Record<string, Fn>;
     const policies = t.findResources('AWS::IAM::Policy') as Record<string, { Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } } }>;
-    const actionsOfFn = (id: string) => Object.values(policies).filter((p) => p.Properties.Roles.some((r) => r.Ref === fns[id]!.Properties.Role['Fn::GetAtt'][0])).flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap(actionsOf));
+    const actionsOfFn = (id: string) =>
+      Object.values(policies)
+        .filter((p) => p.Properties.Roles.some((r) => r.Ref === fns[id]!.Properties.Role['Fn::GetAtt'][0]))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap(actionsOf));
     const agent = Object.keys(fns).find((id) => id.includes('GroupAgent'))!;
     expect(fns[agent]!.Properties.Environment.Variables).not.toHaveProperty('GATEWAY_SECRET_ARN');
     expect(fns[agent]!.Properties.Environment.Variables).not.toHaveProperty('CREDENTIAL_KMS_KEY_ID');
     expect(actionsOfFn(agent).filter((a) => /^(kms|secretsmanager):/.test(a))).toEqual([]);
-    const agentWrites = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement).find((st) => actionsOf(st).includes('dynamodb:PutItem') && JSON.stringify(st.Condition).includes('"GROUP"') && !JSON.stringify(st.Condition).includes('SESSION'));
+    const agentWrites = Object.values(policies)
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .find((st) => actionsOf(st).includes('dynamodb:PutItem') && JSON.stringify(st.Condition).includes('"GROUP"') && !JSON.stringify(st.Condition).includes('SESSION'));
     expect(agentWrites!.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys']).toEqual(['GROUP']);
     const monitor = Object.keys(fns).find((id) => id.includes('Monitor'))!;
     expect(actionsOfFn(monitor)).toEqual(expect.arrayContaining(['kms:Decrypt', 'secretsmanager:GetSecretValue']));

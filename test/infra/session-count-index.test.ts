@@ -15,11 +15,17 @@ describe('the sessions-by-server index', () => {
   it('keys sessions by bound server and expiry, projecting no credential', () => {
     const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as { Properties: { GlobalSecondaryIndexes: { IndexName: string; Projection: { NonKeyAttributes: string[] } }[] } };
     const index = table.Properties.GlobalSecondaryIndexes.find((i) => i.IndexName === 'sessionsByServer');
-    expect(index).toMatchObject({ KeySchema: [{ AttributeName: 'boundServer', KeyType: 'HASH' }, { AttributeName: 'expiresAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'INCLUDE' } });
+    expect(index).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'boundServer', KeyType: 'HASH' },
+        { AttributeName: 'expiresAt', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE' },
+    });
     expect(index!.Projection.NonKeyAttributes).not.toContain('credential');
   });
 
-  it('is queried by the maintenance function and the operations function (the web UI\'s session counts) alone', () => {
+  it("is queried by the maintenance function and the operations function (the web UI's session counts) alone", () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, p]) => JSON.stringify(p).includes('/index/sessionsByServer'));
     expect(policies.length).toBeGreaterThan(1);
     for (const [id] of policies) expect(id).toMatch(/Maintenance|Operations/);

@@ -17,7 +17,9 @@ describe('the session index and lifetime', () => {
   const template = synth({ sessionMaxLifetimeSeconds: 7200 });
 
   it('indexes sessions by user, projecting what the listing needs and never the credential', () => {
-    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as { Properties: { GlobalSecondaryIndexes: { IndexName: string; KeySchema: unknown; Projection: { ProjectionType: string; NonKeyAttributes: string[] } }[] } };
+    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as {
+      Properties: { GlobalSecondaryIndexes: { IndexName: string; KeySchema: unknown; Projection: { ProjectionType: string; NonKeyAttributes: string[] } }[] };
+    };
     const [index] = table.Properties.GlobalSecondaryIndexes;
     expect(index).toMatchObject({ IndexName: 'sessionsByUser', KeySchema: [{ AttributeName: 'sessionUser', KeyType: 'HASH' }], Projection: { ProjectionType: 'INCLUDE' } });
     expect(index!.Projection.NonKeyAttributes).not.toContain('credential');
@@ -26,7 +28,9 @@ describe('the session index and lifetime', () => {
   it('lets the operations function query it, and passes the lifetime to the functions', () => {
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain('/index/sessionsByUser');
-    const envs = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties.Environment?.Variables ?? {});
+    const envs = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (f) => (f as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties.Environment?.Variables ?? {},
+    );
     expect(envs.filter((v) => v.TABLE_NAME && v.EVENT_BUS_NAME).every((v) => v.SESSION_MAX_LIFETIME_SECONDS === '7200')).toBe(true);
   });
 

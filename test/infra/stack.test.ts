@@ -65,7 +65,9 @@ describe('GatewayStack (a single gateway)', () => {
   });
 
   it('runs every function on nodejs22.x, arm64, JSON logs to its own log group, without secrets in the environment', () => {
-    const fns = Object.values(gatewayResources(template, 'AWS::Lambda::Function')) as { Properties: { Runtime: string; Architectures: string[]; LoggingConfig: { LogFormat: string; LogGroup: unknown }; Environment: { Variables: Record<string, unknown> } } }[];
+    const fns = Object.values(gatewayResources(template, 'AWS::Lambda::Function')) as {
+      Properties: { Runtime: string; Architectures: string[]; LoggingConfig: { LogFormat: string; LogGroup: unknown }; Environment: { Variables: Record<string, unknown> } };
+    }[];
     expect(fns).toHaveLength(8); // sessions, workflows, the workflow runner, operations, maintenance, monitor, the sample subscriber, the event recorder
     for (const f of fns) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
@@ -88,9 +90,14 @@ describe('GatewayStack (a single gateway)', () => {
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions).toContain('kms:Decrypt');
     // Each function writes only the items it owns: workflow code cannot grant itself permissions.
-    const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as [string, { Properties: { PolicyDocument: { Statement: (Statement & { Condition?: Record<string, Record<string, string[]>> })[] } } }][];
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')) as [
+      string,
+      { Properties: { PolicyDocument: { Statement: (Statement & { Condition?: Record<string, Record<string, string[]>> })[] } } },
+    ][];
     const writableKeys = (fn: string) =>
-      policies.find(([id]) => id.includes(fn))![1].Properties.PolicyDocument.Statement.find((st) => [st.Action].flat().includes('dynamodb:PutItem'))!.Condition!['ForAllValues:StringLike']!['dynamodb:LeadingKeys'];
+      policies.find(([id]) => id.includes(fn))![1].Properties.PolicyDocument.Statement.find((st) => [st.Action].flat().includes('dynamodb:PutItem'))!.Condition!['ForAllValues:StringLike']![
+        'dynamodb:LeadingKeys'
+      ];
     expect(writableKeys('ApiWorkflows')).toEqual(['SESSION#*', 'MONITOR']);
     expect(writableKeys('ApiOperations')).toContain('PERMISSION#*');
     expect(writableKeys('Monitor')).toEqual(['MONITOR']);
@@ -110,11 +117,18 @@ describe('GatewayStack (a single gateway)', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } });
     template.hasOutput('TenantTokenSecretArn', {});
     template.hasOutput('TableName', {});
-    const envs = Object.values(gatewayResources(template, 'AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
+    const envs = Object.values(gatewayResources(template, 'AWS::Lambda::Function')).map(
+      (f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables,
+    );
     const gateway = envs.filter((e) => e.TABLE_NAME && e.CREDENTIAL_KMS_KEY_ID);
     expect(gateway).toHaveLength(4); // the subscribers need neither; maintenance only the secret
     // Maintenance reads the secret; the event recorder (the web UI's timeline) only writes its events.
-    expect(envs.filter((e) => e.TABLE_NAME && !e.CREDENTIAL_KMS_KEY_ID).map((e) => Boolean(e.GATEWAY_SECRET_ARN)).sort()).toEqual([false, true]);
+    expect(
+      envs
+        .filter((e) => e.TABLE_NAME && !e.CREDENTIAL_KMS_KEY_ID)
+        .map((e) => Boolean(e.GATEWAY_SECRET_ARN))
+        .sort(),
+    ).toEqual([false, true]);
     for (const env of gateway) {
       expect(env).toHaveProperty('CREDENTIAL_KMS_KEY_ID');
       expect(env).toHaveProperty('GATEWAY_SECRET_ARN');
@@ -131,7 +145,8 @@ describe('GatewayStack (a single gateway)', () => {
 
   it('has the alarms an operator needs, and a dashboard', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { AlarmDescription: string } }).Properties.AlarmDescription);
-    for (const what of [/monitor Lambda failed/, /monitor rounds are failing/, /failover has been in progress/, /5xx/, /dead-letter queue/, /cannot be published/]) expect(alarms.some((d) => what.test(d))).toBe(true);
+    for (const what of [/monitor Lambda failed/, /monitor rounds are failing/, /failover has been in progress/, /5xx/, /dead-letter queue/, /cannot be published/])
+      expect(alarms.some((d) => what.test(d))).toBe(true);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
@@ -158,7 +173,9 @@ describe('workflow code isolation (SPEC §13)', () => {
   const fns = Object.entries(gatewayResources(template, 'AWS::Lambda::Function')) as [string, Fn][];
   const fnId = (part: string) => fns.find(([id]) => id.includes(part))![0];
   const policyOf = (part: string) =>
-    (Object.entries(template.findResources('AWS::IAM::Policy')) as [string, { Properties: { PolicyDocument: { Statement: (Statement & { Condition?: unknown })[] } } }][]).find(([id]) => id.includes(part))![1].Properties.PolicyDocument.Statement;
+    (Object.entries(template.findResources('AWS::IAM::Policy')) as [string, { Properties: { PolicyDocument: { Statement: (Statement & { Condition?: unknown })[] } } }][]).find(([id]) =>
+      id.includes(part),
+    )![1].Properties.PolicyDocument.Statement;
 
   it('the WorkflowRunner role may only write its logs: no table, no secret, no key, no events', () => {
     const actions = policyOf('WorkflowRunner').flatMap((st) => [st.Action].flat());
@@ -219,7 +236,9 @@ describe('the availability group deployment (-c nodes=a,b)', () => {
     for (const [i, stack] of nodes.entries()) {
       const t = Template.fromStack(stack);
       t.resourceCountIs('AWS::DynamoDB::Table', 0);
-      const envs = Object.values(gatewayResources(t, 'AWS::Lambda::Function')).map((f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables);
+      const envs = Object.values(gatewayResources(t, 'AWS::Lambda::Function')).map(
+        (f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables,
+      );
       // Every gateway function knows its node; the workflow runner gets no configuration at all.
       expect(envs.filter((e) => e.TABLE_NAME).every((e) => e.NODE_ID === ['a', 'b'][i])).toBe(true);
       expect(Object.keys(t.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'rate(1 minute)' } }))).toHaveLength(2);

@@ -19,7 +19,9 @@ describe('a separate subscriber stack (examples/subscriber-stack.ts)', () => {
     const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'cdk-')) });
     const stack = new RoleWatcherStack(app, 'RoleWatcher', { gatewayBusName: 'failover-gateway-bus' });
     const t = Template.fromStack(stack);
-    const rules = Object.values(t.findResources('AWS::Events::Rule')) as { Properties: { EventBusName: string; EventPattern: unknown; Targets: { RetryPolicy?: { MaximumRetryAttempts: number }; DeadLetterConfig?: unknown }[] } }[];
+    const rules = Object.values(t.findResources('AWS::Events::Rule')) as {
+      Properties: { EventBusName: string; EventPattern: unknown; Targets: { RetryPolicy?: { MaximumRetryAttempts: number }; DeadLetterConfig?: unknown }[] };
+    }[];
     expect(rules).toHaveLength(1);
     expect(rules[0]!.Properties.EventBusName).toBe('failover-gateway-bus');
     expect(rules[0]!.Properties.EventPattern).toEqual(patterns.gatewayNodeRoleChanged);

@@ -44,7 +44,10 @@ describe('the two-region group (-c regions=... -c witnessRegion=...)', () => {
     expect(p.GlobalTableWitnesses).toEqual([{ Region: 'eu-west-3' }]);
     expect(p.Replicas.map((r: { Region: string }) => r.Region).sort()).toEqual(['eu-west-1', 'eu-west-2']);
     expect(p.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(p.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]);
+    expect(p.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
     for (const r of p.Replicas) {
       expect(r.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
       expect(r.DeletionProtectionEnabled).toBe(true);
@@ -62,7 +65,9 @@ describe('the two-region group (-c regions=... -c witnessRegion=...)', () => {
     const env = envs(shared).find((e) => e.TABLE_NAME && !e.NODE_ID && !e.EVENT_BUS_NAME);
     expect(env).toBeDefined();
     shared.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
-    const statements = Object.values(shared.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Condition?: any }[] } } }).Properties.PolicyDocument.Statement);
+    const statements = Object.values(shared.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Condition?: any }[] } } }).Properties.PolicyDocument.Statement,
+    );
     const del = statements.find((s) => [s.Action].flat().includes('dynamodb:DeleteItem'))!;
     expect(del.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).not.toContain('GROUP');
     expect(del.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toContain('SESSION#*');
@@ -79,7 +84,7 @@ describe('the two-region group (-c regions=... -c witnessRegion=...)', () => {
     expect(json(replica.Properties.KeyPolicy)).not.toContain('kms:*');
   });
 
-  it('passes the first region\'s names and ARNs to the second through SSM (cross-region references), none typed in', () => {
+  it("passes the first region's names and ARNs to the second through SSM (cross-region references), none typed in", () => {
     nodeB!.resourceCountIs('Custom::CrossRegionExportReader', 1);
     const env = envs(nodeB!).find((e) => e.NODE_ID === 'b' && e.GATEWAY_SECRET_ARN)!;
     for (const key of ['TABLE_NAME', 'GATEWAY_SECRET_ARN']) expect(json(env[key]), key).toContain('/cdk/exports/G-node-b/');
@@ -88,8 +93,10 @@ describe('the two-region group (-c regions=... -c witnessRegion=...)', () => {
     for (const t of [nodeA!, nodeB!]) expect(json(t.toJSON())).not.toMatch(/arn:aws:(dynamodb|secretsmanager|kms):eu-west-1:\d{12}/);
   });
 
-  it('node b reads and writes the table\'s replica in its own region', () => {
-    const statements = Object.values(nodeB!.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement);
+  it("node b reads and writes the table's replica in its own region", () => {
+    const statements = Object.values(nodeB!.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement,
+    );
     const table = statements.filter((s) => [s.Action].flat().includes('dynamodb:GetItem'));
     expect(table.length).toBeGreaterThan(3);
     for (const s of table) expect(json(s.Resource)).toContain(':dynamodb:eu-west-2:');
@@ -142,7 +149,9 @@ describe('the DNS subscriber (-c dnsHostedZoneId=... -c dnsRecordName=...)', () 
       const fn = envs(t).find((e) => e.DNS_HOSTED_ZONE_ID);
       expect(fn).toMatchObject({ DNS_HOSTED_ZONE_ID: 'Z0123456789ABC', DNS_RECORD_NAME: 'gateway.example.com' });
       t.hasResourceProperties('AWS::Events::Rule', { EventPattern: patterns.gatewayNodePromoted });
-      const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Condition?: unknown; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement);
+      const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+        (p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Condition?: unknown; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement,
+      );
       const change = statements.find((s) => [s.Action].flat().includes('route53:ChangeResourceRecordSets'))!;
       expect(json(change.Resource)).toContain(':route53:::hostedzone/Z0123456789ABC');
       expect(change.Condition).toEqual({

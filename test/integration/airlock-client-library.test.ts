@@ -93,7 +93,10 @@ class AirlockClient {
   private async request(method: string, path: string, json: unknown, expect?: number[]): Promise<{ status: number; json: any }> {
     const url = new URL(`${this.base}/airlock/rest${path}`);
     const headers: Record<string, string> = { ...this.headers };
-    const cookie = [...this.jar].filter(([, c]) => url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`)).map(([n, c]) => `${n}=${c.value}`).join('; ');
+    const cookie = [...this.jar]
+      .filter(([, c]) => url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
+      .map(([n, c]) => `${n}=${c.value}`)
+      .join('; ');
     if (cookie) headers.cookie = cookie;
     // requests: json=None sends no body and no Content-Type; json=<dict> sends it with application/json.
     const body = json === undefined ? null : JSON.stringify(json);
@@ -197,10 +200,14 @@ describe('an Airlock REST client library', () => {
     expect(JSON.parse(posts.find((p) => p.path.endsWith('/activate'))!.body!)).toEqual({ comment: 'drain bam2', options: { ignoreOutdatedConfiguration: true, failoverActivation: false } });
 
     // Each mode change went out as an event naming the tenant user and the comment.
-    const changes = await eventually(async () => {
-      const all = stack.bus.recent(200).filter((e) => e['detail-type'] === 'BACKEND_HOST_MODE_CHANGED');
-      return all.length >= 3 ? all.map((e) => e.detail as { host: { name: string }; new: string; by: string; comment: string }) : undefined;
-    }, 5000, 'three mode events');
+    const changes = await eventually(
+      async () => {
+        const all = stack.bus.recent(200).filter((e) => e['detail-type'] === 'BACKEND_HOST_MODE_CHANGED');
+        return all.length >= 3 ? all.map((e) => e.detail as { host: { name: string }; new: string; by: string; comment: string }) : undefined;
+      },
+      5000,
+      'three mode events',
+    );
     expect(changes.map((d) => [d.host.name, d.new, d.by, d.comment])).toEqual([
       ['bam2', 'NO_NEW_SESSIONS', 'tenant_user', 'drain bam2'],
       ['bam2', 'DISABLED', 'tenant_user', 'maintain bam2'],
@@ -233,10 +240,14 @@ describe('an Airlock REST client library', () => {
     await client.setHostMode('1', 'bam1', 'NO_NEW_SESSIONS');
     expect((await client.validate()).valid).toBe(true); // a WARNING names the switchover; no ERROR
     expect(await client.activate('drain the Primary bam1')).toBe(true);
-    await eventually(async () => {
-      const h = await host('bam1');
-      return h.role === 'STANDBY' && h.SessionCount.Count === 0 && h.switchover?.state === 'COMPLETED';
-    }, 15_000, 'bam1 handed over and drained');
+    await eventually(
+      async () => {
+        const h = await host('bam1');
+        return h.role === 'STANDBY' && h.SessionCount.Count === 0 && h.switchover?.state === 'COMPLETED';
+      },
+      15_000,
+      'bam1 handed over and drained',
+    );
     expect(await host('bam2')).toMatchObject({ role: 'PRIMARY', mode: 'ENABLED' });
 
     await client.loadActiveConfig();
@@ -247,10 +258,14 @@ describe('an Airlock REST client library', () => {
     await client.loadActiveConfig();
     await client.setHostMode('1', 'bam1', 'ENABLED');
     expect(await client.activate('bam1 back')).toBe(true);
-    await eventually(async () => {
-      const h = await host('bam1');
-      return h.mode === 'ENABLED' && h.health === 'UP' && h.role === 'STANDBY';
-    }, 10_000, 'bam1 back as a Standby');
+    await eventually(
+      async () => {
+        const h = await host('bam1');
+        return h.mode === 'ENABLED' && h.health === 'UP' && h.role === 'STANDBY';
+      },
+      10_000,
+      'bam1 back as a Standby',
+    );
     expect((await host('bam2')).role).toBe('PRIMARY');
     await client.terminateSession();
   });

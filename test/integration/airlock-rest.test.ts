@@ -38,8 +38,10 @@ async function createSession(token = svc): Promise<string> {
   return setCookie.split(';')[0]!;
 }
 
-const inSession = (cookie: string) => (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
-  call(base, method, rest(path), { headers: { cookie, accept: 'application/json', ...headers }, ...(body !== undefined ? { body } : {}) });
+const inSession =
+  (cookie: string) =>
+  (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
+    call(base, method, rest(path), { headers: { cookie, accept: 'application/json', ...headers }, ...(body !== undefined ? { body } : {}) });
 
 const modeChange = (hostName: string, mode: string, extra: Record<string, unknown> = { protocol: 'HTTP', port: '80' }) =>
   JSON.stringify({ data: { type: 'back-end-host-mode-change', attributes: { ...extra, hostName, mode } } });
@@ -69,7 +71,16 @@ describe('the reference/004 sequence on the Standby bam2', () => {
     const validation = await s('GET', '/configuration/validator-messages?filter=meta.severity==ERROR');
     expect(validation).toMatchObject({ status: 200, body: { data: [] } });
     expect((await activate(s, 'drain bam2')).status).toBe(200);
-    expect(await hostStatus(s, 'bam2')).toMatchObject({ name: 'bam2', protocol: 'HTTP', hostName: '127.0.0.1', port: expect.any(Number), mode: 'NO_NEW_SESSIONS', health: 'UP', role: 'STANDBY', SessionCount: { Count: 0 } });
+    expect(await hostStatus(s, 'bam2')).toMatchObject({
+      name: 'bam2',
+      protocol: 'HTTP',
+      hostName: '127.0.0.1',
+      port: expect.any(Number),
+      mode: 'NO_NEW_SESSIONS',
+      health: 'UP',
+      role: 'STANDBY',
+      SessionCount: { Count: 0 },
+    });
 
     // Instruction 2 addresses the group by id, and the host by its name (no Content-Type: curl -d without -H).
     expect((await s('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam2', 'DISABLED'))).status).toBe(200);
@@ -91,23 +102,40 @@ describe('the reference/004 sequence on the Standby bam2', () => {
   });
 
   it('published a mode change per host change and an activation event per activation, on the local bus', async () => {
-    const events = await eventually(async () => {
-      const all = stack.bus.recent(200).filter((e) => e['detail-type'] === 'BACKEND_HOST_MODE_CHANGED' && (e.detail as { host: { name: string } }).host.name === 'bam2');
-      return all.length >= 3 ? all : undefined;
-    }, 5000, 'three mode events for bam2');
+    const events = await eventually(
+      async () => {
+        const all = stack.bus.recent(200).filter((e) => e['detail-type'] === 'BACKEND_HOST_MODE_CHANGED' && (e.detail as { host: { name: string } }).host.name === 'bam2');
+        return all.length >= 3 ? all : undefined;
+      },
+      5000,
+      'three mode events for bam2',
+    );
     expect(events.map((e) => [(e.detail as { previous: string }).previous, (e.detail as { new: string }).new])).toEqual([
       ['ENABLED', 'NO_NEW_SESSIONS'],
       ['NO_NEW_SESSIONS', 'DISABLED'],
       ['DISABLED', 'ENABLED'],
     ]);
-    expect(events[0]!.detail).toMatchObject({ group: 'address-manager', host: { name: 'bam2', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) }, by: 'gateway-svc', comment: 'drain bam2', epoch: expect.any(Number) });
+    expect(events[0]!.detail).toMatchObject({
+      group: 'address-manager',
+      host: { name: 'bam2', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) },
+      by: 'gateway-svc',
+      comment: 'drain bam2',
+      epoch: expect.any(Number),
+    });
     expect(stack.bus.recent(200).filter((e) => e['detail-type'] === 'CONFIGURATION_ACTIVATED').length).toBeGreaterThanOrEqual(3);
   });
 
   it('audited every maintenance action with who did it', () => {
     const maintenance = audits.filter((a) => a.action === 'maintenance' && a.actor === 'gateway-svc');
     const targets = maintenance.map((a) => a.target);
-    expect(targets).toEqual(expect.arrayContaining(['session create', 'session terminate', expect.stringMatching(/^host-mode bam2 NO_NEW_SESSIONS/), expect.stringMatching(/^activate version \d+: bam2 ENABLED->NO_NEW_SESSIONS/)]));
+    expect(targets).toEqual(
+      expect.arrayContaining([
+        'session create',
+        'session terminate',
+        expect.stringMatching(/^host-mode bam2 NO_NEW_SESSIONS/),
+        expect.stringMatching(/^activate version \d+: bam2 ENABLED->NO_NEW_SESSIONS/),
+      ]),
+    );
     expect(maintenance.every((a) => a.outcome === 'success' && a.sourceIp)).toBe(true);
     expect(JSON.stringify(audits)).not.toContain(svc);
   });
@@ -312,7 +340,11 @@ describe('a tenant user with a path-scoped token (npm run user-manager)', () => 
     const [line] = await userManagerRun('--list', '-t', 'revokeTenant', '-u', 'script_a');
     await userManagerRun('--delete', '--token-id', line!.split(' ')[0]!);
 
-    for (const [s, method, path] of [[a1, 'POST', '/configuration/configurations/activate'], [a1, 'GET', '/system/status/node'], [a2, 'GET', '/configuration/back-end-groups']] as const) {
+    for (const [s, method, path] of [
+      [a1, 'POST', '/configuration/configurations/activate'],
+      [a1, 'GET', '/system/status/node'],
+      [a2, 'GET', '/configuration/back-end-groups'],
+    ] as const) {
       const r = await s(method, path);
       expect(r.status, `${method} ${path}`).toBe(401);
       expect(r.body.errors[0]).toMatchObject({ status: '401', code: 'INVALID_TOKEN', detail: expect.stringMatching(/revoked/) });

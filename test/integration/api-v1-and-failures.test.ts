@@ -43,10 +43,14 @@ describe('restoring sessions after a failover', () => {
     // Restore the cluster for the tests below: bam1 returns claiming Primary until re-added as bam2's Standby.
     await call(base, 'POST', '/_local/bam/bam1/start');
     expect((await call(base, 'POST', '/_local/bam/bam1/readd')).status).toBe(200);
-    await eventually(async () => {
-      const m = (await call(base, 'GET', '/_local/state')).body.monitoring;
-      return !m.split_brain && m.servers.find((s: { name: string }) => s.name === 'bam1').role === 'STANDBY';
-    }, 8000, 'bam1 re-added as Standby');
+    await eventually(
+      async () => {
+        const m = (await call(base, 'GET', '/_local/state')).body.monitoring;
+        return !m.split_brain && m.servers.find((s: { name: string }) => s.name === 'bam1').role === 'STANDBY';
+      },
+      8000,
+      'bam1 re-added as Standby',
+    );
   });
 });
 

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 describe('POST /rest_login', () => {
-  it('answers BlueCat\'s access_token and an HttpOnly SameSite=Strict session cookie', async () => {
+  it("answers BlueCat's access_token and an HttpOnly SameSite=Strict session cookie", async () => {
     const r = await call(base, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass' } });
     expect(r.status).toBe(200);
     expect(r.body.access_token).toMatch(/^BAMAuthToken: [A-Za-z0-9_-]{43}$/);
@@ -106,7 +106,7 @@ describe('authenticated calls', () => {
 });
 
 describe('the sample workflow', () => {
-  it('answers reference/001\'s keys for a user with the permission', async () => {
+  it("answers reference/001's keys for a user with the permission", async () => {
     const t = await login(base, 'alice', 'alice-pass');
     const r = await call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token: t });
     expect(r.status).toBe(200);
@@ -162,7 +162,12 @@ describe('unknown routes', () => {
 
 describe('what the table holds', () => {
   it('after several logins: no raw token, no password, no plaintext BAM credential', async () => {
-    const tokens = [await login(base, 'alice', 'alice-pass'), await login(base, 'bob', 'bob-pass'), await login(base, 'gateway-svc', 'gateway-svc-pass'), await login(base, 'alice', 'alice-pass', { bam_alias: 'bam1' })];
+    const tokens = [
+      await login(base, 'alice', 'alice-pass'),
+      await login(base, 'bob', 'bob-pass'),
+      await login(base, 'gateway-svc', 'gateway-svc-pass'),
+      await login(base, 'alice', 'alice-pass', { bam_alias: 'bam1' }),
+    ];
     const db = new DynamoDBClient({ endpoint: stack.env.DYNAMODB_ENDPOINT, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const items = (await db.send(new ScanCommand({ TableName: stack.env.TABLE_NAME }))).Items ?? [];
     const dump = JSON.stringify(items);

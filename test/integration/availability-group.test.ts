@@ -19,10 +19,17 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 describe('the availability group', () => {
-  it('reports each node\'s role with BlueCat\'s field names', async () => {
+  it("reports each node's role with BlueCat's field names", async () => {
     const sa = await call(a, 'GET', '/ag/api/v1/state', { token: admin });
     expect(sa.status).toBe(200);
-    expect(sa.body).toMatchObject({ node_id: 'a', node_role: 'primary', primary_node: 'a', heartbeat_method: 'shared-table', last_heartbeat_time: expect.any(String), last_updated: expect.any(String) });
+    expect(sa.body).toMatchObject({
+      node_id: 'a',
+      node_role: 'primary',
+      primary_node: 'a',
+      heartbeat_method: 'shared-table',
+      last_heartbeat_time: expect.any(String),
+      last_updated: expect.any(String),
+    });
     expect(await roleOn(b)).toBe('secondary');
     const group = await call(b, 'GET', '/ag/api/v1/group', { token: admin });
     expect(group.body).toMatchObject({ primary_node: 'a', health_report_interval: 1, health_check_interval: 1, allowed_absence_interval: 3 });
@@ -46,7 +53,11 @@ describe('the availability group', () => {
   });
 
   it('answers unknown group routes with a JSON 404', async () => {
-    for (const [method, path] of [['POST', '/ag/api/v1/failover'], ['PUT', '/ag/api/v1/state'], ['GET', '/ag/api/v1/nothing']] as const) {
+    for (const [method, path] of [
+      ['POST', '/ag/api/v1/failover'],
+      ['PUT', '/ag/api/v1/state'],
+      ['GET', '/ag/api/v1/nothing'],
+    ] as const) {
       const r = await call(b, method, path, { token: admin });
       expect(r.status, `${method} ${path}`).toBe(404);
       expect(r.body.code).toBe('NotFound');
@@ -75,11 +86,15 @@ describe('the availability group', () => {
   });
 
   it('the bus shows NODE_ROLE_CHANGED for gateway nodes and BAM servers, delivered to the sample subscriber and the event recorder', async () => {
-    await eventually(async () => {
-      const events = (await call(a, 'GET', '/_local/events')).body.events as { 'detail-type': string; detail: any; deliveries: { subscriber: string; status: string }[] }[];
-      const roles = events.filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED');
-      return roles.every((e) => e.deliveries.length === 2 && e.deliveries.every((d) => d.status === 'delivered')) && roles.length >= 8 ? roles : false;
-    }, 10_000, 'deliveries');
+    await eventually(
+      async () => {
+        const events = (await call(a, 'GET', '/_local/events')).body.events as { 'detail-type': string; detail: any; deliveries: { subscriber: string; status: string }[] }[];
+        const roles = events.filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED');
+        return roles.every((e) => e.deliveries.length === 2 && e.deliveries.every((d) => d.status === 'delivered')) && roles.length >= 8 ? roles : false;
+      },
+      10_000,
+      'deliveries',
+    );
     const events = (await call(a, 'GET', '/_local/events')).body.events as { 'detail-type': string; detail: any; deliveries: { subscriber: string }[] }[];
     const gateway = events.filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED' && e.detail.node.kind === 'gateway').map((e) => `${e.detail.node.id}:${e.detail.previous}->${e.detail.new}`);
     expect(gateway).toEqual(['a:null->PRIMARY', 'b:NOT_IN_GROUP->SECONDARY', 'a:PRIMARY->SECONDARY', 'b:SECONDARY->PRIMARY', 'b:PRIMARY->SECONDARY', 'a:SECONDARY->PRIMARY']);
@@ -88,7 +103,7 @@ describe('the availability group', () => {
     expect(new Set(events.flatMap((e) => e.deliveries.map((d) => d.subscriber)))).toEqual(new Set(['RoleChangeLogger', 'EventRecorder']));
   });
 
-  it('workflows can read this node\'s state through platform.availability.getNodeState()', async () => {
+  it("workflows can read this node's state through platform.availability.getNodeState()", async () => {
     const { workflows } = await import('../../functions/workflows/index.js');
     const route = workflows.find((w) => w.name === 'ip_space')!.routes[0]!;
     const real = route.handler;

@@ -17,7 +17,7 @@ beforeEach(async () => {
 afterEach(async () => cluster.close());
 
 describe('BAM REST v1 client against the simulator', () => {
-  it('logs in with BAM\'s token string, lists configurations, reads system info, logs out', async () => {
+  it("logs in with BAM's token string, lists configurations, reads system info, logs out", async () => {
     const c = new BamV1Client(url('bam1'), 2000);
     const cred = await c.login('alice', 'alice-pass');
     expect(cred.authorization).toMatch(/^BAMAuthToken: \S+$/);

@@ -47,7 +47,13 @@ describe('Failover API configuration', () => {
   const env = { TABLE_NAME: 'gateway', BAM_SERVERS: 'bam1=http://h1,bam2=http://h2', GATEWAY_SERVICE_USERNAME: 'svc', GATEWAY_SERVICE_PASSWORD: 'pw' };
   const pem = (k: string) => `-----BEGIN ${k}-----\nAAAA\n-----END ${k}-----`;
   it('reads per-server URLs and the PEM material', () => {
-    const c = parseConfig({ ...env, BAM_FAILOVER_API: 'bam1=https://127.0.0.1:8444', BAM_FAILOVER_CLIENT_CERT: pem('CERTIFICATE'), BAM_FAILOVER_CLIENT_KEY: pem('PRIVATE KEY'), BAM_FAILOVER_CA: pem('CERTIFICATE') });
+    const c = parseConfig({
+      ...env,
+      BAM_FAILOVER_API: 'bam1=https://127.0.0.1:8444',
+      BAM_FAILOVER_CLIENT_CERT: pem('CERTIFICATE'),
+      BAM_FAILOVER_CLIENT_KEY: pem('PRIVATE KEY'),
+      BAM_FAILOVER_CA: pem('CERTIFICATE'),
+    });
     expect(c.failoverApi?.urls).toEqual({ bam1: 'https://127.0.0.1:8444' });
   });
   it.each([

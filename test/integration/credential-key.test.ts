@@ -15,7 +15,6 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 afterEach(() => kms.reset());
 
-
 describe('the credential data key (envelope encryption with KMS)', () => {
   it('is created once and stored only wrapped; every later cold start unwraps the same key', async () => {
     fakeKms(kms);

@@ -60,7 +60,7 @@ describe('cross-site requests with the session cookie', () => {
     expect((await call(base, 'POST', '/rest_logout', { headers: { ...cookie(), ...headers } })).status).toBe(403);
   });
 
-  it('from the gateway\'s own origin, a cookie-authenticated change needs the session\'s CSRF token (SPEC §12)', async () => {
+  it("from the gateway's own origin, a cookie-authenticated change needs the session's CSRF token (SPEC §12)", async () => {
     const csrf = (await call(base, 'GET', '/ui/api/session', { headers: cookie() })).body.csrf_token as string;
     expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const sameOrigin = { ...cookie(), 'content-type': 'application/json', origin: base, 'sec-fetch-site': 'same-origin' };
@@ -82,7 +82,7 @@ describe('cross-site requests with the session cookie', () => {
     expect((await call(base, 'GET', '/ui/api/session', { headers: cookie() })).status).toBe(200);
   });
 
-  it('one session\'s CSRF token does not work with another session\'s cookie', async () => {
+  it("one session's CSRF token does not work with another session's cookie", async () => {
     const other = await login(base, 'alice', 'alice-pass');
     const otherCsrf = (await call(base, 'GET', '/ui/api/session', { token: other })).body.csrf_token as string;
     expect((await post('cross1', { ...cookie(), 'content-type': 'application/json', 'x-csrf-token': otherCsrf })).status).toBe(403);

@@ -43,7 +43,10 @@ async function hosts(): Promise<Record<string, { mode: string; role: string; cou
   const r = await airlock('GET', '/system/status/back-end-groups/address-manager');
   expect(r.status).toBe(200);
   return Object.fromEntries(
-    r.body.data.attributes.backendHosts.map((h: { name: string; mode: string; role: string; SessionCount: { Count: number } }) => [h.name, { mode: h.mode, role: h.role, count: h.SessionCount.Count }]),
+    r.body.data.attributes.backendHosts.map((h: { name: string; mode: string; role: string; SessionCount: { Count: number } }) => [
+      h.name,
+      { mode: h.mode, role: h.role, count: h.SessionCount.Count },
+    ]),
   );
 }
 

@@ -41,7 +41,11 @@ afterAll(async () => {
 
 describe('behind the CloudFront edge', () => {
   it('a direct call to the API (no secret header) is refused with 403 DirectAccessRefused, on every route', async () => {
-    for (const [method, path] of [['POST', '/rest_login'], ['GET', '/failover_monitoring/status'], ['GET', '/nope']] as const) {
+    for (const [method, path] of [
+      ['POST', '/rest_login'],
+      ['GET', '/failover_monitoring/status'],
+      ['GET', '/nope'],
+    ] as const) {
       const r = await call(stack.url, method, path, method === 'POST' ? { json: { username: 'alice', password: 'alice-pass' } } : {});
       expect(r.status, `${method} ${path}`).toBe(403);
       expect(r.body).toMatchObject({ code: 'DirectAccessRefused', status: 403 });
@@ -86,9 +90,13 @@ describe('behind the CloudFront edge', () => {
     const r = await call(stack.url, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass' }, headers: viaEdge('203.0.113.2') });
     const cookie = `__Host-gateway_session=${String(r.body.access_token).split(' ')[1]}`;
     const csrf = (await call(stack.url, 'GET', '/ui/api/session', { headers: { ...viaEdge('203.0.113.2'), cookie } })).body.csrf_token as string;
-    const foreign = await call(stack.url, 'POST', '/rest_logout', { headers: { ...viaEdge('203.0.113.2'), cookie, origin: 'https://evil.example', 'x-csrf-token': csrf, 'content-type': 'application/json' } });
+    const foreign = await call(stack.url, 'POST', '/rest_logout', {
+      headers: { ...viaEdge('203.0.113.2'), cookie, origin: 'https://evil.example', 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    });
     expect(foreign.status).toBe(403);
-    const same = await call(stack.url, 'POST', '/rest_logout', { headers: { ...viaEdge('203.0.113.2'), cookie, origin: EDGE_ORIGIN, 'sec-fetch-site': 'same-origin', 'x-csrf-token': csrf, 'content-type': 'application/json' } });
+    const same = await call(stack.url, 'POST', '/rest_logout', {
+      headers: { ...viaEdge('203.0.113.2'), cookie, origin: EDGE_ORIGIN, 'sec-fetch-site': 'same-origin', 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    });
     expect(same.status).toBe(200);
   });
 

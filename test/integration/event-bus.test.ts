@@ -32,9 +32,16 @@ describe('local bus: PutEvents over the EventBridge protocol', () => {
     await expect(client.send(new PutEventsCommand({ Entries: [entry('X', { pad: 'x'.repeat(300 * 1024) })] }))).rejects.toMatchObject({ name: 'ValidationException' });
   });
 
-  it('keeps events in EventBridge\'s envelope', async () => {
+  it("keeps events in EventBridge's envelope", async () => {
     await client.send(new PutEventsCommand({ Entries: [entry('SPLIT_BRAIN_DETECTED', { servers: [] })] }));
-    expect(bus.recent(1)[0]).toMatchObject({ version: '0', id: expect.any(String), source: 'failover-gateway', 'detail-type': 'SPLIT_BRAIN_DETECTED', time: expect.any(String), detail: { servers: [] } });
+    expect(bus.recent(1)[0]).toMatchObject({
+      version: '0',
+      id: expect.any(String),
+      source: 'failover-gateway',
+      'detail-type': 'SPLIT_BRAIN_DETECTED',
+      time: expect.any(String),
+      detail: { servers: [] },
+    });
   });
 });
 

@@ -36,7 +36,15 @@ describe('the expired-item sweeper (TTL for a table without it)', () => {
     db.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === 'DeleteItemCommand' || context.commandName === 'DeleteCommand') {
-          await t.db.send(new UpdateCommand({ TableName: t.tableName, Key: { pk: 'SESSION#renewed', sk: 'SESSION' }, UpdateExpression: 'SET #ttl = :t', ExpressionAttributeNames: { '#ttl': 'ttl' }, ExpressionAttributeValues: { ':t': now + 3600 } }));
+          await t.db.send(
+            new UpdateCommand({
+              TableName: t.tableName,
+              Key: { pk: 'SESSION#renewed', sk: 'SESSION' },
+              UpdateExpression: 'SET #ttl = :t',
+              ExpressionAttributeNames: { '#ttl': 'ttl' },
+              ExpressionAttributeValues: { ':t': now + 3600 },
+            }),
+          );
         }
         return next(args);
       },
@@ -52,13 +60,16 @@ describe('the expired-item sweeper (TTL for a table without it)', () => {
     for (let i = 0; i < 30; i++) await put(`SESSION#bulk${i}`, 'SESSION', now - 1);
     const db = makeDocumentClient(t.endpoint);
     let pages = 0;
-    db.middlewareStack.add((next, context) => async (args) => {
-      if (/Scan/.test(context.commandName ?? '')) {
-        pages++;
-        (args.input as { Limit?: number }).Limit = 5;
-      }
-      return next(args);
-    }, { step: 'initialize', name: 'smallPages' });
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (/Scan/.test(context.commandName ?? '')) {
+          pages++;
+          (args.input as { Limit?: number }).Limit = 5;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'smallPages' },
+    );
     const r = await sweepExpired(db, t.tableName, now, () => pages < 2);
     expect(r.complete).toBe(false);
     expect(pages).toBe(2);

@@ -40,10 +40,14 @@ describe('PUT /ag/api/v1/failover', () => {
 
   it('once the new Primary has heartbeated, a later failover is accepted again', async () => {
     const before = await primaryOf();
-    const r = await eventually(async () => {
-      const res = await call(a, 'PUT', '/ag/api/v1/failover', { token: admin });
-      return res.status === 200 ? res : false;
-    }, 10_000, 'the group settles');
+    const r = await eventually(
+      async () => {
+        const res = await call(a, 'PUT', '/ag/api/v1/failover', { token: admin });
+        return res.status === 200 ? res : false;
+      },
+      10_000,
+      'the group settles',
+    );
     expect(r.body.previous_primary).toBe(before);
     expect(await primaryOf()).not.toBe(before);
   });
@@ -60,10 +64,14 @@ describe('PUT /ag/api/v1/failover', () => {
     expect(await primaryOf()).toBe(primary);
     expect(audited.at(-1)).toMatchObject({ action: 'group-failover', outcome: 'failure', actor: 'gateway-svc', reason: 'EpochChanged' });
 
-    const current = await eventually(async () => {
-      const res = await call(a, 'PUT', '/ag/api/v1/failover', { token: admin, json: { expected_epoch: epoch } });
-      return res.status === 200 ? res : false;
-    }, 10_000, 'the group settles');
+    const current = await eventually(
+      async () => {
+        const res = await call(a, 'PUT', '/ag/api/v1/failover', { token: admin, json: { expected_epoch: epoch } });
+        return res.status === 200 ? res : false;
+      },
+      10_000,
+      'the group settles',
+    );
     expect(current.body.epoch).toBe(epoch + 1);
     expect((await call(a, 'PUT', '/ag/api/v1/failover', { token: admin, json: { expected_epoch: 'x' } })).status).toBe(400);
   });

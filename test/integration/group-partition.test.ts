@@ -33,7 +33,15 @@ async function group() {
     const db = makeDocumentClient(t.endpoint);
     const link = partitionable(db);
     const changes: string[] = [];
-    const agent = new GroupAgent({ nodeId: id, nodeUrl: `http://${id}`, intervals: iv, store: new DynamoGroupStore(db, table), publisher: bus, now: () => now, onRoleChange: (from: NodeRole, to: NodeRole) => changes.push(`${from}->${to}`) });
+    const agent = new GroupAgent({
+      nodeId: id,
+      nodeUrl: `http://${id}`,
+      intervals: iv,
+      store: new DynamoGroupStore(db, table),
+      publisher: bus,
+      now: () => now,
+      onRoleChange: (from: NodeRole, to: NodeRole) => changes.push(`${from}->${to}`),
+    });
     return { agent, link, changes, tick: () => agent.tick().catch(() => agent.role) };
   };
   const a = node('a');
@@ -41,7 +49,13 @@ async function group() {
   await a.tick();
   await b.tick();
   a.changes.length = b.changes.length = 0; // only what follows the group's creation
-  return { a, b, events, advance: (ms: number) => void (now += ms), roles: () => events.map((e) => `${(e.detail as { node: { id: string } }).node.id}:${(e.detail as { new: string }).new}@${e.detail.epoch}`) };
+  return {
+    a,
+    b,
+    events,
+    advance: (ms: number) => void (now += ms),
+    roles: () => events.map((e) => `${(e.detail as { node: { id: string } }).node.id}:${(e.detail as { new: string }).new}@${e.detail.epoch}`),
+  };
 }
 
 describe('a node cut off from the table', () => {

@@ -53,10 +53,12 @@ async function run(steps: Step[]): Promise<void> {
   const published: PendingEvent[] = [];
   const bus: EventPublisher = { publish: async (es) => (published.push(...es), { published: es.map((e) => e.id), failed: [] }) };
   const observer = new DynamoGroupStore(t.db, t.tableName); // sees the table whatever the partitions
-  const links = Object.fromEntries(NODES.map((id) => {
-    const db = makeDocumentClient(t.endpoint);
-    return [id, { db, link: partitionable(db) }];
-  })) as Record<Node, { db: ReturnType<typeof makeDocumentClient>; link: ReturnType<typeof partitionable> }>;
+  const links = Object.fromEntries(
+    NODES.map((id) => {
+      const db = makeDocumentClient(t.endpoint);
+      return [id, { db, link: partitionable(db) }];
+    }),
+  ) as Record<Node, { db: ReturnType<typeof makeDocumentClient>; link: ReturnType<typeof partitionable> }>;
   const agentFor = (id: Node) => new GroupAgent({ nodeId: id, nodeUrl: null, intervals: iv, store: new DynamoGroupStore(links[id].db, t.tableName), publisher: bus, now: () => now });
   const agents: Record<Node, GroupAgent> = { a: agentFor('a'), b: agentFor('b') };
   const primaryOfEpoch = new Map<number, string>();
@@ -86,12 +88,24 @@ async function run(steps: Step[]): Promise<void> {
   await tick('b');
   for (const s of steps) {
     switch (s.kind) {
-      case 'advance': now += s.ms; break;
-      case 'tick': await tick(s.node); break;
-      case 'tickBoth': await Promise.all(NODES.map(tick)); break;
-      case 'partition': links[s.node].link.cut(); break;
-      case 'heal': links[s.node].link.heal(); break;
-      case 'restart': agents[s.node] = agentFor(s.node); break;
+      case 'advance':
+        now += s.ms;
+        break;
+      case 'tick':
+        await tick(s.node);
+        break;
+      case 'tickBoth':
+        await Promise.all(NODES.map(tick));
+        break;
+      case 'partition':
+        links[s.node].link.cut();
+        break;
+      case 'heal':
+        links[s.node].link.heal();
+        break;
+      case 'restart':
+        agents[s.node] = agentFor(s.node);
+        break;
       case 'failover': {
         // PUT /ag/api/v1/failover as the operations function writes it (from any node that reaches the table).
         const seen = await observer.get();

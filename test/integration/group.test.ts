@@ -67,7 +67,7 @@ describe('takeover races against DynamoDB', () => {
     expect((await group.get())!.primary).toBe('a');
   });
 
-  it('a deposed Primary\'s heartbeat is refused (fencing by epoch)', async () => {
+  it("a deposed Primary's heartbeat is refused (fencing by epoch)", async () => {
     const { group } = await newStore();
     const state = join(bootstrap('a', null, 0).state, 'b', null, 0).state;
     await group.create({ state, events: [] });
@@ -112,7 +112,7 @@ describe('group agents', () => {
 });
 
 describe('which node runs the BAM monitor', () => {
-  it('only the group\'s Primary: the Secondary\'s monitor skips its rounds', async () => {
+  it("only the group's Primary: the Secondary's monitor skips its rounds", async () => {
     const { group, monitor: store } = await newStore();
     await group.create({ state: join(bootstrap('a', null, 0).state, 'b', null, 0).state, events: [] });
     const probe = async (server: string) => ({ server, ok: true as const, role: 'PRIMARY' as const, latencyMs: 1, at: Date.now() });

@@ -24,8 +24,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const inSession = (method: string, path: string, body?: string) =>
-  call(base, method, rest(path), { headers: { cookie, 'content-type': 'application/json' }, ...(body !== undefined ? { body } : {}) });
+const inSession = (method: string, path: string, body?: string) => call(base, method, rest(path), { headers: { cookie, 'content-type': 'application/json' }, ...(body !== undefined ? { body } : {}) });
 
 async function setMode(hostName: string, mode: string): Promise<{ status: number; body: any }> {
   expect((await inSession('POST', '/configuration/configurations/load-active')).status).toBe(204);
@@ -37,8 +36,7 @@ async function setMode(hostName: string, mode: string): Promise<{ status: number
 const pinnedLogin = (extra: Record<string, string>) => call(base, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass', ...extra } });
 const monitorStatus = async () => (await call(base, 'GET', '/failover_monitoring/status', { token: svc })).body;
 const server = (status: any, name: string) => status.servers.find((s: { name: string }) => s.name === name);
-const airlockHost = async (name: string) =>
-  (await inSession('GET', '/system/status/back-end-groups/address-manager')).body.data.attributes.backendHosts.find((h: { name: string }) => h.name === name);
+const airlockHost = async (name: string) => (await inSession('GET', '/system/status/back-end-groups/address-manager')).body.data.attributes.backendHosts.find((h: { name: string }) => h.name === name);
 
 describe('host modes', () => {
   it('drain bam2: a login naming it (by alias or URL) is refused 409 HostDraining, naming the alias', async () => {

@@ -35,10 +35,14 @@ describe('20 concurrent clients', () => {
     // bam1 returns claiming Primary (BAM does not reconfigure it) until re-added as bam2's Standby.
     await stack.cluster!.server('bam1').start();
     expect((await call(base, 'POST', '/_local/bam/bam1/readd')).status).toBe(200);
-    await eventually(async () => {
-      const m = await monitoring();
-      return !m.split_brain && m.servers.find((s: { name: string }) => s.name === 'bam1').role === 'STANDBY';
-    }, 10_000, 'bam1 re-added as Standby');
+    await eventually(
+      async () => {
+        const m = await monitoring();
+        return !m.split_brain && m.servers.find((s: { name: string }) => s.name === 'bam1').role === 'STANDBY';
+      },
+      10_000,
+      'bam1 re-added as Standby',
+    );
   });
 
   it('through a 400 ms blip of the Primary: no epoch change, no 401, no 5xx', async () => {

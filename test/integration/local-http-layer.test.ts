@@ -36,7 +36,7 @@ describe('the local HTTP layer answers every request in the SPEC §4 envelope', 
     expect(r.body).toEqual(envelope(r.status));
   });
 
-  it('HEAD on node b\'s /_local/state answers like GET, without a body', async () => {
+  it("HEAD on node b's /_local/state answers like GET, without a body", async () => {
     const b = stack.nodes.get('b')!.url;
     const head = await raw(b, 'HEAD', '/_local/state');
     expect(head.status).toBe(200);
@@ -69,7 +69,8 @@ describe('the local HTTP layer answers every request in the SPEC §4 envelope', 
 });
 
 describe('the local controls refuse what a web page could send', () => {
-  const post = (headers: Record<string, string>) => fetch(`${stack.url}/_local/user-manager`, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body: JSON.stringify({ command: 'list' }) });
+  const post = (headers: Record<string, string>) =>
+    fetch(`${stack.url}/_local/user-manager`, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body: JSON.stringify({ command: 'list' }) });
 
   it('a cross-site request, a foreign Origin or an opaque one gets 403 and changes nothing', async () => {
     for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { origin: 'null' }] as Record<string, string>[]) {
@@ -85,13 +86,17 @@ describe('the local controls refuse what a web page could send', () => {
   it('a foreign Host (DNS rebinding) is refused even for reads; loopback, curl-like requests are served', async () => {
     const { hostname, port } = new URL(stack.url);
     const rebound = await new Promise<number>((resolve, reject) => {
-      http.get({ hostname, port, path: '/_local/state', headers: { host: `attacker.example:${port}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      }).on('error', reject);
+      http
+        .get({ hostname, port, path: '/_local/state', headers: { host: `attacker.example:${port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        })
+        .on('error', reject);
     });
     expect(rebound).toBe(403);
     expect((await fetch(`${stack.url}/_local/state`)).status).toBe(200);
-    expect((await fetch(`${stack.url}/_local/bam/switchover-pause`, { method: 'POST', headers: { origin: stack.url, 'content-type': 'application/json' }, body: JSON.stringify({ ms: 1500 }) })).status).toBe(200);
+    expect(
+      (await fetch(`${stack.url}/_local/bam/switchover-pause`, { method: 'POST', headers: { origin: stack.url, 'content-type': 'application/json' }, body: JSON.stringify({ ms: 1500 }) })).status,
+    ).toBe(200);
   });
 });

@@ -164,7 +164,7 @@ describe('logins in flight tell right from wrong nothing', () => {
 });
 
 describe('errors to unauthenticated callers', () => {
-  it('wrong credentials: a generic 401, without BAM\'s text or a server name', async () => {
+  it("wrong credentials: a generic 401, without BAM's text or a server name", async () => {
     const r = await loginFrom('127.0.0.12', base, 'alice', 'wrong');
     expect(r.status).toBe(401);
     expect(r.body).toEqual({ code: 'Unauthorized', message: 'Invalid username or password.', status: 401 });
@@ -178,7 +178,7 @@ describe('errors to unauthenticated callers', () => {
     expect(JSON.stringify(r.body)).not.toMatch(/http:|127\.0\.0\.1/);
   });
 
-  it('BAM failing the login (the pinned server stopped): a generic 502 without BAM\'s text or URLs', async () => {
+  it("BAM failing the login (the pinned server stopped): a generic 502 without BAM's text or URLs", async () => {
     const bam2 = stack.cluster!.server('bam2');
     await bam2.stop();
     try {

@@ -57,7 +57,7 @@ describe('logins of one username in flight', () => {
     expect([a.admitted, b.admitted]).toEqual([true, true]);
   });
 
-  it('a login known right takes no place, but is refused whenever the username\'s count is full, as a wrong one is', async () => {
+  it("a login known right takes no place, but is refused whenever the username's count is full, as a wrong one is", async () => {
     const svc = keys('gateway-svc', '10.0.0.8');
     const held = [await throttle.admit(svc, { knownRight: false }), await throttle.admit(svc, { knownRight: false })];
     const refusal = { admitted: false, retryAfterSeconds: 1, reason: 'too many logins in flight' };

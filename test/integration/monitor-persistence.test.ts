@@ -152,7 +152,11 @@ describe('a failure in the middle of a transition', () => {
     };
     const errors: unknown[] = [];
     let rounds = 0;
-    await monitor.loop(1, () => rounds++ < 1, (e) => errors.push(e));
+    await monitor.loop(
+      1,
+      () => rounds++ < 1,
+      (e) => errors.push(e),
+    );
     expect(errors).toHaveLength(1);
     expect((await store.get())!.state.monitoringState).toBe('MONITORING'); // no half state
     store.commit = realCommit;
@@ -166,7 +170,11 @@ describe('EventBridge publisher', () => {
   afterEach(() => eb.reset());
 
   const events = (k: number): PendingEvent[] =>
-    Array.from({ length: k }, (_, i) => ({ id: `7-${i}`, detailType: 'MONITORING_STATE_CHANGED', detail: { previous: 'MONITORING', new: 'FAILOVER_IN_PROGRESS', primaryUrl: null, epoch: 7, occurredAt: 'x' } }));
+    Array.from({ length: k }, (_, i) => ({
+      id: `7-${i}`,
+      detailType: 'MONITORING_STATE_CHANGED',
+      detail: { previous: 'MONITORING', new: 'FAILOVER_IN_PROGRESS', primaryUrl: null, epoch: 7, occurredAt: 'x' },
+    }));
 
   it('sends at most 10 entries per call and resends only the failed entries: none lost, none twice', async () => {
     const onBus: string[] = [];
@@ -184,8 +192,16 @@ describe('EventBridge publisher', () => {
     });
     const result = await new EventBridgePublisher('bus', new EventBridgeClient({}), 3, 1).publish(events(23));
     expect(result.failed).toEqual([]);
-    expect(result.published.sort()).toEqual(events(23).map((e) => e.id).sort());
-    expect(onBus.sort()).toEqual(events(23).map((e) => e.id).sort()); // each exactly once
+    expect(result.published.sort()).toEqual(
+      events(23)
+        .map((e) => e.id)
+        .sort(),
+    );
+    expect(onBus.sort()).toEqual(
+      events(23)
+        .map((e) => e.id)
+        .sort(),
+    ); // each exactly once
     expect(eb.commandCalls(PutEventsCommand).length).toBe(4); // 10 + 10 + 3, then one retry of the 4 failed
   });
 

@@ -29,14 +29,23 @@ describe('GET /openapi.json', () => {
     expect(r.headers.get('content-type')).toContain('application/json');
     expect((await new Validator().validate(r.body)).valid).toBe(true);
     expect(r.body.components.securitySchemes.sessionCookie.name).toBe('gateway_session');
-    expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(['/rest_login', '/failover_monitoring/status', '/failover_rest_endpoints/get_configurations', '/admin/permissions', '/airlock/rest/session/create', '/ag/api/v1/failover']));
+    expect(Object.keys(r.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/rest_login',
+        '/failover_monitoring/status',
+        '/failover_rest_endpoints/get_configurations',
+        '/admin/permissions',
+        '/airlock/rest/session/create',
+        '/ag/api/v1/failover',
+      ]),
+    );
   });
 
   it('node b serves it too', async () => {
     expect((await call(stack.nodes.get('b')?.url ?? stack.url, 'GET', '/openapi.json')).status).toBe(200);
   });
 
-  it("real answers match the documented schemas", async () => {
+  it('real answers match the documented schemas', async () => {
     const token = await login(stack.url, 'gateway-svc', 'gateway-svc-pass');
     expect(conforms(s.MonitorStatus, (await call(stack.url, 'GET', '/failover_monitoring/status', { token })).body)).toBe('ok');
     expect(conforms(s.Permissions, (await call(stack.url, 'GET', '/admin/permissions', { token })).body)).toBe('ok');
@@ -79,7 +88,12 @@ describe('GET /docs', () => {
   // A real browser, where one is installed (CI installs Debian's Chromium for the UI's tests).
   it.skipIf(!existsSync('/usr/bin/chromium'))('renders the reference in a headless browser, CSP and all', async () => {
     const dom = await new Promise<string>((resolve, reject) =>
-      execFile('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=15000', '--dump-dom', `${stack.url}/docs`], { timeout: 60_000, maxBuffer: 20 * 1024 * 1024 }, (err, out) => (err ? reject(err) : resolve(out))),
+      execFile(
+        '/usr/bin/chromium',
+        ['--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=15000', '--dump-dom', `${stack.url}/docs`],
+        { timeout: 60_000, maxBuffer: 20 * 1024 * 1024 },
+        (err, out) => (err ? reject(err) : resolve(out)),
+      ),
     );
     expect(dom).toContain('Failover Gateway');
     expect(dom).toContain('/rest_login');

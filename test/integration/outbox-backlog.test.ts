@@ -42,10 +42,12 @@ const event = (version: number): PendingEvent => ({
 describe('an outbox backlog', () => {
   it('of 1,000 events is published once and cleared by one flush', async () => {
     const backlog = Array.from({ length: 1000 }, (_, i) => event(i + 1));
-    await t.db.send(new PutCommand({
-      TableName: t.tableName,
-      Item: { pk: 'MONITOR', sk: 'STATE', type: 'monitor', version: 1000, state: { version: 1000 }, outbox: Object.fromEntries(backlog.map((e) => [e.id, e])) },
-    }));
+    await t.db.send(
+      new PutCommand({
+        TableName: t.tableName,
+        Item: { pk: 'MONITOR', sk: 'STATE', type: 'monitor', version: 1000, state: { version: 1000 }, outbox: Object.fromEntries(backlog.map((e) => [e.id, e])) },
+      }),
+    );
     const store = new DynamoMonitorStore(t.db, t.tableName);
     const bus = new AcceptingPublisher();
 

@@ -31,7 +31,8 @@ describe('permission reads under throttling (DynamoDB answers UnprocessedKeys)',
   it('retries unprocessed keys instead of answering a spurious 403, reading strongly consistently', async () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(QueryCommand).resolves({ Items: [{ pk: 'MEMBER#alice', sk: 'GROUP#network-engineers' }] });
-    ddb.on(BatchGetCommand)
+    ddb
+      .on(BatchGetCommand)
       .resolvesOnce({ Responses: { gw: [] }, UnprocessedKeys: { gw: { Keys: [groupGrant] } } })
       .resolvesOnce({ Responses: { gw: [] }, UnprocessedKeys: { gw: { Keys: [groupGrant] } } })
       .resolves({ Responses: { gw: [groupGrant] } });

@@ -22,8 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-const inSession = (method: string, path: string, body?: string) =>
-  call(base, method, rest(path), { headers: { cookie, 'content-type': 'application/json' }, ...(body !== undefined ? { body } : {}) });
+const inSession = (method: string, path: string, body?: string) => call(base, method, rest(path), { headers: { cookie, 'content-type': 'application/json' }, ...(body !== undefined ? { body } : {}) });
 const monitorStatus = async () => (await call(base, 'GET', '/failover_monitoring/status', { token: svc })).body;
 const configurations = (token: string) => call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token });
 
@@ -39,18 +38,26 @@ describe('a planned switchover past its bound', () => {
     const held = await configurations(svc);
     expect(held.status).toBe(503);
     expect(held.headers.get('retry-after')).toMatch(/^\d+$/);
-    const timedOut = await eventually(async () => {
-      const s = await monitorStatus();
-      return s.switchover?.state === 'TIMED_OUT' ? s : undefined;
-    }, 8000, 'the switchover times out');
+    const timedOut = await eventually(
+      async () => {
+        const s = await monitorStatus();
+        return s.switchover?.state === 'TIMED_OUT' ? s : undefined;
+      },
+      8000,
+      'the switchover times out',
+    );
     expect(timedOut.switchover).toMatchObject({ from: 'bam1', target: 'bam2' });
     expect(timedOut.epoch).toBeGreaterThan(epoch);
 
     // BAM finishes its (slow) handover: bam2 is confirmed the way an unplanned failover confirms a Primary.
-    const after = await eventually(async () => {
-      const s = await monitorStatus();
-      return s.monitoring_state === 'MONITORING' && s.primary_url === stack.cluster!.server('bam2').url ? s : undefined;
-    }, 12_000, 'bam2 confirmed');
+    const after = await eventually(
+      async () => {
+        const s = await monitorStatus();
+        return s.monitoring_state === 'MONITORING' && s.primary_url === stack.cluster!.server('bam2').url ? s : undefined;
+      },
+      12_000,
+      'bam2 confirmed',
+    );
     expect(after.servers.find((s: { name: string }) => s.name === 'bam1')).toMatchObject({ mode: 'DISABLED', health: 'MAINTENANCE' });
     expect((await configurations(svc)).status).toBe(200); // restorable: restored on bam2
   });

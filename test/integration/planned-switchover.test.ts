@@ -23,8 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-const inSession = (method: string, path: string, body?: string) =>
-  call(base, method, rest(path), { headers: { cookie, 'content-type': 'application/json' }, ...(body !== undefined ? { body } : {}) });
+const inSession = (method: string, path: string, body?: string) => call(base, method, rest(path), { headers: { cookie, 'content-type': 'application/json' }, ...(body !== undefined ? { body } : {}) });
 
 async function setMode(hostName: string, mode: string) {
   expect((await inSession('POST', '/configuration/configurations/load-active')).status).toBe(204);
@@ -66,10 +65,14 @@ describe('a planned switchover of the Primary', () => {
     })();
 
     expect((await setMode('bam1', 'NO_NEW_SESSIONS')).status).toBe(200);
-    const after = await eventually(async () => {
-      const s = await monitorStatus();
-      return s.monitoring_state === 'MONITORING' && s.switchover?.state === 'COMPLETED' ? s : undefined;
-    }, 15_000, 'the switchover completes');
+    const after = await eventually(
+      async () => {
+        const s = await monitorStatus();
+        return s.monitoring_state === 'MONITORING' && s.switchover?.state === 'COMPLETED' ? s : undefined;
+      },
+      15_000,
+      'the switchover completes',
+    );
     await new Promise((r) => setTimeout(r, 300)); // a few calls on the new Primary
     running = false;
     await Promise.all([restorable, newLogins, watcher]);
@@ -93,8 +96,16 @@ describe('a planned switchover of the Primary', () => {
   });
 
   it('reports the role changes with reason planned-switchover, and bam1 counts no session', async () => {
-    const roles = stack.bus.recent(300).filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED').map((e) => e.detail as { node: { id: string }; new: string; reason: string });
-    expect(roles.filter((r) => r.reason === 'planned-switchover').map((r) => `${r.node.id}:${r.new}`).sort()).toEqual(['bam1:STANDBY', 'bam2:PRIMARY']);
+    const roles = stack.bus
+      .recent(300)
+      .filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED')
+      .map((e) => e.detail as { node: { id: string }; new: string; reason: string });
+    expect(
+      roles
+        .filter((r) => r.reason === 'planned-switchover')
+        .map((r) => `${r.node.id}:${r.new}`)
+        .sort(),
+    ).toEqual(['bam1:STANDBY', 'bam2:PRIMARY']);
     const hosts = (await groupStatus()).backendHosts as { name: string; role: string; SessionCount: { Count: number } }[];
     expect(hosts.find((h) => h.name === 'bam1')).toMatchObject({ role: 'STANDBY', SessionCount: { Count: 0 } });
     expect((await groupStatus()).switchover).toMatchObject({ state: 'COMPLETED', from: 'bam1', target: 'bam2', startedAt: expect.any(String) });

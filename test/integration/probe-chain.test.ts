@@ -35,7 +35,7 @@ const tls = { urls: {}, clientCert: certs.clientCert, clientKey: certs.clientKey
 const health = (role: string) => JSON.stringify({ status: 'UP', details: { replicationMetrics: { node: { replicationRole: role } } } });
 
 describe('probe chain: Failover API (mutual TLS) → read-only getSystemInfo → liveness', () => {
-  it('reads the role from the Failover API with the client certificate; Standalone is the gateway\'s PRIMARY', async () => {
+  it("reads the role from the Failover API with the client certificate; Standalone is the gateway's PRIMARY", async () => {
     failoverBody = health('Standalone');
     failoverType = 'application/json';
     const r = await probeServer('bam2', restUrl, 3000, { failoverApi: { url: failoverUrl, tls } });
@@ -56,7 +56,7 @@ describe('probe chain: Failover API (mutual TLS) → read-only getSystemInfo →
     expect(r).toMatchObject({ ok: true, role: 'PRIMARY', source: 'system-info', lastFailure: 'failover-api: no-role' });
   });
 
-  it('every role step failing still tells liveness, with the last failure\'s class', async () => {
+  it("every role step failing still tells liveness, with the last failure's class", async () => {
     failoverBody = '{}';
     failoverType = 'application/json';
     const r = await probeServer('bam1', restUrl, 3000, { failoverApi: { url: failoverUrl, tls }, systemInfo: () => Promise.reject(new Error('refused')) });

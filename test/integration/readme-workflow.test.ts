@@ -76,7 +76,9 @@ describe('the README workflow example', () => {
       user: { username: 'alice', bamApi: version === 1 ? { v1: client as BamV1Client } : { v2: client as BamV2Client } },
       platform: {
         failoverMonitoringManager: { primaryUrl: cluster.server('bam1').url, monitoringState: 'MONITORING' },
-        availability: { getNodeState: async () => ({ node_id: null, node_role: 'not_in_group', primary_node: null, epoch: null, last_heartbeat_time: null, heartbeat_method: null, last_updated: null }) },
+        availability: {
+          getNodeState: async () => ({ node_id: null, node_role: 'not_in_group', primary_node: null, epoch: null, last_heartbeat_time: null, heartbeat_method: null, last_updated: null }),
+        },
       },
       input: { query, body: undefined, params: { name: 'Lab' } },
       request: { method: 'GET', path: '/zone_report/configurations/Lab', headers: {} },

@@ -86,7 +86,11 @@ function runnerRequest(): RunnerRequest {
     input: { query: {}, body: undefined, params: {} },
     username: 'alice',
     bam: { url: 'http://127.0.0.1:9', apiVersion: 2, timeoutMs: 500, credential: { version: 2, authorization: 'Basic x' } },
-    platform: { primaryUrl: null, monitoringState: 'STOPPED', nodeState: { node_id: null, node_role: 'not_in_group', primary_node: null, epoch: null, last_heartbeat_time: null, heartbeat_method: null, last_updated: null } },
+    platform: {
+      primaryUrl: null,
+      monitoringState: 'STOPPED',
+      nodeState: { node_id: null, node_role: 'not_in_group', primary_node: null, epoch: null, last_heartbeat_time: null, heartbeat_method: null, last_updated: null },
+    },
     request: { method: 'GET', path: '/failover_rest_endpoints/get_configurations', headers: {} },
   };
 }

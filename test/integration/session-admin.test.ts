@@ -19,7 +19,7 @@ afterAll(async () => stack?.close());
 afterEach(() => setAuditSink(original));
 
 describe('the session admin API', () => {
-  it('lists a user\'s sessions with opaque ids and no token, hash or credential', async () => {
+  it("lists a user's sessions with opaque ids and no token, hash or credential", async () => {
     const admin = await login(base, 'gateway-svc', 'gateway-svc-pass');
     const viaAlias = await login(base, 'alice', 'alice-pass');
     const pinned = await login(base, 'alice', 'alice-pass', { bam_alias: 'bam1' });
@@ -78,7 +78,7 @@ describe('the session admin API', () => {
     expect((await call(base, 'GET', '/admin/permissions', { token: admin })).status).toBe(401);
   });
 
-  it('finds a user\'s sessions whatever the case of the name (BAM user names are case-insensitive)', async () => {
+  it("finds a user's sessions whatever the case of the name (BAM user names are case-insensitive)", async () => {
     const admin = await login(base, 'gateway-svc', 'gateway-svc-pass');
     await call(base, 'DELETE', '/admin/users/alice/sessions', { token: admin }); // a clean slate
     const typed = await login(base, 'Alice', 'alice-pass');

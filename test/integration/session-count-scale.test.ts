@@ -18,10 +18,29 @@ let queries = 0;
 const now = Date.now();
 
 const host = (name: string): BackendHost => ({ name, protocol: 'HTTP', hostName: '127.0.0.1', port: 80, mode: 'ENABLED', spare: false, weight: 100 });
-const server = (name: string, incarnation: number) => ({ name, url: `http://${name}`, role: name === 'bam1' ? ('PRIMARY' as const) : ('STANDBY' as const), health: 'UP' as const, lastProbeAt: now, latencyMs: 1, consecutiveFailures: 0, failingSince: null, incarnation });
+const server = (name: string, incarnation: number) => ({
+  name,
+  url: `http://${name}`,
+  role: name === 'bam1' ? ('PRIMARY' as const) : ('STANDBY' as const),
+  health: 'UP' as const,
+  lastProbeAt: now,
+  latencyMs: 1,
+  consecutiveFailures: 0,
+  failingSince: null,
+  incarnation,
+});
 const monitor: MonitorState = {
-  version: 9, epoch: 4, monitoringState: 'MONITORING', primary: 'bam1', primaryUrl: 'http://bam1', splitBrain: false, failoverStartedAt: null,
-  primarySinceEpoch: 3, lastPrimary: 'bam1', servers: { bam1: server('bam1', 1), bam2: server('bam2', 0) }, updatedAt: now,
+  version: 9,
+  epoch: 4,
+  monitoringState: 'MONITORING',
+  primary: 'bam1',
+  primaryUrl: 'http://bam1',
+  splitBrain: false,
+  failoverStartedAt: null,
+  primarySinceEpoch: 3,
+  lastPrimary: 'bam1',
+  servers: { bam1: server('bam1', 1), bam2: server('bam2', 0) },
+  updatedAt: now,
 };
 
 beforeAll(async () => {
@@ -37,10 +56,13 @@ beforeAll(async () => {
     [1_000, { target: 'bam2', boundServer: 'bam2', serverIncarnation: 0, expiresAt: live }],
   ];
   await seedSessions((batch) => t.db.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: batch } })), groups);
-  t.db.middlewareStack.add((next, context) => async (args) => {
-    if (context.commandName === 'QueryCommand') queries++;
-    return next(args);
-  }, { step: 'initialize', name: 'countQueries' });
+  t.db.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'QueryCommand') queries++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countQueries' },
+  );
 }, 300_000);
 afterAll(async () => {
   await t?.close();

@@ -40,7 +40,14 @@ const monitor = async () => (await call(base, 'GET', '/failover_monitoring/statu
 async function expire(token: string): Promise<void> {
   // Not functions/adapters/dynamo.js: importing it here would build its module-scope client before the stack sets the endpoint.
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.env.DYNAMODB_ENDPOINT, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
-  await db.send(new UpdateCommand({ TableName: stack.env.TABLE_NAME!, Key: { pk: `SESSION#${hashToken(token)}`, sk: 'SESSION' }, UpdateExpression: 'SET expiresAt = :e', ExpressionAttributeValues: { ':e': Date.now() - 1 } }));
+  await db.send(
+    new UpdateCommand({
+      TableName: stack.env.TABLE_NAME!,
+      Key: { pk: `SESSION#${hashToken(token)}`, sk: 'SESSION' },
+      UpdateExpression: 'SET expiresAt = :e',
+      ExpressionAttributeValues: { ':e': Date.now() - 1 },
+    }),
+  );
   db.destroy();
 }
 

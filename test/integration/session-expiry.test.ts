@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimCluster } from '../../local/bam-sim/cluster.js';
-import { DynamoSessionStore } from '../../functions/adapters/session-store.js';
+import type { SimCluster } from '../../local/bam-sim/cluster.js';
+import type { DynamoSessionStore } from '../../functions/adapters/session-store.js';
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
 import { hashToken } from '../../functions/domain/tokens.js';
-import { SessionService } from '../../functions/sessions/session-service.js';
-import { freshTable } from '../support/dynamo.js';
+import type { SessionService } from '../../functions/sessions/session-service.js';
+import type { freshTable } from '../support/dynamo.js';
 import { sessionServiceFixture } from '../support/session-service-fixture.js';
 
 let cluster: SimCluster;
@@ -26,7 +26,17 @@ describe('session binding and epochs', () => {
   it('a replica that has not seen the latest failover yet leaves a newer session alone', async () => {
     const monitor = new DynamoMonitorStore(t.db, t.tableName);
     const servers = { bam1: { name: 'bam1', url: cluster.server('bam1').url, role: 'PRIMARY' as const, health: 'UP' as const, lastProbeAt: 1, latencyMs: 1, consecutiveFailures: 0, incarnation: 0 } };
-    const state = (version: number, epoch: number) => ({ version, epoch, monitoringState: 'MONITORING' as const, primary: 'bam1', primaryUrl: servers.bam1.url, splitBrain: false, failoverStartedAt: null, servers, updatedAt: clock });
+    const state = (version: number, epoch: number) => ({
+      version,
+      epoch,
+      monitoringState: 'MONITORING' as const,
+      primary: 'bam1',
+      primaryUrl: servers.bam1.url,
+      splitBrain: false,
+      failoverStartedAt: null,
+      servers,
+      updatedAt: clock,
+    });
     await monitor.commit(state(1, 7), []);
     const { token } = await service.login({ username: 'alice', password: 'alice-pass', bam_alias: 'primary-address-manager' });
     expect((await sessions.get(hashToken(token)))!.epoch).toBe(7);
@@ -38,7 +48,7 @@ describe('session binding and epochs', () => {
 });
 
 describe('session expiry', () => {
-  it('is checked on read, before DynamoDB\'s TTL would delete the item', async () => {
+  it("is checked on read, before DynamoDB's TTL would delete the item", async () => {
     const { token } = await service.login({ username: 'alice', password: 'alice-pass', bam_alias: 'bam1' });
     clock += 600_000 + 1;
     await expect(service.authenticate(token)).rejects.toMatchObject({ status: 401, message: expect.stringMatching(/expired/) });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '../../functions/commons/config.js';
-import { DynamoSessionStore } from '../../functions/adapters/session-store.js';
+import type { DynamoSessionStore } from '../../functions/adapters/session-store.js';
 import { hashToken } from '../../functions/domain/tokens.js';
-import { SessionService } from '../../functions/sessions/session-service.js';
+import type { SessionService } from '../../functions/sessions/session-service.js';
 import { sessionServiceFixture } from '../support/session-service-fixture.js';
 
 /** SPEC §4.3: an idle timeout (sliding) and an absolute lifetime: use never extends a session past createdAt + lifetime. */
@@ -22,7 +22,10 @@ afterAll(async () => {
 
 describe('absolute session lifetime', () => {
   it('defaults to 12 hours', () => {
-    expect(parseConfig({ TABLE_NAME: 'table', BAM_SERVERS: 'a=http://a', GATEWAY_SERVICE_USERNAME: 's', GATEWAY_SERVICE_PASSWORD: 'p', CREDENTIAL_KEY: randomBytes(32).toString('base64') }).sessionMaxLifetimeSeconds).toBe(43_200);
+    expect(
+      parseConfig({ TABLE_NAME: 'table', BAM_SERVERS: 'a=http://a', GATEWAY_SERVICE_USERNAME: 's', GATEWAY_SERVICE_PASSWORD: 'p', CREDENTIAL_KEY: randomBytes(32).toString('base64') })
+        .sessionMaxLifetimeSeconds,
+    ).toBe(43_200);
   });
 
   it('use slides the idle expiry but never past createdAt + lifetime; then the session is refused', async () => {

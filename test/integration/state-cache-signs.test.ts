@@ -38,10 +38,16 @@ describe('signs of change refresh the cached monitor state at once', () => {
     const auth = await service.authenticate(token);
 
     // The other node's monitor records the Primary's loss.
-    expect(await other.commit({ ...monitoring, version: monitoring.version + 1, epoch: monitoring.epoch + 1, monitoringState: 'FAILOVER_IN_PROGRESS', primary: null, primaryUrl: null }, [])).toBe(true);
+    expect(await other.commit({ ...monitoring, version: monitoring.version + 1, epoch: monitoring.epoch + 1, monitoringState: 'FAILOVER_IN_PROGRESS', primary: null, primaryUrl: null }, [])).toBe(
+      true,
+    );
     await expect(service.authenticate(token)).resolves.toMatchObject({ monitor: { monitoringState: 'MONITORING' } }); // inside the bound
 
-    await expect(service.runWithRecovery(auth, async () => { throw sign(); })).rejects.toBeDefined();
+    await expect(
+      service.runWithRecovery(auth, async () => {
+        throw sign();
+      }),
+    ).rejects.toBeDefined();
     await expect(service.authenticate(token)).rejects.toBeInstanceOf(FailoverInProgressError); // the failover 503, seen at once
   });
 });

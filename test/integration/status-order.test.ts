@@ -20,8 +20,20 @@ describe('GET /failover_monitoring/status', () => {
     const Key = { pk: 'MONITOR', sk: 'STATE' };
     const stored = (await db.send(new GetCommand({ TableName: stack.env.TABLE_NAME, Key, ConsistentRead: true }))).Item!;
     const servers = stored.state.servers as Record<string, unknown>;
-    const reversed = Object.fromEntries(Object.keys(servers).reverse().map((name) => [name, servers[name]]));
-    await db.send(new UpdateCommand({ TableName: stack.env.TABLE_NAME, Key, UpdateExpression: 'SET #s.#servers = :r', ExpressionAttributeNames: { '#s': 'state', '#servers': 'servers' }, ExpressionAttributeValues: { ':r': reversed } }));
+    const reversed = Object.fromEntries(
+      Object.keys(servers)
+        .reverse()
+        .map((name) => [name, servers[name]]),
+    );
+    await db.send(
+      new UpdateCommand({
+        TableName: stack.env.TABLE_NAME,
+        Key,
+        UpdateExpression: 'SET #s.#servers = :r',
+        ExpressionAttributeNames: { '#s': 'state', '#servers': 'servers' },
+        ExpressionAttributeValues: { ':r': reversed },
+      }),
+    );
     db.destroy();
 
     const token = await login(stack.url, 'alice', 'alice-pass');

@@ -85,7 +85,12 @@ describe('monitors driving a planned switchover', () => {
     const epoch = (await s.get())!.state.epoch;
     await m.round(); // switchover started, handover refused, aborted in the same round
     const after = (await s.get())!.state;
-    expect(after).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam1', epoch, lastSwitchover: { outcome: 'refused', from: 'bam1', blocked: true, detail: expect.stringMatching(/^409: Replication failover/) } });
+    expect(after).toMatchObject({
+      monitoringState: 'MONITORING',
+      primary: 'bam1',
+      epoch,
+      lastSwitchover: { outcome: 'refused', from: 'bam1', blocked: true, detail: expect.stringMatching(/^409: Replication failover/) },
+    });
     expect(switchoversNotCompleted(after)).toBe(1); // the alarm's metric, from the stored state
     expect(switchoversNotCompleted(after)).toBe(0); // counted once
     for (let i = 0; i < 3; i++) await m.round();

@@ -19,8 +19,7 @@ const state = async (base: string) => (await call(base, 'GET', '/ag/api/v1/state
 const configurations = async (base: string, token: string) => call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token });
 
 type BusEvent = { 'detail-type': string; detail: { node: { kind: string; id: string }; previous: string | null; new: string; epoch: number; eventId: string } };
-const gatewayRoleEvents = async () =>
-  ((await call(b, 'GET', '/_local/events')).body.events as BusEvent[]).filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED' && e.detail.node.kind === 'gateway');
+const gatewayRoleEvents = async () => ((await call(b, 'GET', '/_local/events')).body.events as BusEvent[]).filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED' && e.detail.node.kind === 'gateway');
 
 beforeAll(async () => {
   stack = await startLocalStack({ nodes: 2 });
@@ -84,10 +83,14 @@ describe('two "regions": a node cut off from the table', () => {
   });
 
   it('every role change was published, each event id once: none lost, none doubled', async () => {
-    const events = await eventually(async () => {
-      const es = await gatewayRoleEvents();
-      return es.length >= 4 ? es : false;
-    }, 10_000, 'the takeover\'s role events');
+    const events = await eventually(
+      async () => {
+        const es = await gatewayRoleEvents();
+        return es.length >= 4 ? es : false;
+      },
+      10_000,
+      "the takeover's role events",
+    );
     const ids = events.map((e) => e.detail.eventId);
     expect(ids.every(Boolean)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);

@@ -29,7 +29,15 @@ describe('GET /ui/api/session', () => {
   it('says who is signed in, until when, what they hold, and the CSRF token', async () => {
     const r = await call(base, 'GET', '/ui/api/session', { headers: { cookie: `gateway_session=${alice}` } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ username: 'alice', target: 'primary-address-manager', bound_server: 'bam1', restorable: false, admin: false, monitoring_state: 'MONITORING', csrf_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(r.body).toMatchObject({
+      username: 'alice',
+      target: 'primary-address-manager',
+      bound_server: 'bam1',
+      restorable: false,
+      admin: false,
+      monitoring_state: 'MONITORING',
+      csrf_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
     expect(r.body.permissions).toEqual(expect.arrayContaining(['failover_rest_endpoints', 'ip_space', 'dns_records']));
     expect(r.body.permissions).not.toContain('maintenance');
     expect(Date.parse(r.body.expires_at)).toBeGreaterThan(Date.now());
@@ -66,9 +74,17 @@ describe('GET /ui/api/workflows', () => {
 
 describe('GET /ui/api/session-counts', () => {
   it('counts the live sessions per BAM server, with its mode', async () => {
-    const countOf = async (name: string) => ((await call(base, 'GET', '/ui/api/session-counts', { token: bob })).body.servers as { name: string; sessions: number; mode: string }[]).find((s) => s.name === name)!;
+    const countOf = async (name: string) =>
+      ((await call(base, 'GET', '/ui/api/session-counts', { token: bob })).body.servers as { name: string; sessions: number; mode: string }[]).find((s) => s.name === name)!;
     // The index is eventually consistent: wait for this file's logins to be counted first.
-    const before = await eventually(async () => { const c = await countOf('bam1'); return c.sessions >= 3 && c; }, 5000, 'logins counted');
+    const before = await eventually(
+      async () => {
+        const c = await countOf('bam1');
+        return c.sessions >= 3 && c;
+      },
+      5000,
+      'logins counted',
+    );
     expect(before.mode).toBe('ENABLED');
     await login(base, 'alice', 'alice-pass', { bam_alias: 'bam1' });
     await eventually(async () => (await countOf('bam1')).sessions === before.sessions + 1, 5000, 'the pinned session counted');
@@ -83,10 +99,14 @@ describe('GET /ui/api/session-counts', () => {
 describe('GET /ui/api/events', () => {
   it('answers the events kept in the table, newest first, filterable by type, bounded', async () => {
     await call(base, 'POST', '/_local/bam/bam2/stop');
-    const byType = await eventually(async () => {
-      const r = await call(base, 'GET', '/ui/api/events?type=NODE_ROLE_CHANGED', { token: bob });
-      return r.body.events?.some((e: { detail: { node: { id: string } } }) => e.detail.node.id === 'bam2') && r;
-    }, 10_000, 'bam2 role change recorded');
+    const byType = await eventually(
+      async () => {
+        const r = await call(base, 'GET', '/ui/api/events?type=NODE_ROLE_CHANGED', { token: bob });
+        return r.body.events?.some((e: { detail: { node: { id: string } } }) => e.detail.node.id === 'bam2') && r;
+      },
+      10_000,
+      'bam2 role change recorded',
+    );
     expect(byType.status).toBe(200);
     for (const e of byType.body.events) expect(e).toMatchObject({ id: expect.any(String), type: 'NODE_ROLE_CHANGED', time: expect.any(String) });
     const times = byType.body.events.map((e: { time: string }) => Date.parse(e.time));

@@ -34,7 +34,7 @@ async function run(...argv: string[]) {
 }
 
 describe('npm run user-manager against a deployed stack', () => {
-  it('creates with the secret\'s key, lists and revokes in the table; audits to stderr, never the token', async () => {
+  it("creates with the secret's key, lists and revokes in the table; audits to stderr, never the token", async () => {
     const created = await run('-u', 'tenant_user', '-t', 'myTenant', '-r', 'airlock-administrator', '-W', '.*', '-R', '.*');
     expect(created.code).toBe(0);
     await expect(tokens.verify(created.out)).resolves.toMatchObject({ user: 'tenant_user', tenant: 'myTenant' });

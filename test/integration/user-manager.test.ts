@@ -28,7 +28,11 @@ async function run(...argv: string[]) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const refusal = (token: string) => verify(token).then(() => undefined, (e: { status?: number; code?: string }) => ({ status: e.status, code: e.code }));
+const refusal = (token: string) =>
+  verify(token).then(
+    () => undefined,
+    (e: { status?: number; code?: string }) => ({ status: e.status, code: e.code }),
+  );
 const W = '^\\/session\\/(create|terminate)|\\/configuration\\/configurations\\/(load-active|activate)|\\/configuration\\/back-end-groups\\/\\d{1,10}\\/host-mode$';
 
 describe('npm run user-manager against the local gateway', () => {
@@ -39,7 +43,7 @@ describe('npm run user-manager against the local gateway', () => {
     await expect(verify(r.out)).resolves.toMatchObject({ kind: 'tenant', user: 'tenant_user', tenant: 'myTenant', writePaths: W, readPaths: '^\\/configuration\\/.*$' });
   });
 
-  it('prints Airlock\'s JSON shape with -J', async () => {
+  it("prints Airlock's JSON shape with -J", async () => {
     const r = await run('-s', '-j', '-J', '-u', 'json_user', '-t', 'myTenant', '-r', 'airlock-administrator', '-R', '.*', '-W', '.*');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out) as Record<string, Record<string, string>>;
@@ -60,7 +64,7 @@ describe('npm run user-manager against the local gateway', () => {
     expect(mine.out).not.toContain(created.out);
   });
 
-  it('--delete revokes all of a user\'s tokens at once; --token-id revokes one', async () => {
+  it("--delete revokes all of a user's tokens at once; --token-id revokes one", async () => {
     const a = (await run('-u', 'leaver', '-t', 'myTenant', '-r', 'x', '-W', '.*')).out;
     const b = (await run('-u', 'leaver', '-t', 'myTenant', '-r', 'x', '-W', '.*')).out;
     const other = (await run('-u', 'stayer', '-t', 'myTenant', '-r', 'x', '-W', '.*')).out;
@@ -110,9 +114,14 @@ describe('npm run user-manager against the local gateway', () => {
 
   it('works as the npm script a newcomer types, in another process', async () => {
     const exec = promisify(execFile);
-    const created = await exec('npm', ['run', '-s', 'user-manager', '--', '-u', 'cli_user', '-t', 'myTenant', '-r', 'airlock-administrator', '-R', '.*', '-W', '.*'], { env: { ...process.env, PORT: port } });
+    const created = await exec('npm', ['run', '-s', 'user-manager', '--', '-u', 'cli_user', '-t', 'myTenant', '-r', 'airlock-administrator', '-R', '.*', '-W', '.*'], {
+      env: { ...process.env, PORT: port },
+    });
     await expect(verify(created.stdout.trim())).resolves.toMatchObject({ user: 'cli_user' });
-    const bad = await exec('npm', ['run', '-s', 'user-manager', '--', '--bogus'], { env: { ...process.env, PORT: port } }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const bad = await exec('npm', ['run', '-s', 'user-manager', '--', '--bogus'], { env: { ...process.env, PORT: port } }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(bad?.code).toBe(2);
     expect(bad?.stderr).toMatch(/Unknown option '--bogus'/);
   });

@@ -62,23 +62,29 @@ describe('what workflow code receives', () => {
     }
   });
 
-  it('the caller\'s own BAM credential works for BAM calls; the platform state is there', async () => {
+  it("the caller's own BAM credential works for BAM calls; the platform state is there", async () => {
     const r = await call(stack.url, 'GET', '/failover_rest_endpoints/get_configurations', { token });
     expect(r.body).toEqual({ primary_url: stack.cluster!.server('bam1').url, failover_monitoring_state: 'MONITORING', configurations: ['Production', 'Lab', 'Disaster Recovery'] });
     const node = await asWorkflow(async ({ platform }) => platform.availability.getNodeState(), { authorization: `Bearer ${token}` });
     expect(node.body).toMatchObject({ node_role: 'not_in_group' });
   });
 
-  it('a workflow\'s own errors still map as before (a thrown 400 keeps its code; a crash is the default 500)', async () => {
+  it("a workflow's own errors still map as before (a thrown 400 keeps its code; a crash is the default 500)", async () => {
     const { badRequest } = await import('../../functions/commons/errors.js');
-    const bad = await asWorkflow(async () => {
-      throw badRequest('No such thing here.', [{ field: 'x' }]);
-    }, { authorization: `Bearer ${token}` });
+    const bad = await asWorkflow(
+      async () => {
+        throw badRequest('No such thing here.', [{ field: 'x' }]);
+      },
+      { authorization: `Bearer ${token}` },
+    );
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({ code: 'BadRequest', message: 'No such thing here.', status: 400, details: [{ field: 'x' }] });
-    const crash = await asWorkflow(async () => {
-      throw new Error('secret internals');
-    }, { authorization: `Bearer ${token}` });
+    const crash = await asWorkflow(
+      async () => {
+        throw new Error('secret internals');
+      },
+      { authorization: `Bearer ${token}` },
+    );
     expect(crash.status).toBe(500);
     expect(crash.body.message).toBe('Unable to retrieve configurations from Address Manager');
     expect(JSON.stringify(crash.body)).not.toContain('secret internals');

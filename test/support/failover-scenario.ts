@@ -34,7 +34,12 @@ export async function referenceFailover(stack: LocalStack): Promise<void> {
   const during = await configurations(svc);
   expect(during.status).toBe(503);
   expect(during.headers.get('retry-after')).toMatch(/^\d+$/);
-  expect(during.body).toEqual({ code: 503, description: 'Address Manager failover in progress. Refresh or try again later.', status: 'FailoverProcessing', time: expect.stringMatching(/^\d{2}:\d{2}:\d{2}\.\d{6}$/) });
+  expect(during.body).toEqual({
+    code: 503,
+    description: 'Address Manager failover in progress. Refresh or try again later.',
+    status: 'FailoverProcessing',
+    time: expect.stringMatching(/^\d{2}:\d{2}:\d{2}\.\d{6}$/),
+  });
   const loginDuring = await call(base, 'POST', '/rest_login', { json: { username: 'alice', password: 'alice-pass' } });
   expect(loginDuring.status).toBe(503);
   expect(loginDuring.body.status).toBe('FailoverProcessing');
@@ -82,10 +87,14 @@ export async function referenceFailover(stack: LocalStack): Promise<void> {
   expect(await server('bam1')).toMatchObject({ health: 'UP', reported_role: 'Primary' });
   expect((await server('bam1')).role).not.toBe('PRIMARY');
   expect((await configurations(svc)).body).toMatchObject({ primary_url: bam2, failover_monitoring_state: 'MONITORING' });
-  const alarms = await eventually(async () => {
-    const found = (await events()).filter((e) => e['detail-type'] === 'SPLIT_BRAIN_DETECTED');
-    return found.length > 0 && found;
-  }, 8000, 'SPLIT_BRAIN_DETECTED published');
+  const alarms = await eventually(
+    async () => {
+      const found = (await events()).filter((e) => e['detail-type'] === 'SPLIT_BRAIN_DETECTED');
+      return found.length > 0 && found;
+    },
+    8000,
+    'SPLIT_BRAIN_DETECTED published',
+  );
   expect(alarms).toHaveLength(1);
   expect(alarms[0]!.detail.servers.map((s: { name: string }) => s.name).sort()).toEqual(['bam1', 'bam2']);
 
@@ -93,19 +102,27 @@ export async function referenceFailover(stack: LocalStack): Promise<void> {
   const readd = await call(base, 'POST', '/_local/bam/bam1/readd');
   expect(readd.status).toBe(200);
   expect(readd.body.server.role).toBe('Standby');
-  await eventually(async () => {
-    const s = await state();
-    return !s.split_brain && s.servers.find((x: Server) => x.name === 'bam1').role === 'STANDBY';
-  }, 8000, 'bam1 back as Standby');
+  await eventually(
+    async () => {
+      const s = await state();
+      return !s.split_brain && s.servers.find((x: Server) => x.name === 'bam1').role === 'STANDBY';
+    },
+    8000,
+    'bam1 back as Standby',
+  );
   expect(await state()).toMatchObject({ monitoring_state: 'MONITORING', primary_url: bam2, epoch: afterPromote.epoch });
   // With a Standby again, a Standalone server reports Primary.
   await eventually(async () => (await server('bam2')).reported_role === 'Primary', 8000, 'bam2 reports Primary');
 
   // Events are published just after the state change commits: wait for the last one.
-  const all = await eventually(async () => {
-    const list = await events();
-    return list.some((e) => e['detail-type'] === 'NODE_ROLE_CHANGED' && e.detail.node.id === 'bam1' && e.detail.new === 'STANDBY') && list;
-  }, 8000, 'bam1 STANDBY event published');
+  const all = await eventually(
+    async () => {
+      const list = await events();
+      return list.some((e) => e['detail-type'] === 'NODE_ROLE_CHANGED' && e.detail.node.id === 'bam1' && e.detail.new === 'STANDBY') && list;
+    },
+    8000,
+    'bam1 STANDBY event published',
+  );
   const roleChanges = all.filter((e) => e['detail-type'] === 'NODE_ROLE_CHANGED').map((e) => `${e.detail.node.id}:${e.detail.previous}->${e.detail.new}`);
   expect(roleChanges).toEqual(['bam1:null->PRIMARY', 'bam2:null->STANDBY', ...(twoServers ? [] : ['bam3:null->STANDBY']), 'bam1:PRIMARY->UNKNOWN', 'bam2:STANDBY->PRIMARY', 'bam1:UNKNOWN->STANDBY']);
   const monitoring = all.filter((e) => e['detail-type'] === 'MONITORING_STATE_CHANGED').map((e) => e.detail.new);

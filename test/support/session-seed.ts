@@ -16,9 +16,19 @@ export async function seedSessions(write: (batch: Put[]) => Promise<{ Unprocesse
     for (let i = 0; i < count; i++, n++) {
       const tokenHash = createHash('sha256').update(`seed-${n}-${Math.random()}`).digest('hex');
       const s: SessionRecord = {
-        tokenHash, sessionId: randomBytes(12).toString('base64url'), username: `user${n % 500}`, target: 'primary-address-manager', boundServer: 'bam1',
-        credential: randomBytes(180).toString('base64'), sharedCredential: false, restorable: false, epoch: 1, serverIncarnation: 0,
-        createdAt: Date.now(), lastSeenAt: Date.now(), ...over,
+        tokenHash,
+        sessionId: randomBytes(12).toString('base64url'),
+        username: `user${n % 500}`,
+        target: 'primary-address-manager',
+        boundServer: 'bam1',
+        credential: randomBytes(180).toString('base64'),
+        sharedCredential: false,
+        restorable: false,
+        epoch: 1,
+        serverIncarnation: 0,
+        createdAt: Date.now(),
+        lastSeenAt: Date.now(),
+        ...over,
         // Sessions made at different moments: distinct expiries, `i` ms apart from the group's. (dynalite
         // loses items that tie on an index sort key across a page boundary; DynamoDB orders ties by the table key.)
         expiresAt: (over.expiresAt ?? Date.now() + 3_600_000) + i,

@@ -1,1 +1,1 @@
-import "aws-sdk-client-mock-vitest/extend";
+import 'aws-sdk-client-mock-vitest/extend';

@@ -19,7 +19,14 @@ export function recordCalls(db: DynamoDBDocumentClient): RecordedCall[] {
     (next, context) => async (args) => {
       const input = args.input as { Key?: Record<string, unknown>; Item?: Record<string, unknown>; ConsistentRead?: boolean; ConditionExpression?: string; UpdateExpression?: string };
       const key = input.Key ?? input.Item;
-      calls.push({ command: context.commandName ?? '?', pk: keyPart(key?.pk), sk: keyPart(key?.sk), consistentRead: input.ConsistentRead === true, condition: input.ConditionExpression, update: input.UpdateExpression });
+      calls.push({
+        command: context.commandName ?? '?',
+        pk: keyPart(key?.pk),
+        sk: keyPart(key?.sk),
+        consistentRead: input.ConsistentRead === true,
+        condition: input.ConditionExpression,
+        update: input.UpdateExpression,
+      });
       return next(args);
     },
     { step: 'initialize', name: 'recordCalls' },

@@ -19,7 +19,14 @@ function issue(cn: string, signer?: Issued, isCa = false): Issued {
   cert.validity.notAfter = new Date(Date.now() + 3600_000);
   cert.setSubject([{ name: 'commonName', value: cn }]);
   cert.setIssuer(signer ? signer.cert.subject.attributes : [{ name: 'commonName', value: cn }]);
-  cert.setExtensions(isCa ? [{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true }] : [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }]);
+  cert.setExtensions(
+    isCa
+      ? [
+          { name: 'basicConstraints', cA: true },
+          { name: 'keyUsage', keyCertSign: true },
+        ]
+      : [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  );
   cert.sign(signer?.key ?? keys.privateKey, forge.md.sha256.create());
   return { cert, key: keys.privateKey, certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(keys.privateKey) };
 }

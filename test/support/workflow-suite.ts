@@ -24,16 +24,22 @@ export function workflowSuite(apiVersion: '1' | '2') {
   const host = (name: string, extra: Record<string, unknown> = {}) => ({ configuration: 'Production', zone: 'example.com', name, address: '10.1.2.3', ...extra });
 
   describe(`sample workflows through BAM REST v${apiVersion}`, () => {
-    it('get_configurations answers reference/001\'s keys', async () => {
+    it("get_configurations answers reference/001's keys", async () => {
       const r = await call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token: tokens.alice });
       expect(r.status).toBe(200);
       expect(r.body).toEqual({ primary_url: stack.cluster!.server('bam1').url, failover_monitoring_state: 'MONITORING', configurations: ['Production', 'Lab', 'Disaster Recovery'] });
     });
 
-    it('ip_space/blocks lists a configuration\'s IPv4 blocks', async () => {
+    it("ip_space/blocks lists a configuration's IPv4 blocks", async () => {
       const r = await call(base, 'GET', '/ip_space/blocks?configuration=Production', { token: tokens.alice });
       expect(r.status).toBe(200);
-      expect(r.body).toEqual({ configuration: 'Production', blocks: [{ name: 'Production 10.0.0.0/8', cidr: '10.0.0.0/8' }, { name: 'Production 172.16.0.0/12', cidr: '172.16.0.0/12' }] });
+      expect(r.body).toEqual({
+        configuration: 'Production',
+        blocks: [
+          { name: 'Production 10.0.0.0/8', cidr: '10.0.0.0/8' },
+          { name: 'Production 172.16.0.0/12', cidr: '172.16.0.0/12' },
+        ],
+      });
       expect((await call(base, 'GET', '/ip_space/blocks?configuration=Lab', { token: tokens.alice })).body.blocks).toEqual([{ name: 'Lab 192.168.0.0/16', cidr: '192.168.0.0/16' }]);
     });
 
@@ -111,7 +117,13 @@ export function workflowSuite(apiVersion: '1' | '2') {
     });
 
     it('lists every permission there is', async () => {
-      expect((await call(base, 'GET', '/admin/permissions', { token: tokens.admin })).body.permissions).toEqual(['availability_group', 'dns_records', 'failover_rest_endpoints', 'ip_space', 'maintenance']);
+      expect((await call(base, 'GET', '/admin/permissions', { token: tokens.admin })).body.permissions).toEqual([
+        'availability_group',
+        'dns_records',
+        'failover_rest_endpoints',
+        'ip_space',
+        'maintenance',
+      ]);
     });
   });
 
@@ -144,17 +156,17 @@ export function workflowSuite(apiVersion: '1' | '2') {
   });
 
   describe('values that reach BAM are escaped or refused', () => {
-    it('a quote in a filter value (configuration=Nope%27) never answers another configuration\'s blocks', async () => {
+    it("a quote in a filter value (configuration=Nope%27) never answers another configuration's blocks", async () => {
       const r = await call(base, 'GET', '/ip_space/blocks?configuration=Nope%27', { token: tokens.alice });
       // v2 puts the value in a filter literal, which has no escape: refused. v1 URL-encodes it: not found.
       expect(r.status).toBe(apiVersion === '2' ? 400 : 404);
       expect(r.body.blocks).toBeUndefined();
       if (apiVersion === '2') expect(r.body).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(/configuration/) });
-      const slash = await call(base, 'GET', `/ip_space/blocks?configuration=${encodeURIComponent("Production\\")}`, { token: tokens.alice });
+      const slash = await call(base, 'GET', `/ip_space/blocks?configuration=${encodeURIComponent('Production\\')}`, { token: tokens.alice });
       expect(slash.status).toBe(apiVersion === '2' ? 400 : 404);
     });
 
-    it('a quote in a host record\'s configuration creates nothing anywhere', async () => {
+    it("a quote in a host record's configuration creates nothing anywhere", async () => {
       const before = hostRecords().length;
       const r = await call(base, 'POST', '/dns_records/host_records', { token: tokens.alice, json: host(`inj${apiVersion}`, { configuration: "Nope'" }) });
       expect(r.status).toBe(apiVersion === '2' ? 400 : 404);
@@ -181,8 +193,8 @@ export function workflowSuite(apiVersion: '1' | '2') {
     });
   });
 
-  describe('errors, like BlueCat\'s api_exc_handler', () => {
-    it('an unexpected error is a 500 with the workflow\'s default message and a correlation id, and no internals', async () => {
+  describe("errors, like BlueCat's api_exc_handler", () => {
+    it("an unexpected error is a 500 with the workflow's default message and a correlation id, and no internals", async () => {
       const { workflows } = await import('../../functions/workflows/index.js');
       const r0 = workflows.find((w) => w.name === 'ip_space')!.routes[0]!;
       const real = r0.handler;

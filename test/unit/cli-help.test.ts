@@ -86,7 +86,7 @@ describe('PORT and taken ports', () => {
     }
   });
 
-  it("EADDRINUSE names the node whose port is taken", () => {
+  it('EADDRINUSE names the node whose port is taken', () => {
     const taken = (p: number) => Object.assign(new Error(`listen EADDRINUSE: address already in use 127.0.0.1:${p}`), { code: 'EADDRINUSE' });
     expect(explainStartError(taken(4101), 4100)).toContain("node b's port (PORT+1 = 4101) is already in use");
     expect(explainStartError(taken(4100), 4100)).toContain("node a's port (PORT = 4100) is already in use");

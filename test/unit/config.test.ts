@@ -16,7 +16,14 @@ describe('configuration', () => {
       { name: 'bam1', url: 'http://10.0.0.1' },
       { name: 'bam2', url: 'https://bam2.example.com' },
     ]);
-    expect(c).toMatchObject({ apiVersion: 2, bamTimeoutMs: 5000, probe: { intervalMs: 1000, timeoutMs: 1000, failuresBeforeFailover: 2 }, switchoverBoundMs: 10_000, admins: ['svc'], localMode: false });
+    expect(c).toMatchObject({
+      apiVersion: 2,
+      bamTimeoutMs: 5000,
+      probe: { intervalMs: 1000, timeoutMs: 1000, failuresBeforeFailover: 2 },
+      switchoverBoundMs: 10_000,
+      admins: ['svc'],
+      localMode: false,
+    });
   });
 
   it.each([

@@ -115,7 +115,10 @@ describe('DNS follows the Primary (Route 53, aws-sdk-client-mock)', () => {
   });
 
   it('two promotions delivered at once: the newer epoch wins whichever lands first', async () => {
-    for (const order of [[2, 3], [3, 2]]) {
+    for (const order of [
+      [2, 3],
+      [3, 2],
+    ]) {
       records = new Map();
       changes = [];
       const events = { 2: roleEvent('b', 'PRIMARY', 2, 'g7-1'), 3: roleEvent('a', 'PRIMARY', 3, 'g9-1') } as Record<number, unknown>;

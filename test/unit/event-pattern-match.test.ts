@@ -52,7 +52,7 @@ describe('event pattern matching (EventBridge semantics)', () => {
   });
 });
 
-describe('the gateway\'s own patterns', () => {
+describe("the gateway's own patterns", () => {
   const roleChange = (kind: string, role: string) => ({ source: 'failover-gateway', 'detail-type': 'NODE_ROLE_CHANGED', detail: { node: { kind, id: 'x', url: null }, previous: null, new: role } });
   it.each([
     ['nodeRoleChanged', roleChange('gateway', 'PRIMARY'), true],

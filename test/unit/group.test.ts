@@ -21,7 +21,7 @@ describe('availability group decisions', () => {
     expect(decide(group(), 'a', undefined, 5000, iv).action.kind).toBe('heartbeat');
   });
 
-  it('a Secondary waits while the heartbeat advances, however old the Primary\'s own clock says it is', () => {
+  it("a Secondary waits while the heartbeat advances, however old the Primary's own clock says it is", () => {
     let s = group();
     let seen = decide(s, 'b', undefined, 0, iv).seen;
     for (let t = 1000; t <= 10_000; t += 1000) {
@@ -53,7 +53,10 @@ describe('availability group decisions', () => {
     const c = changePrimary(s, 'b', 'takeover', 5000);
     expect(c.state).toMatchObject({ epoch: s.epoch + 1, primary: 'b', version: s.version + 1 });
     expect(roleOf(c.state, 'a')).toBe('SECONDARY');
-    expect(c.events.map((e) => `${(e.detail as { node: { id: string } }).node.id}:${(e.detail as { previous: string }).previous}->${(e.detail as { new: string }).new}`)).toEqual(['a:PRIMARY->SECONDARY', 'b:SECONDARY->PRIMARY']);
+    expect(c.events.map((e) => `${(e.detail as { node: { id: string } }).node.id}:${(e.detail as { previous: string }).previous}->${(e.detail as { new: string }).new}`)).toEqual([
+      'a:PRIMARY->SECONDARY',
+      'b:SECONDARY->PRIMARY',
+    ]);
     expect(c.events.map((e) => e.id)).toEqual([`g${c.state.version}-0`, `g${c.state.version}-1`]);
   });
 

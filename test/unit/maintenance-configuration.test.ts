@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { changeMode, findHost, healthOf, hostsOf, isOurGroup, parseMode, planActivation, validate, viewOf, type Activation, type MonitorView, type WorkingCopy } from '../../functions/maintenance/configuration.js';
+import {
+  changeMode,
+  findHost,
+  healthOf,
+  hostsOf,
+  isOurGroup,
+  parseMode,
+  planActivation,
+  validate,
+  viewOf,
+  type Activation,
+  type MonitorView,
+  type WorkingCopy,
+} from '../../functions/maintenance/configuration.js';
 
 const servers = [
   { name: 'bam1', url: 'http://127.0.0.1:4001' },
@@ -19,7 +32,14 @@ describe('hosts from the configured BAM servers', () => {
 });
 
 describe('addressing', () => {
-  it.each([['1', true], ['address-manager', true], ['Address-Manager', true], ['2', false], ['webapp', false], ['01', false]])('group %s is ours: %s', (ref, ours) => {
+  it.each([
+    ['1', true],
+    ['address-manager', true],
+    ['Address-Manager', true],
+    ['2', false],
+    ['webapp', false],
+    ['01', false],
+  ])('group %s is ours: %s', (ref, ours) => {
     expect(isOurGroup(ref)).toBe(ours);
   });
 
@@ -49,7 +69,15 @@ describe('addressing', () => {
     expect(findHost(hosts, ref)).toMatchObject({ problem });
   });
 
-  it.each([['ENABLED', 'ENABLED'], ['NO_NEW_SESSIONS', 'NO_NEW_SESSIONS'], ['DISABLED', 'DISABLED'], ['disabled', undefined], ['DRAIN', undefined], [1, undefined], [null, undefined]])('mode %j parses to %s', (raw, mode) => {
+  it.each([
+    ['ENABLED', 'ENABLED'],
+    ['NO_NEW_SESSIONS', 'NO_NEW_SESSIONS'],
+    ['DISABLED', 'DISABLED'],
+    ['disabled', undefined],
+    ['DRAIN', undefined],
+    [1, undefined],
+    [null, undefined],
+  ])('mode %j parses to %s', (raw, mode) => {
     expect(parseMode(raw)).toBe(mode);
   });
 });
@@ -76,7 +104,13 @@ describe('validator messages', () => {
     ['every host out', {}, { bam1: 'NO_NEW_SESSIONS', bam2: 'DISABLED' }, healthy, ['ERROR', 'ERROR']],
     ['the Primary out, healthy ENABLED Standby: a planned switchover', {}, { bam1: 'DISABLED' }, healthy, ['WARNING']],
     ['the Primary drained, healthy ENABLED Standby: a planned switchover', {}, { bam1: 'NO_NEW_SESSIONS' }, healthy, ['WARNING']],
-    ['the Primary out, Standby just re-enabled (the monitor still shows MAINTENANCE)', { bam2: 'DISABLED' }, { bam1: 'NO_NEW_SESSIONS' }, monitor({ role: 'STANDBY', health: 'MAINTENANCE' }), ['WARNING']],
+    [
+      'the Primary out, Standby just re-enabled (the monitor still shows MAINTENANCE)',
+      { bam2: 'DISABLED' },
+      { bam1: 'NO_NEW_SESSIONS' },
+      monitor({ role: 'STANDBY', health: 'MAINTENANCE' }),
+      ['WARNING'],
+    ],
     ['the Primary out, Standby DISABLED and stopped', {}, { bam1: 'NO_NEW_SESSIONS', bam2: 'DISABLED' }, monitor({ role: 'UNKNOWN', health: 'MAINTENANCE' }), ['ERROR', 'ERROR']],
     ['the Primary out, Standby down', {}, { bam1: 'NO_NEW_SESSIONS' }, monitor({ role: 'STANDBY', health: 'DOWN' }), ['ERROR']],
     ['the Primary out, Standby drained', { bam2: 'NO_NEW_SESSIONS' }, { bam1: 'DISABLED', bam2: 'NO_NEW_SESSIONS' }, healthy, ['ERROR', 'ERROR']],

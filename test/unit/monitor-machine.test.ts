@@ -11,9 +11,7 @@ const settings = { failuresBeforeFailover: 2 };
 type Obs = BamRole | 'down';
 /** One probe round: what each server answered ('down' = no answer). */
 function round(obs: Record<string, Obs>, at = 0): ProbeResult[] {
-  return Object.entries(obs).map(([server, o]) =>
-    o === 'down' ? { server, ok: false, error: 'refused', latencyMs: 1, at } : { server, ok: true, role: o, latencyMs: 1, at },
-  );
+  return Object.entries(obs).map(([server, o]) => (o === 'down' ? { server, ok: false, error: 'refused', latencyMs: 1, at } : { server, ok: true, role: o, latencyMs: 1, at }));
 }
 
 /** Runs rounds from a fresh state and returns the final transition plus all events. */

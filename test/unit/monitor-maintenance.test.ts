@@ -11,9 +11,7 @@ const settings = { failuresBeforeFailover: 2 };
 
 type Obs = BamRole | 'down';
 function round(obs: Record<string, Obs>, at: number): ProbeResult[] {
-  return Object.entries(obs).map(([server, o]) =>
-    o === 'down' ? { server, ok: false, error: 'refused', latencyMs: 1, at } : { server, ok: true, role: o, latencyMs: 1, at },
-  );
+  return Object.entries(obs).map(([server, o]) => (o === 'down' ? { server, ok: false, error: 'refused', latencyMs: 1, at } : { server, ok: true, role: o, latencyMs: 1, at }));
 }
 
 type Step = [Record<string, Obs>, HostModes | undefined];
@@ -88,7 +86,11 @@ describe('host modes in the failover machine', () => {
   });
 
   it('re-enabled while still stopped: DOWN at once (it failed long enough), a new incarnation', () => {
-    const steps: Step[] = [[healthy, disabled], [bam2Stopped, disabled], [bam2Stopped, disabled]];
+    const steps: Step[] = [
+      [healthy, disabled],
+      [bam2Stopped, disabled],
+      [bam2Stopped, disabled],
+    ];
     const mid = run(...steps).state.servers.bam2!;
     const { state } = run(...steps, [bam2Stopped, enabled]);
     expect(state.servers.bam2).toMatchObject({ health: 'DOWN', role: 'UNKNOWN', incarnation: mid.incarnation + 1 });

@@ -36,10 +36,13 @@ const all = { bam1: 'PRIMARY', bam2: 'STANDBY', bam3: 'STANDBY' } as const;
 const pause = { bam1: 'down', bam2: 'down', bam3: 'STANDBY' } as const;
 const swapped = { bam1: 'STANDBY', bam2: 'PRIMARY', bam3: 'STANDBY' } as const;
 const roleEvents = (ts: Transition[]) =>
-  ts.flatMap((t) => t.events).filter((e) => e.detailType === 'NODE_ROLE_CHANGED').map((e) => {
-    const d = e.detail as unknown as { node: { id: string }; previous: string; new: string; reason: string };
-    return `${d.node.id}:${d.previous}->${d.new}:${d.reason}`;
-  });
+  ts
+    .flatMap((t) => t.events)
+    .filter((e) => e.detailType === 'NODE_ROLE_CHANGED')
+    .map((e) => {
+      const d = e.detail as unknown as { node: { id: string }; previous: string; new: string; reason: string };
+      return `${d.node.id}:${d.previous}->${d.new}:${d.reason}`;
+    });
 
 describe('a planned switchover of the Primary', () => {
   it('starts when the Primary is drained and a healthy ENABLED Standby answers; the epoch and Primary stay until the handover', () => {
@@ -129,7 +132,12 @@ describe('a planned switchover of the Primary', () => {
     const c = cluster();
     c.round(1000, all, { bam1: 'DISABLED' });
     const t = abortSwitchover(c.state, 1200, '409: Server bam2 is not reachable')!;
-    expect(t.state).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam1', epoch: c.state.epoch, lastSwitchover: { outcome: 'refused', blocked: true, detail: '409: Server bam2 is not reachable' } });
+    expect(t.state).toMatchObject({
+      monitoringState: 'MONITORING',
+      primary: 'bam1',
+      epoch: c.state.epoch,
+      lastSwitchover: { outcome: 'refused', blocked: true, detail: '409: Server bam2 is not reachable' },
+    });
     expect(t.state.switchover).toBeUndefined();
     expect(t.state.version).toBe(c.state.version + 1);
     expect(t.events.map((e) => [e.detailType, (e.detail as { new: string }).new])).toEqual([['MONITORING_STATE_CHANGED', 'MONITORING']]);

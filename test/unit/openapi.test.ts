@@ -55,20 +55,34 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(components.schemas).sort()).toEqual(['Error', 'FailoverInProgress', 'JsonApiErrors']);
   });
 
-  it("documents each /airlock/rest route the maintenance handler serves, and only those", () => {
-    const documented = Object.keys(operationDocs).filter((k) => k.includes(BASE_PATH)).map((k) => {
-      const [method, path] = k.split(' ') as [string, string];
-      return { method, sample: path.slice(BASE_PATH.length).replace(/\{[^}]+\}/g, 'address-manager') };
-    });
-    for (const r of airlockRoutePatterns) expect(documented.some((d) => d.method === r.method && r.path.test(d.sample)), `${r.method} ${r.path}`).toBe(true);
-    for (const d of documented) expect(airlockRoutePatterns.some((r) => r.method === d.method && r.path.test(d.sample)), `${d.method} ${d.sample}`).toBe(true);
+  it('documents each /airlock/rest route the maintenance handler serves, and only those', () => {
+    const documented = Object.keys(operationDocs)
+      .filter((k) => k.includes(BASE_PATH))
+      .map((k) => {
+        const [method, path] = k.split(' ') as [string, string];
+        return { method, sample: path.slice(BASE_PATH.length).replace(/\{[^}]+\}/g, 'address-manager') };
+      });
+    for (const r of airlockRoutePatterns)
+      expect(
+        documented.some((d) => d.method === r.method && r.path.test(d.sample)),
+        `${r.method} ${r.path}`,
+      ).toBe(true);
+    for (const d of documented)
+      expect(
+        airlockRoutePatterns.some((r) => r.method === d.method && r.path.test(d.sample)),
+        `${d.method} ${d.sample}`,
+      ).toBe(true);
   });
 });
 
 describe('a route without documentation', () => {
   it('a workflow route without a response schema is reported, and still listed', () => {
     const bare = defineWorkflow({ name: 'bare', defaultMessage: 'x', routes: [route({ method: 'GET', path: '/things', handler: async () => ({}) })] });
-    const { document, undocumented } = buildOpenApi({ routes: [...routes, { routeKey: 'ANY /bare/{proxy+}', handler: 'workflows', fn: 'workflows' }], workflows: [...workflows, bare], adminRouteKeys });
+    const { document, undocumented } = buildOpenApi({
+      routes: [...routes, { routeKey: 'ANY /bare/{proxy+}', handler: 'workflows', fn: 'workflows' }],
+      workflows: [...workflows, bare],
+      adminRouteKeys,
+    });
     expect(undocumented).toEqual(['GET /bare/things']);
     expect((document.paths as Record<string, unknown>)['/bare/things']).toBeDefined();
   });
@@ -80,7 +94,11 @@ describe('a route without documentation', () => {
   });
 
   it('a workflow with a response schema is documented from its zod schemas', () => {
-    const w = defineWorkflow({ name: 'greet', defaultMessage: 'x', routes: [route({ method: 'POST', path: '/{who}', body: z.object({ times: z.int() }), response: z.object({ text: z.string() }), handler: async () => ({ text: '' }) })] });
+    const w = defineWorkflow({
+      name: 'greet',
+      defaultMessage: 'x',
+      routes: [route({ method: 'POST', path: '/{who}', body: z.object({ times: z.int() }), response: z.object({ text: z.string() }), handler: async () => ({ text: '' }) })],
+    });
     const { document, undocumented } = buildOpenApi({ routes: [{ routeKey: 'ANY /greet/{proxy+}', handler: 'workflows', fn: 'workflows' }], workflows: [w], adminRouteKeys: [] });
     expect(undocumented).toEqual([]);
     const op = (document.paths as Record<string, Record<string, { parameters: unknown[]; requestBody: { content: Record<string, { schema: unknown }> } }>>)['/greet/{who}']!.post!;

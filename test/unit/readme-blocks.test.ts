@@ -22,7 +22,11 @@ describe("README's shell blocks as readme:check runs them", () => {
 
   it('a block continues the one before only when its prose says so', () => {
     const blocks = shellBlocks('## A\n\n```sh\nX=1\n```\n\n## B\n\nContinuing in the same terminal:\n\n```sh\necho $X\n```\n\nthen:\n\n```sh no-check\nnpx cdk deploy\n```\n');
-    expect(blocks.map((b) => [b.heading, b.continues, b.skip])).toEqual([['A', false, false], ['B', true, false], ['B', false, true]]);
+    expect(blocks.map((b) => [b.heading, b.continues, b.skip])).toEqual([
+      ['A', false, false],
+      ['B', true, false],
+      ['B', false, true],
+    ]);
   });
 
   it('the expected output is the exact "key":value fragments of the comments', () => {

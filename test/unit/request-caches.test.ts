@@ -78,7 +78,13 @@ describe('the monitor state cache of the request path', () => {
     const { t, store } = fakeStore(monitoring(5, 1));
     const pending: (() => void)[] = [];
     // Each read sees the table as it was when the read was sent, and answers when released.
-    const slow: MonitorStore = { ...store, get: () => { const answer = store.get(); return new Promise((r) => pending.push(() => r(answer))); } };
+    const slow: MonitorStore = {
+      ...store,
+      get: () => {
+        const answer = store.get();
+        return new Promise((r) => pending.push(() => r(answer)));
+      },
+    };
     const cache = new MonitorStateCache(slow, 1000, () => 0);
     const before = cache.refresh();
     cache.invalidate();
@@ -107,7 +113,12 @@ describe('the grant cache of the request path', () => {
     let now = 0;
     let granted = true;
     let reads = 0;
-    const grants = new GrantCache(async () => (reads++, granted), 5000, 100, () => now);
+    const grants = new GrantCache(
+      async () => (reads++, granted),
+      5000,
+      100,
+      () => now,
+    );
     expect(await grants.has('bob', 'ip_space')).toBe(true);
     granted = false; // revoked through another node's admin API
     now = 4999;
@@ -119,7 +130,12 @@ describe('the grant cache of the request path', () => {
 
   it('a refusal is never remembered: a grant made elsewhere counts on the next request', async () => {
     let granted = false;
-    const grants = new GrantCache(async () => granted, 5000, 100, () => 0);
+    const grants = new GrantCache(
+      async () => granted,
+      5000,
+      100,
+      () => 0,
+    );
     expect(await grants.has('bob', 'ip_space')).toBe(false);
     granted = true;
     expect(await grants.has('bob', 'ip_space')).toBe(true);
@@ -128,7 +144,15 @@ describe('the grant cache of the request path', () => {
   it('a change made by this process clears it at once, including an answer read while the change was made', async () => {
     let granted = true;
     const pending: (() => void)[] = [];
-    const grants = new GrantCache(() => { const answer = granted; return new Promise<boolean>((r) => pending.push(() => r(answer))); }, 5000, 100, () => 0);
+    const grants = new GrantCache(
+      () => {
+        const answer = granted;
+        return new Promise<boolean>((r) => pending.push(() => r(answer)));
+      },
+      5000,
+      100,
+      () => 0,
+    );
     const inFlight = grants.has('bob', 'ip_space');
     granted = false; // revoked through this process's admin API
     grants.clear();
@@ -141,7 +165,12 @@ describe('the grant cache of the request path', () => {
 
   it('holds at most maxEntries answers, whatever the number of users', async () => {
     let reads = 0;
-    const grants = new GrantCache(async () => (reads++, true), 5000, 3, () => 0);
+    const grants = new GrantCache(
+      async () => (reads++, true),
+      5000,
+      3,
+      () => 0,
+    );
     for (const u of ['a', 'b', 'c', 'd']) await grants.has(u, 'p');
     await grants.has('d', 'p');
     expect(reads).toBe(4);

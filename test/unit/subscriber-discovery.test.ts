@@ -19,7 +19,7 @@ describe('subscriber discovery', () => {
     expect(readFileSync(path.join(SUBSCRIBER_DIR, 'index.ts'), 'utf8')).toBe(renderSubscriberIndex(subscriberModules()));
   });
 
-  it('picks up README\'s example module once it is added to the folder', () => {
+  it("picks up README's example module once it is added to the folder", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const example = /```ts\n(\/\/ functions\/subscribers\/primary-pager\.ts\n[\s\S]*?)```/.exec(readme)?.[1];
     expect(example).toBeDefined();
@@ -33,6 +33,11 @@ describe('subscriber discovery', () => {
   it('refuses an id that cannot name AWS resources, and two subscribers with one id', () => {
     expect(() => defineSubscription({ id: 'role-logger', pattern: patterns.nodeRoleChanged })).toThrow(/PascalCase/);
     const one = { id: 'Pager', pattern: patterns.nodeRoleChanged };
-    expect(() => checkSubscriptions([{ ...one, handler: 'a' }, { ...one, handler: 'b' }])).toThrow(/subscribers a and b both declare id "Pager"/);
+    expect(() =>
+      checkSubscriptions([
+        { ...one, handler: 'a' },
+        { ...one, handler: 'b' },
+      ]),
+    ).toThrow(/subscribers a and b both declare id "Pager"/);
   });
 });

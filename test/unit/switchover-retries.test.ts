@@ -10,12 +10,24 @@ import type { SessionRecord } from '../../functions/adapters/session-store.js';
  * is held and re-run, only on a sign that BAM applied nothing (503, refused connection, 401), and a
  * pinned session is not retried on account of a switchover that completed long ago.
  */
-const server = (name: string, role: 'PRIMARY' | 'STANDBY', incarnation = 0) => ({ name, url: `http://127.0.0.1:9/${name}`, role, health: 'UP' as const, lastProbeAt: 1, latencyMs: 1, consecutiveFailures: 0, incarnation });
+const server = (name: string, role: 'PRIMARY' | 'STANDBY', incarnation = 0) => ({
+  name,
+  url: `http://127.0.0.1:9/${name}`,
+  role,
+  health: 'UP' as const,
+  lastProbeAt: 1,
+  latencyMs: 1,
+  consecutiveFailures: 0,
+  incarnation,
+});
 const now = Date.now();
 function service(state: MonitorState, session: SessionRecord) {
   return new SessionService({
     config: {
-      servers: [{ name: 'bam1', url: 'http://127.0.0.1:9/bam1' }, { name: 'bam2', url: 'http://127.0.0.1:9/bam2' }],
+      servers: [
+        { name: 'bam1', url: 'http://127.0.0.1:9/bam1' },
+        { name: 'bam2', url: 'http://127.0.0.1:9/bam2' },
+      ],
       apiVersion: 2,
       bamTimeoutMs: 5000,
       probe: { intervalMs: 1000, timeoutMs: 1000, failuresBeforeFailover: 2 },
@@ -29,23 +41,53 @@ function service(state: MonitorState, session: SessionRecord) {
     cipher: { decrypt: () => JSON.stringify({ version: 2, authorization: 'Basic eA==' }), encrypt: (s: string) => s } as never,
   });
 }
-const pinnedToBam2: SessionRecord = { tokenHash: 'h', sessionId: 's', username: 'alice', target: 'bam2', boundServer: 'bam2', credential: 'c', sharedCredential: false, restorable: false, epoch: 1, serverIncarnation: 0, createdAt: now, lastSeenAt: now, expiresAt: now + 3600e3 };
+const pinnedToBam2: SessionRecord = {
+  tokenHash: 'h',
+  sessionId: 's',
+  username: 'alice',
+  target: 'bam2',
+  boundServer: 'bam2',
+  credential: 'c',
+  sharedCredential: false,
+  restorable: false,
+  epoch: 1,
+  serverIncarnation: 0,
+  createdAt: now,
+  lastSeenAt: now,
+  expiresAt: now + 3600e3,
+};
 const afterSwitchover = (at: number): MonitorState => ({
-  version: 9, epoch: 2, monitoringState: 'MONITORING', primary: 'bam2', primaryUrl: 'http://127.0.0.1:9/bam2', splitBrain: false, failoverStartedAt: null,
+  version: 9,
+  epoch: 2,
+  monitoringState: 'MONITORING',
+  primary: 'bam2',
+  primaryUrl: 'http://127.0.0.1:9/bam2',
+  splitBrain: false,
+  failoverStartedAt: null,
   lastSwitchover: { from: 'bam1', target: 'bam2', outcome: 'completed', startedAt: at - 2000, at, epoch: 2 },
-  servers: { bam1: server('bam1', 'STANDBY', 1), bam2: server('bam2', 'PRIMARY') }, updatedAt: at,
+  servers: { bam1: server('bam1', 'STANDBY', 1), bam2: server('bam2', 'PRIMARY') },
+  updatedAt: at,
 });
-const switching: MonitorState = { ...afterSwitchover(now), monitoringState: 'SWITCHOVER_IN_PROGRESS', primary: 'bam1', switchover: { from: 'bam1', target: 'bam2', startedAt: now, deadline: now + 10_000 } };
+const switching: MonitorState = {
+  ...afterSwitchover(now),
+  monitoringState: 'SWITCHOVER_IN_PROGRESS',
+  primary: 'bam1',
+  switchover: { from: 'bam1', target: 'bam2', startedAt: now, deadline: now + 10_000 },
+};
 
 async function runs(svc: SessionService, session: SessionRecord, first: Error, opts: { retryUnreachable?: boolean }) {
   // The session as authenticate() answers it (its private last step), without a token round trip.
   const auth = (svc as unknown as { ready: (s: SessionRecord, m: undefined) => AuthenticatedSession }).ready(session, undefined);
   let n = 0;
   const outcome = await svc
-    .runWithRecovery(auth, async () => {
-      if (++n === 1) throw first;
-      return 'ok';
-    }, opts)
+    .runWithRecovery(
+      auth,
+      async () => {
+        if (++n === 1) throw first;
+        return 'ok';
+      },
+      opts,
+    )
     .catch((e: Error) => e);
   return { n, outcome };
 }

@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-describe('a tenant token\'s path rights', () => {
+describe("a tenant token's path rights", () => {
   it('allow the writes its writePaths match, including /session/create as a write', () => {
     for (const path of ['/session/create', '/session/terminate', '/configuration/configurations/load-active', '/configuration/configurations/activate', '/configuration/back-end-groups/1/host-mode']) {
       expect(mayCall(principal, 'POST', path), path).toBe(true);

@@ -13,7 +13,12 @@ let store: DynamoTenantTokenStore;
 const material = randomBytes(32).toString('base64');
 const key = signingKey(material);
 let clock = Date.now();
-const tokens = () => new TenantTokens(store, async () => key, () => clock);
+const tokens = () =>
+  new TenantTokens(
+    store,
+    async () => key,
+    () => clock,
+  );
 
 const request: IssueRequest = {
   user: 'tenant_user',
@@ -30,7 +35,10 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function rejection(p: Promise<unknown>): Promise<GatewayError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(GatewayError);
   return err as GatewayError;
 }
@@ -42,7 +50,12 @@ describe('tenant tokens', () => {
     expect(claims).toMatchObject({ sub: 'tenant_user', tenant: 'myTenant', roles: ['airlock-administrator'], iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, jti: record.jti });
     expect(claims.exp! - claims.iat!).toBe(8 * 3600);
     await expect(tokens().verify(token)).resolves.toEqual({
-      kind: 'tenant', user: 'tenant_user', tenant: 'myTenant', readPaths: request.readPaths, writePaths: request.writePaths, tokenId: record.jti,
+      kind: 'tenant',
+      user: 'tenant_user',
+      tenant: 'myTenant',
+      readPaths: request.readPaths,
+      writePaths: request.writePaths,
+      tokenId: record.jti,
     });
   });
 
@@ -67,7 +80,7 @@ describe('tenant tokens', () => {
     }
   });
 
-  it('a REST session\'s principal stays valid only while its token is: revoked or expired, 401 saying which', async () => {
+  it("a REST session's principal stays valid only while its token is: revoked or expired, 401 saying which", async () => {
     const live = await tokens().issue({ ...request, user: 'session_user', expirySeconds: 60 });
     const principal = await tokens().verify(live.token);
     await expect(tokens().recheck(principal)).resolves.toEqual(principal);
@@ -96,7 +109,11 @@ describe('tenant tokens', () => {
   });
 
   it('a token signed with another key, alg none, or for another audience is refused', async () => {
-    const other = new TenantTokens(store, async () => signingKey(randomBytes(32).toString('base64')), () => clock);
+    const other = new TenantTokens(
+      store,
+      async () => signingKey(randomBytes(32).toString('base64')),
+      () => clock,
+    );
     const { token: foreign } = await other.issue(request); // recorded, yet signed with the wrong key
     expect(await rejection(tokens().verify(foreign))).toMatchObject({ status: 401, code: 'InvalidToken' });
     const { token, record } = await tokens().issue(request);
@@ -104,14 +121,28 @@ describe('tenant tokens', () => {
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
     expect(await rejection(tokens().verify(none))).toMatchObject({ status: 401 });
     const wrongAud = await new SignJWT({ tenant: 'myTenant', readPaths: '.*', writePaths: '.*' })
-      .setProtectedHeader({ alg: 'HS256' }).setSubject('tenant_user').setJti(record.jti).setIssuedAt().setExpirationTime('1h').setIssuer(TOKEN_ISSUER).setAudience('someone-else').sign(key);
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('tenant_user')
+      .setJti(record.jti)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience('someone-else')
+      .sign(key);
     expect(await rejection(tokens().verify(wrongAud))).toMatchObject({ status: 401 });
     expect(await rejection(tokens().verify('not a token'))).toMatchObject({ status: 401 });
   });
 
   it('a correctly signed token whose jti was never recorded, or was revoked, is refused at once', async () => {
     const unrecorded = await new SignJWT({ tenant: 'myTenant', roles: ['x'], readPaths: '.*', writePaths: '.*' })
-      .setProtectedHeader({ alg: 'HS256' }).setSubject('tenant_user').setJti('never-issued').setIssuedAt().setExpirationTime('1h').setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).sign(key);
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('tenant_user')
+      .setJti('never-issued')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .sign(key);
     expect((await rejection(tokens().verify(unrecorded))).message).toMatch(/revoked or is unknown/);
 
     const a = await tokens().issue({ ...request, user: 'revoked_user' });
@@ -126,7 +157,7 @@ describe('tenant tokens', () => {
     await expect(tokens().verify(kept.token)).resolves.toMatchObject({ user: 'kept_user' });
   });
 
-  it('lists all tokens, a tenant\'s or a user\'s, without the token', async () => {
+  it("lists all tokens, a tenant's or a user's, without the token", async () => {
     await tokens().issue({ ...request, tenant: 'otherTenant', user: 'ops' });
     const all = await tokens().list();
     expect(all.some((r) => r.tenant === 'otherTenant')).toBe(true);

@@ -23,7 +23,9 @@ describe('serveUi', () => {
   it.each(['/', '/login', '/dashboard', '/maintenance'])('answers index.html at %s with the strict CSP, never cached stale', async (p) => {
     const r = await serveUi('GET', p);
     expect(r).toMatchObject({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' } });
-    expect(r!.headers['content-security-policy']).toBe("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    expect(r!.headers['content-security-policy']).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    );
   });
 
   it('answers a built asset, cached for good (hashed names)', async () => {

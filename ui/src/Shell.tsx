@@ -32,7 +32,7 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
       </a>
       <header className="App__masthead">
         <span>Failover Gateway</span>
-        <span aria-label="Signed in as">{session.username}</span>
+        <span title="Signed in as">{session.username}</span>
       </header>
       <div className="App">
         <SideNav className="App__nav" active aria-label="Pages">

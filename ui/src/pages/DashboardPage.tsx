@@ -36,7 +36,9 @@ export function DashboardPage() {
       const [s, c, g] = await Promise.all([
         api<MonitorStatus>('GET', '/failover_monitoring/status'),
         api<SessionCounts>('GET', '/ui/api/session-counts'),
-        seesGroup ? api<GroupView>('GET', '/ag/api/v1/group').catch((e: unknown) => (e instanceof ApiError && e.status === 409 ? ('none' as const) : Promise.reject(e))) : Promise.resolve('none' as const),
+        seesGroup
+          ? api<GroupView>('GET', '/ag/api/v1/group').catch((e: unknown) => (e instanceof ApiError && e.status === 409 ? ('none' as const) : Promise.reject(e)))
+          : Promise.resolve('none' as const),
       ]);
       setStatus(s);
       setCounts(c);

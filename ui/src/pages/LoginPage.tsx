@@ -82,7 +82,7 @@ export function LoginPage() {
       clearTimeout(timer);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [next, reason]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -122,14 +122,7 @@ export function LoginPage() {
       <form className="Login__form" onSubmit={(e) => void submit(e)} aria-label="Log in">
         <TextInputField id="username" label="Username" name="username" autoComplete="username" value={username} onChange={setUsername} required />
         <TextInputField id="password" label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={setPassword} required />
-        <DropDownField
-          id="bam-selection"
-          label="BAM Selection"
-          value={alias}
-          options={options?.bam_selection ?? []}
-          renderOption={(o: string) => o}
-          onChange={(o: string) => setAlias(o)}
-        />
+        <DropDownField id="bam-selection" label="BAM Selection" value={alias} options={options?.bam_selection ?? []} renderOption={(o: string) => o} onChange={(o: string) => setAlias(o)} />
         {error && <InlineNotification type="error" text={error} role="alert" />}
         <Button type="primary" text={busy ? 'Logging in…' : 'Log in'} disabled={busy || !username || !password} />
       </form>

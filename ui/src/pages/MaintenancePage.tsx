@@ -122,7 +122,10 @@ export function MaintenancePage() {
       } else {
         await inRestSession(async () => {
           await api('POST', `${REST}/configuration/configurations/load-active`, { quiet: true });
-          await api('POST', `${REST}/configuration/back-end-groups/1/host-mode`, { quiet: true, body: { data: { type: 'back-end-host-mode-change', attributes: { hostName: p.host.name, mode: p.mode } } } });
+          await api('POST', `${REST}/configuration/back-end-groups/1/host-mode`, {
+            quiet: true,
+            body: { data: { type: 'back-end-host-mode-change', attributes: { hostName: p.host.name, mode: p.mode } } },
+          });
           await api('POST', `${REST}/configuration/configurations/activate`, { quiet: true, body: { comment: `${ACTION[p.mode]} ${p.host.name} (web UI, ${session.username})` } });
         });
         setNotice({ type: 'success', text: `${p.host.name} is now ${p.mode}.` });
@@ -169,7 +172,15 @@ export function MaintenancePage() {
                   {(['NO_NEW_SESSIONS', 'DISABLED', 'ENABLED'] as Mode[])
                     .filter((m) => m !== h.mode)
                     .map((m) => (
-                      <Button key={m} size="small" type={m === 'ENABLED' ? 'tertiary' : 'dangerTertiary'} text={ACTION[m]} aria-label={`${ACTION[m]} ${h.name}`} disabled={busy} onClick={() => setPending({ kind: 'host', host: h, mode: m })} />
+                      <Button
+                        key={m}
+                        size="small"
+                        type={m === 'ENABLED' ? 'tertiary' : 'dangerTertiary'}
+                        text={ACTION[m]}
+                        aria-label={`${ACTION[m]} ${h.name}`}
+                        disabled={busy}
+                        onClick={() => setPending({ kind: 'host', host: h, mode: m })}
+                      />
                     ))}
                 </div>
               </TableCell>
@@ -189,7 +200,14 @@ export function MaintenancePage() {
         </>
       )}
       {pending && dialog && (
-        <ConfirmDialog title={dialog.title} body={dialog.body} confirmText={dialog.confirm} confirmBtnType={dialog.danger ? 'dangerPrimary' : 'primary'} onClose={() => setPending(null)} onConfirm={() => void apply(pending)} />
+        <ConfirmDialog
+          title={dialog.title}
+          body={dialog.body}
+          confirmText={dialog.confirm}
+          confirmBtnType={dialog.danger ? 'dangerPrimary' : 'primary'}
+          onClose={() => setPending(null)}
+          onConfirm={() => void apply(pending)}
+        />
       )}
     </section>
   );

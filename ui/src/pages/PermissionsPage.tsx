@@ -57,17 +57,23 @@ export function PermissionsPage() {
   };
   const toggle = (permission: string, grant: boolean) =>
     shown &&
-    void guarded(async () => {
-      await api(grant ? 'PUT' : 'DELETE', `${path(shown.kind, shown.name)}/permissions/${encodeURIComponent(permission)}`);
-      await load(shown.kind, shown.name);
-    }, `${grant ? 'Granted' : 'Revoked'} ${permission} ${grant ? 'to' : 'from'} ${shown.name}.`);
+    void guarded(
+      async () => {
+        await api(grant ? 'PUT' : 'DELETE', `${path(shown.kind, shown.name)}/permissions/${encodeURIComponent(permission)}`);
+        await load(shown.kind, shown.name);
+      },
+      `${grant ? 'Granted' : 'Revoked'} ${permission} ${grant ? 'to' : 'from'} ${shown.name}.`,
+    );
   const membership = (group: string, add: boolean) =>
     shown &&
-    void guarded(async () => {
-      await api(add ? 'PUT' : 'DELETE', `/admin/groups/${encodeURIComponent(group)}/members/${encodeURIComponent(shown.name)}`);
-      setNewGroup('');
-      await load(shown.kind, shown.name);
-    }, `${shown.name} ${add ? 'added to' : 'removed from'} ${group}.`);
+    void guarded(
+      async () => {
+        await api(add ? 'PUT' : 'DELETE', `/admin/groups/${encodeURIComponent(group)}/members/${encodeURIComponent(shown.name)}`);
+        setNewGroup('');
+        await load(shown.kind, shown.name);
+      },
+      `${shown.name} ${add ? 'added to' : 'removed from'} ${group}.`,
+    );
 
   return (
     <section className="Page" aria-labelledby="permissions-title">
