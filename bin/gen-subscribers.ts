@@ -5,7 +5,8 @@
  * adding its module. A module without that declaration (a helper, or the DNS subscriber that CDK
  * deploys only when configured) is left out.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { writeIfChanged } from './generated-file.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,15 +37,5 @@ export function renderSubscriberIndex(modules: string[]): string {
 
 /** Rewrites the index if it changed; answers whether it did. */
 export function generateSubscriberIndex(dir = SUBSCRIBER_DIR): boolean {
-  const target = path.join(dir, 'index.ts');
-  const next = renderSubscriberIndex(subscriberModules(dir));
-  let current = '';
-  try {
-    current = readFileSync(target, 'utf8');
-  } catch {
-    /* first run */
-  }
-  if (current === next) return false;
-  writeFileSync(target, next);
-  return true;
+  return writeIfChanged(path.join(dir, 'index.ts'), renderSubscriberIndex(subscriberModules(dir)));
 }

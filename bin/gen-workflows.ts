@@ -4,7 +4,8 @@
  * so adding a workflow is adding its module. (Lambda bundles need static imports: the list is
  * generated rather than read from the folder at run time.)
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { writeIfChanged } from './generated-file.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,17 +33,7 @@ export function renderIndex(modules: string[]): string {
 
 /** Rewrites the index if it changed; answers whether it did. */
 export function generateWorkflowIndex(dir = WORKFLOW_DIR): boolean {
-  const target = path.join(dir, 'index.ts');
-  const next = renderIndex(workflowModules(dir));
-  let current = '';
-  try {
-    current = readFileSync(target, 'utf8');
-  } catch {
-    /* first run */
-  }
-  if (current === next) return false;
-  writeFileSync(target, next);
-  return true;
+  return writeIfChanged(path.join(dir, 'index.ts'), renderIndex(workflowModules(dir)));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

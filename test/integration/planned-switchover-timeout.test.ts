@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, eventually, login } from '../support/client.js';
+import { openRestSession, type AirlockRestSession } from '../support/airlock.js';
 
 /**
  * A planned switchover that does not complete within its bound (SPEC §11): held calls get the
@@ -9,20 +10,18 @@ import { call, eventually, login } from '../support/client.js';
 let stack: LocalStack;
 let base: string;
 let svc: string;
-let cookie: string;
-const rest = (path: string) => `/airlock/rest${path}`;
+let airlock: AirlockRestSession;
 
 beforeAll(async () => {
   stack = await startLocalStack({ env: { SWITCHOVER_BOUND_MS: '3000' } });
   base = stack.url;
   svc = await login(base, 'gateway-svc', 'gateway-svc-pass');
-  const r = await call(base, 'POST', rest('/session/create'), { headers: { authorization: `Bearer ${svc}` } });
-  cookie = r.headers.get('set-cookie')!.split(';')[0]!;
+  airlock = await openRestSession(base, svc);
   expect((await call(base, 'POST', '/_local/bam/switchover-pause', { json: { ms: 6000 } })).status).toBe(200);
 });
 afterAll(async () => stack?.close());
 
-const inSession = (method: string, path: string, body?: string) => call(base, method, rest(path), { headers: { cookie, 'content-type': 'application/json' }, ...(body !== undefined ? { body } : {}) });
+const inSession = (method: string, path: string, body?: string) => airlock.call(method, path, body);
 const monitorStatus = async () => (await call(base, 'GET', '/failover_monitoring/status', { token: svc })).body;
 const configurations = (token: string) => call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, eventually, login } from '../support/client.js';
+import { openRestSession, rest, type AirlockRestSession } from '../support/airlock.js';
 
 /**
  * The planned switchover of the Primary (SPEC §11) over real HTTP: draining bam1 through the
@@ -10,27 +11,20 @@ import { call, eventually, login } from '../support/client.js';
 let stack: LocalStack;
 let base: string;
 let svc: string;
-let cookie: string;
-const rest = (path: string) => `/airlock/rest${path}`;
+let airlock: AirlockRestSession;
 
 beforeAll(async () => {
   stack = await startLocalStack();
   base = stack.url;
   svc = await login(base, 'gateway-svc', 'gateway-svc-pass');
-  const r = await call(base, 'POST', rest('/session/create'), { headers: { authorization: `Bearer ${svc}` } });
-  cookie = r.headers.get('set-cookie')!.split(';')[0]!;
+  airlock = await openRestSession(base, svc);
   expect((await call(base, 'PUT', '/admin/users/bob/permissions/failover_rest_endpoints', { token: svc })).status).toBe(200);
 });
 afterAll(async () => stack?.close());
 
-const inSession = (method: string, path: string, body?: string) => call(base, method, rest(path), { headers: { cookie, 'content-type': 'application/json' }, ...(body !== undefined ? { body } : {}) });
+const inSession = (method: string, path: string, body?: string) => airlock.call(method, path, body);
 
-async function setMode(hostName: string, mode: string) {
-  expect((await inSession('POST', '/configuration/configurations/load-active')).status).toBe(204);
-  const change = JSON.stringify({ data: { type: 'back-end-host-mode-change', attributes: { hostName, mode } } });
-  expect((await inSession('POST', '/configuration/back-end-groups/address-manager/host-mode', change)).status).toBe(200);
-  return inSession('POST', '/configuration/configurations/activate', JSON.stringify({ comment: `${hostName} ${mode}` }));
-}
+const setMode = (hostName: string, mode: string) => airlock.setMode(hostName, mode);
 
 const monitorStatus = async () => (await call(base, 'GET', '/failover_monitoring/status', { token: svc })).body;
 const configurations = (token: string) => call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token });
