@@ -5,7 +5,7 @@
  * it started, so the benchmark can pick the ones made while the Primary was changing.
  */
 export interface Answer {
-  /** performance.now() when the request was sent. */
+  /** When the request was sent, epoch ms (sub-ms precision; comparable across threads). */
   startedAt: number;
   ms: number;
   status: number;
@@ -64,7 +64,7 @@ export class SwitchoverLoad {
   }
 
   private async request(what: Answer['what'], method: string, path: string, token?: string, json?: unknown): Promise<Answer & { token?: string }> {
-    const startedAt = performance.now();
+    const startedAt = performance.timeOrigin + performance.now();
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (json) headers['content-type'] = 'application/json';
@@ -77,7 +77,7 @@ export class SwitchoverLoad {
     } catch {
       status = 0; // no answer at all
     }
-    const answer: Answer = { startedAt, ms: performance.now() - startedAt, status, what, ...(body.code ? { code: String(body.code) } : {}) };
+    const answer: Answer = { startedAt, ms: performance.timeOrigin + performance.now() - startedAt, status, what, ...(body.code ? { code: String(body.code) } : {}) };
     this.answers.push(answer);
     return { ...answer, ...(body.access_token ? { token: String(body.access_token).split(' ')[1]! } : {}) };
   }
@@ -90,5 +90,41 @@ export class SwitchoverLoad {
       await sleep(res.status === 429 ? 1000 : 100);
     }
     throw new Error(`login of ${user.username} kept failing`);
+  }
+}
+
+/** The same load in a worker thread (local/switchover-load-worker.ts): the clients do not share the gateway's event loop. */
+export class ThreadedSwitchoverLoad {
+  private readonly worker: import('node:worker_threads').Worker;
+
+  private constructor(worker: import('node:worker_threads').Worker) {
+    this.worker = worker;
+  }
+
+  static async start(base: string, clients: number, stream: { username: string; password: string }, restorable: { username: string; password: string }): Promise<ThreadedSwitchoverLoad> {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(new URL('./switchover-load-worker.mjs', import.meta.url), { workerData: { base, clients, stream, restorable }, execArgv: [] });
+    const load = new ThreadedSwitchoverLoad(worker);
+    await load.ask('start');
+    return load;
+  }
+
+  /** Drops what was recorded so far (the warm-up). */
+  async reset(): Promise<void> {
+    await this.ask('reset');
+  }
+
+  async stop(): Promise<Answer[]> {
+    const { answers } = (await this.ask('stop')) as { answers: Answer[] };
+    await this.worker.terminate();
+    return answers;
+  }
+
+  private ask(msg: string): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.worker.once('message', resolve);
+      this.worker.once('error', reject);
+      this.worker.postMessage(msg);
+    });
   }
 }

@@ -103,7 +103,7 @@ export function gatewayDeps(): GatewayDeps {
         return err;
       },
     ),
-    probeNow: () => monitor.probeNow(),
+    probeNow: (minGapMs) => monitor.probeNow(minGapMs),
     hostModes: async () => (await configuration.get()).modes,
   });
   // Log the service user in to a newly confirmed Primary at once, so restored sessions find it ready

@@ -38,7 +38,7 @@ export interface SessionServiceDeps {
   stateCache?: MonitorStateCache;
   cipher: CredentialCipher;
   /** Runs one immediate probe round when a request finds the Primary unreachable. */
-  probeNow?: () => Promise<unknown>;
+  probeNow?: (minGapMs?: number) => Promise<unknown>;
   /**
    * The active configuration's host modes, read only by logins naming a host (not per request):
    * a drain takes effect the moment its activation answers. Absent: every host ENABLED.
@@ -259,14 +259,33 @@ export class SessionService {
     const p = this.d.config.probe;
     const limit = Math.min(until, this.now() + 2 * p.intervalMs + p.timeoutMs);
     let state = monitor;
+    let gapMs = 0; // a round that began before the activation did not see it: the first probe may follow it at once
     while (state.monitoringState === 'MONITORING' && state.primary === monitor.primary && this.now() < limit) {
-      if (this.d.probeNow) await this.d.probeNow().catch(() => undefined);
+      if (this.d.probeNow) await this.d.probeNow(gapMs).catch(() => undefined);
+      gapMs = 200;
       await new Promise((r) => setTimeout(r, 50));
-      state = (await this.d.monitor.get())?.state ?? state;
+      state = (await this.polledState()) ?? state;
     }
     if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') return this.holdThroughSwitchover(state, until);
     if (state.primary === monitor.primary) logger.warn('alias login served by a drained Primary: no planned switchover started', { primary: monitor.primary, mode });
     return state;
+  }
+
+  private poll?: { at: number; read: Promise<MonitorState | undefined> };
+
+  /**
+   * The monitor state for calls held in this process: one read shared by every waiter within 50 ms,
+   * so a hundred held calls poll the table as one (and do not slow the round they wait for).
+   */
+  private polledState(): Promise<MonitorState | undefined> {
+    const now = this.now();
+    if (this.poll && now - this.poll.at < 50) return this.poll.read;
+    const read = this.d.monitor.get().then(
+      (r) => r?.state,
+      () => undefined,
+    );
+    this.poll = { at: now, read };
+    return read;
   }
 
   /**
@@ -281,7 +300,7 @@ export class SessionService {
     while (state.monitoringState === 'SWITCHOVER_IN_PROGRESS' && this.now() < limit) {
       if (this.d.probeNow) await this.d.probeNow().catch(() => undefined);
       await new Promise((r) => setTimeout(r, 100));
-      state = (await this.d.monitor.get())?.state ?? state;
+      state = (await this.polledState()) ?? state;
     }
     if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') throw new FailoverInProgressError(this.retryAfterSeconds);
     return state;
