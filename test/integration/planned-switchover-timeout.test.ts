@@ -13,7 +13,7 @@ let svc: string;
 let airlock: AirlockRestSession;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ env: { SWITCHOVER_BOUND_MS: '3000' } });
+  stack = await startLocalStack({ env: { SWITCHOVER_BOUND_MS: String(3 * 1000) } });
   base = stack.url;
   svc = await login(base, 'gateway-svc', 'gateway-svc-pass');
   airlock = await openRestSession(base, svc);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, usage } from '../../bin/cli-options.js';
 import { COMMANDS, TEST_BROWSER } from '../../bin/commands.js';
-import { explainStartError, resolvePort } from '../../local/start-port.js';
+import { explainStartError, resolvePort, DEFAULT_PORT } from '../../local/start-port.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -76,7 +76,7 @@ describe('option values', () => {
 
 describe('PORT and taken ports', () => {
   it('an empty or invalid PORT is a warning and the default; PORT=0 still means free ports', () => {
-    expect(resolvePort(undefined)).toEqual({ port: 3000 });
+    expect(resolvePort(undefined)).toEqual({ port: DEFAULT_PORT }); // 3000, README's port: parsed here, never bound by a test
     expect(resolvePort('4100')).toEqual({ port: 4100 });
     expect(resolvePort('0')).toEqual({ port: 0 });
     for (const raw of ['', ' ', 'abc', '-1', '3000x', '65535', '1.5']) {
