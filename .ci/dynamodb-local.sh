@@ -52,5 +52,6 @@ done
 echo "DynamoDB Local $(sed -n 's/^Version:\s*//p' "$log") on 127.0.0.1:$port (pid $pid)"
 
 started=$(date +%s)
-GATEWAY_TEST_DYNAMODB="http://127.0.0.1:$port" npx vitest run "$@"
+# Two test files at a time: DynamoDB Local's JVM needs a core of its own.
+GATEWAY_TEST_DYNAMODB="http://127.0.0.1:$port" VITEST_MAX_WORKERS="${VITEST_MAX_WORKERS:-2}" npx vitest run "$@"
 echo "DynamoDB Local pass: $(( $(date +%s) - started )) s"

@@ -199,7 +199,7 @@ const routes: Route[] = [
           hostName: h.hostName,
           port: h.port,
           mode: h.mode,
-          health: healthOf(h.mode, state?.servers[h.name]?.health),
+          health: healthOf(h.mode, state?.servers[h.name]?.health, state?.servers[h.name]?.consecutiveFailures),
           role: state?.servers[h.name]?.role ?? 'UNKNOWN',
           SessionCount: { Count: await countSessions(maintenanceDeps().sessions, h, state, c.now) },
         })),

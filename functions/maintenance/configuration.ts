@@ -210,9 +210,12 @@ export function planActivation(
 
 /**
  * A host's health as the status shows it: the monitor's view (which shows a DISABLED host in
- * MAINTENANCE, as GET /failover_monitoring/status does), and MAINTENANCE for a host just DISABLED
- * that the monitor's next round has not seen yet.
+ * MAINTENANCE, as GET /failover_monitoring/status does), with the active mode taking effect at
+ * once: MAINTENANCE for a host just DISABLED, and for one just enabled again what the monitor's
+ * next round will say (UP if its last probe answered, else DOWN).
  */
-export function healthOf(mode: HostMode, monitorHealth: string | undefined): string {
-  return mode === 'DISABLED' ? 'MAINTENANCE' : (monitorHealth ?? 'DOWN');
+export function healthOf(mode: HostMode, monitorHealth: string | undefined, consecutiveFailures = 0): string {
+  if (mode === 'DISABLED') return 'MAINTENANCE';
+  if (monitorHealth === 'MAINTENANCE') return consecutiveFailures > 0 ? 'DOWN' : 'UP';
+  return monitorHealth ?? 'DOWN';
 }

@@ -175,5 +175,7 @@ describe('activation', () => {
 
   it('a DISABLED host shows health MAINTENANCE', () => {
     expect([healthOf('DISABLED', 'UP'), healthOf('NO_NEW_SESSIONS', 'UP'), healthOf('ENABLED', 'DOWN'), healthOf('ENABLED', undefined)]).toEqual(['MAINTENANCE', 'UP', 'DOWN', 'DOWN']);
+    // Enabled again before the monitor's next round: what that round will say.
+    expect([healthOf('ENABLED', 'MAINTENANCE', 0), healthOf('ENABLED', 'MAINTENANCE', 3)]).toEqual(['UP', 'DOWN']);
   });
 });
