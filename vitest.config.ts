@@ -14,8 +14,8 @@ export default defineConfig({
       exclude: ['functions/workflows/index.ts', 'functions/subscribers/index.ts', 'local/switchover-load.ts', 'local/switchover-load-worker.ts'],
       reporter: ['text-summary', 'html'],
       reportsDirectory: 'coverage',
-      // About a point under what the suite measures (91 % / 84.5 %): timing-dependent branches move a little from run to run.
-      thresholds: { statements: 90, branches: 83 },
+      // Just under what the suite measures (92.6 % / 85.1 %): timing-dependent branches move a little from run to run.
+      thresholds: { statements: 92, branches: 84.5 },
     },
     // Most files wait on timers and sockets, not the CPU: three at once on two cores halves the wall time.
     maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 3),
