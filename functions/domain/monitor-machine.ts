@@ -205,7 +205,9 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     if (probe?.ok) {
       Object.assign(s, { health: disabled ? 'MAINTENANCE' : 'UP', consecutiveFailures: 0, failingSince: null, lastProbeAt: probe.at, latencyMs: probe.latencyMs });
       delete s.lastError;
-      reported[conf.name] = probe.role;
+      // A server of the switchover that is alive but cannot tell its role yet (its services restart
+      // at the end of the pause) keeps the role it had: no UNKNOWN in between for subscribers.
+      reported[conf.name] = switching && probe.role === 'UNKNOWN' ? before.role : probe.role;
       s.reportedRole = probe.reportedRole ?? null;
       if (probe.source) s.probeSource = probe.source;
       if (probe.lastFailure) s.lastFailure = probe.lastFailure;

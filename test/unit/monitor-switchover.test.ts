@@ -84,6 +84,17 @@ describe('a planned switchover of the Primary', () => {
     expect(c.log.flatMap((x) => x.events).some((e) => e.detailType === 'MONITORING_STATE_CHANGED' && (e.detail as { new: string }).new === 'FAILOVER_IN_PROGRESS')).toBe(false);
   });
 
+  it('a server answering only its liveness at the end of the pause (role not told) keeps its role: no UNKNOWN events', () => {
+    const c = cluster();
+    c.round(1000, all, { bam1: 'NO_NEW_SESSIONS' });
+    c.round(1500, pause, { bam1: 'NO_NEW_SESSIONS' });
+    c.round(2000, { bam1: 'UNKNOWN', bam2: 'UNKNOWN', bam3: 'STANDBY' }, { bam1: 'NO_NEW_SESSIONS' });
+    expect(c.state.monitoringState).toBe('SWITCHOVER_IN_PROGRESS');
+    c.round(2500, swapped, { bam1: 'NO_NEW_SESSIONS' });
+    expect(c.state).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam2' });
+    expect(roleEvents(c.log)).toEqual(['bam1:PRIMARY->STANDBY:planned-switchover', 'bam2:STANDBY->PRIMARY:planned-switchover']);
+  });
+
   it('ends the sessions pinned to the old Primary when it hands over (a Standby serves no API)', () => {
     const c = cluster();
     const before = c.state.servers.bam1!.incarnation;
