@@ -45,6 +45,7 @@ export const BENCH_SWITCHOVER: CommandSpec = {
     'The same load through a planned switchover (the Primary drained through /airlock/rest) and an unplanned failover; prints answers by status, failed requests and how long held calls waited. The last line is machine-readable.',
   options: {
     clients: { type: 'integer', min: 2, max: 1000, default: 100, description: 'concurrent clients: half restorable sessions, half a stream of new alias logins (one call each)' },
+    'one-thread': { type: 'boolean', description: 'run the gateway in the same thread as the simulated BAM servers and dynalite (default: a thread of its own)' },
   },
 };
 

@@ -22,6 +22,11 @@ export interface LocalStackOptions {
   simServers?: string[];
   /** 1: a single gateway, not in a group (default). 2: the availability group, nodes a and b. */
   nodes?: 1 | 2;
+  /**
+   * A single node run in a worker thread of its own instead of this one (benchmarks: the simulated
+   * BAM servers and DynamoDB, other machines in production, then do not share its event loop).
+   */
+  gatewayThread?: boolean;
 }
 
 export interface NodeHandle {
@@ -191,16 +196,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     return notFound(`No local control ${method} ${path}.`);
   };
 
-  // Node a, in this process.
-  const a = await startNode(basePort, controls);
-  await a.probe(); // know the Primary before accepting logins
-  await a.start();
-  nodes.set('a', handle('a', a, links?.a));
-
-  // Node b, in a worker thread, reaching the controls through a small HTTP server.
+  // Node b (or a single node in its own thread) in a worker thread, reaching the controls through a small HTTP server.
   let control: http.Server | undefined;
-  let worker: Worker | undefined;
-  if (grouped) {
+  const workers: Worker[] = [];
+  const controlServer = async () => {
     control = http.createServer(async (req, res) => {
       const serving = req.headers['x-serving-node'];
       const chunks: Buffer[] = [];
@@ -210,27 +209,44 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       res.end(JSON.stringify(answer!.body));
     });
     await new Promise<void>((r) => control!.listen(0, '127.0.0.1', r));
-    const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+  };
+  const nodeWorker = (workerEnv: Record<string, string | undefined>, workerData: Record<string, unknown>) => {
+    const worker = new Worker(new URL('./node-worker.mjs', import.meta.url), { env: workerEnv, execArgv: [], workerData });
+    workers.push(worker);
+    return worker;
+  };
+
+  let probeA: () => Promise<void>;
+  if (opts.gatewayThread && !grouped) {
+    const a = await workerHandle('a', nodeWorker({ ...process.env, ...env }, { port: basePort, controlUrl: await controlServer(), probeFirst: true }));
+    nodes.set('a', a);
+    probeA = a.probe;
+  } else {
+    // Node a, in this process.
+    const a = await startNode(basePort, controls);
+    await a.probe(); // know the Primary before accepting logins
+    await a.start();
+    nodes.set('a', handle('a', a, links?.a));
+    probeA = () => a.probe();
+  }
+  if (grouped) {
     const bPort = basePort ? basePort + 1 : 0;
-    worker = new Worker(new URL('./node-worker.mjs', import.meta.url), {
-      env: { ...process.env, ...env, NODE_ID: 'b', DYNAMODB_ENDPOINT: links!.b.endpoint, ...nodeUrl(bPort) },
-      execArgv: [],
-      workerData: { port: bPort, controlUrl },
-    });
+    const worker = nodeWorker({ ...process.env, ...env, NODE_ID: 'b', DYNAMODB_ENDPOINT: links!.b.endpoint, ...nodeUrl(bPort) }, { port: bPort, controlUrl: await controlServer() });
     nodes.set('b', await workerHandle('b', worker, links!.b));
   }
 
   return {
-    url: a.url,
+    url: nodes.get('a')!.url,
     nodes,
     cluster,
     bus,
     env,
     ...(links ? { tableLinks: links } : {}),
-    probe: () => a.probe(),
+    probe: () => probeA(),
     close: async () => {
       for (const n of nodes.values()) await n.stop().catch(() => undefined);
-      await worker?.terminate();
+      for (const w of workers) await w.terminate();
       if (control) await new Promise<void>((r) => control!.close(() => r()));
       await bus.close();
       await cluster?.close();
@@ -269,7 +285,7 @@ function handle(id: string, node: Awaited<ReturnType<typeof startNode>>, link?: 
 }
 
 /** A node in a worker: commands by message, answers by id. Resolves once the node serves. */
-async function workerHandle(id: string, worker: Worker, link: TableLink): Promise<NodeHandle> {
+async function workerHandle(id: string, worker: Worker, link?: TableLink): Promise<NodeHandle & { probe: () => Promise<void> }> {
   let seq = 0;
   const waiting = new Map<number, (m: { ok: boolean; url?: string; running?: boolean; error?: string }) => void>();
   const state = { url: '', running: false };
@@ -283,7 +299,7 @@ async function workerHandle(id: string, worker: Worker, link: TableLink): Promis
     waiting.get(m.id)?.(m);
     waiting.delete(m.id);
   });
-  const command = (cmd: 'start' | 'stop') =>
+  const command = (cmd: 'start' | 'stop' | 'probe') =>
     new Promise<void>((resolve, reject) => {
       const mid = ++seq;
       waiting.set(mid, (m) => (m.ok ? resolve() : reject(new Error(m.error))));
@@ -293,7 +309,7 @@ async function workerHandle(id: string, worker: Worker, link: TableLink): Promis
   return {
     id,
     get partitioned() {
-      return link.cut;
+      return link?.cut ?? false;
     },
     get url() {
       return state.url;
@@ -303,6 +319,7 @@ async function workerHandle(id: string, worker: Worker, link: TableLink): Promis
     },
     stop: () => command('stop'),
     start: () => command('start'),
+    probe: () => command('probe'),
   };
 }
 

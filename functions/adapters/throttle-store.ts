@@ -1,8 +1,21 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Counter } from '../domain/login-backoff.js';
 import { conditionally, isConditionFailure } from './dynamo.js';
 
 const IN_FLIGHT = 'IN_FLIGHT';
+const BATCH_ATTEMPTS = 4;
+
+/** What a login of known-right credentials is decided on, read at once. */
+export interface LoginCounts {
+  user?: Counter;
+  ip?: Counter;
+  userInFlight: number;
+  ipInFlight: number;
+}
+
+const counter = (i: Record<string, unknown> | undefined): Counter | undefined =>
+  i ? { failures: Number(i.failures ?? 0), windowStart: Number(i.windowStart ?? 0), blockedUntil: Number(i.blockedUntil ?? 0) } : undefined;
+const inFlightOf = (i: Record<string, unknown> | undefined, now: number, leaseMs: number) => (i && Number(i.windowStart) > now - leaseMs ? Number(i.inflight ?? 0) : 0);
 
 /**
  * Login throttling items, TTL'd (`ttl`). Failed-login counters: `THROTTLE#USER#<sha256(lower-cased
@@ -18,8 +31,34 @@ export class DynamoThrottleStore {
 
   async get(pk: string): Promise<Counter | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: 'LOGIN' }, ConsistentRead: true }));
-    const i = res?.Item;
-    return i ? { failures: Number(i.failures ?? 0), windowStart: Number(i.windowStart ?? 0), blockedUntil: Number(i.blockedUntil ?? 0) } : undefined;
+    return counter(res?.Item);
+  }
+
+  /**
+   * Both failure counters and both counts in flight of a login, in one consistent BatchGetItem
+   * (a login of known-right credentials decides on these alone). Keys left unprocessed are asked
+   * again with backoff; still unprocessed after every attempt: throws (a 500, never a wrong answer).
+   */
+  async loginCounts(keys: { user: string; ip: string }, now: number, leaseMs: number): Promise<LoginCounts> {
+    const items = new Map<string, Record<string, unknown>>();
+    let pending: Record<string, string>[] = [keys.user, keys.ip].flatMap((pk) => [
+      { pk, sk: 'LOGIN' },
+      { pk, sk: IN_FLIGHT },
+    ]);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= BATCH_ATTEMPTS) throw new Error(`login throttle read: ${pending.length} keys still unprocessed after ${BATCH_ATTEMPTS} attempts`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** (attempt - 1) * (0.5 + Math.random())));
+      const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+      for (const i of res.Responses?.[this.tableName] ?? []) items.set(`${String(i.pk)} ${String(i.sk)}`, i);
+      pending = (res.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, string>[] | undefined) ?? [];
+    }
+    const item = (pk: string, sk: string) => items.get(`${pk} ${sk}`);
+    return {
+      ...(item(keys.user, 'LOGIN') ? { user: counter(item(keys.user, 'LOGIN')) } : {}),
+      ...(item(keys.ip, 'LOGIN') ? { ip: counter(item(keys.ip, 'LOGIN')) } : {}),
+      userInFlight: inFlightOf(item(keys.user, IN_FLIGHT), now, leaseMs),
+      ipInFlight: inFlightOf(item(keys.ip, IN_FLIGHT), now, leaseMs),
+    };
   }
 
   /**
@@ -102,12 +141,6 @@ export class DynamoThrottleStore {
       if (restarted) return now;
     }
     return undefined;
-  }
-
-  /** How many logins of `pk` are in flight, as `acquire` would count them (a count older than `leaseMs` is 0); takes no place. */
-  async inFlight(pk: string, now: number, leaseMs: number): Promise<number> {
-    const i = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: IN_FLIGHT }, ConsistentRead: true })))?.Item;
-    return i && Number(i.windowStart) > now - leaseMs ? Number(i.inflight ?? 0) : 0;
   }
 
   /**

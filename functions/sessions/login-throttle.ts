@@ -40,8 +40,11 @@ export function loginLimits(env: NodeJS.ProcessEnv): LoginLimits {
 
 /** Places held in the in-flight counts of the username and of the address (none for a login known right). */
 export type Leases = { user?: number; ip?: number };
-/** An admitted login holds its `leases` until `finished`. */
-export type Admission = { admitted: true; leases: Leases } | { admitted: false; retryAfterSeconds: number; reason: string };
+/**
+ * An admitted login holds its `leases` until `finished`. `userCounter`: the username had a failure
+ * counter when admitted (a success deletes it; without one there is nothing to reset).
+ */
+export type Admission = { admitted: true; leases: Leases; userCounter: boolean } | { admitted: false; retryAfterSeconds: number; reason: string };
 export type LoginOutcome = 'success' | 'wrong-credentials' | 'other';
 type Keys = { user: string; ip: string };
 
@@ -74,25 +77,32 @@ export class LoginThrottle {
    * wrong attempt would be, full counts included: otherwise the answer tells right from wrong.
    */
   async admit(keys: Keys, opts: { knownRight: boolean }): Promise<Admission> {
+    if (opts.knownRight) {
+      // One read decides: the same tests a wrong attempt passes (address backoff, both counts in
+      // flight, username backoff), without taking a place.
+      const now = this.now();
+      const c = await this.store.loginCounts(keys, now, IN_FLIGHT_LEASE_MS);
+      const ip = blockedFor(c.ip, now, this.limits.ip);
+      if (ip) return refused(ip, BACKOFF);
+      if (c.userInFlight >= this.limits.maxConcurrent || c.ipInFlight >= this.limits.maxConcurrentPerIp) return refused(1000, IN_FLIGHT);
+      const user = blockedFor(c.user, now, this.limits.user);
+      if (user) return refused(user, BACKOFF);
+      return { admitted: true, leases: {}, userCounter: c.user !== undefined };
+    }
     const ip = blockedFor(await this.store.get(keys.ip), this.now(), this.limits.ip);
     if (ip) return refused(ip, BACKOFF);
     const leases: Leases = {};
-    if (opts.knownRight) {
-      const [user, fromIp] = await Promise.all([this.store.inFlight(keys.user, this.now(), IN_FLIGHT_LEASE_MS), this.store.inFlight(keys.ip, this.now(), IN_FLIGHT_LEASE_MS)]);
-      if (user >= this.limits.maxConcurrent || fromIp >= this.limits.maxConcurrentPerIp) return refused(1000, IN_FLIGHT);
-    } else {
-      leases.ip = await this.store.acquire(keys.ip, this.limits.maxConcurrentPerIp, this.now(), IN_FLIGHT_LEASE_MS);
-      if (leases.ip === undefined) return refused(1000, IN_FLIGHT);
-      leases.user = await this.store.acquire(keys.user, this.limits.maxConcurrent, this.now(), IN_FLIGHT_LEASE_MS);
-      if (leases.user === undefined) {
-        await this.release(keys, leases);
-        return refused(1000, IN_FLIGHT);
-      }
+    leases.ip = await this.store.acquire(keys.ip, this.limits.maxConcurrentPerIp, this.now(), IN_FLIGHT_LEASE_MS);
+    if (leases.ip === undefined) return refused(1000, IN_FLIGHT);
+    leases.user = await this.store.acquire(keys.user, this.limits.maxConcurrent, this.now(), IN_FLIGHT_LEASE_MS);
+    if (leases.user === undefined) {
+      await this.release(keys, leases);
+      return refused(1000, IN_FLIGHT);
     }
     // Both backoffs again, now a place is held: failures counted while this one waited are seen.
     const [userCounter, ipCounter] = await Promise.all([this.store.get(keys.user), this.store.get(keys.ip)]);
     const blocked = Math.max(blockedFor(userCounter, this.now(), this.limits.user), blockedFor(ipCounter, this.now(), this.limits.ip));
-    if (!blocked) return { admitted: true, leases };
+    if (!blocked) return { admitted: true, leases, userCounter: userCounter !== undefined };
     await this.release(keys, leases);
     return refused(blocked, BACKOFF);
   }
@@ -103,7 +113,7 @@ export class LoginThrottle {
     if (outcome === 'wrong-credentials') {
       await Promise.all([this.countFailure(keys.user, this.limits.user), this.countFailure(keys.ip, this.limits.ip)]).catch(warn('count'));
     }
-    if (outcome === 'success') await this.store.delete(keys.user).catch(warn('reset'));
+    if (outcome === 'success' && admission.admitted && admission.userCounter) await this.store.delete(keys.user).catch(warn('reset'));
     if (admission.admitted) await this.release(keys, admission.leases);
   }
 
