@@ -30,6 +30,8 @@ export function monitorView(state: MonitorState | undefined): MonitorView | unde
     servers: state.servers,
     ...(state.fenced ? { fenced: state.fenced } : {}),
     ...(last?.blocked ? { blockedFrom: last.from } : {}),
+    ...(state.monitoringState === 'SWITCHOVER_IN_PROGRESS' && state.switchover ? { switchover: { from: state.switchover.from, target: state.switchover.target } } : {}),
+    ...(state.monitoringState === 'FAILOVER_IN_PROGRESS' ? { failover: true } : {}),
   };
 }
 

@@ -46,6 +46,10 @@ export interface MonitorView {
   fenced?: string[];
   /** The last planned switchover, when it did not complete and blocks a new one from its Primary. */
   blockedFrom?: string;
+  /** A planned switchover running now. */
+  switchover?: { from: string; target: string };
+  /** An unplanned failover running now (no Primary confirmed). */
+  failover?: boolean;
 }
 
 export type Severity = 'ERROR' | 'WARNING';
@@ -137,6 +141,21 @@ export function validate(hostNames: string[], current: Modes, next: Modes, monit
   const messages: ValidatorMessage[] = [];
   if (hostNames.length > 0 && hostNames.every((h) => modeOf(next, h) !== 'ENABLED')) {
     messages.push({ severity: 'ERROR', detail: `Every host of back-end group ${BACKEND_GROUP.name} would be drained or disabled: at least one must stay ENABLED.` });
+  }
+  const takenOut = (h: string) => modeOf(current, h) === 'ENABLED' && modeOf(next, h) !== 'ENABLED';
+  // While the Primary is changing, the hosts it may change to must stay in service.
+  const sw = monitor?.switchover;
+  if (sw && takenOut(sw.target)) {
+    messages.push({ severity: 'ERROR', detail: `A planned switchover from ${sw.from} to ${sw.target} is in progress: ${sw.target} must stay ENABLED until it completes.` });
+  }
+  if (monitor?.failover) {
+    const answering = hostNames.filter((h) => takenOut(h) && monitor.servers[h]?.health === 'UP');
+    if (answering.length > 0) {
+      messages.push({
+        severity: 'ERROR',
+        detail: `An unplanned failover is in progress and ${answering.join(', ')} may become the Primary: wait until a new Primary is confirmed before draining or disabling ${answering.length > 1 ? 'them' : 'it'}.`,
+      });
+    }
   }
   const primary = monitor?.primary;
   if (primary && hostNames.includes(primary) && modeOf(current, primary) === 'ENABLED' && modeOf(next, primary) !== 'ENABLED') {

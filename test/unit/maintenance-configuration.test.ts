@@ -128,6 +128,19 @@ describe('validator messages', () => {
     expect(blocked).toEqual({ severity: 'ERROR', detail: expect.stringMatching(/last planned switchover did not complete: enable it/) });
   });
 
+  it('while a planned switchover runs, refuses taking its target out (the race that made a DISABLED host Primary); the others may change', () => {
+    const switching: MonitorView = { primary: null, servers: { bam1: { role: 'PRIMARY', health: 'UP' }, bam2: { role: 'STANDBY', health: 'UP' } }, switchover: { from: 'bam1', target: 'bam2' } };
+    const [m] = validate(names, { bam1: 'NO_NEW_SESSIONS' }, { bam1: 'ENABLED', bam2: 'DISABLED' }, switching);
+    expect(m).toEqual({ severity: 'ERROR', detail: expect.stringMatching(/switchover from bam1 to bam2 is in progress: bam2 must stay ENABLED/) });
+    expect(validate(names, { bam1: 'NO_NEW_SESSIONS' }, { bam1: 'DISABLED' }, switching)).toEqual([]);
+  });
+
+  it('while an unplanned failover runs, refuses taking out a host that answers (it may become the Primary), not one that is down', () => {
+    const failing: MonitorView = { primary: null, failover: true, servers: { bam1: { role: 'UNKNOWN', health: 'DOWN' }, bam2: { role: 'STANDBY', health: 'UP' } } };
+    expect(validate(names, {}, { bam2: 'DISABLED' }, failing)).toEqual([{ severity: 'ERROR', detail: expect.stringMatching(/unplanned failover is in progress and bam2 may become the Primary/) }]);
+    expect(validate(names, {}, { bam1: 'DISABLED' }, failing)).toEqual([]);
+  });
+
   it('says which Primary and why', () => {
     const [m] = validate(names, {}, { bam1: 'DISABLED' }, monitor({ role: 'STANDBY', health: 'DOWN' }));
     expect(m!.detail).toMatch(/bam1 is the Primary.*healthy ENABLED Standby/);
