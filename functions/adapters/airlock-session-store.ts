@@ -8,6 +8,8 @@ export interface AirlockSession {
   idHash: string;
   principal: AirlockPrincipal;
   workingCopy?: WorkingCopy;
+  /** Counts the writes of the working copy: a write names the one it read, so parallel calls lose nothing. */
+  wcRev?: number;
   createdAt: number;
   expiresAt: number;
 }
@@ -32,25 +34,43 @@ export class DynamoAirlockSessionStore {
   async get(idHash: string): Promise<AirlockSession | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(idHash), ConsistentRead: true }));
     if (!res.Item) return undefined;
-    const { principal, workingCopy, createdAt, expiresAt } = res.Item as AirlockSession;
-    return { idHash, principal, ...(workingCopy ? { workingCopy } : {}), createdAt, expiresAt };
+    const { principal, workingCopy, wcRev, createdAt, expiresAt } = res.Item as AirlockSession;
+    return { idHash, principal, ...(workingCopy ? { workingCopy } : {}), ...(wcRev ? { wcRev } : {}), createdAt, expiresAt };
   }
 
-  /** Slides the idle expiry and, when given, replaces the working copy; false when the session is gone. */
-  async touch(idHash: string, expiresAt: number, workingCopy?: WorkingCopy): Promise<boolean> {
-    const sets = ['expiresAt = :e', '#ttl = :t', ...(workingCopy ? ['workingCopy = :w'] : [])];
+  /** Slides the idle expiry; false when the session is gone. */
+  async touch(idHash: string, expiresAt: number): Promise<boolean> {
     return conditionally(
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key(idHash),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: 'SET expiresAt = :e, #ttl = :t',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':e': expiresAt, ':t': ttlOf(expiresAt), ...(workingCopy ? { ':w': workingCopy } : {}) },
+          ExpressionAttributeValues: { ':e': expiresAt, ':t': ttlOf(expiresAt) },
         }),
       ),
     );
+  }
+
+  /**
+   * Replaces the working copy (and slides the idle expiry) if it is still revision `readRev` (what
+   * the caller read); 'conflict' when another call wrote it meanwhile, 'gone' when the session ended.
+   */
+  async saveWorkingCopy(idHash: string, expiresAt: number, workingCopy: WorkingCopy, readRev = 0): Promise<'saved' | 'conflict' | 'gone'> {
+    const write = this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(idHash),
+        UpdateExpression: 'SET expiresAt = :e, #ttl = :t, workingCopy = :w, wcRev = :next',
+        ConditionExpression: `attribute_exists(pk) AND ${readRev ? 'wcRev = :rev' : 'attribute_not_exists(wcRev)'}`,
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':e': expiresAt, ':t': ttlOf(expiresAt), ':w': workingCopy, ':next': readRev + 1, ...(readRev ? { ':rev': readRev } : {}) },
+      }),
+    );
+    if (await conditionally(write)) return 'saved';
+    return (await this.get(idHash)) ? 'conflict' : 'gone';
   }
 
   async delete(idHash: string): Promise<void> {

@@ -12,7 +12,7 @@ import { originVerify } from '../middleware/origin-verify.js';
 import { newToken, hashToken } from '../domain/tokens.js';
 import { roleOf } from '../domain/group.js';
 import { flushOutbox } from '../monitor/outbox-flusher.js';
-import { mayCall, type AirlockPrincipal } from '../maintenance/contract.js';
+import { mayCall, quoted, whoOf, type AirlockPrincipal } from '../maintenance/contract.js';
 import { changeMode, findHost, healthOf, hostsOf, isOurGroup, parseMode, validate, viewOf, type WorkingCopy } from '../maintenance/configuration.js';
 import { activate, monitorView } from '../maintenance/activation.js';
 import { configurationsDocument, groupDocument, validatorDocument } from '../maintenance/documents.js';
@@ -41,15 +41,33 @@ interface Call {
 type Route = { method: string; path: RegExp; run: (c: Call) => Promise<HttpResult> };
 
 const noWorkingCopy = () => airlockError(400, 'NO_WORKING_COPY', 'No configuration is loaded in this REST session: POST /configuration/configurations/load-active first.');
-const unknownGroup = (ref: string) => airlockError(404, 'NOT_FOUND', `No back-end group ${ref}: the Address Manager cluster is group 1, address-manager.`);
+const unknownGroup = (ref: string) => airlockError(404, 'NOT_FOUND', `No back-end group ${quoted(ref)}: the Address Manager cluster is group 1, address-manager.`);
 
 async function loadActiveCopy(): Promise<WorkingCopy> {
   const active = await maintenanceDeps().configurations.get();
   return { version: active.version, base: active.modes, changes: {} };
 }
 
-async function saveWorkingCopy(c: Call, wc: WorkingCopy): Promise<void> {
-  if (!(await maintenanceDeps().restSessions.touch(c.session.idHash, c.now + REST_SESSION_IDLE_MS, wc))) throw airlockError(401, 'UNAUTHORIZED', 'The REST session ended.');
+const sessionEnded = () => airlockError(401, 'UNAUTHORIZED', 'The REST session ended.');
+
+/**
+ * Writes the working copy `change` makes of the session's current one. Another call of the same
+ * session may write it meanwhile (parallel host-mode calls): then it is read again and `change`
+ * applied anew, so no change is lost.
+ */
+async function updateWorkingCopy(c: Call, change: (wc: WorkingCopy | undefined) => WorkingCopy): Promise<WorkingCopy> {
+  const { restSessions } = maintenanceDeps();
+  let session = c.session;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const next = change(session.workingCopy);
+    const saved = await restSessions.saveWorkingCopy(session.idHash, c.now + REST_SESSION_IDLE_MS, next, session.wcRev ?? 0);
+    if (saved === 'saved') return next;
+    if (saved === 'gone') throw sessionEnded();
+    const again = await restSessions.get(session.idHash);
+    if (!again) throw sessionEnded();
+    session = again;
+  }
+  throw airlockError(409, 'CONFLICT', 'The working copy kept changing under this call: send it again.');
 }
 
 /** The working copy's hosts, or the active configuration's when none is loaded yet. */
@@ -63,6 +81,27 @@ async function publishPending(c: Call): Promise<void> {
   await flushOutbox(maintenanceDeps().configurations.outbox, maintenanceDeps().publisher, `airlock-${c.event.requestContext.requestId}`, Date.now()).catch((err: unknown) =>
     logger.warn('maintenance events not published yet', { error: err as Error }),
   );
+}
+
+/**
+ * The activate body: empty, or `{"comment", "options": {"autoMerge", "ignoreOutdatedConfiguration"}}`
+ * (flags as booleans or "true"/"false"; other options, which real clients send, are ignored). A
+ * value of the wrong type is a 400, not silently dropped. The comment keeps its first 1000 characters.
+ */
+function activationBody(body: unknown): { comment: string; options: { autoMerge: boolean; ignoreOutdatedConfiguration: boolean } } {
+  if (body === undefined) return { comment: '', options: { autoMerge: false, ignoreOutdatedConfiguration: false } };
+  if (!isObject(body)) throw airlockError(400, 'BAD_REQUEST', 'Send an empty body, or {"comment": "...", "options": {"autoMerge": false, "ignoreOutdatedConfiguration": false}}.');
+  if (body.comment !== undefined && body.comment !== null && typeof body.comment !== 'string') throw airlockError(400, 'BAD_REQUEST', 'comment must be a string.');
+  if (body.options !== undefined && body.options !== null && !isObject(body.options)) throw airlockError(400, 'BAD_REQUEST', 'options must be an object.');
+  const options = isObject(body.options) ? body.options : {};
+  const flag = (name: string) => {
+    const v = options[name];
+    if (v === undefined || v === null || v === false || v === 'false') return false;
+    if (v === true || v === 'true') return true;
+    throw airlockError(400, 'BAD_REQUEST', `options.${name} must be true or false, not ${quoted(v)}.`);
+  };
+  const comment = typeof body.comment === 'string' ? [...body.comment].slice(0, 1000).join('') : '';
+  return { comment, options: { autoMerge: flag('autoMerge'), ignoreOutdatedConfiguration: flag('ignoreOutdatedConfiguration') } };
 }
 
 const routes: Route[] = [
@@ -89,8 +128,8 @@ const routes: Route[] = [
     method: 'POST',
     path: /^\/configuration\/configurations\/load-active$/,
     run: async (c) => {
-      const wc = await loadActiveCopy();
-      await saveWorkingCopy(c, wc);
+      const loaded = await loadActiveCopy();
+      const wc = await updateWorkingCopy(c, () => loaded);
       c.target = `load-active version ${wc.version}`;
       await publishPending(c);
       return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
@@ -119,21 +158,23 @@ const routes: Route[] = [
     path: /^\/configuration\/back-end-groups\/([^/]+)\/host-mode$/,
     run: async (c) => {
       if (!isOurGroup(c.params[0]!)) throw unknownGroup(c.params[0]!);
-      const wc = c.session.workingCopy;
-      if (!wc) throw noWorkingCopy();
       const body = tolerantBody(c.event);
       const data = isObject(body) ? body.data : undefined;
       if (!isObject(data) || !isObject(data.attributes))
         throw airlockError(400, 'BAD_REQUEST', 'Send {"data": {"type": "back-end-host-mode-change", "attributes": {"protocol", "hostName", "port", "mode"}}}.');
-      if (data.type !== undefined && data.type !== 'back-end-host-mode-change')
-        throw airlockError(400, 'BAD_REQUEST', `data.type must be back-end-host-mode-change, not ${JSON.stringify(data.type)}.`);
+      if (data.type !== undefined && data.type !== 'back-end-host-mode-change') throw airlockError(400, 'BAD_REQUEST', `data.type must be back-end-host-mode-change, not ${quoted(data.type)}.`);
       const mode = parseMode(data.attributes.mode);
       if (!mode) throw airlockError(400, 'BAD_REQUEST', 'attributes.mode must be ENABLED, NO_NEW_SESSIONS or DISABLED.');
-      const found = findHost(hostsOf(maintenanceDeps().config.servers, viewOf(wc)), data.attributes);
-      if ('problem' in found) throw airlockError(found.problem === 'not-found' ? 404 : 400, found.problem === 'not-found' ? 'NOT_FOUND' : 'BAD_REQUEST', found.detail);
-      const next = changeMode(wc, found.host.name, mode);
-      await saveWorkingCopy(c, next);
-      c.target = `host-mode ${found.host.name} ${mode} (working copy)`;
+      const attributes = data.attributes;
+      let host = '';
+      const next = await updateWorkingCopy(c, (wc) => {
+        if (!wc) throw noWorkingCopy();
+        const found = findHost(hostsOf(maintenanceDeps().config.servers, viewOf(wc)), attributes);
+        if ('problem' in found) throw airlockError(found.problem === 'not-found' ? 404 : 400, found.problem === 'not-found' ? 'NOT_FOUND' : 'BAD_REQUEST', found.detail);
+        host = found.host.name;
+        return changeMode(wc, host, mode);
+      });
+      c.target = `host-mode ${host} ${mode} (working copy)`;
       return json(200, { data: groupDocument(hostsOf(maintenanceDeps().config.servers, viewOf(next))) });
     },
   },
@@ -160,24 +201,23 @@ const routes: Route[] = [
     run: async (c) => {
       const wc = c.session.workingCopy;
       if (!wc) throw noWorkingCopy();
-      const body = tolerantBody(c.event);
-      const doc = isObject(body) ? body : {};
-      const options = isObject(doc.options) ? doc.options : {};
-      const flag = (v: unknown) => v === true || v === 'true';
-      const comment = typeof doc.comment === 'string' ? doc.comment.slice(0, 1000) : '';
+      const { comment, options } = activationBody(tolerantBody(c.event));
       const { config, monitorStore } = maintenanceDeps();
       c.target = `activate from version ${wc.version}`;
       const result = await activate(maintenanceDeps().configurations, {
         workingCopy: wc,
         comment,
-        options: { ignoreOutdatedConfiguration: flag(options.ignoreOutdatedConfiguration), autoMerge: flag(options.autoMerge) },
-        by: c.principal.user,
+        options,
+        by: whoOf(c.principal),
         servers: config.servers,
         monitor: (await monitorStore.get())?.state,
         now: c.now,
       });
       c.target = `activate version ${result.version}: ${result.changes.map((x) => `${x.host} ${x.previous}->${x.new}`).join(', ') || 'no mode change'}`;
-      await saveWorkingCopy(c, { version: result.version, base: result.modes, changes: {} });
+      // The working copy becomes what was activated, unless a parallel call of this session changed it meanwhile (kept: it is outdated now).
+      const activated = { version: result.version, base: result.modes, changes: {} };
+      const saved = await maintenanceDeps().restSessions.saveWorkingCopy(c.session.idHash, c.now + REST_SESSION_IDLE_MS, activated, c.session.wcRev ?? 0);
+      if (saved === 'gone') throw sessionEnded();
       await publishPending(c);
       return json(200, {
         data: { type: 'configuration', id: String(result.version), attributes: { configType: 'CURRENTLY_ACTIVE', comment, version: result.version, merged: result.merged, changes: result.changes } },
@@ -222,35 +262,58 @@ async function createSession(event: HttpEvent, now: number): Promise<HttpResult>
   const id = newToken();
   const expiresAt = now + REST_SESSION_IDLE_MS;
   await maintenanceDeps().restSessions.create({ idHash: hashToken(id), principal, createdAt: now, expiresAt });
-  audit({ action: 'maintenance', outcome: 'success', actor: principal.user, sourceIp: clientAddress(event), target: 'session create' });
+  audit({ action: 'maintenance', outcome: 'success', actor: whoOf(principal), sourceIp: clientAddress(event), target: 'session create' });
   const cookie = [`${REST_SESSION_COOKIE}=${id}`, `Max-Age=${REST_SESSION_IDLE_MS / 1000}`, ...cookieAttributes()].join('; ');
   return json(200, { meta: { user: principal.user, expiresAt: new Date(expiresAt).toISOString() } }, {}, [cookie]);
+}
+
+/**
+ * The path after BASE_PATH with each segment percent-decoded: path rights and routing see the same
+ * spelling (`%31` is `1`). A malformed escape, or one that decodes to a slash, a backslash or a
+ * control character, is a 400: no resource is named so.
+ */
+export function canonicalSubPath(rawPath: string): string {
+  const raw = (rawPath.startsWith(BASE_PATH) ? rawPath.slice(BASE_PATH.length) : rawPath).replace(/\/+$/, '') || '/';
+  return raw
+    .split('/')
+    .map((segment) => {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        throw airlockError(400, 'BAD_REQUEST', 'The path has a malformed percent-escape.');
+      }
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+      if (/[/\\\u0000-\u001f\u007f]/.test(decoded)) throw airlockError(400, 'BAD_REQUEST', 'A path segment may not encode a slash, a backslash or a control character.');
+      return decoded;
+    })
+    .join('/');
 }
 
 async function route(event: HttpEvent): Promise<HttpResult> {
   const now = Date.now();
   const method = event.requestContext.http.method.toUpperCase();
-  const subPath = (event.rawPath.startsWith(BASE_PATH) ? event.rawPath.slice(BASE_PATH.length) : event.rawPath).replace(/\/+$/, '') || '/';
+  const subPath = canonicalSubPath(event.rawPath);
   if (method === 'POST' && subPath === '/session/create') return createSession(event, now);
   const { principal, restSession } = await resolveCaller(event);
   if (!restSession) throw airlockError(401, 'UNAUTHORIZED', 'No live REST session: create one with POST /airlock/rest/session/create and send its JSESSIONID cookie.');
-  if (!mayCall(principal, method, subPath)) throw airlockError(403, 'FORBIDDEN', `${principal.user} may not ${method === 'GET' || method === 'HEAD' ? 'read' : 'write'} ${subPath}.`);
+  if (!mayCall(principal, method, subPath)) throw airlockError(403, 'FORBIDDEN', `${principal.user} may not ${method === 'GET' || method === 'HEAD' ? 'read' : 'write'} ${quoted(subPath, 200)}.`);
   const hit = routes.map((r) => ({ r, m: r.method === (method === 'HEAD' ? 'GET' : method) ? r.path.exec(subPath) : null })).find((x) => x.m);
-  if (!hit) throw airlockError(404, 'NOT_FOUND', `No route ${method} ${BASE_PATH}${subPath}.`);
-  const call: Call = { event, principal, session: restSession, params: hit.m!.slice(1).map(decodeURIComponent), now };
+  if (!hit) throw airlockError(404, 'NOT_FOUND', `No route ${method} ${BASE_PATH}${quoted(subPath, 200)}.`);
+  const call: Call = { event, principal, session: restSession, params: hit.m!.slice(1), now };
   const audited = method !== 'GET' && method !== 'HEAD';
   try {
     // Every call slides the idle expiry; routes that change the working copy write it with theirs.
     if (!audited) await maintenanceDeps().restSessions.touch(restSession.idHash, now + REST_SESSION_IDLE_MS);
     const answer = await hit.r.run(call);
-    if (audited) audit({ action: 'maintenance', outcome: 'success', actor: principal.user, sourceIp: clientAddress(event), target: call.target ?? subPath });
+    if (audited) audit({ action: 'maintenance', outcome: 'success', actor: whoOf(principal), sourceIp: clientAddress(event), target: call.target ?? subPath });
     return answer;
   } catch (err) {
     if (audited)
       audit({
         action: 'maintenance',
         outcome: 'failure',
-        actor: principal.user,
+        actor: whoOf(principal),
         sourceIp: clientAddress(event),
         target: call.target ?? subPath,
         reason: err instanceof GatewayError ? `${err.code}: ${err.message}` : 'error',

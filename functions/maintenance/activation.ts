@@ -54,6 +54,8 @@ export async function activate(store: DynamoConfigurationStore, r: ActivateReque
       errors.map((e) => ({ status: '400', code: 'VALIDATION_FAILED', title: 'Bad Request', detail: e.detail })),
     );
   }
+  // Nothing changes: no new version (it would make every other working copy outdated for nothing).
+  if (plan.changed.length === 0) return { version: active.version, modes: active.modes, changes: [], merged: plan.merged };
   const version = active.version + 1;
   const occurredAt = new Date(r.now).toISOString();
   const epoch = r.monitor?.epoch ?? 0;

@@ -1,4 +1,4 @@
-import { BACKEND_GROUP, HOST_MODES, type BackendHost, type HostMode } from './contract.js';
+import { BACKEND_GROUP, HOST_MODES, quoted, type BackendHost, type HostMode } from './contract.js';
 import { eligibleTarget, type Health } from '../domain/monitor-machine.js';
 import type { BamRole } from '../bam/probe.js';
 
@@ -74,9 +74,9 @@ export function hostsOf(servers: ConfiguredServer[], modes: Modes): BackendHost[
   });
 }
 
-/** Group by id (`1`) or name (`address-manager`). */
+/** Group by id (`1`) or name (`address-manager`), exactly: each resource has one spelling for path rights to match. */
 export function isOurGroup(ref: string): boolean {
-  return ref === String(BACKEND_GROUP.id) || ref.toLowerCase() === BACKEND_GROUP.name;
+  return ref === String(BACKEND_GROUP.id) || ref === BACKEND_GROUP.name;
 }
 
 export interface HostRef {
@@ -109,8 +109,8 @@ export function findHost(hosts: BackendHost[], ref: HostRef): HostLookup {
   }
   const matches = hosts.filter((h) => h.hostName.toLowerCase() === hostName.toLowerCase() && (port === undefined || h.port === port) && (protocol === undefined || h.protocol === protocol));
   if (matches.length === 1) return { host: matches[0]! };
-  if (matches.length > 1) return { problem: 'bad-request', detail: `Several hosts have hostName ${hostName}: give its port too.` };
-  return { problem: 'not-found', detail: `Back-end group ${BACKEND_GROUP.name} has no host ${hostName}${port ? `:${port}` : ''}. Its hosts: ${hosts.map((h) => h.name).join(', ')}.` };
+  if (matches.length > 1) return { problem: 'bad-request', detail: `Several hosts have hostName ${quoted(hostName)}: give its port too.` };
+  return { problem: 'not-found', detail: `Back-end group ${BACKEND_GROUP.name} has no host ${quoted(hostName)}${port ? `:${port}` : ''}. Its hosts: ${hosts.map((h) => h.name).join(', ')}.` };
 }
 
 export function parseMode(mode: unknown): HostMode | undefined {

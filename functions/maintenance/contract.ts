@@ -48,3 +48,15 @@ export function mayCall(p: AirlockPrincipal, method: string, subPath: string): b
     return false; // an unparseable regex grants nothing
   }
 }
+
+/** A value a client sent, as an error message may quote it: JSON, cut to `max` characters (whole code points). */
+export function quoted(value: unknown, max = 80): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const points = [...text];
+  return points.length > max ? `${points.slice(0, max).join('')}…` : text;
+}
+
+/** Who a principal is in the audit log, the activation history and events: a gateway username, or `tenant:<tenant>/<user>`. */
+export function whoOf(p: AirlockPrincipal): string {
+  return p.kind === 'tenant' ? `tenant:${p.tenant ?? '?'}/${p.user}` : p.user;
+}

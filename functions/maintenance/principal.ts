@@ -1,7 +1,7 @@
 import { config } from '../commons/config.js';
 import type { HttpEvent } from '../commons/http.js';
 import { CSRF_HEADER, browserCrossSite, trustedOrigins } from '../middleware/csrf.js';
-import { csrfTokenMatches, hashToken, sessionCookieName, tokenFromCookies } from '../domain/tokens.js';
+import { csrfTokenMatches, hashToken, sessionCookieName, tokenFromCookies, tokenFromHeaders } from '../domain/tokens.js';
 import type { AirlockSession } from '../adapters/airlock-session-store.js';
 import type { AirlockPrincipal } from './contract.js';
 import { airlockError } from './jsonapi.js';
@@ -51,11 +51,16 @@ export async function resolveCaller(event: HttpEvent, opts: { credentialsOnly?: 
       return { principal, restSession };
     }
   }
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(event.headers?.authorization ?? '')?.[1];
-  if (bearer) {
-    const gateway = GATEWAY_TOKEN.test(bearer) ? await gatewayPrincipal(bearer) : undefined;
-    return { principal: gateway ?? (await verifyTenantToken(bearer)) };
+  // A gateway session token in any form the gateway's own API takes (Bearer or Basic, with or
+  // without "BAMAuthToken: "); otherwise a Bearer tenant token (a JWT: never shaped like one).
+  const gatewayToken = tokenFromHeaders(event.headers ?? {});
+  if (gatewayToken) {
+    const gateway = await gatewayPrincipal(gatewayToken);
+    if (!gateway) throw airlockError(401, 'UNAUTHORIZED', 'The gateway session has ended or does not exist. Log in again.');
+    return { principal: gateway };
   }
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(event.headers?.authorization ?? '')?.[1];
+  if (bearer) return { principal: await verifyTenantToken(bearer) };
   const sessionCookie = tokenFromCookies(event.cookies ?? [], sessionCookieName(config().localMode));
   if (sessionCookie) {
     refuseCrossSite(event);

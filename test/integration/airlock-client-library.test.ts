@@ -209,9 +209,9 @@ describe('an Airlock REST client library', () => {
       'three mode events',
     );
     expect(changes.map((d) => [d.host.name, d.new, d.by, d.comment])).toEqual([
-      ['bam2', 'NO_NEW_SESSIONS', 'tenant_user', 'drain bam2'],
-      ['bam2', 'DISABLED', 'tenant_user', 'maintain bam2'],
-      ['bam2', 'ENABLED', 'tenant_user', 'bam2 back'],
+      ['bam2', 'NO_NEW_SESSIONS', 'tenant:myTenant/tenant_user', 'drain bam2'],
+      ['bam2', 'DISABLED', 'tenant:myTenant/tenant_user', 'maintain bam2'],
+      ['bam2', 'ENABLED', 'tenant:myTenant/tenant_user', 'bam2 back'],
     ]);
   });
 
