@@ -24,9 +24,13 @@ const JSON_CONTENT_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(?:;.*)?
  * A JSON body must say so: text/plain or a form can be sent cross-site by any page without a
  * CORS preflight (CSRF), application/json cannot. 415 otherwise.
  */
+/** Whether the request declares a JSON body (application/json, or a +json type, with parameters). */
+export function isJsonContentType(event: HttpEvent): boolean {
+  return JSON_CONTENT_TYPE.test((event.headers?.['content-type'] ?? '').trim());
+}
+
 export function requireJsonContentType(event: HttpEvent): void {
-  const type = event.headers?.['content-type'] ?? '';
-  if (!JSON_CONTENT_TYPE.test(type.trim())) {
+  if (!isJsonContentType(event)) {
     throw new GatewayError(415, 'UnsupportedMediaType', 'Send the request body as JSON, with Content-Type: application/json.');
   }
 }

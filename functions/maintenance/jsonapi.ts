@@ -13,7 +13,16 @@ export interface JsonApiError {
   detail: string;
 }
 
-const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 500: 'Internal Server Error' };
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+};
 
 /** A refusal carrying one or more JSON:API errors (the first one's status is the answer's). */
 export function airlockError(status: number, code: string, detail: string, more: JsonApiError[] = []): GatewayError {

@@ -1,5 +1,5 @@
 import { config } from '../commons/config.js';
-import type { HttpEvent } from '../commons/http.js';
+import { isJsonContentType, type HttpEvent } from '../commons/http.js';
 import { CSRF_HEADER, browserCrossSite, trustedOrigins } from '../middleware/csrf.js';
 import { csrfTokenMatches, hashToken, sessionCookieName, tokenFromCookies, tokenFromHeaders } from '../domain/tokens.js';
 import type { AirlockSession } from '../adapters/airlock-session-store.js';
@@ -119,8 +119,13 @@ function refuseCrossSite(event: HttpEvent): void {
   const reason = browserCrossSite(event, trustedOrigins());
   if (reason) throw airlockError(403, 'FORBIDDEN', `Cross-site request refused: ${reason}.`);
   const gatewayCookie = tokenFromCookies(event.cookies ?? [], sessionCookieName(config().localMode));
-  if (gatewayCookie && !csrfTokenMatches(gatewayCookie, event.headers?.[CSRF_HEADER])) {
+  if (!gatewayCookie) return;
+  if (!csrfTokenMatches(gatewayCookie, event.headers?.[CSRF_HEADER])) {
     throw airlockError(403, 'FORBIDDEN', 'A change made with the gateway session cookie needs the X-CSRF-Token header (from GET /ui/api/session).');
+  }
+  // As everywhere a browser's cookie authenticates a change (SPEC §12): a JSON body, which a form cannot send.
+  if (!isJsonContentType(event)) {
+    throw airlockError(415, 'UNSUPPORTED_MEDIA_TYPE', 'A change made with the gateway session cookie is sent as JSON, with Content-Type: application/json.');
   }
 }
 

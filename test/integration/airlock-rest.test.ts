@@ -286,7 +286,11 @@ describe('authentication', () => {
     // The web UI's way: the gateway cookie with the session's CSRF token; without the token, 403.
     expect((await call(base, 'POST', rest('/session/create'), { headers: { cookie: `gateway_session=${svc}` } })).status).toBe(403);
     const csrf = (await call(base, 'GET', '/ui/api/session', { headers: { cookie: `gateway_session=${svc}` } })).body.csrf_token as string;
-    expect((await call(base, 'POST', rest('/session/create'), { headers: { cookie: `gateway_session=${svc}`, 'x-csrf-token': csrf } })).status).toBe(200);
+    expect((await call(base, 'POST', rest('/session/create'), { headers: { cookie: `gateway_session=${svc}`, 'x-csrf-token': csrf, 'content-type': 'application/json' } })).status).toBe(200);
+    // ... and a JSON body, as for every cookie-authenticated change (a form can send text/plain).
+    const plain = await call(base, 'POST', rest('/session/create'), { headers: { cookie: `gateway_session=${svc}`, 'x-csrf-token': csrf, 'content-type': 'text/plain' } });
+    expect(plain.status).toBe(415);
+    expect(plain.body.errors[0].code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 });
 
