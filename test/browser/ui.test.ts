@@ -91,6 +91,14 @@ describe('maintenance, permissions, workflows, events', () => {
     await expect.poll(() => page.getByTestId('mode-bam2').textContent()).toBe('ENABLED');
     await expect.poll(() => page.getByTestId('count-bam2').textContent()).toBe('0');
 
+    // Escape cancels, and focus goes back to the button that opened the dialog.
+    await bam2.getByRole('button', { name: 'Drain bam2' }).click();
+    await page.getByRole('alertdialog').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('alertdialog').count()).toBe(0);
+    await expect.poll(() => page.locator(':focus').getAttribute('aria-label')).toBe('Drain bam2');
+    expect(await page.getByTestId('mode-bam2').textContent()).toBe('ENABLED');
+
     await bam2.getByRole('button', { name: 'Drain bam2' }).click();
     const drain = page.getByRole('alertdialog');
     await expect.poll(() => drain.textContent()).toMatch(/bam2 takes no new sessions; its 0 open sessions keep working/);

@@ -49,6 +49,19 @@ export function MaintenancePage() {
     [],
   );
 
+  // Pelagos' Dialog traps focus but ignores Escape: Escape cancels (its unmount refocuses the opener).
+  const open = pending !== null;
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      setPending(null);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
+
   useVisibleInterval(async () => {
     if (!allowed) return;
     const [status, nodes] = await Promise.allSettled([
