@@ -27,8 +27,8 @@ async function open(path: string, allow: RegExp[] = []): Promise<Watched> {
 }
 
 /** Opens `path` signed in as `user`: the app sends the visitor to the login page, which returns to `path`. */
-async function signedIn(path: string, user: string, password: string, alias?: string): Promise<Watched> {
-  const w = await open(path);
+async function signedIn(path: string, user: string, password: string, alias?: string, allow: RegExp[] = []): Promise<Watched> {
+  const w = await open(path, allow);
   await w.page.waitForURL(/\/login\?/);
   await logIn(w.page, user, password, alias);
   await w.page.waitForURL((u) => u.pathname === path);
@@ -135,6 +135,27 @@ describe('maintenance, permissions, workflows, events', () => {
       )
       .toMatch(/planned switchover to bam2/);
     await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+    // Disabling the Primary: the switchover, said once, not also "its sessions end now".
+    await page.locator('tr[data-host="bam1"]').getByRole('button', { name: 'Disable bam1' }).click();
+    const primaryOut = (await page.getByRole('alertdialog').textContent()) ?? '';
+    expect(primaryOut).toMatch(/planned switchover to bam2.*Restorable sessions continue on bam2.*Your own session is restorable/);
+    expect(primaryOut).not.toMatch(/end now/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('alertdialog').count()).toBe(0);
+  });
+
+  it('a logout that fails says why readably, and the page still follows its session to the login page when it ends', async () => {
+    const { page } = await signedIn('/account', 'alice', 'alice-pass', undefined, [/ERR_FAILED/]);
+    await page.route('**/rest_logout', (route) => route.abort('failed'));
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expect.poll(() => page.getByTestId('logout-error').textContent()).toBe('Logout failed: the gateway cannot be reached. Try again.');
+    await page.unroute('**/rest_logout');
+    // The session ends elsewhere (a script logs out with its token): the next heartbeat's 401 must still be seen.
+    const token = (await page.context().cookies()).find((c) => c.name === 'gateway_session')?.value;
+    expect((await call(base, 'POST', '/rest_logout', { token })).status).toBe(200);
+    await page.waitForURL(/\/login\?next=%2Faccount&reason=Unauthorized/);
+    // Not the API's "Session not found or ended.": words for a person.
+    await expect.poll(() => page.getByTestId('login-notice').textContent()).toBe('Your session has ended. Log in again.');
   });
 
   it('hides maintenance and permissions from a user without them', async () => {
