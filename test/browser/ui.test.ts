@@ -71,6 +71,7 @@ describe('the web UI', () => {
     await expect.poll(() => page.getByTestId('monitoring-state').textContent()).toBe('MONITORING');
     await expect.poll(() => page.getByTestId('primary').textContent()).toContain('bam1');
     await expect.poll(() => page.locator('tr[data-node]').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('data-age').textContent()).toMatch(/^state recorded \d+ s ago, read every 2 s$/);
 
     // First dashboard render on the local runtime, measured (printed, not asserted).
     await page.goto('/dashboard');
@@ -81,6 +82,39 @@ describe('the web UI', () => {
     });
     console.log(`first dashboard render (navigation start → data shown): ${Math.round(ms)} ms`);
     await screenshot(page, '02-dashboard');
+  });
+});
+
+describe('the dashboard at 1280 px', () => {
+  it("tells the age of the monitor's state, not of the page's read", async () => {
+    const { page } = await signedIn('/dashboard', 'alice', 'alice-pass');
+    // A state recorded 90 s ago, read just now: it is 90 s old.
+    await page.route('**/failover_monitoring/status', async (route) => {
+      const r = await route.fetch();
+      const body = { ...(await r.json()), updated_at: new Date(Date.now() - 90_000).toISOString() };
+      await route.fulfill({ response: r, json: body });
+    });
+    await expect.poll(() => page.getByTestId('data-age').textContent()).toMatch(/^state recorded 1 min ago/);
+  });
+
+  it('keeps each role, health and mode tag on one line', async () => {
+    const { page } = await signedIn('/dashboard', 'gateway-svc', 'gateway-svc-pass');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(() => page.locator('tr[data-server="bam1"]').textContent()).toContain('PRIMARY');
+    await expect.poll(() => page.locator('tr[data-node]').count()).toBe(2);
+    // Each tag's text as laid out: one line, inside its pill (never "PRIMA" / "RY", never spilling out).
+    const lines = await page.locator('[data-testid="servers"] .Tag, [data-testid="nodes"] .Tag').evaluateAll((tags) =>
+      tags.map((t) => {
+        const range = t.ownerDocument.createRange();
+        range.selectNodeContents(t.firstElementChild?.firstChild ?? t);
+        const lineTops = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        const inside = range.getBoundingClientRect().right <= t.getBoundingClientRect().right;
+        return `${t.textContent}: ${lineTops} line${inside ? '' : ', spills out'}`;
+      }),
+    );
+    expect(lines.length).toBeGreaterThan(6);
+    for (const l of lines) expect(l).toMatch(/: 1 line$/);
+    await screenshot(page, '02b-dashboard-1280');
   });
 });
 
