@@ -257,6 +257,22 @@ describe('maintenance, permissions, workflows, events', () => {
   });
 });
 
+describe('the API reference', () => {
+  it('/docs renders with its icons and no CSP violation, and asks for no missing favicon', async () => {
+    const missing: string[] = [];
+    const w = await open('/docs');
+    w.page.on('response', (r) => void (r.status() === 404 && missing.push(r.url())));
+    await w.page.reload();
+    await w.page.getByText('/rest_login').first().waitFor();
+    // Swagger UI draws icons from data: SVG (its CSS); a blocked one is a CSP violation in `problems`.
+    await w.page.getByText('/rest_login').first().click();
+    await w.page.locator('.opblock.is-open').first().waitFor();
+    await w.page.waitForTimeout(500);
+    expect(w.problems).toEqual([]);
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('an Address Manager failover, as reference/000 describes it', () => {
   it('takes both users to the login page with the failover message; the restorable one comes back on the same page and session, the other logs in again and returns', async () => {
     const svc = await signedIn('/workflows', 'gateway-svc', 'gateway-svc-pass');
