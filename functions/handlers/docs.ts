@@ -3,13 +3,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { json, type HttpResult } from '../commons/http.js';
 import { httpHandler } from './http-handler.js';
-import { UI_SECURITY_HEADERS } from '../../ui/src/security-headers.js';
+import { DOCS_SECURITY_HEADERS, UI_SECURITY_HEADERS } from '../../ui/src/security-headers.js';
 
 /**
  * GET /openapi.json, and the API reference page at /docs: Swagger UI (swagger-ui-dist), served
- * from this function, never a CDN. The page runs under the web UI's strict CSP (the one CloudFront
- * puts on every answer in AWS): no inline script or style, every file from this origin; the
- * start-up script is /docs/init.js.
+ * from this function, never a CDN. The page runs under the web UI's strict CSP, but for `data:`
+ * images (Swagger UI's icons; DOCS_CSP, which CloudFront puts on /docs answers in AWS): no inline
+ * script or style, every file from this origin; the start-up script is /docs/init.js.
  */
 
 const PAGE = `<!doctype html>
@@ -18,6 +18,7 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Failover Gateway API</title>
+<link rel="icon" type="image/svg+xml" href="/docs/favicon.svg">
 <link rel="stylesheet" href="/docs/swagger-ui.css">
 </head>
 <body>
@@ -42,7 +43,11 @@ function assetDir(): string {
   return path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 }
 
-const security = UI_SECURITY_HEADERS;
+const security = DOCS_SECURITY_HEADERS;
+
+/** The web UI's icon (ui/src/favicon.svg), so the page asks for no /favicon.ico. */
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><title>Failover Gateway</title><rect width="32" height="32" rx="6" fill="#0f62fe"/><path d="M9 8h14v4H13v3h8v4h-8v5H9z" fill="#fff"/></svg>';
 const cached = new Map<string, string>();
 let localDocument: (() => string) | undefined;
 
@@ -70,10 +75,11 @@ const text = (type: string, body: string, cacheControl = 'public, max-age=300'):
 
 export const handler = httpHandler().handler(async (event) => {
   const p = event.rawPath.replace(/\/+$/, '');
-  if (p === '/openapi.json') return { statusCode: 200, body: await openApiJson(), headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...security } };
+  if (p === '/openapi.json') return { statusCode: 200, body: await openApiJson(), headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...UI_SECURITY_HEADERS } };
   if (p === '/docs') return text('text/html; charset=utf-8', PAGE, 'no-cache');
   const name = p.slice('/docs/'.length);
   if (name === 'init.js') return text('text/javascript; charset=utf-8', INIT);
+  if (name === 'favicon.svg') return text('image/svg+xml', FAVICON);
   const type = ASSETS[name];
   if (!type) return json(404, { code: 'NotFound', message: `No file ${p}.`, status: 404 });
   let body = cached.get(name);

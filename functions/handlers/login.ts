@@ -60,5 +60,8 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
   }
   await loginThrottle().finished(keys, admission, 'success');
   audit({ action: 'login', outcome: 'success', ...who });
-  return json(200, { access_token: `BAMAuthToken: ${token}` }, {}, [sessionCookie(token, config.sessionTtlSeconds, config.localMode)]);
+  // The cookie lives as long as the session can (absolute lifetime): nothing refreshes it, while
+  // use slides the idle expiry on the server, which stays the judge of it (SPEC §4.3).
+  const cookie = sessionCookie(token, config.sessionMaxLifetimeSeconds, config.localMode);
+  return json(200, { access_token: `BAMAuthToken: ${token}` }, {}, [cookie]);
 });

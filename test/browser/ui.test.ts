@@ -27,8 +27,8 @@ async function open(path: string, allow: RegExp[] = []): Promise<Watched> {
 }
 
 /** Opens `path` signed in as `user`: the app sends the visitor to the login page, which returns to `path`. */
-async function signedIn(path: string, user: string, password: string, alias?: string): Promise<Watched> {
-  const w = await open(path);
+async function signedIn(path: string, user: string, password: string, alias?: string, allow: RegExp[] = []): Promise<Watched> {
+  const w = await open(path, allow);
   await w.page.waitForURL(/\/login\?/);
   await logIn(w.page, user, password, alias);
   await w.page.waitForURL((u) => u.pathname === path);
@@ -71,6 +71,7 @@ describe('the web UI', () => {
     await expect.poll(() => page.getByTestId('monitoring-state').textContent()).toBe('MONITORING');
     await expect.poll(() => page.getByTestId('primary').textContent()).toContain('bam1');
     await expect.poll(() => page.locator('tr[data-node]').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('data-age').textContent()).toMatch(/^state recorded \d+ s ago, read every 2 s$/);
 
     // First dashboard render on the local runtime, measured (printed, not asserted).
     await page.goto('/dashboard');
@@ -84,12 +85,53 @@ describe('the web UI', () => {
   });
 });
 
+describe('the dashboard at 1280 px', () => {
+  it("tells the age of the monitor's state, not of the page's read", async () => {
+    const { page } = await signedIn('/dashboard', 'alice', 'alice-pass');
+    // A state recorded 90 s ago, read just now: it is 90 s old.
+    await page.route('**/failover_monitoring/status', async (route) => {
+      const r = await route.fetch();
+      const body = { ...(await r.json()), updated_at: new Date(Date.now() - 90_000).toISOString() };
+      await route.fulfill({ response: r, json: body });
+    });
+    await expect.poll(() => page.getByTestId('data-age').textContent()).toMatch(/^state recorded 1 min ago/);
+  });
+
+  it('keeps each role, health and mode tag on one line', async () => {
+    const { page } = await signedIn('/dashboard', 'gateway-svc', 'gateway-svc-pass');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(() => page.locator('tr[data-server="bam1"]').textContent()).toContain('PRIMARY');
+    await expect.poll(() => page.locator('tr[data-node]').count()).toBe(2);
+    // Each tag's text as laid out: one line, inside its pill (never "PRIMA" / "RY", never spilling out).
+    const lines = await page.locator('[data-testid="servers"] .Tag, [data-testid="nodes"] .Tag').evaluateAll((tags) =>
+      tags.map((t) => {
+        const range = t.ownerDocument.createRange();
+        range.selectNodeContents(t.firstElementChild?.firstChild ?? t);
+        const lineTops = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        const inside = range.getBoundingClientRect().right <= t.getBoundingClientRect().right;
+        return `${t.textContent}: ${lineTops} line${inside ? '' : ', spills out'}`;
+      }),
+    );
+    expect(lines.length).toBeGreaterThan(6);
+    for (const l of lines) expect(l).toMatch(/: 1 line$/);
+    await screenshot(page, '02b-dashboard-1280');
+  });
+});
+
 describe('maintenance, permissions, workflows, events', () => {
   it('drains, then disables bam2 from the maintenance page, each behind a confirm dialog that says what happens', async () => {
     const { page } = await signedIn('/maintenance', 'gateway-svc', 'gateway-svc-pass');
     const bam2 = page.locator('tr[data-host="bam2"]');
     await expect.poll(() => page.getByTestId('mode-bam2').textContent()).toBe('ENABLED');
     await expect.poll(() => page.getByTestId('count-bam2').textContent()).toBe('0');
+
+    // Escape cancels, and focus goes back to the button that opened the dialog.
+    await bam2.getByRole('button', { name: 'Drain bam2' }).click();
+    await page.getByRole('alertdialog').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('alertdialog').count()).toBe(0);
+    await expect.poll(() => page.locator(':focus').getAttribute('aria-label')).toBe('Drain bam2');
+    expect(await page.getByTestId('mode-bam2').textContent()).toBe('ENABLED');
 
     await bam2.getByRole('button', { name: 'Drain bam2' }).click();
     const drain = page.getByRole('alertdialog');
@@ -127,6 +169,27 @@ describe('maintenance, permissions, workflows, events', () => {
       )
       .toMatch(/planned switchover to bam2/);
     await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+    // Disabling the Primary: the switchover, said once, not also "its sessions end now".
+    await page.locator('tr[data-host="bam1"]').getByRole('button', { name: 'Disable bam1' }).click();
+    const primaryOut = (await page.getByRole('alertdialog').textContent()) ?? '';
+    expect(primaryOut).toMatch(/planned switchover to bam2.*Restorable sessions continue on bam2.*Your own session is restorable/);
+    expect(primaryOut).not.toMatch(/end now/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('alertdialog').count()).toBe(0);
+  });
+
+  it('a logout that fails says why readably, and the page still follows its session to the login page when it ends', async () => {
+    const { page } = await signedIn('/account', 'alice', 'alice-pass', undefined, [/ERR_FAILED/]);
+    await page.route('**/rest_logout', (route) => route.abort('failed'));
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expect.poll(() => page.getByTestId('logout-error').textContent()).toBe('Logout failed: the gateway cannot be reached. Try again.');
+    await page.unroute('**/rest_logout');
+    // The session ends elsewhere (a script logs out with its token): the next heartbeat's 401 must still be seen.
+    const token = (await page.context().cookies()).find((c) => c.name === 'gateway_session')?.value;
+    expect((await call(base, 'POST', '/rest_logout', { token })).status).toBe(200);
+    await page.waitForURL(/\/login\?next=%2Faccount&reason=Unauthorized/);
+    // Not the API's "Session not found or ended.": words for a person.
+    await expect.poll(() => page.getByTestId('login-notice').textContent()).toBe('Your session has ended. Log in again.');
   });
 
   it('hides maintenance and permissions from a user without them', async () => {
@@ -191,6 +254,22 @@ describe('maintenance, permissions, workflows, events', () => {
     expect(after.status).toBe(200);
     expect(after.body.session_id).toBe(before.body.session_id);
     await screenshot(victim.page, '08-account');
+  });
+});
+
+describe('the API reference', () => {
+  it('/docs renders with its icons and no CSP violation, and asks for no missing favicon', async () => {
+    const missing: string[] = [];
+    const w = await open('/docs');
+    w.page.on('response', (r) => void (r.status() === 404 && missing.push(r.url())));
+    await w.page.reload();
+    await w.page.getByText('/rest_login').first().waitFor();
+    // Swagger UI draws icons from data: SVG (its CSS); a blocked one is a CSP violation in `problems`.
+    await w.page.getByText('/rest_login').first().click();
+    await w.page.locator('.opblock.is-open').first().waitFor();
+    await w.page.waitForTimeout(500);
+    expect(w.problems).toEqual([]);
+    expect(missing).toEqual([]);
   });
 });
 

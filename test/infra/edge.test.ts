@@ -8,6 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { GatewayEdgeStack } from '../../lib/edge.js';
 import { GatewayNodeStack, GatewaySharedStack, GatewayStack } from '../../lib/gateway-stack.js';
 import { readSettings } from '../../lib/settings.js';
+import { DOCS_CSP, UI_CSP } from '../../ui/src/security-headers.js';
 
 /** A stand-in for ui/dist (the real build is not needed to check the template). */
 function fakeUiBuild(): string {
@@ -171,9 +172,17 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
         },
       }),
     });
-    const policyId = Object.keys(t.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0]!;
+    const policies = t.findResources('AWS::CloudFront::ResponseHeadersPolicy');
+    const idOf = (csp: string) => Object.keys(policies).find((id) => policies[id]!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy === csp)!;
+    const [strict, docs] = [idOf(UI_CSP), idOf(DOCS_CSP)];
+    expect(strict && docs && Object.keys(policies)).toHaveLength(2);
     const dist = (Object.values(t.findResources('AWS::CloudFront::Distribution'))[0] as { Properties: { DistributionConfig: any } }).Properties.DistributionConfig;
-    for (const b of [dist.DefaultCacheBehavior, ...dist.CacheBehaviors]) expect(b.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    // Only the API reference (Swagger UI's data: icons) gets the one relaxation.
+    for (const b of [dist.DefaultCacheBehavior, ...dist.CacheBehaviors]) {
+      expect(b.ResponseHeadersPolicyId, b.PathPattern ?? 'default').toEqual({ Ref: ['/docs', '/docs/*'].includes(b.PathPattern) ? docs : strict });
+    }
+    expect(dist.CacheBehaviors.filter((b: { PathPattern: string }) => b.PathPattern.startsWith('/docs'))).toHaveLength(2);
+    expect(DOCS_CSP).toBe(UI_CSP.replace("img-src 'self'", "img-src 'self' data:"));
   });
 
   it('cdk-nag finds nothing unacknowledged in the edge and the gateway behind it', () => {

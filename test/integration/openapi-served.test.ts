@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import * as z from 'zod/mini';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, login } from '../support/client.js';
 import * as s from '../../functions/openapi/schemas.js';
-import { UI_CSP } from '../../ui/src/security-headers.js';
+import { DOCS_CSP, UI_CSP } from '../../ui/src/security-headers.js';
 
 /** The document and the reference page as a user fetches them from `npm start`. */
 let stack: LocalStack;
@@ -60,9 +60,12 @@ describe('GET /docs', () => {
     const page = await fetch(`${stack.url}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
-    // The web UI's policy, which CloudFront also sets on every answer in AWS.
+    // The web UI's policy but for data: images (Swagger UI's icons), as CloudFront sets it on /docs in AWS.
     const csp = page.headers.get('content-security-policy')!;
-    expect(csp).toBe(UI_CSP);
+    expect(csp).toBe(DOCS_CSP);
+    expect(csp).toContain("img-src 'self' data:;");
+    expect(UI_CSP).not.toContain('data:');
+    expect((await fetch(`${stack.url}/openapi.json`)).headers.get('content-security-policy')).toBe(UI_CSP);
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     const html = await page.text();
@@ -74,13 +77,15 @@ describe('GET /docs', () => {
     }
     expect(html).not.toMatch(/<style|style="|https?:\/\//);
     const files = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
-    expect(files).toEqual(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/init.js']);
+    expect(files).toEqual(['/docs/favicon.svg', '/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/init.js']);
     for (const f of files) {
       const r = await fetch(`${stack.url}${f}`);
       expect(r.status, f).toBe(200);
-      expect(r.headers.get('content-type'), f).toMatch(f.endsWith('.css') ? /text\/css/ : /text\/javascript/);
+      expect(r.headers.get('content-type'), f).toMatch(f.endsWith('.css') ? /text\/css/ : f.endsWith('.svg') ? /image\/svg\+xml/ : /text\/javascript/);
       expect((await r.text()).length, f).toBeGreaterThan(20);
     }
+    // The UI's own icon, so the browser asks for no /favicon.ico (a 404).
+    expect(await (await fetch(`${stack.url}/docs/favicon.svg`)).text()).toBe(readFileSync(new URL('../../ui/src/favicon.svg', import.meta.url), 'utf8').trim());
     expect((await fetch(`${stack.url}/docs/../package.json`)).status).not.toBe(200);
     expect((await fetch(`${stack.url}/docs/index.html`)).status).toBe(404);
   });

@@ -17,6 +17,8 @@ it('sets __Host-gateway_session with Path=/, Secure, HttpOnly, SameSite=Strict; 
   const token = String(r.body.access_token).split(' ')[1];
   expect(cookie.split('; ')).toEqual(expect.arrayContaining([`__Host-gateway_session=${token}`, 'Path=/', 'Secure', 'HttpOnly', 'SameSite=Strict']));
   expect(cookie).not.toMatch(/Domain=/i);
+  // The absolute lifetime (12 h), not the 1 h idle timeout: use slides the session, not the cookie.
+  expect(cookie.split('; ')).toContain('Max-Age=43200');
   expect((await call(stack.url, 'GET', '/failover_monitoring/status', { headers: { cookie: `__Host-gateway_session=${token}` } })).status).toBe(200);
   expect((await call(stack.url, 'GET', '/failover_monitoring/status', { headers: { cookie: `gateway_session=${token}` } })).status).toBe(401);
   const csrf = (await call(stack.url, 'GET', '/ui/api/session', { headers: { cookie: `__Host-gateway_session=${token}` } })).body.csrf_token as string;

@@ -49,7 +49,7 @@ function SignedIn({ path }: { path: string }) {
       const params = new URLSearchParams({ next: here(), ...(reason ? { reason } : {}) });
       navigate(`/login?${params.toString()}`, { replace: true, state: reason ? { message: err.message } : null });
     });
-    return () => onSessionTrouble(undefined);
+    return () => void onSessionTrouble(undefined);
   }, []);
   useVisibleInterval(async () => {
     const s = await api<SessionInfo>('GET', '/ui/api/session');

@@ -25,9 +25,14 @@ export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 
-/** Called for a failover 503 or a 401 on a signed-in call (never for the login page's own checks). */
-export function onSessionTrouble(listener: Listener | undefined): void {
+/**
+ * Called for a failover 503 or a 401 on a signed-in call (never for the login page's own checks).
+ * Returns the listener it replaces, so a caller that sets it aside can put it back.
+ */
+export function onSessionTrouble(listener: Listener | undefined): Listener | undefined {
+  const previous = onSessionLost;
   onSessionLost = listener;
+  return previous;
 }
 
 interface Options {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, InlineNotification } from '@bluecateng/pelagos';
-import { api, onSessionTrouble, setCsrfToken } from '../api.js';
+import { ApiError, api, onSessionTrouble, setCsrfToken } from '../api.js';
 import { clock } from '../format.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
@@ -10,13 +10,16 @@ export function AccountPage() {
   const s = useSession();
   const [error, setError] = useState<string | null>(null);
   const logout = async () => {
+    setError(null);
+    const listener = onSessionTrouble(undefined); // a logout is not a lost session
     try {
-      onSessionTrouble(undefined); // a logout is not a lost session
       await api('POST', '/rest_logout', { quiet: true });
       setCsrfToken(undefined);
       navigate('/login', { replace: true });
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'Logout failed.');
+      // The session lives on: a later 401 or failover 503 must still take the user to the login page.
+      onSessionTrouble(listener);
+      setError(`Logout failed: ${e instanceof ApiError ? e.message : 'the gateway cannot be reached.'} Try again.`);
     }
   };
   return (
@@ -52,7 +55,7 @@ export function AccountPage() {
           <dd data-testid="expires-at">{clock(s.expires_at)}</dd>
         </div>
       </dl>
-      {error && <InlineNotification type="error" text={error} role="alert" />}
+      {error && <InlineNotification type="error" text={error} role="alert" data-testid="logout-error" />}
       <div className="Row">
         <Button type="primary" text="Log out" onClick={() => void logout()} />
       </div>

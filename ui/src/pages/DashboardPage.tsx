@@ -9,6 +9,9 @@ import { useVisibleInterval } from '../visible-interval.js';
 /** How often the dashboard reads the gateway while visible (SPEC §12). */
 const REFRESH_MS = 2000;
 
+/** How old the monitor's state is, by its own clock: not when this page fetched it. */
+const stateAge = (updatedAt: string | null, now: number) => (updatedAt ? `state recorded ${ago(updatedAt, now)}` : 'no state recorded yet');
+
 /** Marks the first render with data, for the browser test's figure (performance.measure). */
 function markFirstRender(done: { current: boolean }) {
   if (done.current) return;
@@ -18,14 +21,14 @@ function markFirstRender(done: { current: boolean }) {
 
 /**
  * The live dashboard: monitoring state and Primary, every BAM server (role, health, mode, latency,
- * failures, sessions) and the gateway nodes, read every 2 s while visible, with the data's age.
+ * failures, sessions) and the gateway nodes, read every 2 s while visible, with the age of the
+ * monitor's state (its `updated_at`: a stale state read just now is still stale).
  */
 export function DashboardPage() {
   const session = useSession();
   const [status, setStatus] = useState<MonitorStatus | null>(null);
   const [counts, setCounts] = useState<SessionCounts | null>(null);
   const [group, setGroup] = useState<GroupView | null | 'none'>(null);
-  const [readAt, setReadAt] = useState<number | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
   const rendered = useRef(false);
@@ -43,7 +46,6 @@ export function DashboardPage() {
       setStatus(s);
       setCounts(c);
       setGroup(g);
-      setReadAt(Date.now());
       setFailed(null);
     } catch (e) {
       setFailed(e instanceof Error ? e.message : 'The gateway cannot be reached.');
@@ -80,7 +82,7 @@ export function DashboardPage() {
         <div>
           <dt>Data age</dt>
           <dd data-testid="data-age" aria-live="off">
-            {readAt ? `updated ${Math.max(0, Math.round((now - readAt) / 1000))} s ago, every ${REFRESH_MS / 1000} s` : 'loading'}
+            {status ? `${stateAge(status.updated_at, now)}, read every ${REFRESH_MS / 1000} s` : 'loading'}
           </dd>
         </div>
       </dl>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Button, DropDownField, InlineNotification, TextInputField } from '@bluecateng/pelagos';
 import { ApiError, api, setCsrfToken } from '../api.js';
+import { FAILOVER_ENDED, messageFor } from '../login-notice.js';
 import { MonitoringBanner } from '../monitoring-banner.js';
 import { safeNext } from '../next-path.js';
 import { navigate, useLocation } from '../router.js';
@@ -11,15 +12,6 @@ interface LoginOptions {
   bam_selection: string[];
   default_alias: string;
   monitoring_state: string;
-}
-
-const FAILOVER_ENDED = 'Your session ended because of an Address Manager failover. Log in again to start a new session.';
-
-/** Why the user is here, in words, from the reason the app put in the URL and the server's message. */
-function messageFor(reason: string | null, serverMessage: string | undefined): string | undefined {
-  if (!reason || reason === 'failover') return undefined;
-  if (reason === 'SessionEndedByFailover') return serverMessage ?? FAILOVER_ENDED;
-  return serverMessage ?? 'Your session ended. Log in again.';
 }
 
 /**

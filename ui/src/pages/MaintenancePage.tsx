@@ -4,52 +4,14 @@ import { ApiError, api } from '../api.js';
 import { colourOf } from '../format.js';
 import { may, useSession } from '../session.js';
 import type { GroupView } from '../types.js';
+import { ACTION, consequence, type HostStatus, type Mode, type Pending } from '../maintenance-consequence.js';
 import { useVisibleInterval } from '../visible-interval.js';
 
-interface HostStatus {
-  name: string;
-  mode: string;
-  health: string;
-  role: string;
-  SessionCount: { Count: number };
-}
 interface GroupStatus {
   data: { attributes: { name: string; backendHosts: HostStatus[]; switchover: { state: string; target: string; startedAt: string } | null } };
 }
 
-type Mode = 'ENABLED' | 'NO_NEW_SESSIONS' | 'DISABLED';
-type Pending = { kind: 'host'; host: HostStatus; mode: Mode } | { kind: 'node' };
-
 const REST = '/airlock/rest';
-const ACTION: Record<Mode, string> = { NO_NEW_SESSIONS: 'Drain', DISABLED: 'Disable', ENABLED: 'Enable' };
-
-/** What a change will do, said before it is made (SPEC §12). */
-function consequence(p: Pending, hosts: HostStatus[], group: GroupView | null): { title: string; body: string; confirm: string; danger: boolean } {
-  if (p.kind === 'node') {
-    const other = group?.nodes.find((n) => n.node_id !== group.primary_node);
-    return {
-      title: 'Fail over the gateway nodes?',
-      body: `Node ${group?.primary_node ?? '?'} hands the Primary role to node ${other?.node_id ?? '?'}. Sessions live in the shared table and keep working on either node.`,
-      confirm: 'Fail over',
-      danger: true,
-    };
-  }
-  const { host, mode } = p;
-  const primary = host.role === 'PRIMARY';
-  const target = hosts.find((h) => h.name !== host.name && h.role === 'STANDBY' && h.health === 'UP' && h.mode === 'ENABLED');
-  const switchover = primary
-    ? target
-      ? ` ${host.name} is the Primary: this starts a planned switchover to ${target.name}. Requests that need the Primary are held (up to 10 s) until ${target.name} serves; restorable sessions continue there, other sessions through the Primary end.`
-      : ` ${host.name} is the Primary and no healthy enabled Standby can take over: the gateway will refuse this change.`
-    : '';
-  const n = host.SessionCount.Count;
-  const bodies: Record<Mode, string> = {
-    NO_NEW_SESSIONS: `${host.name} takes no new sessions; its ${n} open session${n === 1 ? '' : 's'} keep working until they end.${switchover}`,
-    DISABLED: `${host.name} goes out of service for maintenance: its ${n} open session${n === 1 ? '' : 's'} end now and its users must log in again.${switchover}`,
-    ENABLED: `${host.name} takes new sessions again.`,
-  };
-  return { title: `${ACTION[mode]} ${host.name}?`, body: bodies[mode], confirm: ACTION[mode], danger: mode !== 'ENABLED' };
-}
 
 /**
  * Maintenance (permission `maintenance`): host modes through the Airlock-style REST API, exactly as
@@ -86,6 +48,19 @@ export function MaintenancePage() {
     },
     [],
   );
+
+  // Pelagos' Dialog traps focus but ignores Escape: Escape cancels (its unmount refocuses the opener).
+  const open = pending !== null;
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      setPending(null);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
 
   useVisibleInterval(async () => {
     if (!allowed) return;
@@ -137,7 +112,7 @@ export function MaintenancePage() {
     }
   };
 
-  const dialog = pending ? consequence(pending, hosts ?? [], group) : null;
+  const dialog = pending ? consequence(pending, hosts ?? [], group, session) : null;
   return (
     <section className="Page" aria-labelledby="maintenance-title">
       <h1 id="maintenance-title">Maintenance</h1>
