@@ -109,7 +109,8 @@ export function foreignControlRequest(req: http.IncomingMessage, method: string)
   const site = req.headers['sec-fetch-site'];
   if (site === 'cross-site' || site === 'same-site') return 'Local controls refuse cross-site requests.';
   const origin = req.headers.origin;
-  if (origin && origin !== 'null' && !loopback.test(origin.replace(/^https?:\/\//, ''))) return `Local controls refuse requests from ${origin}.`;
+  // The page must come from this very server: another dev server on a loopback port is another site.
+  if (origin && origin !== 'null' && origin.replace(/^https?:\/\//, '').toLowerCase() !== host.toLowerCase()) return `Local controls refuse requests from ${origin}.`;
   if (origin === 'null') return 'Local controls refuse requests from an opaque origin.';
   return undefined;
 }

@@ -73,7 +73,8 @@ describe('the local controls refuse what a web page could send', () => {
     fetch(`${stack.url}/_local/user-manager`, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body: JSON.stringify({ command: 'list' }) });
 
   it('a cross-site request, a foreign Origin or an opaque one gets 403 and changes nothing', async () => {
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { origin: 'null' }] as Record<string, string>[]) {
+    // Another server on a loopback port (any dev server) is another site too.
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { origin: 'null' }, { origin: 'http://127.0.0.1:1' }] as Record<string, string>[]) {
       const r = await post(headers);
       expect(r.status).toBe(403);
       expect(await r.json()).toMatchObject({ code: 'Forbidden', status: 403 });
