@@ -48,6 +48,9 @@ async function loadActiveCopy(): Promise<WorkingCopy> {
   return { version: active.version, base: active.modes, changes: {} };
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Parallel calls on one working copy that each still get through (more at once may get a 409). */
+const WORKING_COPY_ATTEMPTS = 25;
 const sessionEnded = () => airlockError(401, 'UNAUTHORIZED', 'The REST session ended.');
 
 /**
@@ -58,7 +61,9 @@ const sessionEnded = () => airlockError(401, 'UNAUTHORIZED', 'The REST session e
 async function updateWorkingCopy(c: Call, change: (wc: WorkingCopy | undefined) => WorkingCopy): Promise<WorkingCopy> {
   const { restSessions } = maintenanceDeps();
   let session = c.session;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  // Each conflict is another call's success, so a call waits out at most as many as run at once.
+  for (let attempt = 0; attempt < WORKING_COPY_ATTEMPTS; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(attempt, 5)));
     const next = change(session.workingCopy);
     const saved = await restSessions.saveWorkingCopy(session.idHash, c.now + REST_SESSION_IDLE_MS, next, session.wcRev ?? 0);
     if (saved === 'saved') return next;
@@ -100,7 +105,8 @@ function activationBody(body: unknown): { comment: string; options: { autoMerge:
     if (v === true || v === 'true') return true;
     throw airlockError(400, 'BAD_REQUEST', `options.${name} must be true or false, not ${quoted(v)}.`);
   };
-  const comment = typeof body.comment === 'string' ? [...body.comment].slice(0, 1000).join('') : '';
+  // Whole code points, and a lone surrogate made U+FFFD: DynamoDB stores only valid UTF-8.
+  const comment = typeof body.comment === 'string' ? [...body.comment.replace(LONE_SURROGATE, '\uFFFD')].slice(0, 1000).join('') : '';
   return { comment, options: { autoMerge: flag('autoMerge'), ignoreOutdatedConfiguration: flag('ignoreOutdatedConfiguration') } };
 }
 
@@ -220,7 +226,12 @@ const routes: Route[] = [
       if (saved === 'gone') throw sessionEnded();
       await publishPending(c);
       return json(200, {
-        data: { type: 'configuration', id: String(result.version), attributes: { configType: 'CURRENTLY_ACTIVE', comment, version: result.version, merged: result.merged, changes: result.changes } },
+        data: {
+          type: 'configuration',
+          id: String(result.version),
+          attributes: { configType: 'CURRENTLY_ACTIVE', comment: result.comment, version: result.version, merged: result.merged, changes: result.changes },
+        },
+        ...(result.activated ? {} : { meta: { message: `Nothing changed: version ${result.version} stays active and no new version was made.` } }),
       });
     },
   },

@@ -20,6 +20,10 @@ export interface ActivateResult {
   modes: Modes;
   changes: { host: string; previous: string; new: string }[];
   merged: boolean;
+  /** The active configuration's comment: this activation's, or the one before when nothing changed. */
+  comment: string;
+  /** False when nothing changed: no new version was made. */
+  activated: boolean;
 }
 
 export function monitorView(state: MonitorState | undefined): MonitorView | undefined {
@@ -55,7 +59,7 @@ export async function activate(store: DynamoConfigurationStore, r: ActivateReque
     );
   }
   // Nothing changes: no new version (it would make every other working copy outdated for nothing).
-  if (plan.changed.length === 0) return { version: active.version, modes: active.modes, changes: [], merged: plan.merged };
+  if (plan.changed.length === 0) return { version: active.version, modes: active.modes, changes: [], merged: plan.merged, comment: active.history.at(-1)?.comment ?? '', activated: false };
   const version = active.version + 1;
   const occurredAt = new Date(r.now).toISOString();
   const epoch = r.monitor?.epoch ?? 0;
@@ -81,5 +85,5 @@ export async function activate(store: DynamoConfigurationStore, r: ActivateReque
   });
   const committed = await store.activate(active, plan.modes, { version, comment: r.comment, by: r.by, at: r.now, hosts: plan.changed }, events);
   if (!committed) throw airlockError(409, 'OUTDATED_CONFIGURATION', 'Another activation completed meanwhile: load the active configuration again, or activate with autoMerge.');
-  return { version, modes: plan.modes, changes, merged: plan.merged };
+  return { version, modes: plan.modes, changes, merged: plan.merged, comment: r.comment, activated: true };
 }

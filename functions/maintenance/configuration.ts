@@ -131,6 +131,7 @@ export function changeMode(wc: WorkingCopy, host: string, mode: HostMode): Worki
 }
 
 const modeOf = (modes: Modes, name: string): HostMode => modes[name] ?? 'ENABLED';
+const OUT_OF_SERVICE: Record<HostMode, number> = { ENABLED: 0, NO_NEW_SESSIONS: 1, DISABLED: 2 };
 
 /**
  * What activating `next` over `current` would be refused for (ERROR) or should be known (WARNING):
@@ -142,11 +143,15 @@ export function validate(hostNames: string[], current: Modes, next: Modes, monit
   if (hostNames.length > 0 && hostNames.every((h) => modeOf(next, h) !== 'ENABLED')) {
     messages.push({ severity: 'ERROR', detail: `Every host of back-end group ${BACKEND_GROUP.name} would be drained or disabled: at least one must stay ENABLED.` });
   }
-  const takenOut = (h: string) => modeOf(current, h) === 'ENABLED' && modeOf(next, h) !== 'ENABLED';
+  // Any move further out of service (ENABLED → NO_NEW_SESSIONS → DISABLED) counts: a drained host disabled is taken out too.
+  const takenOut = (h: string) => OUT_OF_SERVICE[modeOf(next, h)] > OUT_OF_SERVICE[modeOf(current, h)];
   // While the Primary is changing, the hosts it may change to must stay in service.
   const sw = monitor?.switchover;
   if (sw && takenOut(sw.target)) {
     messages.push({ severity: 'ERROR', detail: `A planned switchover from ${sw.from} to ${sw.target} is in progress: ${sw.target} must stay ENABLED until it completes.` });
+  }
+  if (sw && modeOf(current, sw.from) !== 'ENABLED' && modeOf(next, sw.from) === 'ENABLED') {
+    messages.push({ severity: 'WARNING', detail: `A planned switchover from ${sw.from} to ${sw.target} is in progress: enabling ${sw.from} does not stop it (${sw.from} becomes a Standby).` });
   }
   if (monitor?.failover) {
     const answering = hostNames.filter((h) => takenOut(h) && monitor.servers[h]?.health === 'UP');
@@ -158,7 +163,7 @@ export function validate(hostNames: string[], current: Modes, next: Modes, monit
     }
   }
   const primary = monitor?.primary;
-  if (primary && hostNames.includes(primary) && modeOf(current, primary) === 'ENABLED' && modeOf(next, primary) !== 'ENABLED') {
+  if (primary && hostNames.includes(primary) && takenOut(primary)) {
     // The machine's own test (eligibleTarget), with the modes of this configuration; MAINTENANCE counts
     // as UP for a host this configuration enables (the monitor has not seen it re-enabled yet).
     const eligible = (h: string) => {

@@ -76,6 +76,8 @@ describe('the maintenance API, hardened', () => {
       const hosts = (await s('GET', '/configuration/back-end-groups')).body.data[0].attributes.backendHosts as { name: string; mode: string }[];
       expect(hosts.map((h) => `${h.name}:${h.mode}`)).toEqual(['bam1:NO_NEW_SESSIONS', 'bam2:DISABLED']);
     }
+    const many = await Promise.all(Array.from({ length: 10 }, (_, i) => s('POST', '/configuration/back-end-groups/1/host-mode', modeChange(i % 2 ? 'bam1' : 'bam2', 'ENABLED'))));
+    expect(many.map((a) => a.status)).toEqual(Array(10).fill(200));
   });
 
   it('an activate body of the wrong shape is a 400; an activation that changes nothing makes no new version', async () => {
@@ -90,7 +92,15 @@ describe('the maintenance API, hardened', () => {
     const noop = await s('POST', '/configuration/configurations/activate', '{"comment":"nothing to do","options":{"autoMerge":"false"}}');
     expect(noop.status).toBe(200);
     expect(noop.body.data.attributes.changes).toEqual([]);
+    expect(noop.body.meta.message).toMatch(/Nothing changed/);
+    expect(noop.body.data.attributes.comment).toBe(before.data[0]?.attributes.comment ?? ''); // the active one's, not the one sent
     expect((await s('GET', '/configuration/configurations')).body).toEqual(before);
+    // A lone surrogate (which DynamoDB would refuse) is stored as U+FFFD.
+    await s('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam2', 'NO_NEW_SESSIONS'));
+    const odd = await s('POST', '/configuration/configurations/activate', JSON.stringify({ comment: 'a\ud800b' }));
+    expect(odd.body.data.attributes.comment).toBe('a\ufffdb');
+    await s('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam2', 'ENABLED'));
+    expect((await s('POST', '/configuration/configurations/activate')).status).toBe(200);
   });
 
   it('echoes no more than a short quote of what was sent', async () => {

@@ -141,6 +141,18 @@ describe('validator messages', () => {
     expect(validate(names, {}, { bam1: 'DISABLED' }, failing)).toEqual([]);
   });
 
+  it('a drained host disabled counts as taken out: during a failover, and for a Primary whose switchover is blocked', () => {
+    const failing: MonitorView = { primary: null, failover: true, servers: { bam1: { role: 'STANDBY', health: 'UP' }, bam2: { role: 'UNKNOWN', health: 'DOWN' } } };
+    expect(validate(names, { bam1: 'NO_NEW_SESSIONS' }, { bam1: 'DISABLED' }, failing).map((m) => m.severity)).toEqual(['ERROR']);
+    const blocked: MonitorView = { ...healthy, blockedFrom: 'bam1' };
+    expect(validate(names, { bam1: 'NO_NEW_SESSIONS' }, { bam1: 'DISABLED' }, blocked)).toEqual([{ severity: 'ERROR', detail: expect.stringMatching(/last planned switchover did not complete/) }]);
+  });
+
+  it('enabling the old Primary during its switchover is allowed, with a warning that it stops nothing', () => {
+    const switching: MonitorView = { primary: null, servers: { bam1: { role: 'PRIMARY', health: 'UP' }, bam2: { role: 'STANDBY', health: 'UP' } }, switchover: { from: 'bam1', target: 'bam2' } };
+    expect(validate(names, { bam1: 'NO_NEW_SESSIONS' }, {}, switching)).toEqual([{ severity: 'WARNING', detail: expect.stringMatching(/enabling bam1 does not stop it/) }]);
+  });
+
   it('says which Primary and why', () => {
     const [m] = validate(names, {}, { bam1: 'DISABLED' }, monitor({ role: 'STANDBY', health: 'DOWN' }));
     expect(m!.detail).toMatch(/bam1 is the Primary.*healthy ENABLED Standby/);
