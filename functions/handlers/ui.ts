@@ -8,6 +8,7 @@ import { DynamoConfigurationStore } from '../adapters/configuration-store.js';
 import { DynamoEventLogStore, MAX_EVENTS } from '../adapters/event-log-store.js';
 import { csrfTokenFor, sessionCookieName, tokenFromRequest } from '../domain/tokens.js';
 import { hostsOf } from '../maintenance/configuration.js';
+import { forOrdinaryUser } from '../domain/event-view.js';
 import { countSessions } from '../maintenance/session-count.js';
 import { authenticate, authOf, type AuthContext } from '../middleware/authenticate.js';
 import { workflows } from '../workflows/index.js';
@@ -78,11 +79,13 @@ const answers: Record<string, Answer> = {
     };
   },
   /** Recent events kept in the table (newest first), optionally of one type. */
-  '/ui/api/events': async (event) => {
+  '/ui/api/events': async (event, context) => {
     const q = validate(EventsQuery, event.queryStringParameters ?? {});
     if (!q.ok) throw badRequest(`Invalid query: ${q.issues.map((i) => `${i.field}: ${i.problem}`).join('; ')}`);
     const limit = q.data.limit ? Math.min(Number(q.data.limit), MAX_EVENTS) : 100;
-    const events = await eventLog().recent({ ...(q.data.type ? { type: q.data.type } : {}), limit });
+    const [recent, held] = await Promise.all([eventLog().recent({ ...(q.data.type ? { type: q.data.type } : {}), limit }), permissionsOf(authOf(context).session.username)]);
+    // Operators (admins hold every permission) see who changed what; others the events without it.
+    const events = held.includes('maintenance') ? recent : recent.map(forOrdinaryUser);
     return { events, limit, ...(q.data.type ? { type: q.data.type } : {}) };
   },
   /** The workflows the user may use, with the routes they may call. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
+import { openRestSession } from '../support/airlock.js';
 import { call, eventually, login } from '../support/client.js';
 
 /** The web UI's API (SPEC §12): login options, session, events, workflows, session counts. */
@@ -114,6 +115,26 @@ describe('GET /ui/api/events', () => {
     const all = await call(base, 'GET', '/ui/api/events?limit=1', { token: bob });
     expect(all.body.events).toHaveLength(1);
     await call(base, 'POST', '/_local/bam/bam2/start');
+  });
+
+  it('shows operators who changed a mode and why; others the change without it', async () => {
+    const airlock = await openRestSession(base, svc);
+    expect((await airlock.setMode('bam2', 'NO_NEW_SESSIONS')).status).toBe(200);
+    expect((await airlock.setMode('bam2', 'ENABLED')).status).toBe(200);
+    const changes = async (token: string) => (await call(base, 'GET', '/ui/api/events?type=BACKEND_HOST_MODE_CHANGED', { token })).body.events as { detail: Record<string, unknown> }[];
+    const seen = await eventually(
+      async () => {
+        const e = await changes(svc);
+        return e.length >= 2 && e;
+      },
+      5000,
+      'mode changes recorded',
+    );
+    expect(seen[0]!.detail).toMatchObject({ by: 'gateway-svc', comment: 'bam2 ENABLED' });
+    const forBob = await changes(bob);
+    expect(forBob[0]!.detail).toMatchObject({ host: { name: 'bam2' }, new: 'ENABLED' });
+    expect(forBob[0]!.detail.by).toBeUndefined();
+    expect(forBob[0]!.detail.comment).toBeUndefined();
   });
 
   it('refuses a bad filter with a 400 and answers only signed-in users', async () => {

@@ -14,6 +14,9 @@ interface LoggedEvent {
 const ALL = 'All events';
 const TYPES = [ALL, 'NODE_ROLE_CHANGED', 'MONITORING_STATE_CHANGED', 'SPLIT_BRAIN_DETECTED', 'BACKEND_HOST_MODE_CHANGED', 'CONFIGURATION_ACTIVATED'];
 
+/** Who made a maintenance change and why: shown to operators only (others get the event without it). */
+const byWhom = (d: LoggedEvent['detail']) => `${d.by ? ` by ${d.by}` : ''}${d.comment ? ` (“${d.comment}”)` : ''}`;
+
 /** One line saying what happened; the detail itself is shown below it. */
 function summary(e: LoggedEvent): string {
   const d = e.detail;
@@ -25,9 +28,9 @@ function summary(e: LoggedEvent): string {
     case 'SPLIT_BRAIN_DETECTED':
       return `Split brain: ${(d.servers ?? []).map((s: { name: string }) => s.name).join(', ')} claim Primary`;
     case 'BACKEND_HOST_MODE_CHANGED':
-      return `${d.host?.name}: ${d.previous} → ${d.new} by ${d.by}${d.comment ? ` (“${d.comment}”)` : ''}`;
+      return `${d.host?.name}: ${d.previous} → ${d.new}${byWhom(d)}`;
     case 'CONFIGURATION_ACTIVATED':
-      return `Configuration v${d.version} activated by ${d.by}${d.comment ? ` (“${d.comment}”)` : ''}`;
+      return `Configuration v${d.version} activated${byWhom(d)}`;
     default:
       return e.type;
   }
