@@ -17,6 +17,7 @@ import { changeMode, findHost, healthOf, hostsOf, isOurGroup, parseMode, validat
 import { activate, monitorView } from '../maintenance/activation.js';
 import { configurationsDocument, groupDocument, validatorDocument } from '../maintenance/documents.js';
 import { airlockError, errorDocument, isObject, tolerantBody } from '../maintenance/jsonapi.js';
+import { activationBody, canonicalSubPath } from '../maintenance/requests.js';
 import { maintenanceDeps } from '../maintenance/deps.js';
 import { REST_SESSION_COOKIE, resolveCaller } from '../maintenance/principal.js';
 import { countSessions } from '../maintenance/session-count.js';
@@ -48,7 +49,6 @@ async function loadActiveCopy(): Promise<WorkingCopy> {
   return { version: active.version, base: active.modes, changes: {} };
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** Parallel calls on one working copy that each still get through (more at once may get a 409). */
 const WORKING_COPY_ATTEMPTS = 25;
 const sessionEnded = () => airlockError(401, 'UNAUTHORIZED', 'The REST session ended.');
@@ -86,28 +86,6 @@ async function publishPending(c: Call): Promise<void> {
   await flushOutbox(maintenanceDeps().configurations.outbox, maintenanceDeps().publisher, `airlock-${c.event.requestContext.requestId}`, Date.now()).catch((err: unknown) =>
     logger.warn('maintenance events not published yet', { error: err as Error }),
   );
-}
-
-/**
- * The activate body: empty, or `{"comment", "options": {"autoMerge", "ignoreOutdatedConfiguration"}}`
- * (flags as booleans or "true"/"false"; other options, which real clients send, are ignored). A
- * value of the wrong type is a 400, not silently dropped. The comment keeps its first 1000 characters.
- */
-function activationBody(body: unknown): { comment: string; options: { autoMerge: boolean; ignoreOutdatedConfiguration: boolean } } {
-  if (body === undefined) return { comment: '', options: { autoMerge: false, ignoreOutdatedConfiguration: false } };
-  if (!isObject(body)) throw airlockError(400, 'BAD_REQUEST', 'Send an empty body, or {"comment": "...", "options": {"autoMerge": false, "ignoreOutdatedConfiguration": false}}.');
-  if (body.comment !== undefined && body.comment !== null && typeof body.comment !== 'string') throw airlockError(400, 'BAD_REQUEST', 'comment must be a string.');
-  if (body.options !== undefined && body.options !== null && !isObject(body.options)) throw airlockError(400, 'BAD_REQUEST', 'options must be an object.');
-  const options = isObject(body.options) ? body.options : {};
-  const flag = (name: string) => {
-    const v = options[name];
-    if (v === undefined || v === null || v === false || v === 'false') return false;
-    if (v === true || v === 'true') return true;
-    throw airlockError(400, 'BAD_REQUEST', `options.${name} must be true or false, not ${quoted(v)}.`);
-  };
-  // Whole code points, and a lone surrogate made U+FFFD: DynamoDB stores only valid UTF-8.
-  const comment = typeof body.comment === 'string' ? [...body.comment.replace(LONE_SURROGATE, '\uFFFD')].slice(0, 1000).join('') : '';
-  return { comment, options: { autoMerge: flag('autoMerge'), ignoreOutdatedConfiguration: flag('ignoreOutdatedConfiguration') } };
 }
 
 const routes: Route[] = [
@@ -278,33 +256,10 @@ async function createSession(event: HttpEvent, now: number): Promise<HttpResult>
   return json(200, { meta: { user: principal.user, expiresAt: new Date(expiresAt).toISOString() } }, {}, [cookie]);
 }
 
-/**
- * The path after BASE_PATH with each segment percent-decoded: path rights and routing see the same
- * spelling (`%31` is `1`). A malformed escape, or one that decodes to a slash, a backslash or a
- * control character, is a 400: no resource is named so.
- */
-export function canonicalSubPath(rawPath: string): string {
-  const raw = (rawPath.startsWith(BASE_PATH) ? rawPath.slice(BASE_PATH.length) : rawPath).replace(/\/+$/, '') || '/';
-  return raw
-    .split('/')
-    .map((segment) => {
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(segment);
-      } catch {
-        throw airlockError(400, 'BAD_REQUEST', 'The path has a malformed percent-escape.');
-      }
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-      if (/[/\\\u0000-\u001f\u007f]/.test(decoded)) throw airlockError(400, 'BAD_REQUEST', 'A path segment may not encode a slash, a backslash or a control character.');
-      return decoded;
-    })
-    .join('/');
-}
-
 async function route(event: HttpEvent): Promise<HttpResult> {
   const now = Date.now();
   const method = event.requestContext.http.method.toUpperCase();
-  const subPath = canonicalSubPath(event.rawPath);
+  const subPath = canonicalSubPath(event.rawPath.startsWith(BASE_PATH) ? event.rawPath.slice(BASE_PATH.length) : event.rawPath);
   if (method === 'POST' && subPath === '/session/create') return createSession(event, now);
   const { principal, restSession } = await resolveCaller(event);
   if (!restSession) throw airlockError(401, 'UNAUTHORIZED', 'No live REST session: create one with POST /airlock/rest/session/create and send its JSESSIONID cookie.');
