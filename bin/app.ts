@@ -6,12 +6,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Annotations, App } from 'aws-cdk-lib';
-import { generateWorkflowIndex } from './gen-workflows.js';
+import { assertManifestFresh } from './gen-workflows.js';
 import { generateSubscriberIndex } from './gen-subscribers.js';
 import { readSettings } from '../lib/settings.js';
+import { workflowManifest } from '../functions/workflows/manifest.js';
 
-// The stacks' routes and subscribers come from the generated lists: make sure they list every module.
-generateWorkflowIndex();
+// Workflow modules are never evaluated here (this process holds the deployer's credentials): the
+// stacks read the manifest `npm run gen:workflows` wrote, which must describe the modules as they are.
+await assertManifestFresh(workflowManifest);
+// Subscribers are trusted code: their list is regenerated.
 generateSubscriberIndex();
 // The web UI the edge serves (lib/edge.ts): built once, only when its sources changed; output on stderr.
 const { ensureUiBuilt } = await import('../local/ui-build.js');

@@ -21,7 +21,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { seedSessions } from '../test/support/session-seed.js';
+import { seedSessions } from '../local/session-seed.js';
 import { cli } from './cli-options.js';
 import { BENCH_OVERHEAD, OVERHEAD_BASELINE } from './commands.js';
 

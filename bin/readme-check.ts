@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { shellBlocks, workflowExample, type ShellBlock } from '../local/readme-blocks.js';
 import { cli } from './cli-options.js';
 import { README_CHECK } from './commands.js';
-import { generateWorkflowIndex } from './gen-workflows.js';
+import { generateWorkflows } from './gen-workflows.js';
 
 const options = cli(README_CHECK);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -129,13 +129,12 @@ const restore = () => {
   if (!examplePath) return;
   if (previous === undefined) rmSync(examplePath, { force: true });
   else writeFileSync(examplePath, previous);
-  generateWorkflowIndex();
+  return generateWorkflows();
 };
 let gateway: Gateway | undefined;
 process.once('SIGINT', () => {
-  restore();
   gateway?.child.kill('SIGKILL');
-  process.exit(130);
+  void Promise.resolve(restore()).finally(() => process.exit(130));
 });
 
 let failures = 0;
@@ -143,7 +142,7 @@ let ran = 0;
 try {
   if (example && examplePath) {
     writeFileSync(examplePath, example.code);
-    generateWorkflowIndex();
+    await generateWorkflows();
   }
   const wanted = new Set(selected.map((b) => b.index));
   for (const group of terminals(all)) {
@@ -168,7 +167,7 @@ try {
   }
 } finally {
   await stopGateway(gateway);
-  restore();
+  await restore();
 }
 console.log(`${failures ? 'FAILED' : 'passed'}: ${ran - failures}/${ran} README blocks run (${selected.filter((b) => b.skip).length} marked no-check)`);
 process.exit(failures ? 1 : 0);

@@ -1,4 +1,4 @@
-import { workflows } from './workflows/index.js';
+import { workflowManifest } from './workflows/manifest.js';
 
 /**
  * The API's routes, the handler behind each (functions/handlers/<handler>.ts) and the Lambda
@@ -43,7 +43,8 @@ export const routes: RouteDef[] = [
   { routeKey: 'GET /openapi.json', handler: 'docs', fn: 'operations' },
   { routeKey: 'GET /docs', handler: 'docs', fn: 'operations' },
   { routeKey: 'GET /docs/{proxy+}', handler: 'docs', fn: 'operations' },
-  ...workflows.map((w) => ({ routeKey: `ANY /${w.name}/{proxy+}`, handler: 'workflows' as const, fn: 'workflows' as const })),
+  // Each workflow's prefix, from the manifest (the trusted side never imports a workflow module).
+  ...workflowManifest.workflows.map((w) => ({ routeKey: `ANY /${w.name}/{proxy+}`, handler: 'workflows' as const, fn: 'workflows' as const })),
   { routeKey: '$default', handler: 'not-found', fn: 'operations' },
 ];
 

@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { subscriptions } from '../functions/subscriptions.js';
+import { workflowManifest } from '../functions/workflows/manifest.js';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -29,7 +31,8 @@ export const FUNCTION_ENTRIES = [
   'api/workflows',
   'api/operations',
   'api/maintenance',
-  'handlers/workflow-runner',
+  // Each workflow's own runner: the only bundle that holds its module.
+  ...workflowManifest.workflows.map((w) => `lambdas/runners/${w.name}`),
   'handlers/monitor',
   'handlers/group-agent',
   ...subscriptions.map((s) => `subscribers/${s.handler}`),
@@ -39,7 +42,8 @@ export const FUNCTION_ENTRIES = [
 
 /** The IAM role name of function `id` in stack `stackName` (at most 64 characters, IAM's limit). */
 export function functionRoleName(stackName: string, id: string): string {
-  const suffix = `-${id}`;
+  // A long id (a workflow runner's) keeps its start and a hash of the whole, so names stay unique.
+  const suffix = id.length > 40 ? `-${id.slice(0, 31)}-${createHash('sha256').update(id).digest('hex').slice(0, 8)}` : `-${id}`;
   return `${stackName.slice(0, 64 - suffix.length)}${suffix}`;
 }
 
@@ -106,6 +110,8 @@ export class GatewayFunction extends Construct {
         target: BUNDLING.target,
         externalModules: BUNDLING.external,
         banner: BUNDLING.banner,
+        // Tests prove on the bundles what each one holds (test/infra/workflow-boundary.test.ts): esbuild's metafile, on request only.
+        ...(this.node.tryGetContext('gateway:bundleMetafile') === true ? { metafile: true } : {}),
         ...(props.files ? { commandHooks: copyFiles(props.files) } : {}),
       },
     });

@@ -10,6 +10,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { apiFunctions, routes, type ApiFunction } from '../functions/routes.js';
+import { workflowManifest } from '../functions/workflows/manifest.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from '../functions/adapters/session-index.js';
 import type { GatewayDataRefs } from './gateway-data.js';
 import { docsFiles, GatewayFunction } from './gateway-function.js';
@@ -28,7 +29,7 @@ const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Delet
 /**
  * Which items (by partition key, see functions/adapters/dynamo.ts) each function may write. Every
  * API function may probe (MONITOR); only sessions creates the credential data key (CONFIG), the
- * others only read it. Custom workflow code runs in the WorkflowRunner, which writes nothing.
+ * others only read it. Custom workflow code runs in each workflow's own runner, which writes nothing.
  */
 const WRITES = {
   sessions: ['SESSION#*', 'MONITOR', 'CONFIG', 'THROTTLE#*'],
@@ -41,10 +42,16 @@ const WRITES = {
 };
 
 /** Environment only some functions get: the data-key creator flag, and where the workflow runner is. */
-const EXTRA_ENV: Partial<Record<ApiFunction, (runner: GatewayFunction) => Record<string, string>>> = {
+const EXTRA_ENV: Partial<Record<ApiFunction, (runners: Map<string, GatewayFunction>, stack: Stack) => Record<string, string>>> = {
   sessions: () => ({ CREDENTIAL_KEY_CREATOR: 'true' }),
-  workflows: (runner) => ({ WORKFLOW_RUNNER_FUNCTION: runner.fn.functionName }),
+  workflows: (runners, stack) => ({
+    WORKFLOW_RUNNERS: stack.toJsonString(Object.fromEntries([...runners].map(([name, r]) => [name, r.fn.functionName]))),
+    WORKFLOW_TIMEOUT_MS: String(RUNNER_TIMEOUT.toMilliseconds()),
+  }),
 };
+
+/** A workflow runner's time: under the workflows function's 29 s, which answers 504 when it is up. */
+const RUNNER_TIMEOUT = Duration.seconds(25);
 
 /**
  * The functions that read the service secret and unwrap the credential key; the KMS key policy
@@ -116,10 +123,16 @@ export class GatewayNode extends Construct {
       throttle: { rateLimit: 200, burstLimit: 400 },
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: apigw.AccessLogFormat.jsonWithStandardFields() },
     });
-    // Custom workflow code runs here, isolated (SPEC §13): its role may only write its logs, and its
-    // environment names no table, secret or key. The workflows function sends it everything it needs.
-    const runner = new GatewayFunction(this, 'WorkflowRunner', { entry: 'handlers/workflow-runner', timeout: Duration.seconds(25), environment: {} });
-    this.functions.set('WorkflowRunner', runner);
+    // Custom workflow code runs in one runner function per workflow module, each with its own role
+    // (its log group only), its own execution environments and an environment naming no table,
+    // secret or key. The workflows function sends each the one call it serves (docs/security.md).
+    const runners = new Map<string, GatewayFunction>();
+    for (const w of workflowManifest.workflows) {
+      const id = `WorkflowRunner-${w.name}`;
+      const runner = new GatewayFunction(this, id, { entry: `lambdas/runners/${w.name}`, timeout: RUNNER_TIMEOUT, environment: {} });
+      runners.set(w.name, runner);
+      this.functions.set(id, runner);
+    }
     const integrations = new Map<ApiFunction, HttpLambdaIntegration>();
     for (const name of apiFunctions) {
       // operations serves the API reference page (/docs): swagger-ui's files travel in its asset.
@@ -129,10 +142,14 @@ export class GatewayNode extends Construct {
         Duration.seconds(29),
         WRITES[name],
         undefined,
-        EXTRA_ENV[name]?.(runner),
+        EXTRA_ENV[name]?.(runners, Stack.of(this)),
         name === 'operations' ? docsFiles() : undefined,
       );
-      if (name === 'workflows') f.allow(['lambda:InvokeFunction'], [runner.fn.functionArn]);
+      if (name === 'workflows' && runners.size > 0)
+        f.allow(
+          ['lambda:InvokeFunction'],
+          [...runners.values()].map((r) => r.fn.functionArn),
+        );
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
       // The admin API lists a user's sessions through the index; the web UI's session counts query the other.
       if (name === 'operations') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_USER_INDEX}`, `${data.table.tableArn}/index/${SESSIONS_BY_SERVER_INDEX}`]);

@@ -18,6 +18,16 @@ export interface GatewayNode {
   start(): Promise<void>;
 }
 
+/** Every workflow of the manifest, served by its generated runner entry (functions/lambdas/runners/<name>.ts). */
+async function registerLocalRunners(): Promise<void> {
+  const { registerLocalRunner } = await import('../functions/adapters/runner-invoker.js');
+  const { workflowManifest } = await import('../functions/workflows/manifest.js');
+  for (const w of workflowManifest.workflows) {
+    const { handler } = (await import(`../functions/lambdas/runners/${w.name}.ts`)) as { handler: (event: unknown) => Promise<unknown> };
+    registerLocalRunner(w.name, (event) => handler(event));
+  }
+}
+
 /**
  * One gateway node, as a deployment of it would run in AWS: the HTTP API calling the handler
  * exports, and the scheduled functions (failover monitor, availability-group agent) started once a
@@ -31,11 +41,9 @@ export async function startNode(port: number, controls: LocalControls): Promise<
     operations: (await import('../functions/api/operations.js')).handler,
     maintenance: (await import('../functions/api/maintenance.js')).handler,
   };
-  // Workflow code runs through the runner's handler export, as the workflows function invokes it in AWS
-  // (same process here: the isolation boundary is the runner's own function and role in AWS).
-  const { registerLocalRunner } = await import('../functions/adapters/runner-invoker.js');
-  const runner = (await import('../functions/handlers/workflow-runner.js')).handler;
-  registerLocalRunner((event) => runner(event, lambdaContext('gateway-workflow-runner', 28_000)));
+  // Workflow code runs through each workflow's own runner entry, as the workflows function invokes it
+  // in AWS (same process here: in AWS the boundary is each runner's own function, role and network).
+  await registerLocalRunners();
   // /openapi.json: built from this code on first request (in AWS the CDK app writes it into the asset).
   const { serveOpenApiDocument } = await import('../functions/handlers/docs.js');
   const { currentOpenApi } = await import('../functions/openapi/current.js');

@@ -103,6 +103,21 @@ const schema = z
     BAM_FAILOVER_CLIENT_KEY: pemOf('PRIVATE KEY'),
     BAM_FAILOVER_CA: pemOf('CERTIFICATE'),
     LOCAL_MODE: z._default(z.enum(['true', 'false']), 'false'),
+    // AWS: each workflow's own runner function, as JSON {"<workflow>": "<function name>"} (lib/gateway-node.ts).
+    WORKFLOW_RUNNERS: z.optional(
+      z.string().check(
+        z.refine((v) => {
+          try {
+            const m = JSON.parse(v) as unknown;
+            return Boolean(m) && typeof m === 'object' && !Array.isArray(m) && Object.values(m as object).every((f) => typeof f === 'string' && /^[A-Za-z0-9_:.-]{1,140}$/.test(f));
+          } catch {
+            return false;
+          }
+        }, 'must be a JSON object of workflow names to function names'),
+      ),
+    ),
+    // How long a workflow's runner may take (its Lambda timeout in AWS): under the API function's 29 s.
+    WORKFLOW_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(25_000)), 25_000),
   })
   .check(absenceLongerThanReport);
 
@@ -142,6 +157,10 @@ export interface GatewayConfig {
   /** Absent until the data key exists (AWS); set from CREDENTIAL_KEY in local mode. */
   credentialKey?: Buffer;
   localMode: boolean;
+  /** AWS: each workflow's runner function by workflow name; absent locally (runners are registered in process). */
+  workflowRunners?: Record<string, string>;
+  /** How long a workflow's runner may take before the call answers 504. */
+  workflowTimeoutMs: number;
   /** This node of the availability group; absent: a single gateway, not in a group. */
   node?: { id: string; url: string | null };
   group: { healthReportMs: number; healthCheckMs: number; allowedAbsenceMs: number };
@@ -185,6 +204,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       .filter(Boolean),
     ...(e.CREDENTIAL_KEY ? { credentialKey: Buffer.from(e.CREDENTIAL_KEY, 'base64') } : {}),
     localMode: e.LOCAL_MODE === 'true',
+    ...(e.WORKFLOW_RUNNERS ? { workflowRunners: JSON.parse(e.WORKFLOW_RUNNERS) as Record<string, string> } : {}),
+    workflowTimeoutMs: e.WORKFLOW_TIMEOUT_MS,
     ...groupPart(e),
   };
 }

@@ -35,18 +35,22 @@ export function requireJsonContentType(event: HttpEvent): void {
   }
 }
 
-/** Parses and validates a JSON body: 413 when too large, 415 when not declared JSON, 400 when malformed or of the wrong shape. */
-export function parseJsonBody<S extends Schema>(event: HttpEvent, schema: S): Output<S> {
+/** Reads a required JSON body: 413 when too large, 415 when not declared JSON, 400 when empty or malformed. */
+export function readJsonBody(event: HttpEvent): unknown {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new GatewayError(413, 'PayloadTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes.`);
   if (raw.trim() === '') throw badRequest('A JSON request body is required.');
   requireJsonContentType(event);
-  let data: unknown;
   try {
-    data = JSON.parse(raw);
+    return JSON.parse(raw);
   } catch {
     throw badRequest('Request body is not valid JSON.');
   }
+}
+
+/** Parses and validates a JSON body: readJsonBody's answers, and 400 when of the wrong shape. */
+export function parseJsonBody<S extends Schema>(event: HttpEvent, schema: S): Output<S> {
+  const data = readJsonBody(event);
   const parsed = validate(schema, data);
   if (!parsed.ok) {
     const details = parsed.issues.map((i) => ({ field: i.field || '(body)', problem: i.problem }));

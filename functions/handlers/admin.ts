@@ -3,8 +3,9 @@ import { GatewayError, badRequest, forbidden, notFound } from '../commons/errors
 import { json } from '../commons/http.js';
 import type { Principal } from '../adapters/permission-store.js';
 import { authenticate, authOf } from '../middleware/authenticate.js';
-import { matchPath } from '../workflows/define.js';
-import { workflows } from '../workflows/index.js';
+import { matchPath } from '../commons/path-match.js';
+import { workflowManifest } from '../workflows/manifest.js';
+import { workflowPermissions } from '../workflows/route-match.js';
 import { httpHandler } from './http-handler.js';
 import { audit, type AuditAction } from '../commons/audit.js';
 import { clientAddress } from '../commons/client-address.js';
@@ -19,12 +20,7 @@ const AUDITED: Record<string, { action: AuditAction; target: (p: Record<string, 
 
 /** Every permission something checks: each workflow's and route's, and the availability group's. */
 export function knownPermissions(): string[] {
-  const all = new Set<string>(['availability_group', 'maintenance']);
-  for (const w of workflows) {
-    all.add(w.name);
-    for (const r of w.routes) if (r.permission) all.add(r.permission);
-  }
-  return [...all].sort();
+  return [...new Set(['availability_group', 'maintenance', ...workflowManifest.workflows.map((w) => w.name), ...workflowPermissions(workflowManifest)])].sort();
 }
 
 const NAME = /^[A-Za-z0-9_.@+-]{1,128}$/;

@@ -11,7 +11,7 @@ import { hostsOf } from '../maintenance/configuration.js';
 import { forOrdinaryUser } from '../domain/event-view.js';
 import { countSessions } from '../maintenance/session-count.js';
 import { authenticate, authOf, type AuthContext } from '../middleware/authenticate.js';
-import { workflows } from '../workflows/index.js';
+import { workflowManifest } from '../workflows/manifest.js';
 import { knownPermissions } from './admin.js';
 import { httpHandler } from './http-handler.js';
 
@@ -92,12 +92,10 @@ const answers: Record<string, Answer> = {
   '/ui/api/workflows': async (_event, context) => {
     const held = new Set(await permissionsOf(authOf(context).session.username));
     return {
-      workflows: workflows
+      workflows: workflowManifest.workflows
         .map((w) => ({
           name: w.name,
-          routes: w.routes
-            .filter((r) => held.has(r.permission ?? w.name))
-            .map((r) => ({ method: r.method, path: `/${w.name}${r.path}`, permission: r.permission ?? w.name, has_body: Boolean(r.body) })),
+          routes: w.routes.filter((r) => held.has(r.permission)).map((r) => ({ method: r.method, path: `/${w.name}${r.path}`, permission: r.permission, has_body: r.hasBody })),
         }))
         .filter((w) => w.routes.length > 0),
     };

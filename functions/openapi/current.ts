@@ -1,6 +1,6 @@
 import { adminRouteKeys } from '../handlers/admin.js';
 import { routes } from '../routes.js';
-import { workflows } from '../workflows/index.js';
+import { workflowManifest } from '../workflows/manifest.js';
 import { buildOpenApi } from './document.js';
 
 /**
@@ -9,5 +9,5 @@ import { buildOpenApi } from './document.js';
  * JSON Schema generator).
  */
 export function currentOpenApi(localMode: boolean): string {
-  return JSON.stringify(buildOpenApi({ routes, workflows, adminRouteKeys, localMode }).document);
+  return JSON.stringify(buildOpenApi({ routes, workflows: workflowManifest.workflows, adminRouteKeys, localMode }).document);
 }

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import type { RouteDef } from '../routes.js';
-import type { Workflow } from '../workflows/define.js';
+import type { ManifestRoute, ManifestWorkflow } from '../workflows/manifest-schema.js';
 import * as s from './schemas.js';
-import { operationDocs as defaultDocs, type OperationDoc, type Security } from './operation-docs.js';
+import { operationDocs as defaultDocs, type JsonSchemaDoc, type OperationDoc, type Security } from './operation-docs.js';
 
 /**
  * The OpenAPI 3.1 document, built from the route table: each explicit route, each `{proxy+}` route
@@ -12,7 +12,8 @@ import { operationDocs as defaultDocs, type OperationDoc, type Security } from '
  */
 export interface OpenApiSources {
   routes: RouteDef[];
-  workflows: Workflow[];
+  /** The workflow manifest's entries (their schemas are JSON Schema already). */
+  workflows: ManifestWorkflow[];
   /** "METHOD path" of the admin routes (functions/handlers/admin.ts). */
   adminRouteKeys: string[];
   docs?: Record<string, OperationDoc>;
@@ -40,9 +41,10 @@ const ERROR_TEXT: Record<number, string> = {
   504: 'Address Manager did not answer in time',
 };
 
-/** zod → JSON Schema 2020-12 (OpenAPI 3.1's dialect), without the $schema line. */
-function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): Json {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
+/** zod → JSON Schema 2020-12 (OpenAPI 3.1's dialect), without the $schema line; a JSON Schema (the manifest's) as it is. */
+function jsonSchema(schema: z.ZodMiniType | JsonSchemaDoc, io: 'input' | 'output'): Json {
+  if (!('_zod' in schema)) return schema;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema as z.ZodMiniType, { io, unrepresentable: 'any' }) as Json;
   return rest;
 }
 
@@ -75,7 +77,7 @@ function pathParams(path: string): Json[] {
   return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
 }
 
-function queryParams(schema: z.ZodMiniType | undefined): Json[] {
+function queryParams(schema: z.ZodMiniType | JsonSchemaDoc | undefined): Json[] {
   if (!schema) return [];
   const js = jsonSchema(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(js.properties ?? {}).map(([name, p]) => ({ name, in: 'query', required: (js.required ?? []).includes(name), schema: p }));
@@ -110,17 +112,17 @@ function operationId(key: string): string {
   return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join('');
 }
 
-function workflowDoc(w: Workflow, r: Workflow['routes'][number]): OperationDoc | undefined {
-  if (!r.response) return undefined;
-  const errors = [400, 403, 404, 409, 502, 504, ...(r.body ? [413, 415] : [])];
+function workflowDoc(w: ManifestWorkflow, r: ManifestRoute): OperationDoc | undefined {
+  if (!r.response && r.responseStatus !== 204) return undefined;
+  const errors = [400, 403, 404, 409, 502, 504, ...(r.hasBody ? [413, 415] : [])];
   return {
     summary: r.summary ?? `${r.method} /${w.name}${r.path}`,
-    description: `Workflow ${w.name}; permission ${r.permission ?? w.name} (gateway admins hold every permission).`,
+    description: `Workflow ${w.name}; permission ${r.permission} (gateway admins hold every permission).`,
     tag: `workflow: ${w.name}`,
     security: 'session',
-    ...(r.query ? { query: r.query as z.ZodMiniObject } : {}),
+    ...(r.query ? { query: r.query } : {}),
     ...(r.body ? { body: r.body } : {}),
-    ok: { status: r.responseStatus ?? 200, description: 'The workflow answer', schema: r.response },
+    ok: { status: r.responseStatus, description: 'The workflow answer', ...(r.response ? { schema: r.response } : { noContent: true as const }) },
     errors,
   };
 }
@@ -143,8 +145,8 @@ export function buildOpenApi(src: OpenApiSources): { document: Json; undocumente
     const [method, path] = key.split(' ') as [string, string];
     if (!doc) undocumented.push(key);
     else used.add(key);
-    // OpenAPI has no {proxy+}: a greedy parameter is written as a plain one.
-    const openApiPath = path.replace('{proxy+}', '{proxy}');
+    // OpenAPI has no {name+}: a greedy parameter is written as a plain one.
+    const openApiPath = path.replace(/\{([A-Za-z0-9_]+)\+\}/g, '{$1}');
     const item = (paths[openApiPath] ??= {});
     const methods = method === 'ANY' ? ['get', 'post', 'put', 'patch', 'delete'] : [method.toLowerCase()];
     for (const m of methods) item[m] = operation(method === 'ANY' ? `${m.toUpperCase()} ${path}` : key, doc ?? placeholder(key), path);

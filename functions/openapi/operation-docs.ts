@@ -11,16 +11,20 @@ import { uiRouteDocs } from './ui-docs.js';
  */
 export type Security = 'public' | 'session' | 'tenant-or-session' | 'airlock-session';
 
+/** A JSON Schema object, as the workflow manifest carries it. */
+export type JsonSchemaDoc = Record<string, unknown>;
+
 export interface OperationDoc {
   summary: string;
   description?: string;
   tag: string;
   security: Security;
-  query?: z.ZodMiniObject;
-  body?: z.ZodMiniType;
+  /** zod, or JSON Schema already (a workflow's, from the manifest). */
+  query?: z.ZodMiniObject | JsonSchemaDoc;
+  body?: z.ZodMiniType | JsonSchemaDoc;
   /** The body may be left out (the schema then describes it when sent). */
   bodyOptional?: boolean;
-  ok: { status: number; description: string; schema?: z.ZodMiniType; noContent?: true; setsCookie?: string };
+  ok: { status: number; description: string; schema?: z.ZodMiniType | JsonSchemaDoc; noContent?: true; setsCookie?: string };
   /** Error statuses this route may answer, besides the ones every route of its security has. */
   errors: number[];
   /** JSON:API errors (/airlock/rest) instead of the gateway's envelope. */

@@ -1,10 +1,13 @@
 import type { Output, Schema } from '../commons/validation.js';
 import type { BamApi } from '../bam/clients.js';
-import { badRequest } from '../commons/errors.js';
-import type { HttpResult } from '../commons/http.js';
 import type { MonitoringState } from '../domain/monitor-machine.js';
 import type { NodeState } from '../group/node-state.js';
+import { isRoutePattern } from '../commons/path-match.js';
 
+/**
+ * What a workflow module is written with (docs/workflows.md). A module runs only in its own
+ * runner function; the trusted side knows it through the generated manifest alone.
+ */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The live platform state a workflow may read (BlueCat's `app.platform`). */
@@ -18,7 +21,7 @@ export interface Platform {
 export interface WorkflowContext<Q = Record<string, string>, B = unknown> {
   user: { username: string; bamApi: BamApi };
   platform: Platform;
-  /** Validated input: query string and JSON body as the route's schemas parsed them; `{name}` path segments in `params`. */
+  /** Validated input: query string and JSON body as the route's schemas parsed them; `{name}` / `{name+}` path segments in `params`. */
   input: { query: Q; body: B; params: Record<string, string> };
   request: {
     method: HttpMethod;
@@ -27,9 +30,16 @@ export interface WorkflowContext<Q = Record<string, string>, B = unknown> {
   };
 }
 
+/** A status and JSON body, or an attachment: what `created()`, `noContent()`, `answer()` and `attachment()` build. */
+export interface WorkflowAnswer {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
 export interface WorkflowRoute<Q extends Schema = Schema, B extends Schema = Schema> {
   method: HttpMethod;
-  /** Path below the workflow's prefix, e.g. `/get_configurations` or `/blocks/{id}`. */
+  /** Path below the workflow's prefix: `/get_configurations`, `/blocks/{id}`, or `/zones/{path+}/records` (one segment or more). */
   path: string;
   /** Permission the caller needs; defaults to the workflow's name. */
   permission?: string;
@@ -39,21 +49,24 @@ export interface WorkflowRoute<Q extends Schema = Schema, B extends Schema = Sch
   body?: B;
   /** Schema of the answer, for the OpenAPI document (/openapi.json): every route documents one. */
   response?: Schema;
-  /** The status the answer comes with: 200, or 201 for a route that answers `created(...)`. */
-  responseStatus?: 200 | 201;
+  /** The status the answer comes with: 200, 201 for `created(...)`, 204 for `noContent()`. */
+  responseStatus?: 200 | 201 | 204;
   /** One line for the API reference. */
   summary?: string;
-  /** Answers a JSON-serialisable value (sent as 200) or a full HTTP result (see `created()`). */
+  /** Answers a JSON-serialisable value (sent as 200) or one of the answers built below. */
   handler: (ctx: WorkflowContext<Output<Q>, Output<B>>) => Promise<unknown>;
 }
 
 export interface Workflow {
-  /** URL prefix and default permission: routes live under `/<name>/...`. */
+  /** URL prefix and default permission: routes live under `/<name>/...`. The module's file is `<name>.ts`. */
   name: string;
-  /** The message of the 500 answered when the workflow fails unexpectedly. */
+  /** The message of the 500 (and 502/504) answered when the workflow fails unexpectedly. */
   defaultMessage: string;
   routes: WorkflowRoute<any, any>[];
 }
+
+/** First path segments the gateway itself serves: no workflow may take them. */
+export const RESERVED_WORKFLOW_NAMES = ['rest_login', 'rest_logout', 'failover_monitoring', 'admin', 'ag', 'airlock', 'ui', 'docs', 'openapi', '_local'];
 
 /** Declares one route; a function so TypeScript infers the handler's input types from the schemas. */
 export function route<Q extends Schema = Schema, B extends Schema = Schema>(r: WorkflowRoute<Q, B>): WorkflowRoute<Q, B> {
@@ -61,11 +74,13 @@ export function route<Q extends Schema = Schema, B extends Schema = Schema>(r: W
 }
 
 export function defineWorkflow(w: Workflow): Workflow {
-  if (!/^[a-z][a-z0-9_]*$/.test(w.name)) throw new Error(`workflow name "${w.name}" must be lower-case letters, digits and _`);
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(w.name)) throw new Error(`workflow name "${w.name}" must be lower-case letters, digits and _ (at most 63)`);
+  if (RESERVED_WORKFLOW_NAMES.includes(w.name)) throw new Error(`workflow name "${w.name}" is a path the gateway serves itself`);
   if (!w.defaultMessage) throw new Error(`workflow ${w.name}: defaultMessage is required`);
   const seen = new Set<string>();
   for (const r of w.routes) {
-    if (!/^\/[A-Za-z0-9_\-/{}]*$/.test(r.path)) throw new Error(`workflow ${w.name}: route path "${r.path}" must start with / and hold only letters, digits, _ - / and {params}`);
+    if (!isRoutePattern(r.path))
+      throw new Error(`workflow ${w.name}: route path "${r.path}" must start with / and hold only letters, digits, _ - . / and {params} (at most one {name+})`);
     const key = `${r.method} ${r.path}`;
     if (seen.has(key)) throw new Error(`workflow ${w.name}: route ${key} is declared twice`);
     seen.add(key);
@@ -73,52 +88,28 @@ export function defineWorkflow(w: Workflow): Workflow {
   return w;
 }
 
-/** Checks a set of workflows can be served together: unique names (they are URL prefixes). */
-export function checkWorkflows(list: Workflow[]): Workflow[] {
-  const names = list.map((w) => w.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new Error(`two workflows are named "${dup}"`);
-  return list;
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** An answer with this status and JSON body (statuses the gateway passes: 200, 201, 202, 204, and 4xx errors; see docs/workflows.md). */
+export function answer(statusCode: number, body: unknown, headers: { 'retry-after'?: string } = {}): WorkflowAnswer {
+  return { statusCode, headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(body) };
 }
 
 /** A 201 answer, for routes that create something. */
-export function created(body: unknown): HttpResult {
-  return { statusCode: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+export function created(body: unknown): WorkflowAnswer {
+  return answer(201, body);
 }
 
-export function isHttpResult(v: unknown): v is HttpResult {
-  return Boolean(v && typeof v === 'object' && 'statusCode' in v && typeof (v as HttpResult).statusCode === 'number');
+/** A 204 answer without a body, for routes that delete something. */
+export function noContent(): WorkflowAnswer {
+  return { statusCode: 204, headers: {} };
 }
 
-/** Matches a request sub-path against a route path with `{name}` segments; answers the params or null. */
-export function matchPath(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split('/').filter(Boolean);
-  const a = path.split('/').filter(Boolean);
-  if (p.length !== a.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    const seg = p[i]!;
-    if (seg.startsWith('{') && seg.endsWith('}')) {
-      params[seg.slice(1, -1)] = pathParam(seg.slice(1, -1), a[i]!);
-    } else if (seg !== a[i]) return null;
-  }
-  return params;
+/** Text served as a download (`text/csv` or `text/plain`), never rendered by the browser. */
+export function attachment(contentType: 'text/csv' | 'text/plain', filename: string, text: string): WorkflowAnswer {
+  return { statusCode: 200, headers: { 'content-type': `${contentType}; charset=utf-8`, 'content-disposition': `attachment; filename="${filename}"` }, body: text };
 }
 
-/**
- * One decoded `{name}` segment. Decoding happens after the path was split, so `%2F` and friends
- * would smuggle separators into a value that a workflow may put in a BAM path: refused (400).
- */
-function pathParam(name: string, raw: string): string {
-  let value: string;
-  try {
-    value = decodeURIComponent(raw);
-  } catch {
-    throw badRequest(`Malformed percent-encoding in the path segment "${raw}".`);
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[/?#\\\u0000-\u001f\u007f]/.test(value) || value === '.' || value === '..') {
-    throw badRequest(`Path parameter "${name}" may not contain / ? # \\ or control characters, nor be . or ..`, [{ field: name, problem: 'forbidden character' }]);
-  }
-  return value;
+export function isWorkflowAnswer(v: unknown): v is WorkflowAnswer {
+  return Boolean(v && typeof v === 'object' && 'statusCode' in v && typeof (v as WorkflowAnswer).statusCode === 'number');
 }

@@ -8,6 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { GatewayNodeStack, GatewaySharedStack, GatewayStack } from '../../lib/gateway-stack.js';
 import { readSettings } from '../../lib/settings.js';
 import { routes } from '../../functions/routes.js';
+import { workflowManifest } from '../../functions/workflows/manifest.js';
 import { patterns } from '../../functions/domain/event-patterns.js';
 
 function app(context: Record<string, unknown> = {}, bundle = false) {
@@ -68,7 +69,7 @@ describe('GatewayStack (a single gateway)', () => {
     const fns = Object.values(gatewayResources(template, 'AWS::Lambda::Function')) as {
       Properties: { Runtime: string; Architectures: string[]; LoggingConfig: { LogFormat: string; LogGroup: unknown }; Environment: { Variables: Record<string, unknown> } };
     }[];
-    expect(fns).toHaveLength(8); // sessions, workflows, the workflow runner, operations, maintenance, monitor, the sample subscriber, the event recorder
+    expect(fns).toHaveLength(7 + workflowManifest.workflows.length); // sessions, workflows, operations, maintenance, monitor, the sample subscriber, the event recorder, and one runner per workflow
     for (const f of fns) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
       expect(f.Properties.Architectures).toEqual(['arm64']);
@@ -177,24 +178,34 @@ describe('workflow code isolation (SPEC §13)', () => {
       id.includes(part),
     )![1].Properties.PolicyDocument.Statement;
 
-  it('the WorkflowRunner role may only write its logs: no table, no secret, no key, no events', () => {
-    const actions = policyOf('WorkflowRunner').flatMap((st) => [st.Action].flat());
-    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
-    for (const a of actions) expect(a).not.toMatch(/^(dynamodb|secretsmanager|kms|events|lambda):/);
+  const runnerIds = workflowManifest.workflows.map((w) => fnId(`WorkflowRunner${w.name.replace(/_/g, '')}`));
+
+  it('one runner function per workflow module', () => {
+    expect(runnerIds).toHaveLength(workflowManifest.workflows.length);
+    expect(new Set(runnerIds).size).toBe(runnerIds.length);
   });
 
-  it('the WorkflowRunner environment names no table, secret or key', () => {
-    const env = fns.find(([id]) => id.includes('WorkflowRunner'))![1].Properties.Environment.Variables;
-    for (const name of ['TABLE_NAME', 'GATEWAY_SECRET_ARN', 'CREDENTIAL_KMS_KEY_ID', 'EVENT_BUS_NAME', 'GATEWAY_SERVICE_PASSWORD', 'CREDENTIAL_KEY']) expect(env).not.toHaveProperty(name);
+  it('each runner role may only write its own logs: no table, no secret, no key, no events, no invoke', () => {
+    for (const w of workflowManifest.workflows) {
+      const statements = policyOf(`WorkflowRunner${w.name.replace(/_/g, '')}`);
+      expect(statements.flatMap((st) => [st.Action].flat()).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    }
   });
 
-  it('the workflows function may invoke the runner, and only it; no other function may', () => {
-    const runnerArn = { 'Fn::GetAtt': [fnId('WorkflowRunner'), 'Arn'] };
+  it('a runner environment names no table, secret, key or bus', () => {
+    for (const id of runnerIds) {
+      const env = fns.find(([fid]) => fid === id)![1].Properties.Environment.Variables;
+      expect(Object.keys(env).sort()).toEqual(['AWS_NODEJS_CONNECTION_REUSE_ENABLED', 'POWERTOOLS_SERVICE_NAME'].filter((k) => k in env));
+    }
+  });
+
+  it('the workflows function may invoke the runners, and only they; no other function may', () => {
     const invoke = policyOf('ApiWorkflows').filter((st) => [st.Action].flat().includes('lambda:InvokeFunction'));
-    expect(invoke).toEqual([expect.objectContaining({ Resource: runnerArn })]);
+    expect(invoke).toHaveLength(1);
+    expect(invoke[0]!.Resource).toEqual(runnerIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
     const workflowsEnv = fns.find(([id]) => id.includes('ApiWorkflows'))![1].Properties.Environment.Variables;
-    expect(workflowsEnv.WORKFLOW_RUNNER_FUNCTION).toEqual({ Ref: fnId('WorkflowRunner') });
-    for (const other of ['ApiSessions', 'ApiOperations', 'Monitor']) expect(policyOf(other).flatMap((st) => [st.Action].flat())).not.toContain('lambda:InvokeFunction');
+    expect(JSON.stringify(workflowsEnv.WORKFLOW_RUNNERS)).toContain(runnerIds[0]!);
+    for (const other of ['ApiSessions', 'ApiOperations', 'ApiMaintenance', 'Monitor']) expect(policyOf(other).flatMap((st) => [st.Action].flat())).not.toContain('lambda:InvokeFunction');
   });
 
   it('only the sessions function is the data-key creator', () => {
@@ -255,7 +266,7 @@ describe('a synth with real bundling', () => {
       .filter((d) => d.startsWith('asset.') && statSync(path.join(out, d)).isDirectory())
       .map((d) => path.join(out, d, 'index.mjs'))
       .filter((b) => existsSync(b)); // not the CDK trigger provider's prebuilt asset
-    expect(bundles).toHaveLength(8);
+    expect(bundles).toHaveLength(7 + workflowManifest.workflows.length);
     let importingSdk = 0;
     for (const b of bundles) {
       const code = readFileSync(b, 'utf8');
@@ -264,7 +275,7 @@ describe('a synth with real bundling', () => {
       expect(/var \w+=class extends \w+\{[^}]*DynamoDBClient/.test(code), `${b} bundles the SDK`).toBe(false);
       if (/from\s*"@aws-sdk\//.test(code)) importingSdk++;
     }
-    expect(importingSdk).toBe(6); // every function but the sample subscriber and the runner, which need no AWS service
+    expect(importingSdk).toBe(6); // every function but the sample subscriber and the runners, which need no AWS service
     // The API reference page's files travel with the operations function only (functions/handlers/docs.ts).
     const withDocs = bundles.filter((b) => ['swagger-ui-bundle.js', 'swagger-ui.css'].every((f) => existsSync(path.join(path.dirname(b), 'swagger-ui', f))));
     expect(withDocs).toHaveLength(1);

@@ -104,15 +104,8 @@ describe('the availability group', () => {
   });
 
   it("workflows can read this node's state through platform.availability.getNodeState()", async () => {
-    const { workflows } = await import('../../functions/workflows/index.js');
-    const route = workflows.find((w) => w.name === 'ip_space')!.routes[0]!;
-    const real = route.handler;
-    route.handler = async ({ platform }) => platform.availability.getNodeState();
-    try {
-      const r = await call(a, 'GET', '/ip_space/blocks?configuration=Lab', { token: admin });
-      expect(r.body).toMatchObject({ node_id: 'a', node_role: 'primary', heartbeat_method: 'shared-table' });
-    } finally {
-      route.handler = real;
-    }
+    const { withRouteHandler } = await import('../support/runners.js');
+    const r = await withRouteHandler('ip_space', 0, async ({ platform }) => platform.availability.getNodeState(), () => call(a, 'GET', '/ip_space/blocks?configuration=Lab', { token: admin }));
+    expect(r.body).toMatchObject({ node_id: 'a', node_role: 'primary', heartbeat_method: 'shared-table' });
   });
 });

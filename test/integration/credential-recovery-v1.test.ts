@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
-import { lambdaContext } from '../../local/lambda-context.js';
-import { registerLocalRunner } from '../../functions/adapters/runner-invoker.js';
-import { handler as realRunner } from '../../functions/handlers/workflow-runner.js';
+import { withRunner } from '../support/runners.js';
 import { call, login } from '../support/client.js';
 
 /** REST v1 (its own file: the API version is read once per process): a forged 401 is checked with getSystemInfo; a real restart still recovers. */
@@ -20,15 +18,12 @@ afterAll(async () => stack?.close());
 describe('REST v1: a rejected service credential', () => {
   it('forged by the runner costs no service login; rejected by a restarted BAM costs exactly one', async () => {
     const token = await login(base, 'gateway-svc', 'gateway-svc-pass');
-    registerLocalRunner(async () => ({ ok: false, error: { kind: 'bam-http', status: 401, bamMessage: 'forged' } }));
-    try {
+    await withRunner('failover_rest_endpoints', async () => ({ ok: false, error: { kind: 'bam-http', status: 401, bamMessage: 'forged' } }), async () => {
       await configurations(token); // binds the session to the epoch's shared service session
       const before = serviceLogins();
       for (let i = 0; i < 3; i++) expect((await configurations(token)).status).toBe(401);
       expect(serviceLogins() - before).toBe(0);
-    } finally {
-      registerLocalRunner((event) => realRunner(event, lambdaContext('gateway-workflow-runner', 28_000)));
-    }
+    });
     expect((await configurations(token)).status).toBe(200);
 
     await call(base, 'POST', '/_local/bam/bam1/restart');

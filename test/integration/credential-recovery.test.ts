@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
-import { lambdaContext } from '../../local/lambda-context.js';
-import { registerLocalRunner } from '../../functions/adapters/runner-invoker.js';
-import { handler as realRunner } from '../../functions/handlers/workflow-runner.js';
+import { withRunner } from '../support/runners.js';
 import { call, login } from '../support/client.js';
 
 /**
@@ -53,15 +51,12 @@ describe('a workflow runner that reports a 401 BAM never gave (issue 9 review)',
   it('costs no service login: the stored credential is checked with BAM first, and still works afterwards', async () => {
     const token = await login(base, 'gateway-svc', 'gateway-svc-pass');
     expect((await configurations(token)).status).toBe(200);
-    registerLocalRunner(async () => ({ ok: false, error: { kind: 'bam-http', status: 401, bamMessage: 'forged' } }));
-    try {
+    await withRunner('failover_rest_endpoints', async () => ({ ok: false, error: { kind: 'bam-http', status: 401, bamMessage: 'forged' } }), async () => {
       await configurations(token); // binds the session to the epoch's shared service session
       const before = serviceLogins();
       for (let i = 0; i < 5; i++) expect((await configurations(token)).status).toBe(401);
       expect(serviceLogins() - before).toBe(0);
-    } finally {
-      registerLocalRunner((event) => realRunner(event, lambdaContext('gateway-workflow-runner', 28_000)));
-    }
+    });
     const before = serviceLogins();
     expect((await configurations(token)).status).toBe(200);
     expect(serviceLogins() - before).toBe(0);

@@ -5,7 +5,7 @@ import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { freshTable } from '../support/dynamo.js';
 import { fakeKms } from '../support/fake-kms.js';
-import type { RunnerRequest } from '../../functions/workflows/runner-protocol.js';
+import type { RunnerRequest, RunnerResponse } from '../../functions/workflows/runner-protocol.js';
 
 /**
  * A cold start as in AWS (SPEC §13): Secrets Manager and KMS are mocked (there are none locally),
@@ -60,21 +60,14 @@ describe('secrets at a cold start in AWS', () => {
   });
 
   it('workflow code that dumps the environment finds no secret', async () => {
-    const { workflows } = await import('../../functions/workflows/index.js');
-    const route = workflows.find((w) => w.name === 'failover_rest_endpoints')!.routes[0]!;
-    const real = route.handler;
-    route.handler = async () => ({ env: { ...process.env } });
-    try {
-      const { handler } = await import('../../functions/handlers/workflow-runner.js');
-      const answer = await handler(runnerRequest());
-      expect(answer.ok).toBe(true);
-      const body = answer.ok ? answer.result.body! : '';
-      expect(body).toContain('TABLE_NAME'); // the dump did happen
-      expect(body).not.toContain(PASSWORD);
-      expect(body).not.toContain(plainKey.toString('base64'));
-    } finally {
-      route.handler = real;
-    }
+    const { runnerOf, withRouteHandler } = await import('../support/runners.js');
+    const handler = await runnerOf('failover_rest_endpoints');
+    const answer = (await withRouteHandler('failover_rest_endpoints', 0, async () => ({ env: { ...process.env } }), () => handler(runnerRequest()))) as RunnerResponse;
+    expect(answer.ok).toBe(true);
+    const body = answer.ok ? answer.result.body! : '';
+    expect(body).toContain('TABLE_NAME'); // the dump did happen
+    expect(body).not.toContain(PASSWORD);
+    expect(body).not.toContain(plainKey.toString('base64'));
   });
 });
 

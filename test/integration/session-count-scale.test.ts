@@ -5,7 +5,7 @@ import { DynamoSessionStore } from '../../functions/adapters/session-store.js';
 import { countSessions } from '../../functions/maintenance/session-count.js';
 import type { BackendHost } from '../../functions/maintenance/contract.js';
 import type { MonitorState } from '../../functions/domain/monitor-machine.js';
-import { seedSessions, type SeedSession } from '../support/session-seed.js';
+import { seedSessions, type SeedSession } from '../../local/session-seed.js';
 
 /**
  * SPEC §11: a status call costs a bounded number of DynamoDB requests whatever the number of

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { matchPath } from '../../functions/workflows/define.js';
+import { matchPath } from '../../functions/commons/path-match.js';
+import { matchRoute } from '../../functions/workflows/route-match.js';
+import { defineWorkflow } from '../../functions/workflows/define.js';
+import { manifestOf } from '../support/manifest.js';
 import { filterLiteral } from '../../functions/bam/v2-lookups.js';
 import { checkV2Path, v2Path } from '../../functions/bam/v2-path.js';
 import { BamV1Client } from '../../functions/bam/v1-client.js';
@@ -11,6 +14,18 @@ describe('workflow path parameters', () => {
 
   it('ordinary values decode', () => {
     expect(matchPath('/x/{name}', '/x/Disaster%20Recovery')).toEqual({ name: 'Disaster Recovery' });
+  });
+
+  it.each(['1%2F..%2F..%2Fsessions%3Fx%3D1', 'a%5Cb', 'a%23b', 'a%3Fb', 'a%0Ab'])('a request for /probe/%s is a 400 on the trusted side, before any runner', (seg) => {
+    const manifest = { workflows: [manifestOf(defineWorkflow({ name: 'ip_space', defaultMessage: 'x', routes: [{ method: 'GET', path: '/probe/{id}', handler: async () => ({}) }] }))] };
+    expect(() => matchRoute(manifest, 'GET', `/ip_space/probe/${seg}`)).toThrow(expect.objectContaining({ status: 400, message: expect.stringMatching(/"id"/) }));
+  });
+
+  it('a {name+} parameter takes one segment or more, each checked like a {name} one', () => {
+    expect(matchPath('/zones/{zone+}/host_records', '/zones/com/zones/example/host_records/')).toEqual({ zone: 'com/zones/example' });
+    expect(matchPath('/zones/{zone+}', '/zones/com')).toEqual({ zone: 'com' });
+    expect(matchPath('/zones/{zone+}/host_records', '/zones/host_records')).toBeNull();
+    expect(() => matchPath('/zones/{zone+}', '/zones/com/a%2Fb')).toThrow(/"zone"/);
   });
 });
 

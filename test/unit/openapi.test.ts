@@ -4,7 +4,10 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { buildOpenApi } from '../../functions/openapi/document.js';
 import { operationDocs } from '../../functions/openapi/operation-docs.js';
 import { routes } from '../../functions/routes.js';
-import { workflows } from '../../functions/workflows/index.js';
+import { workflowManifest } from '../../functions/workflows/manifest.js';
+import { manifestOf } from '../support/manifest.js';
+
+const workflows = workflowManifest.workflows;
 import { adminRouteKeys } from '../../functions/handlers/admin.js';
 import { airlockRoutePatterns, BASE_PATH } from '../../functions/handlers/airlock.js';
 import { defineWorkflow, route } from '../../functions/workflows/define.js';
@@ -80,7 +83,7 @@ describe('a route without documentation', () => {
     const bare = defineWorkflow({ name: 'bare', defaultMessage: 'x', routes: [route({ method: 'GET', path: '/things', handler: async () => ({}) })] });
     const { document, undocumented } = buildOpenApi({
       routes: [...routes, { routeKey: 'ANY /bare/{proxy+}', handler: 'workflows', fn: 'workflows' }],
-      workflows: [...workflows, bare],
+      workflows: [...workflows, manifestOf(bare)],
       adminRouteKeys,
     });
     expect(undocumented).toEqual(['GET /bare/things']);
@@ -93,13 +96,13 @@ describe('a route without documentation', () => {
     expect((document.paths as Record<string, Record<string, { tags: string[] }>>)['/reports/weekly']!.get!.tags).toEqual(['undocumented']);
   });
 
-  it('a workflow with a response schema is documented from its zod schemas', () => {
+  it('a workflow with a response schema is documented from the JSON Schemas of its manifest', () => {
     const w = defineWorkflow({
       name: 'greet',
       defaultMessage: 'x',
       routes: [route({ method: 'POST', path: '/{who}', body: z.object({ times: z.int() }), response: z.object({ text: z.string() }), handler: async () => ({ text: '' }) })],
     });
-    const { document, undocumented } = buildOpenApi({ routes: [{ routeKey: 'ANY /greet/{proxy+}', handler: 'workflows', fn: 'workflows' }], workflows: [w], adminRouteKeys: [] });
+    const { document, undocumented } = buildOpenApi({ routes: [{ routeKey: 'ANY /greet/{proxy+}', handler: 'workflows', fn: 'workflows' }], workflows: [manifestOf(w)], adminRouteKeys: [] });
     expect(undocumented).toEqual([]);
     const op = (document.paths as Record<string, Record<string, { parameters: unknown[]; requestBody: { content: Record<string, { schema: unknown }> } }>>)['/greet/{who}']!.post!;
     expect(op.parameters).toEqual([{ name: 'who', in: 'path', required: true, schema: { type: 'string' } }]);

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { notFound } from '../commons/errors.js';
-import { created, defineWorkflow, route } from './define.js';
-import { findConfigurationV2, findViewV2, findZoneV2, v2Path } from '../bam/v2-lookups.js';
+import { notFound } from '../../commons/errors.js';
+import { created, defineWorkflow, route } from '../define.js';
+import { findConfigurationV2, findViewV2, findZoneV2, v2Path } from '../../bam/v2-lookups.js';
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const HostRecordInput = z.object({

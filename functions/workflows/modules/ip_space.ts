@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { parseProperties } from '../bam/v1-client.js';
-import { notFound } from '../commons/errors.js';
-import { defineWorkflow, route } from './define.js';
-import { findConfigurationV2, v2Path } from '../bam/v2-lookups.js';
+import { parseProperties } from '../../bam/v1-client.js';
+import { notFound } from '../../commons/errors.js';
+import { defineWorkflow, route } from '../define.js';
+import { findConfigurationV2, v2Path } from '../../bam/v2-lookups.js';
 
 /** A read through BAM: the IPv4 blocks of a configuration. */
 export default defineWorkflow({

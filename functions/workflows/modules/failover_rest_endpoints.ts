@@ -1,7 +1,7 @@
-import type { BamV1Client } from '../bam/v1-client.js';
-import type { BamV2Client } from '../bam/v2-client.js';
+import type { BamV1Client } from '../../bam/v1-client.js';
+import type { BamV2Client } from '../../bam/v2-client.js';
 import * as z from 'zod/mini';
-import { defineWorkflow, route } from './define.js';
+import { defineWorkflow, route } from '../define.js';
 
 /** The configurations' names through REST v1. */
 async function configurationsV1(client: BamV1Client): Promise<string[]> {

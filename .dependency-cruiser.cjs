@@ -1,0 +1,57 @@
+/**
+ * The import rules `npm test` checks (`npm run lint:deps`; CONTRIBUTING.md, "Layers"). A rule that
+ * fails names the file and the import. Type-only imports count too, except where a rule says so.
+ */
+const WORKFLOW_MODULES = '^functions/workflows/modules/';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'trusted-code-never-imports-workflow-modules',
+      comment:
+        'Workflow modules run only in their own runner (docs/security.md): trusted code reads the generated manifest (functions/workflows/manifest.ts) instead.',
+      severity: 'error',
+      from: { path: '^(functions|lib|bin|local)/', pathNot: ['^functions/workflows/modules/', '^functions/lambdas/runners/'] },
+      to: { path: WORKFLOW_MODULES },
+    },
+    {
+      name: 'a-runner-holds-only-its-own-module',
+      comment: "A workflow's runner entry imports its own module and no other workflow's.",
+      severity: 'error',
+      from: { path: '^functions/lambdas/runners/([^/]+)[.]ts$' },
+      to: { path: WORKFLOW_MODULES, pathNot: '^functions/workflows/modules/$1[.]ts$' },
+    },
+    {
+      name: 'workflow-modules-do-not-import-each-other',
+      comment: 'Each module is bundled alone into its runner.',
+      severity: 'error',
+      from: { path: '^functions/workflows/modules/([^/]+)[.]ts$' },
+      to: { path: WORKFLOW_MODULES, pathNot: '^functions/workflows/modules/$1[.]ts$' },
+    },
+    {
+      name: 'workflow-code-reaches-no-gateway-state',
+      comment:
+        'Workflow modules and their runner code import no store, session service, configuration, secret or middleware: in AWS the runner has none of them anyway, and importing them only puts trusted code in an untrusted bundle.',
+      severity: 'error',
+      from: { path: ['^functions/workflows/modules/', '^functions/workflows/runner/', '^functions/lambdas/runners/'] },
+      to: {
+        path: ['^functions/(adapters|sessions|middleware|group|monitor|maintenance|handlers|api|subscribers)/', '^functions/commons/(config|deps|held-secrets|audit|warm-up|group-view)[.]ts$'],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'nothing-outside-test-imports-test',
+      severity: 'error',
+      from: { pathNot: '^test/' },
+      to: { path: '^test/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['^ui/', '^cdk[.]out', '^coverage/', '^node_modules/'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
