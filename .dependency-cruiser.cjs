@@ -8,8 +8,7 @@ module.exports = {
   forbidden: [
     {
       name: 'trusted-code-never-imports-workflow-modules',
-      comment:
-        'Workflow modules run only in their own runner (docs/security.md): trusted code reads the generated manifest (functions/workflows/manifest.ts) instead.',
+      comment: 'Workflow modules run only in their own runner (docs/security.md): trusted code reads the generated manifest (functions/workflows/manifest.ts) instead.',
       severity: 'error',
       from: { path: '^(functions|lib|bin|local)/', pathNot: ['^functions/workflows/modules/', '^functions/lambdas/runners/'] },
       to: { path: WORKFLOW_MODULES },
@@ -48,7 +47,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['^ui/', '^cdk[.]out', '^coverage/', '^node_modules/'] },
+    exclude: { path: ['^ui/', '^cdk[.]out', '^coverage/', '^node_modules/', '^test/[.]scratch'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },

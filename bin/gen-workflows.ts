@@ -44,7 +44,11 @@ export async function sourceHash(file: string): Promise<string> {
   const h = createHash('sha256');
   for (const input of Object.keys(res.metafile.inputs).sort()) {
     h.update(`${input}\0`);
-    h.update(createHash('sha256').update(readFileSync(path.join(root, input))).digest('hex'));
+    h.update(
+      createHash('sha256')
+        .update(readFileSync(path.join(root, input)))
+        .digest('hex'),
+    );
   }
   return h.digest('hex');
 }

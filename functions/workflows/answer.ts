@@ -68,7 +68,12 @@ export function buildAnswer(a: RunnerAnswer): HttpResult {
   }
   const type = (h['content-type'] ?? '').trim();
   const textType = ATTACHMENT_TYPES.find((t) => type.toLowerCase().split(';')[0]!.trim() === t);
-  if (textType) return { statusCode: a.status, headers: { ...base, 'content-type': `${textType}; charset=utf-8`, 'content-disposition': `attachment; filename="${safeFilename(h['content-disposition'])}"` }, body };
+  if (textType)
+    return {
+      statusCode: a.status,
+      headers: { ...base, 'content-type': `${textType}; charset=utf-8`, 'content-disposition': `attachment; filename="${safeFilename(h['content-disposition'])}"` },
+      body,
+    };
   if (!JSON_TYPE.test(type)) throw new WorkflowAnswerRefused(`content type "${type.slice(0, 60)}" is neither JSON nor a listed attachment type`);
   if (h['content-disposition'] !== undefined) throw new WorkflowAnswerRefused('a JSON answer with Content-Disposition');
   let value: unknown;

@@ -79,8 +79,7 @@ export function defineWorkflow(w: Workflow): Workflow {
   if (!w.defaultMessage) throw new Error(`workflow ${w.name}: defaultMessage is required`);
   const seen = new Set<string>();
   for (const r of w.routes) {
-    if (!isRoutePattern(r.path))
-      throw new Error(`workflow ${w.name}: route path "${r.path}" must start with / and hold only letters, digits, _ - . / and {params} (at most one {name+})`);
+    if (!isRoutePattern(r.path)) throw new Error(`workflow ${w.name}: route path "${r.path}" must start with / and hold only letters, digits, _ - . / and {params} (at most one {name+})`);
     const key = `${r.method} ${r.path}`;
     if (seen.has(key)) throw new Error(`workflow ${w.name}: route ${key} is declared twice`);
     seen.add(key);

@@ -105,7 +105,12 @@ describe('the availability group', () => {
 
   it("workflows can read this node's state through platform.availability.getNodeState()", async () => {
     const { withRouteHandler } = await import('../support/runners.js');
-    const r = await withRouteHandler('ip_space', 0, async ({ platform }) => platform.availability.getNodeState(), () => call(a, 'GET', '/ip_space/blocks?configuration=Lab', { token: admin }));
+    const r = await withRouteHandler(
+      'ip_space',
+      0,
+      async ({ platform }) => platform.availability.getNodeState(),
+      () => call(a, 'GET', '/ip_space/blocks?configuration=Lab', { token: admin }),
+    );
     expect(r.body).toMatchObject({ node_id: 'a', node_role: 'primary', heartbeat_method: 'shared-table' });
   });
 });

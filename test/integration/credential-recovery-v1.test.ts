@@ -18,12 +18,16 @@ afterAll(async () => stack?.close());
 describe('REST v1: a rejected service credential', () => {
   it('forged by the runner costs no service login; rejected by a restarted BAM costs exactly one', async () => {
     const token = await login(base, 'gateway-svc', 'gateway-svc-pass');
-    await withRunner('failover_rest_endpoints', async () => ({ ok: false, error: { kind: 'bam-http', status: 401, bamMessage: 'forged' } }), async () => {
-      await configurations(token); // binds the session to the epoch's shared service session
-      const before = serviceLogins();
-      for (let i = 0; i < 3; i++) expect((await configurations(token)).status).toBe(401);
-      expect(serviceLogins() - before).toBe(0);
-    });
+    await withRunner(
+      'failover_rest_endpoints',
+      async () => ({ ok: false, error: { kind: 'bam-http', status: 401, bamMessage: 'forged' } }),
+      async () => {
+        await configurations(token); // binds the session to the epoch's shared service session
+        const before = serviceLogins();
+        for (let i = 0; i < 3; i++) expect((await configurations(token)).status).toBe(401);
+        expect(serviceLogins() - before).toBe(0);
+      },
+    );
     expect((await configurations(token)).status).toBe(200);
 
     await call(base, 'POST', '/_local/bam/bam1/restart');

@@ -51,12 +51,16 @@ describe('a workflow runner that reports a 401 BAM never gave (issue 9 review)',
   it('costs no service login: the stored credential is checked with BAM first, and still works afterwards', async () => {
     const token = await login(base, 'gateway-svc', 'gateway-svc-pass');
     expect((await configurations(token)).status).toBe(200);
-    await withRunner('failover_rest_endpoints', async () => ({ ok: false, error: { kind: 'bam-http', status: 401, bamMessage: 'forged' } }), async () => {
-      await configurations(token); // binds the session to the epoch's shared service session
-      const before = serviceLogins();
-      for (let i = 0; i < 5; i++) expect((await configurations(token)).status).toBe(401);
-      expect(serviceLogins() - before).toBe(0);
-    });
+    await withRunner(
+      'failover_rest_endpoints',
+      async () => ({ ok: false, error: { kind: 'bam-http', status: 401, bamMessage: 'forged' } }),
+      async () => {
+        await configurations(token); // binds the session to the epoch's shared service session
+        const before = serviceLogins();
+        for (let i = 0; i < 5; i++) expect((await configurations(token)).status).toBe(401);
+        expect(serviceLogins() - before).toBe(0);
+      },
+    );
     const before = serviceLogins();
     expect((await configurations(token)).status).toBe(200);
     expect(serviceLogins() - before).toBe(0);

@@ -62,7 +62,12 @@ describe('secrets at a cold start in AWS', () => {
   it('workflow code that dumps the environment finds no secret', async () => {
     const { runnerOf, withRouteHandler } = await import('../support/runners.js');
     const handler = await runnerOf('failover_rest_endpoints');
-    const answer = (await withRouteHandler('failover_rest_endpoints', 0, async () => ({ env: { ...process.env } }), () => handler(runnerRequest()))) as RunnerResponse;
+    const answer = (await withRouteHandler(
+      'failover_rest_endpoints',
+      0,
+      async () => ({ env: { ...process.env } }),
+      () => handler(runnerRequest()),
+    )) as RunnerResponse;
     expect(answer.ok).toBe(true);
     const body = answer.ok ? answer.result.body! : '';
     expect(body).toContain('TABLE_NAME'); // the dump did happen
