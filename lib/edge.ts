@@ -100,11 +100,15 @@ export class GatewayEdge extends Construct {
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       code: cloudfront.FunctionCode.fromInline(VIEWER_ADDRESS_CODE),
     });
-    const headersWith = (id: string, comment: string, csp: string) =>
+    // `cspOverride: false` (the API): an answer's own CSP wins, so a workflow route keeps its
+    // `sandbox; default-src 'none'`; answers without one get the UI's. No origin may allow a
+    // service worker wider than its own path: CloudFront drops Service-Worker-Allowed everywhere.
+    const headersWith = (id: string, comment: string, csp: string, cspOverride = true) =>
       new cloudfront.ResponseHeadersPolicy(this, id, {
         comment,
+        removeHeaders: ['Service-Worker-Allowed'],
         securityHeadersBehavior: {
-          contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
+          contentSecurityPolicy: { contentSecurityPolicy: csp, override: cspOverride },
           strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
           contentTypeOptions: { override: true },
           frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
@@ -114,6 +118,7 @@ export class GatewayEdge extends Construct {
     const securityHeaders = headersWith('SecurityHeaders', 'Failover Gateway: strict CSP and security headers', UI_CSP);
     // Swagger UI (/docs) draws its icons as data: images; only its answers allow them.
     const docsHeaders = headersWith('DocsSecurityHeaders', 'Failover Gateway API reference: strict CSP but data: images', DOCS_CSP);
+    const apiHeaders = headersWith('ApiSecurityHeaders', "Failover Gateway API: the answer's own CSP, else the UI's", UI_CSP, false);
     this.uiBucket = new s3.Bucket(this, 'UiAssets', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -151,7 +156,7 @@ export class GatewayEdge extends Construct {
     };
     for (const p of UI_PAGES) additionalBehaviors[p] = page;
     const api: cloudfront.BehaviorOptions = {
-      responseHeadersPolicy: securityHeaders,
+      responseHeadersPolicy: apiHeaders,
       origin: new origins.HttpOrigin(`${props.api.apiId}.execute-api.${region}.${Stack.of(this).urlSuffix}`, {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],

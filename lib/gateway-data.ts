@@ -23,7 +23,7 @@ export interface GatewayDataProps {
   /** A CloudFront edge fronts the API: create the secret it sends to the origin (lib/edge.ts). */
   originVerify?: boolean;
   /** Deploy the DNS subscriber (functions/subscribers/dns-follows-primary.ts) for this zone and name. */
-  dns?: { hostedZoneId: string; recordName: string };
+  dns?: { hostedZoneId: string; recordName: string; nodeIds: string[] };
   /**
    * A two-region group: the table is an MRSC global table with a replica in `replica` and a witness
    * in `witness`; the key is multi-Region and the secrets are replicated there (lib/two-region.ts).
@@ -194,7 +194,7 @@ export function addSubscribers(
   scope: Construct,
   bus: events.IEventBus,
   table: { readonly tableName: string; readonly tableArn: string },
-  dns?: { hostedZoneId: string; recordName: string },
+  dns?: { hostedZoneId: string; recordName: string; nodeIds: string[] },
 ): cloudwatch.Alarm[] {
   const handlers: { sub: { id: string; pattern: EventPattern }; fn: GatewayFunction }[] = subscriptions.map((sub) => {
     const fn = new GatewayFunction(scope, `Subscriber${sub.id}`, {
@@ -207,7 +207,7 @@ export function addSubscribers(
     if (sub.table === 'write') fn.allow(['dynamodb:PutItem'], [table.tableArn], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [EVENT_LOG_PK] } });
     return { sub, fn };
   });
-  if (dns) handlers.push(dnsSubscriber(scope, dns));
+  if (dns) handlers.push(dnsSubscriber(scope, dns, table));
   return handlers.map(({ sub, fn }) => {
     const s = subscribe(scope, sub.id, { bus, pattern: sub.pattern, target: (o) => new targets.LambdaFunction(fn.fn, o) });
     return new cloudwatch.Alarm(scope, `${sub.id}DeadLettersAlarm`, {

@@ -11,6 +11,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { apiFunctions, routes, type ApiFunction } from '../functions/routes.js';
 import { workflowManifest } from '../functions/workflows/manifest.js';
+import { EVENT_SOURCE } from '../functions/domain/events.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from '../functions/adapters/session-index.js';
 import type { GatewayDataRefs } from './gateway-data.js';
 import { docsFiles, GatewayFunction } from './gateway-function.js';
@@ -24,6 +25,19 @@ export interface GatewayNodeProps {
 }
 
 const TABLE_READS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+
+/**
+ * Which events each function may put on the bus (IAM conditions on source and detail-type): only
+ * the component that owns an event publishes it. Monitor rounds that run inside the API functions
+ * (request-triggered probes) leave their events in the outbox for the monitor function.
+ */
+const PUBLISHES: Record<string, string[]> = {
+  Monitor: ['NODE_ROLE_CHANGED', 'MONITORING_STATE_CHANGED', 'SPLIT_BRAIN_DETECTED'],
+  GroupAgent: ['NODE_ROLE_CHANGED'],
+  // The manual group failover (PUT /ag/api/v1/failover) publishes the role changes it made.
+  ApiOperations: ['NODE_ROLE_CHANGED'],
+  ApiMaintenance: ['BACKEND_HOST_MODE_CHANGED', 'CONFIGURATION_ACTIVATED'],
+};
 const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 /**
@@ -92,6 +106,8 @@ export class GatewayNode extends Construct {
       HEALTH_CHECK_INTERVAL_MS: String(s.healthCheckIntervalMs),
       ALLOWED_ABSENCE_INTERVAL_MS: String(s.allowedAbsenceIntervalMs),
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      // Only the monitor function publishes monitor events (PUBLISHES): it sets this back to true.
+      MONITOR_PUBLISHES_EVENTS: 'false',
       ...(s.nodeId ? { NODE_ID: s.nodeId } : {}),
       // Not secret; the client key comes from the gateway secret (failoverClientKey).
       ...(s.failover ? { BAM_FAILOVER_API: s.failover.api, BAM_FAILOVER_CLIENT_CERT: s.failover.clientCert, BAM_FAILOVER_CA: s.failover.ca } : {}),
@@ -103,8 +119,9 @@ export class GatewayNode extends Construct {
       const env = usesKey ? environment : secretOnly && GATEWAY_SECRET_ARN ? { ...withoutSecrets, GATEWAY_SECRET_ARN } : withoutSecrets;
       const f = new GatewayFunction(this, fid, { entry, timeout, environment: { ...env, ...extraEnv }, ...(memorySize ? { memorySize } : {}), ...(files ? { files } : {}) })
         .allow(TABLE_READS, [data.table.tableArn])
-        .allow(TABLE_WRITES, [data.table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writes } })
-        .allow(['events:PutEvents'], [data.bus.eventBusArn]);
+        .allow(TABLE_WRITES, [data.table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writes } });
+      const publishes = PUBLISHES[fid];
+      if (publishes) f.allow(['events:PutEvents'], [data.bus.eventBusArn], { StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': publishes } });
       if (usesKey && GATEWAY_SECRET_ARN && CREDENTIAL_KMS_KEY_ID) {
         f.allow(['secretsmanager:GetSecretValue'], [data.secret.secretArn]).allow(['kms:Decrypt', 'kms:GenerateDataKey'], [data.credentialKey.keyArn]);
       }
@@ -177,7 +194,7 @@ export class GatewayNode extends Construct {
     }
 
     // Scheduled functions: each run loops for most of a minute (see functions/handlers/monitor.ts).
-    const monitor = gatewayFunction('Monitor', 'handlers/monitor', Duration.seconds(70), WRITES.monitor, 128);
+    const monitor = gatewayFunction('Monitor', 'handlers/monitor', Duration.seconds(70), WRITES.monitor, 128, { MONITOR_PUBLISHES_EVENTS: 'true' });
     new events.Rule(this, 'MonitorSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(monitor.fn, { retryAttempts: 0 })] });
     if (s.nodeId) {
       const agent = gatewayFunction('GroupAgent', 'handlers/group-agent', Duration.seconds(70), WRITES.agent, 128);

@@ -115,6 +115,6 @@ export function keyUsers(stackNames: string[]): string[] {
 }
 
 /** The DNS subscriber's zone and name, when configured (`-c dnsHostedZoneId=... -c dnsRecordName=...`). */
-function dnsOf(settings: GatewaySettings): { dns?: { hostedZoneId: string; recordName: string } } {
+function dnsOf(settings: GatewaySettings): { dns?: NonNullable<GatewaySettings['dns']> } {
   return settings.dns ? { dns: settings.dns } : {};
 }

@@ -25,7 +25,7 @@ export interface GatewaySettings {
   regions: string[];
   witnessRegion?: string;
   /** `-c dnsHostedZoneId=... -c dnsRecordName=...`: the DNS subscriber points that name at the Primary's API. */
-  dns?: { hostedZoneId: string; recordName: string };
+  dns?: { hostedZoneId: string; recordName: string; nodeIds: string[] };
   healthReportIntervalMs: number;
   healthCheckIntervalMs: number;
   allowedAbsenceIntervalMs: number;
@@ -94,7 +94,8 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
   return {
     disabledHostAlarmMinutes,
     ...(failover ? { failover } : {}),
-    ...(dns ? { dns } : {}),
+    // The DNS subscriber follows only these nodes (functions/subscribers/dns-follows-primary.ts).
+    ...(dns ? { dns: { ...dns, nodeIds: nodes } } : {}),
     ...regions,
     nodes,
     ...(nodeId ? { nodeId } : {}),
@@ -150,7 +151,7 @@ function readRegions(ctx: ContextReader): { regions: string[]; witnessRegion?: s
   return { regions, witnessRegion: witness };
 }
 
-function readDns(str: (key: string, def: string) => string): GatewaySettings['dns'] {
+function readDns(str: (key: string, def: string) => string): Omit<NonNullable<GatewaySettings['dns']>, 'nodeIds'> | undefined {
   const hostedZoneId = str('dnsHostedZoneId', '').trim();
   const recordName = str('dnsRecordName', '').trim().replace(/\.$/, '').toLowerCase();
   if (!hostedZoneId && !recordName) return undefined;

@@ -116,6 +116,8 @@ const schema = z
         }, 'must be a JSON object of workflow names to function names'),
       ),
     ),
+    // false in the API functions (lib/gateway-node.ts): only the monitor function may publish monitor events.
+    MONITOR_PUBLISHES_EVENTS: z._default(z.enum(['true', 'false']), 'true'),
     // How long a workflow's runner may take (its Lambda timeout in AWS): under the API function's 29 s.
     WORKFLOW_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(25_000)), 25_000),
   })
@@ -159,6 +161,8 @@ export interface GatewayConfig {
   localMode: boolean;
   /** AWS: each workflow's runner function by workflow name; absent locally (runners are registered in process). */
   workflowRunners?: Record<string, string>;
+  /** Whether this process's monitor rounds publish their events (else the monitor function does). */
+  monitorPublishesEvents: boolean;
   /** How long a workflow's runner may take before the call answers 504. */
   workflowTimeoutMs: number;
   /** This node of the availability group; absent: a single gateway, not in a group. */
@@ -206,6 +210,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     localMode: e.LOCAL_MODE === 'true',
     ...(e.WORKFLOW_RUNNERS ? { workflowRunners: JSON.parse(e.WORKFLOW_RUNNERS) as Record<string, string> } : {}),
     workflowTimeoutMs: e.WORKFLOW_TIMEOUT_MS,
+    monitorPublishesEvents: e.MONITOR_PUBLISHES_EVENTS === 'true',
     ...groupPart(e),
   };
 }

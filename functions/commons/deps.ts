@@ -73,6 +73,7 @@ export function gatewayDeps(): GatewayDeps {
     modes: async () => (await configuration.get()).modes,
     store: stateCache.through,
     publisher,
+    publishes: cfg.monitorPublishesEvents,
     // In an availability group only the Primary node's monitor probes (requests on any node still
     // trigger immediate probes; every write is conditional, so a stale Primary cannot corrupt state).
     ...(node

@@ -13,6 +13,12 @@ export interface MonitorOptions {
   probeTimeoutMs: number;
   store: MonitorStore;
   publisher: EventPublisher;
+  /**
+   * false: this process never publishes (in AWS only the monitor function may put monitor events,
+   * by IAM condition); what its rounds commit waits in the outbox for the monitor, which publishes
+   * whatever it finds waiting when it reads the stored state.
+   */
+  publishes?: boolean;
   probe?: (name: string, url: string, timeoutMs: number) => Promise<ProbeResult>;
   now?: () => number;
   /** Probe bookkeeping (latency, last probe) is persisted at least this often even when nothing changes. */
@@ -75,7 +81,7 @@ export class FailoverMonitor {
   private lastRoundEndedAt = 0;
 
   private async runRound(): Promise<RoundResult> {
-    if (!this.current) this.current = (await this.o.store.get())?.state ?? initialState(this.o.servers, this.now());
+    if (!this.current) this.current = (await this.read())?.state ?? initialState(this.o.servers, this.now());
     const prev = this.current;
     const [modes, probes] = await Promise.all([this.o.modes?.().catch(() => undefined), Promise.all(this.o.servers.map((s) => this.probe(s.name, s.url, this.o.probeTimeoutMs)))]);
     const now = this.now();
@@ -86,12 +92,14 @@ export class FailoverMonitor {
     const due = now - this.lastPersistAt >= (this.o.refreshMs ?? 10_000);
     if (!t.significant && !countersMoved && !due && prev.version > 0) {
       this.current = { ...t.state, version: prev.version }; // nothing worth a write
+      if (this.outboxDirty) await this.flushOutbox(); // events another process committed
       return { state: this.current, committed: false, events: 0 };
     }
     const committed = await this.o.store.commit(t.state, t.events);
     if (!committed) {
       // Another monitor got there first: its state is as fresh as ours; continue from it.
-      this.current = (await this.o.store.get())?.state;
+      this.current = (await this.read())?.state;
+      if (this.outboxDirty) await this.flushOutbox(); // its events, if that process may not publish them
       return { state: this.current ?? prev, committed: false, events: 0 };
     }
     this.current = t.state;
@@ -149,8 +157,16 @@ export class FailoverMonitor {
     await this.round();
   }
 
+  /** The stored state; events waiting in its outbox (another process's round committed them) mark the outbox for a flush. */
+  private async read() {
+    const stored = await this.o.store.get();
+    if (stored?.outbox.length) this.outboxDirty = true;
+    return stored;
+  }
+
   /** Publishes what waits in the outbox (this round's events and any a failed run left behind). */
   async flushOutbox(): Promise<number> {
+    if (this.o.publishes === false) return 0;
     const { published, mayHaveMore, left } = await flushOutbox(this.o.store.outbox, this.o.publisher, this.id, this.now());
     this.outboxDirty = mayHaveMore;
     this.outboxBacklog = left;

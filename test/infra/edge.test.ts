@@ -173,13 +173,22 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
       }),
     });
     const policies = t.findResources('AWS::CloudFront::ResponseHeadersPolicy');
-    const idOf = (csp: string) => Object.keys(policies).find((id) => policies[id]!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy === csp)!;
-    const [strict, docs] = [idOf(UI_CSP), idOf(DOCS_CSP)];
-    expect(strict && docs && Object.keys(policies)).toHaveLength(2);
+    const config = (id: string) => policies[id]!.Properties.ResponseHeadersPolicyConfig;
+    const idOf = (csp: string, override: boolean) =>
+      Object.keys(policies).find(
+        (id) => config(id).SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy === csp && config(id).SecurityHeadersConfig.ContentSecurityPolicy.Override === override,
+      )!;
+    const [strict, api, docs] = [idOf(UI_CSP, true), idOf(UI_CSP, false), idOf(DOCS_CSP, true)];
+    expect(strict && api && docs && Object.keys(policies)).toHaveLength(3);
+    // No service worker may be allowed a wider scope by any answer.
+    for (const id of Object.keys(policies)) expect(config(id).RemoveHeadersConfig).toEqual({ Items: [{ Header: 'Service-Worker-Allowed' }] });
+    expect(UI_CSP).toContain("worker-src 'none'");
     const dist = (Object.values(t.findResources('AWS::CloudFront::Distribution'))[0] as { Properties: { DistributionConfig: any } }).Properties.DistributionConfig;
-    // Only the API reference (Swagger UI's data: icons) gets the one relaxation.
+    // UI files get the strict CSP always; API answers keep their own (a workflow's sandbox CSP), else the strict one; the API reference alone allows data: images.
+    const uiPaths = ['/', '/login', '/dashboard', '/events', '/maintenance', '/workflows', '/permissions', '/account', '/assets/*'];
     for (const b of [dist.DefaultCacheBehavior, ...dist.CacheBehaviors]) {
-      expect(b.ResponseHeadersPolicyId, b.PathPattern ?? 'default').toEqual({ Ref: ['/docs', '/docs/*'].includes(b.PathPattern) ? docs : strict });
+      const want = ['/docs', '/docs/*'].includes(b.PathPattern) ? docs : uiPaths.includes(b.PathPattern) ? strict : api;
+      expect(b.ResponseHeadersPolicyId, b.PathPattern ?? 'default').toEqual({ Ref: want });
     }
     expect(dist.CacheBehaviors.filter((b: { PathPattern: string }) => b.PathPattern.startsWith('/docs'))).toHaveLength(2);
     expect(DOCS_CSP).toBe(UI_CSP.replace("img-src 'self'", "img-src 'self' data:"));

@@ -147,7 +147,8 @@ describe('the DNS subscriber (-c dnsHostedZoneId=... -c dnsRecordName=...)', () 
     for (const stack of [d.shared, d.nodes[1]!]) {
       const t = Template.fromStack(stack);
       const fn = envs(t).find((e) => e.DNS_HOSTED_ZONE_ID);
-      expect(fn).toMatchObject({ DNS_HOSTED_ZONE_ID: 'Z0123456789ABC', DNS_RECORD_NAME: 'gateway.example.com' });
+      // It follows only the group's nodes, at the URLs their agents record in the group item it may read.
+      expect(fn).toMatchObject({ DNS_HOSTED_ZONE_ID: 'Z0123456789ABC', DNS_RECORD_NAME: 'gateway.example.com', DNS_NODE_IDS: 'a,b' });
       t.hasResourceProperties('AWS::Events::Rule', { EventPattern: patterns.gatewayNodePromoted });
       const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
         (p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Condition?: unknown; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement,
@@ -160,6 +161,8 @@ describe('the DNS subscriber (-c dnsHostedZoneId=... -c dnsRecordName=...)', () 
           'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME', 'TXT'],
         },
       });
+      const read = statements.find((s) => [s.Action].flat().includes('dynamodb:GetItem') && JSON.stringify(s.Condition ?? {}).includes('"GROUP"'));
+      expect(read?.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['GROUP'] } });
     }
   });
 

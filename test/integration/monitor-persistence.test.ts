@@ -236,3 +236,33 @@ describe('EventBridge publisher', () => {
     expect(onBus.sort()).toEqual(['1-0', '1-1', '1-2', '3-0']);
   });
 });
+
+describe('a process that may not publish (an API function: only the monitor function may put monitor events)', () => {
+  it('commits its events to the outbox and publishes none; the monitor finds them waiting and publishes each once', async () => {
+    const store = await storeForTest();
+    const cluster = fakeCluster({ bam1: 'PRIMARY', bam2: 'STANDBY' });
+    const bus = new RecordingPublisher();
+    const monitor = monitorOn(store, cluster.probe, bus);
+    await monitor.round(); // the monitor's own first events, published
+    const first = bus.seen.length;
+    const api = new FailoverMonitor({
+      servers,
+      settings: { failuresBeforeFailover: 2 },
+      probeTimeoutMs: 100,
+      store,
+      publisher: bus,
+      publishes: false,
+      probe: (name) => cluster.probe(name),
+      refreshMs: 0,
+    });
+    cluster.now.roles.bam2 = 'down';
+    await api.round();
+    await api.round(); // bam2 DOWN, committed by the API process
+    expect(bus.seen).toHaveLength(first);
+    const waiting = (await store.get())!.outbox.map((e) => e.id);
+    expect(waiting.length).toBeGreaterThan(0);
+    await monitor.round(); // its cached state is stale: its write loses, it reads the item and finds them
+    expect(bus.seen.slice(first).map((e) => e.id)).toEqual(waiting);
+    expect((await store.get())!.outbox).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type Change, type ResourceRecordSet } from '@aws-sdk/client-route-53';
 import type { Context } from 'aws-lambda';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The DNS subscriber against a Route 53 double that keeps Route 53's rules that matter here: a
@@ -14,6 +15,10 @@ let records: Map<string, ResourceRecordSet>;
 let changes: Change[][];
 let failNextChange: Error | undefined;
 const r53 = mockClient(Route53Client);
+// The group state, as the nodes' agents recorded their API URLs (from the NODE_URL CDK gave them).
+const ddb = mockClient(DynamoDBDocumentClient);
+const members = (urls: Record<string, string | null>) => Object.fromEntries(Object.entries(urls).map(([id, url]) => [id, { id, url, joinedAt: 0, lastSeen: 0 }]));
+let groupUrls: Record<string, string | null>;
 
 const key = (s: ResourceRecordSet) => `${s.Name}|${s.Type}`;
 const same = (x: ResourceRecordSet, y: ResourceRecordSet) => JSON.stringify({ ...x }) === JSON.stringify({ ...y });
@@ -55,10 +60,15 @@ let handler: (event: unknown, ctx: Context) => Promise<void>;
 beforeAll(async () => {
   process.env.DNS_HOSTED_ZONE_ID = ZONE;
   process.env.DNS_RECORD_NAME = NAME;
+  process.env.DNS_NODE_IDS = 'a,b';
+  process.env.TABLE_NAME = 'gateway';
   handler = (await import('../../functions/subscribers/dns-follows-primary.js')).handler as never;
 });
-afterAll(() => r53.restore());
+afterAll(() => (r53.restore(), ddb.restore()));
 beforeEach(() => {
+  groupUrls = { a: 'https://a.execute-api.example.com/', b: 'https://b.execute-api.example.com/' };
+  ddb.reset();
+  ddb.on(GetCommand, { Key: { pk: 'GROUP', sk: 'STATE' } }).callsFake(async () => ({ Item: { version: 1, epoch: 1, primary: 'a', members: members(groupUrls) } }));
   records = new Map();
   changes = [];
   failNextChange = undefined;
@@ -143,7 +153,15 @@ describe('DNS follows the Primary (Route 53, aws-sdk-client-mock)', () => {
   });
 
   it('a gateway node without an API URL is an error an operator must see (the event is retried, then dead-lettered)', async () => {
+    groupUrls.b = null;
     await expect(handler(roleEvent('b', 'PRIMARY', 2, 'g7-1', 'gateway', null), ctx)).rejects.toThrow(/no API URL/);
     expect(r53).not.toHaveReceivedCommand(ChangeResourceRecordSetsCommand);
+  });
+
+  it('an event naming a node outside the group, or a URL its agent never recorded, is refused: Route 53 is never called', async () => {
+    await handler(roleEvent('evil', 'PRIMARY', 9, 'g99-1', 'gateway', 'https://attacker.example.net/'), ctx);
+    await handler(roleEvent('b', 'PRIMARY', 9, 'g99-2', 'gateway', 'https://attacker.example.net/'), ctx);
+    expect(r53.calls()).toHaveLength(0);
+    expect(cname()).toBeUndefined();
   });
 });

@@ -9,6 +9,8 @@ export const UI_CSP = [
   "img-src 'self'",
   "font-src 'self'",
   "connect-src 'self'",
+  // No service worker may ever be registered on this origin: one could take over /login.
+  "worker-src 'none'",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
