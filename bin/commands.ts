@@ -81,7 +81,7 @@ export const BENCH_BUNDLE: CommandSpec = {
 
 export const GEN_WORKFLOWS: CommandSpec = {
   command: 'npm run gen:workflows --',
-  summary: 'Writes functions/workflows/index.ts and functions/subscribers/index.ts from the modules of those folders (npm start, npm test and the CDK app run it first).',
+  summary: 'Writes the workflow manifest (functions/workflows/manifest.ts) and each workflow\'s runner entry (functions/lambdas/runners/) from functions/workflows/modules/, each module read in a sandboxed process of its own, and functions/subscribers/index.ts (npm start and npm test run it first; cdk synth only checks the manifest is fresh).',
   options: {},
 };
 

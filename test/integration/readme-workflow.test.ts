@@ -21,12 +21,12 @@ let workflow: Workflow;
 beforeAll(async () => {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
   const code = workflowExample(readme)!.code;
-  mkdirSync(path.join(scratch, 'workflows'), { recursive: true });
-  writeFileSync(path.join(scratch, 'workflows', 'zone_report.ts'), code);
+  mkdirSync(path.join(scratch, 'workflows', 'modules'), { recursive: true });
+  writeFileSync(path.join(scratch, 'workflows', 'modules', 'zone_report.ts'), code);
   // define.ts and what it imports at run time (type-only imports vanish when compiled).
   mkdirSync(path.join(scratch, 'commons'), { recursive: true });
-  for (const f of ['workflows/define.ts', 'commons/errors.ts']) writeFileSync(path.join(scratch, f), readFileSync(path.join(root, 'functions', f), 'utf8'));
-  workflow = ((await import(path.join(scratch, 'workflows', 'zone_report.ts'))) as { default: Workflow }).default;
+  for (const f of ['workflows/define.ts', 'commons/errors.ts', 'commons/path-match.ts']) writeFileSync(path.join(scratch, f), readFileSync(path.join(root, 'functions', f), 'utf8'));
+  workflow = ((await import(path.join(scratch, 'workflows', 'modules', 'zone_report.ts'))) as { default: Workflow }).default;
   cluster = await new SimCluster().start();
 });
 afterAll(async () => {
@@ -60,7 +60,7 @@ describe('the README workflow example', () => {
 
   it('the type check would catch what broke it before: input.params.name is string | undefined', () => {
     const broken = workflowExample(readFileSync(path.join(root, 'README.md'), 'utf8'))!.code.replace('found: names.includes(name)', 'found: names.includes(input.params.name)');
-    expect(typeErrorsOf('functions/workflows/zone_report.ts', broken).join('\n')).toContain('TS2345');
+    expect(typeErrorsOf('functions/workflows/modules/zone_report.ts', broken).join('\n')).toContain('TS2345');
   }, 60_000);
 
   it.each([1, 2])('defines a working workflow through BAM REST v%s', async (version) => {
