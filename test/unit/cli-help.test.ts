@@ -48,7 +48,7 @@ describe('--help on every script', () => {
         expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
       }
     }
-  });
+  }, 120_000); // some thirty tsx processes at once: slow on a loaded two-core machine
 
   it('test:browser answers --help itself and passes every other argument to vitest', async () => {
     const r = await run('bin/test-browser.ts', ['--help']);
