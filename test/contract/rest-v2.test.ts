@@ -59,12 +59,16 @@ describe('filters', () => {
     expect((await list(`/configurations?filter=${encodeURIComponent("name:'Production'")}`, headers)).map((c) => c.name)).toEqual(['Production']);
   });
 
-  it('an unsupported filter is a 400, not ignored', async () => {
+  it('an unsupported filter is a 400, not ignored: an unknown field is InvalidFilterField (documented), bad syntax InvalidFilter', async () => {
     const { headers } = await auth();
-    for (const f of ["name:like('P%')", "colour:eq('red')", 'name=Production']) {
-      const r = await get(`${base}/api/v2/configurations?filter=${encodeURIComponent(f)}`, headers);
+    for (const [f, code] of [
+      ["name:like('P%')", 'InvalidFilter'],
+      ["colour:eq('red')", 'InvalidFilterField'],
+      ['name=Production', 'InvalidFilter'],
+    ]) {
+      const r = await get(`${base}/api/v2/configurations?filter=${encodeURIComponent(f!)}`, headers);
       expect(r.status).toBe(400);
-      expect(r.json()).toMatchObject({ status: 400, code: 'InvalidFilter' });
+      expect(r.json()).toMatchObject({ status: 400, reason: 'Bad Request', code });
     }
   });
 });
