@@ -26,6 +26,9 @@ const isIPv4 = (a: string) => /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1
 /** A DNS name: dot-separated labels of letters, digits, `-` and `_`, none empty or over 63, 253 in all. */
 export const isDnsName = (n: string) => n.length <= 253 && n.split('.').every((l) => /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(l));
 
+/** A record's own TTL; -1 (BAM's "not set", the zone's default applies) stores none (modelled). */
+const ttlProperty = (ttl: number): Record<string, string> => (Number.isInteger(ttl) && ttl >= 0 ? { ttl: String(ttl) } : {});
+
 /**
  * Whether a new record of `type` may not share its name with `existing` (modelled on DNS rules):
  * a CNAME stands alone, host records are unique by name, TXT records only by name and text.
@@ -99,19 +102,19 @@ export class ClusterData {
   /** Adds a host record (BAM: addHostRecord). Answers the record, or BAM's error text. */
   addHostRecord(viewId: number, absoluteName: string, addresses: string[], ttl: number, properties: Record<string, string> = {}): SimEntity | string {
     if (addresses.length === 0 || addresses.some((a) => !isIPv4(a))) return 'Invalid IPv4 address';
-    return this.addRecord(viewId, absoluteName, 'HostRecord', { ...properties, addresses: addresses.join(','), ttl: String(ttl) });
+    return this.addRecord(viewId, absoluteName, 'HostRecord', { ...properties, addresses: addresses.join(','), ...ttlProperty(ttl) });
   }
 
   /** Adds an alias (CNAME) record pointing at `linkedRecordName` (BAM: addAliasRecord). */
   addAliasRecord(viewId: number, absoluteName: string, linkedRecordName: string, ttl: number, properties: Record<string, string> = {}): SimEntity | string {
     if (!isDnsName(linkedRecordName)) return `Invalid linked record name: ${linkedRecordName}`;
-    return this.addRecord(viewId, absoluteName, 'AliasRecord', { ...properties, linkedRecordName, ttl: String(ttl) });
+    return this.addRecord(viewId, absoluteName, 'AliasRecord', { ...properties, linkedRecordName, ...ttlProperty(ttl) });
   }
 
   /** Adds a TXT record (BAM: addTXTRecord). */
   addTXTRecord(viewId: number, absoluteName: string, txt: string, ttl: number, properties: Record<string, string> = {}): SimEntity | string {
     if (!txt) return 'A TXT record needs text';
-    return this.addRecord(viewId, absoluteName, 'TXTRecord', { ...properties, txt, ttl: String(ttl) });
+    return this.addRecord(viewId, absoluteName, 'TXTRecord', { ...properties, txt, ...ttlProperty(ttl) });
   }
 
   /**
@@ -121,7 +124,7 @@ export class ClusterData {
    */
   private addRecord(viewId: number, absoluteName: string, type: RecordType, properties: Record<string, string>): SimEntity | string {
     const view = this.entities.get(viewId);
-    if (!view || view.type !== 'View') return `Object was not found: view ${viewId}`;
+    if (view?.type !== 'View') return `Object was not found: view ${viewId}`;
     if (!isDnsName(absoluteName)) return `Invalid absolute name: ${absoluteName}`;
     // DNS names compare case-insensitively: stored and matched in lower case (modelled).
     const fqdn = absoluteName.toLowerCase();

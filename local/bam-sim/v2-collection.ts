@@ -15,7 +15,7 @@ export function toV2(e: SimEntity, data: ClusterData): Record<string, unknown> {
   const zone = ref(data.ancestor(e, 'Zone'));
   const base = { id: e.id, type: e.type, name: e.name, ...(configuration ? { configuration } : {}), ...(view ? { view } : {}) };
   const { absoluteName, ttl, addresses, linkedRecordName, txt, ...userDefinedFields } = e.properties;
-  const record = { ...base, zone, absoluteName, ttl: Number(ttl), userDefinedFields };
+  const record = { ...base, zone, absoluteName, ttl: ttl === undefined ? null : Number(ttl), userDefinedFields };
   switch (e.type) {
     case 'IP4Block':
       return { ...base, type: 'IPv4Block', range: e.properties.CIDR };
