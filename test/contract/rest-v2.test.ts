@@ -85,6 +85,17 @@ describe('merge-patch', () => {
   });
 });
 
+describe('sessions (RESTful v2 API Guide, "Creating a session"; migration table: logout is PATCH /sessions/current)', () => {
+  it('POST /sessions answers the token expiry a community client reads; PATCH /sessions/current logs out', async () => {
+    const s = (await send('POST', `${base}/api/v2/sessions`, { username: 'alice', password: 'alice-pass' })).json();
+    expect(s).toMatchObject({ type: 'UserSession', state: 'LOGGED_IN', readOnly: false, apiTokenExpirationDateTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });
+    expect(Date.parse(s.apiTokenExpirationDateTime)).toBeGreaterThan(Date.now());
+    const headers = { authorization: `Basic ${s.basicAuthenticationCredentials}`, 'content-type': 'application/merge-patch+json' };
+    expect((await send('PATCH', `${base}/api/v2/sessions/current`, { state: 'LOGGED_OUT' }, headers)).status).toBe(200);
+    expect((await get(`${base}/api/v2/sessions/current`, headers)).status).toBe(401);
+  });
+});
+
 describe('a Standby', () => {
   it('serves no RESTful v2 API (modelled: 503)', async () => {
     const r = await send('POST', `${cluster.server('bam2').url}/api/v2/sessions`, { username: 'alice', password: 'alice-pass' });
