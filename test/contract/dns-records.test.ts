@@ -97,6 +97,12 @@ describe('v1 delete', () => {
     expect((await v1('delete', { objectId: id })).status).toBe(404);
   });
 
+  it('deleteWithOptions(objectId, options) deletes as delete does (options accepted)', async () => {
+    const id = (await v1('addTXTRecord', { viewId: view.id, absoluteName: 'gone2.example.com', txt: 'bye' })).json();
+    expect((await v1('deleteWithOptions', { objectId: id, options: 'noServerUpdate=true|' })).status).toBe(200);
+    expect((await v1('getEntityById', { id })).json().id).toBe(0);
+  });
+
   it('deleting a zone takes its subzones and records along', async () => {
     const host = (await v1('addHostRecord', { viewId: view.id, absoluteName: 'h.doomed.example.com', addresses: '10.4.4.4', ttl: 60 })).json();
     const doomed = (await v1('getEntityByName', { parentId: zone.id, name: 'doomed', type: 'Zone' })).json();
@@ -192,5 +198,12 @@ describe('v2 alias and TXT records, delete, servers and deployments', () => {
     expect((await v2get(`/servers/${server.id}/deployments`)).json().data.map((x: any) => x.id)).toContain(d.json().id);
     for (const bad of [{ type: 'QuickDeployment', service: 'DNS' }, { type: 'FullDeployment' }]) expect((await post(`/servers/${server.id}/deployments`, bad)).status).toBe(400);
     expect((await post(`/servers/${zone.id}/deployments`, { type: 'FullDeployment', service: 'DNS' })).status).toBe(404);
+    expect((await v2get('/deployments/999999')).json()).toMatchObject({ status: 404, code: 'ObjectNotFound' });
+  });
+
+  it('a method a collection does not take is a 405 in the v2 error shape', async () => {
+    expect((await send('PUT', `${base}/api/v2/configurations/${conf.id}`, {}, v2)).json()).toMatchObject({ status: 405, code: 'MethodNotAllowed' });
+    expect((await send('POST', `${base}/api/v2/configurations`, { name: 'x' }, v2)).status).toBe(405);
+    expect((await get(`${base}/api/v2/configurations/${conf.id}/views`, v2, 'DELETE')).status).toBe(405);
   });
 });

@@ -83,6 +83,45 @@ describe('documented forms', () => {
   });
 });
 
+describe('comparisons and grouping', () => {
+  it("gt, ge, lt, le compare numbers as numbers and strings as strings (Guide, operator table; creationDateTime:ge('2022-…'))", () => {
+    const items = [
+      { id: 9, name: 'b' },
+      { id: 10, name: 'a' },
+      { id: 11, name: 'c' },
+    ];
+    const ids = (f: string) => {
+      const keep = parseFilter(f);
+      if (typeof keep !== 'function') throw new Error(keep.message);
+      return items.filter(keep).map((i) => i.id);
+    };
+    expect([ids('id:gt(9)'), ids('id:ge(10)'), ids('id:lt(10)'), ids('id:le(10)')]).toEqual([[10, 11], [10, 11], [9], [9, 10]]);
+    expect(ids("name:gt('a') and name:lt('c')")).toEqual([9]);
+    expect(ids('id:in(9, 11)')).toEqual([9, 11]);
+    expect(ids("id:ne(10) and name:ne('c')")).toEqual([9]);
+  });
+
+  it('parentheses group predicates (modelled): (a or b) and c', () => {
+    const keep = parseFilter("(name:'a' or name:'b') and id:gt(9)");
+    if (typeof keep !== 'function') throw new Error(keep.message);
+    expect(
+      [
+        { id: 9, name: 'b' },
+        { id: 10, name: 'a' },
+        { id: 12, name: 'c' },
+      ]
+        .filter(keep)
+        .map((i) => i.id),
+    ).toEqual([10]);
+    expect(parseFilter("(name:'a'")).toMatchObject({ code: 'InvalidFilter' });
+  });
+
+  it('a field the item lacks matches nothing, not even ne', () => {
+    const keep = parseFilter("view.name:ne('x')");
+    expect(typeof keep === 'function' && keep({ name: 'no view here' })).toBe(false);
+  });
+});
+
 describe('refusals: 400 in the v2 error shape {status, reason, code, message}', () => {
   it('a field outside the filterable set is InvalidFilterField (Guide, "Supported filter fields")', async () => {
     expect(await refused("colour:eq('red')")).toEqual({ status: 400, reason: 'Bad Request', code: 'InvalidFilterField', message: expect.stringMatching(/colour/) });
