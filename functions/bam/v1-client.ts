@@ -12,13 +12,25 @@ export interface V1Entity {
 
 const TOKEN_PATTERN = /BAMAuthToken:\s*(\S+)/;
 
-/** Parses BAM's `k=v|k2=v2|` serialization. */
+/**
+ * Parses BAM's `k=v|k2=v2|` serialization. A `|` inside a value comes escaped as `\|` (and `\` as
+ * `\\`): Legacy v1 API Guide, "Escaping characters"; BlueCat's own client reads it so too.
+ */
 export function parseProperties(raw: string | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const pair of (raw ?? '').split('|')) {
+  let pair = '';
+  const flush = () => {
     const eq = pair.indexOf('=');
     if (eq > 0) out[pair.slice(0, eq)] = pair.slice(eq + 1);
+    pair = '';
+  };
+  const text = raw ?? '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\' && i + 1 < text.length) pair += text[++i];
+    else if (text[i] === '|') flush();
+    else pair += text[i];
   }
+  flush();
   return out;
 }
 

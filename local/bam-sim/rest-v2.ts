@@ -1,13 +1,28 @@
-import type { SimEntity } from './data.js';
+import { RECORD_TYPES, type SimEntity } from './data.js';
 import type { Reply } from './reply.js';
 import { v2Reply } from './reply.js';
 import type { SimBamServer, SimSession } from './server.js';
 import { collection, toV2 } from './v2-collection.js';
+import { addRecord, deleteResource, deploymentV2, deployServer } from './v2-writes.js';
 
-const TYPES = { configurations: 'Configuration', views: 'View', zones: 'Zone', blocks: 'IP4Block', resourceRecords: 'HostRecord' } as const;
-type Kind = keyof typeof TYPES;
+/** Collections served, and the entity types each holds. */
+const TYPES: Record<string, readonly string[]> = {
+  configurations: ['Configuration'],
+  views: ['View'],
+  zones: ['Zone'],
+  blocks: ['IP4Block'],
+  resourceRecords: RECORD_TYPES,
+  servers: ['Server'],
+};
+/** Subcollections served below a resource: `/{parent}/{id}/{child}` lists direct children only. */
+const CHILDREN: Record<string, readonly string[]> = {
+  configurations: ['views', 'blocks', 'servers'],
+  views: ['zones'],
+  zones: ['zones', 'resourceRecords'],
+  servers: ['deployments'],
+};
 /** Not an entity of the tree: served only at `/settings`. The version as getSystemInfo reports it. */
-const SYSTEM_SETTINGS: SimEntity = { id: 2, name: 'System Settings', type: 'SystemSettings', parentId: 0, properties: { version: '9.6.0' } };
+const SYSTEM_SETTINGS = { id: 2, name: 'System Settings', type: 'SystemSettings', version: '9.6.0' };
 
 export interface V2Request {
   method: string;
@@ -29,40 +44,78 @@ export function restV2(server: SimBamServer, r: V2Request): Reply {
   const session = v2Session(server, r.authorization);
   if (!session) return v2Reply(401, 'InvalidAuthorizationToken', 'The authorization token is missing, invalid or expired');
   if (r.method === 'GET' && r.path === '/sessions/current') return { status: 200, body: { id: session.id, type: 'UserSession', state: 'LOGGED_IN', user: { name: session.username } } };
-  const sessionPatch = /^\/sessions\/(\d+)$/.exec(r.path);
+  const sessionPatch = /^\/sessions\/(\d+|current)$/.exec(r.path);
   if (r.method === 'PATCH' && sessionPatch) {
-    if (Number(sessionPatch[1]) !== session.id) return v2Reply(403, 'Forbidden', 'Not your session');
+    if (sessionPatch[1] !== 'current' && Number(sessionPatch[1]) !== session.id) return v2Reply(403, 'Forbidden', 'Not your session');
     if ((r.json as { state?: string } | undefined)?.state !== 'LOGGED_OUT') return v2Reply(400, 'InvalidFieldValue', 'state must be LOGGED_OUT');
     server.endSession(session.token);
     return { status: 200, body: { id: session.id, type: 'UserSession', state: 'LOGGED_OUT' } };
   }
   // RESTful v2 API Guide (9.5+): `GET /api/v2?filter=...` searches every resource, whatever its type.
-  if (r.method === 'GET' && (r.path === '' || r.path === '/')) return listed([...server.data.entities.values()], r);
+  if (r.method === 'GET' && (r.path === '' || r.path === '/'))
+    return listed(
+      [...server.data.entities.values()].map((e) => toV2(e, server.data)),
+      r,
+    );
   // RESTful v2 API Guide, "settings": the SystemSettings resource carries the BAM version
   // (BlueCat's v2 client reads it for `bam_version`: `GET /settings?filter=type:'SystemSettings'`).
   if (r.method === 'GET' && r.path === '/settings') return listed([SYSTEM_SETTINGS], r);
-  const top = /^\/(configurations|views|zones|resourceRecords)(?:\/(\d+))?$/.exec(r.path);
-  if (top && r.method === 'GET') {
-    const type = TYPES[top[1] as Kind];
-    if (!top[2]) return listed(server.data.all(type), r);
-    const e = server.data.entities.get(Number(top[2]));
-    return e && e.type === type ? { status: 200, body: toV2(e) } : v2Reply(404, 'ObjectNotFound', `No ${type} with id ${top[2]}`);
+  return resources(server, session, r);
+}
+
+function resources(server: SimBamServer, session: SimSession, r: V2Request): Reply {
+  const data = server.data;
+  const deployment = /^\/deployments\/(\d+)$/.exec(r.path);
+  if (deployment && r.method === 'GET') {
+    const d = data.deployments.find((x) => x.id === Number(deployment[1]));
+    return d ? { status: 200, body: deploymentV2(d) } : v2Reply(404, 'ObjectNotFound', `No deployment with id ${deployment[1]}`);
   }
-  const child = /^\/(configurations|views|zones)\/(\d+)\/(blocks|views|zones|resourceRecords)$/.exec(r.path);
-  if (child) {
-    const [, parentKind, id, kind] = child as unknown as [string, Kind, string, Kind];
-    const parent = server.data.entities.get(Number(id));
-    if (!parent || parent.type !== TYPES[parentKind]) return v2Reply(404, 'ObjectNotFound', `No ${TYPES[parentKind]} with id ${id}`);
+  const top = /^\/(\w+)(?:\/(\d+))?$/.exec(r.path);
+  if (top && TYPES[top[1]!]) {
+    const types = TYPES[top[1]!]!;
+    if (!top[2])
+      return r.method === 'GET'
+        ? listed(
+            [...data.entities.values()].filter((e) => types.includes(e.type)).map((e) => toV2(e, data)),
+            r,
+          )
+        : notAllowed(r);
+    const e = data.entities.get(Number(top[2]));
+    if (!e || !types.includes(e.type)) return v2Reply(404, 'ObjectNotFound', `No ${top[1]} resource with id ${top[2]}`);
+    if (r.method === 'GET') return { status: 200, body: toV2(e, data) };
+    if (r.method === 'DELETE' && (top[1] === 'resourceRecords' || top[1] === 'zones')) return deleteResource(server, session, e);
+    return notAllowed(r);
+  }
+  const child = /^\/(\w+)\/(\d+)\/(\w+)$/.exec(r.path);
+  if (child && CHILDREN[child[1]!]?.includes(child[3]!)) {
+    const [, parentKind, id, kind] = child as unknown as [string, string, string, string];
+    const parent = data.entities.get(Number(id));
+    if (!parent || !TYPES[parentKind]!.includes(parent.type)) return v2Reply(404, 'ObjectNotFound', `No ${parentKind} resource with id ${id}`);
+    if (kind === 'deployments') {
+      if (r.method === 'POST') return deployServer(server, session, parent, r.json);
+      if (r.method === 'GET') return listed(data.deployments.filter((d) => d.serverId === parent.id).map(deploymentV2), r);
+      return notAllowed(r);
+    }
     // Only direct children: a view's zones are its top-level zones, a zone's zones its subzones.
-    if (r.method === 'GET') return listed(server.data.children(parent.id, TYPES[kind]), r);
-    if (r.method === 'POST' && parentKind === 'zones' && kind === 'resourceRecords') return addHostRecord(server, session, parent, r.json);
+    if (r.method === 'GET')
+      return listed(
+        data
+          .children(parent.id)
+          .filter((e: SimEntity) => TYPES[kind]!.includes(e.type))
+          .map((e) => toV2(e, data)),
+        r,
+      );
+    if (r.method === 'POST' && parentKind === 'zones' && kind === 'resourceRecords') return addRecord(server, session, parent, r.json);
+    return notAllowed(r);
   }
   return v2Reply(404, 'NotFound', `No route ${r.method} /api/v2${r.path}`);
 }
 
-function listed(list: SimEntity[], r: V2Request): Reply {
-  const body = collection(list, r.q, r.path);
-  return typeof body === 'string' ? v2Reply(400, 'InvalidFilter', body) : { status: 200, body };
+const notAllowed = (r: V2Request) => v2Reply(405, 'MethodNotAllowed', `${r.method} is not allowed on /api/v2${r.path}`);
+
+function listed(items: Record<string, unknown>[], r: V2Request): Reply {
+  const body = collection(items, r.q, r.path);
+  return 'code' in body ? v2Reply(400, body.code as string, body.message as string) : { status: 200, body };
 }
 
 function login(server: SimBamServer, json: unknown): Reply {
@@ -71,40 +124,22 @@ function login(server: SimBamServer, json: unknown): Reply {
     return v2Reply(401, 'InvalidCredentials', 'Invalid username or password');
   }
   const s = server.newSession(body.username, false);
+  const now = Date.now();
   return {
     status: 201,
     body: {
       id: s.id,
       type: 'UserSession',
       apiToken: s.token,
+      // RESTful v2 API Guide, "Creating a session": the token's expiry (community clients read it). Lifetime modelled: 24 h.
+      apiTokenExpirationDateTime: new Date(now + 24 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
       basicAuthenticationCredentials: Buffer.from(`${body.username}:${s.token}`).toString('base64'),
       state: 'LOGGED_IN',
+      readOnly: false,
+      loginDateTime: new Date(now).toISOString().replace(/\.\d+Z$/, 'Z'),
       user: { name: body.username, type: 'User' },
     },
   };
-}
-
-function addHostRecord(server: SimBamServer, session: SimSession, zone: SimEntity, json: unknown): Reply {
-  const body = (json ?? {}) as { type?: string; name?: string; ttl?: number; addresses?: { address?: string }[]; userDefinedFields?: Record<string, string> };
-  if (body.type !== 'HostRecord' || typeof body.name !== 'string' || !Array.isArray(body.addresses) || body.addresses.length === 0) {
-    return v2Reply(400, 'InvalidFieldValue', 'A HostRecord needs a name and at least one address');
-  }
-  if (!server.data.canWrite(session.username)) {
-    // Modelled: BAM may answer missing access rights with a 500 whose message says so.
-    return v2Reply(500, 'InternalServerError', `User ${session.username} does not have sufficient access rights to add a resource record to ${zone.properties.absoluteName}`);
-  }
-  let view = zone;
-  while (view.type !== 'View') view = server.data.entities.get(view.parentId)!;
-  const absoluteName = body.name ? `${body.name}.${zone.properties.absoluteName}` : zone.properties.absoluteName!;
-  const created = server.data.addHostRecord(
-    view.id,
-    absoluteName,
-    body.addresses.map((a) => a.address ?? ''),
-    body.ttl ?? -1,
-    body.userDefinedFields ?? {},
-  );
-  if (typeof created === 'string') return created.startsWith('Duplicate') ? v2Reply(409, 'DuplicateObject', created) : v2Reply(400, 'InvalidFieldValue', created);
-  return { status: 201, body: toV2(created) };
 }
 
 function v2Session(server: SimBamServer, authorization?: string): SimSession | undefined {

@@ -1,8 +1,8 @@
 import https from 'node:https';
 
 /** Plain fetch helpers for the contract suite: the simulator is checked as any BAM client sees it. */
-export async function get(url: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { headers });
+export async function get(url: string, headers: Record<string, string> = {}, method = 'GET') {
+  const res = await fetch(url, { method, headers });
   const text = await res.text();
   return { status: res.status, text, json: () => JSON.parse(text) as any, type: res.headers.get('content-type') };
 }

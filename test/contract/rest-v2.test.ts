@@ -59,12 +59,16 @@ describe('filters', () => {
     expect((await list(`/configurations?filter=${encodeURIComponent("name:'Production'")}`, headers)).map((c) => c.name)).toEqual(['Production']);
   });
 
-  it('an unsupported filter is a 400, not ignored', async () => {
+  it('an unsupported filter is a 400, not ignored: an unknown field is InvalidFilterField (documented), bad syntax InvalidFilter', async () => {
     const { headers } = await auth();
-    for (const f of ["name:like('P%')", "colour:eq('red')", 'name=Production']) {
-      const r = await get(`${base}/api/v2/configurations?filter=${encodeURIComponent(f)}`, headers);
+    for (const [f, code] of [
+      ["name:like('P%')", 'InvalidFilter'],
+      ["colour:eq('red')", 'InvalidFilterField'],
+      ['name=Production', 'InvalidFilter'],
+    ]) {
+      const r = await get(`${base}/api/v2/configurations?filter=${encodeURIComponent(f!)}`, headers);
       expect(r.status).toBe(400);
-      expect(r.json()).toMatchObject({ status: 400, code: 'InvalidFilter' });
+      expect(r.json()).toMatchObject({ status: 400, reason: 'Bad Request', code });
     }
   });
 });
@@ -77,6 +81,17 @@ describe('merge-patch', () => {
     expect((await get(`${base}/api/v2/sessions/current`, headers)).status).toBe(200); // still logged in
     const right = await send('PATCH', `${base}/api/v2/sessions/${id}`, { state: 'LOGGED_OUT' }, { ...headers, 'content-type': 'application/merge-patch+json' });
     expect(right.status).toBe(200);
+    expect((await get(`${base}/api/v2/sessions/current`, headers)).status).toBe(401);
+  });
+});
+
+describe('sessions (RESTful v2 API Guide, "Creating a session"; migration table: logout is PATCH /sessions/current)', () => {
+  it('POST /sessions answers the token expiry a community client reads; PATCH /sessions/current logs out', async () => {
+    const s = (await send('POST', `${base}/api/v2/sessions`, { username: 'alice', password: 'alice-pass' })).json();
+    expect(s).toMatchObject({ type: 'UserSession', state: 'LOGGED_IN', readOnly: false, apiTokenExpirationDateTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });
+    expect(Date.parse(s.apiTokenExpirationDateTime)).toBeGreaterThan(Date.now());
+    const headers = { authorization: `Basic ${s.basicAuthenticationCredentials}`, 'content-type': 'application/merge-patch+json' };
+    expect((await send('PATCH', `${base}/api/v2/sessions/current`, { state: 'LOGGED_OUT' }, headers)).status).toBe(200);
     expect((await get(`${base}/api/v2/sessions/current`, headers)).status).toBe(401);
   });
 });
