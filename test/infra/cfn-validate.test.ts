@@ -42,10 +42,10 @@ describe("AWS's CloudFormation validator on every template of every form", () =>
     180_000,
   );
 
-  it('catches what it must: a template with an unresolved ${AWS::AccountId} outside Fn::Sub is an error', () => {
+  it('catches what it must: an account placeholder outside Fn::Sub is an error', () => {
     const broken = {
       Resources: {
-        Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::${AWS::AccountId}:root' }, Action: 'kms:*', Resource: '*' }] } } },
+        Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::\${AWS::AccountId}:root` }, Action: 'kms:*', Resource: '*' }] } } },
       },
     };
     const found = engine.validateTemplate(new validate.TemplateContent(JSON.stringify(broken), 'broken')).diagnostics;
