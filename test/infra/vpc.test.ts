@@ -50,7 +50,7 @@ describe('a single gateway in an existing VPC (-c vpcId=... -c bamCidrs=...)', (
   it('runs every function that talks to BAM in the named subnets, each with a security group of its own', () => {
     const groups = new Set<string>();
     for (const id of [...BAM_FACING, ...BAM_ONLY]) {
-      const vpc = fns.get(id)?.Properties!.VpcConfig;
+      const vpc = fns.get(id)!.Properties!.VpcConfig;
       expect(vpc, id).toBeDefined();
       expect(vpc.SubnetIds).toEqual(EXISTING_VPC.privateSubnetIds.split(','));
       groups.add(sgOf(fns.get(id)!));
@@ -69,7 +69,9 @@ describe('a single gateway in an existing VPC (-c vpcId=... -c bamCidrs=...)', (
 
   it('lets the API functions and the monitor reach BAM (its networks, on 443 and the Failover API port) and the endpoints, nothing else', () => {
     for (const id of BAM_FACING) {
-      const rules = egressOf(r, sgOf(fns.get(id)!)).map(ruleKey).sort();
+      const rules = egressOf(r, sgOf(fns.get(id)!))
+        .map(ruleKey)
+        .sort();
       expect(rules, id).toEqual([...BAM_RULES, 'prefix-list:443', `sg:${json({ 'Fn::GetAtt': [endpointSg, 'GroupId'] })}:443`].sort());
       for (const e of egressOf(r, sgOf(fns.get(id)!))) expect([e.IpProtocol, e.FromPort === e.ToPort]).toEqual(['tcp', true]);
     }
@@ -79,7 +81,9 @@ describe('a single gateway in an existing VPC (-c vpcId=... -c bamCidrs=...)', (
   });
 
   it('lets the workflow runner reach BAM and nothing else: no endpoint, so no AWS service either', () => {
-    const rules = egressOf(r, sgOf(fns.get('NodeWorkflowRunner')!)).map(ruleKey).sort();
+    const rules = egressOf(r, sgOf(fns.get('NodeWorkflowRunner')!))
+      .map(ruleKey)
+      .sort();
     expect(rules).toEqual([...BAM_RULES].sort());
   });
 
