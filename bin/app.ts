@@ -20,7 +20,8 @@ await ensureUiBuilt({ log: (line) => console.error(line) });
 const uiAssetsDir = fileURLToPath(new URL('../ui/dist', import.meta.url));
 const { gatewayApp } = await import('../lib/gateway-app.js');
 
-const app = new App();
+// AWS's CloudFormation validator runs inside every synth: an error in a template fails it (SPEC §10).
+const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
 const settings = readSettings((k) => app.node.tryGetContext(k));
 gatewayApp(app, {
   name: String(app.node.tryGetContext('stackName') ?? 'FailoverGateway'),
