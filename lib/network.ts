@@ -169,13 +169,12 @@ export class GatewayNetwork extends Construct {
     }
     // Lambda creates and removes the function's network interfaces with its role (AWS's documented
     // minimum: the two Describe calls work only on "*"; the others are kept to this account and region).
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }));
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        resources: [`arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:*/*`],
-      }),
-    );
+    const attach = ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'];
+    role.addToPolicy(new iam.PolicyStatement({ actions: ENI_DESCRIBE, resources: ['*'] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: attach, resources: [`arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:*/*`] }));
+    // Lambda makes those calls outside the function's execution environment; the same calls from the
+    // function's own code (workflow code included) carry lambda:SourceFunctionArn: refused.
+    role.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: [...ENI_DESCRIBE, ...attach], resources: ['*'], conditions: { Null: { 'lambda:SourceFunctionArn': 'false' } } }));
     const policy = role.node.tryFindChild('DefaultPolicy');
     if (policy) {
       Validations.of(policy).acknowledge(
@@ -189,6 +188,8 @@ export class GatewayNetwork extends Construct {
     return { vpc: this.vpc, vpcSubnets: { subnets: this.subnets }, securityGroups: [sg] };
   }
 }
+
+const ENI_DESCRIBE = ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'];
 
 /** CDK's singleton id for the AwsCustomResource provider function (one per stack). */
 const PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';

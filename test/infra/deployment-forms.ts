@@ -62,6 +62,13 @@ function fakeUiBuild(): string {
 
 const cache = new Map<FormName, Synthesized>();
 
+/** The form's app and stacks, not yet synthesized (to add cdk-nag first, say). */
+export function buildForm(form: FormName): { app: App; stacks: Stack[] } {
+  const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'cdk-')), context: { 'aws:cdk:bundling-stacks': [], ...FORMS[form] } });
+  const settings = readSettings((k) => app.node.tryGetContext(k));
+  return { app, stacks: gatewayApp(app, { name: 'GW', settings, region: 'eu-west-1', account: '111122223333', uiAssetsDir: fakeUiBuild() }) };
+}
+
 /**
  * The form's stacks exactly as bin/app.ts builds them (lib/gateway-app.ts), synthesized once per
  * test file: no esbuild bundling (the bundles are not under test here, and bundling is what is slow).
@@ -69,9 +76,7 @@ const cache = new Map<FormName, Synthesized>();
 export function synthForm(form: FormName): Synthesized {
   const hit = cache.get(form);
   if (hit) return hit;
-  const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'cdk-')), context: { 'aws:cdk:bundling-stacks': [], ...FORMS[form] } });
-  const settings = readSettings((k) => app.node.tryGetContext(k));
-  const stacks = gatewayApp(app, { name: 'GW', settings, region: 'eu-west-1', account: '111122223333', uiAssetsDir: fakeUiBuild() });
+  const { app, stacks } = buildForm(form);
   const assembly = app.synth();
   const json = new Map(stacks.map((s) => [s.stackName, assembly.getStackArtifact(s.artifactId).template]));
   const templates = new Map([...json].map(([name, t]) => [name, Template.fromJSON(t)]));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EXISTING_VPC, SECOND_REGION_VPC, type Synthesized, synthForm } from './deployment-forms.js';
+import { Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildForm, EXISTING_VPC, type FormName, SECOND_REGION_VPC, type Synthesized, synthForm } from './deployment-forms.js';
 
 type Resource = { Type: string; Properties?: Record<string, any>; DependsOn?: string[] };
 type Resources = Record<string, Resource>;
@@ -139,6 +141,14 @@ describe('a single gateway in an existing VPC (-c vpcId=... -c bamCidrs=...)', (
     const policies = ofType(r, 'AWS::IAM::Policy');
     const withEni = policies.filter(([, p]) => json(p.Properties!.PolicyDocument).includes('ec2:CreateNetworkInterface')).map(([id]) => id.replace(/RoleDefaultPolicy[0-9A-F]{8}$/, ''));
     expect(withEni.sort()).toEqual([...BAM_FACING, ...BAM_ONLY].sort());
+    // Only Lambda may use them (it calls from outside the function): the function's own code may not.
+    for (const [id, p] of policies.filter(([, p]) => json(p.Properties!.PolicyDocument).includes('ec2:CreateNetworkInterface'))) {
+      const statements = p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string[]; Condition?: unknown }[];
+      const allowed = statements.filter((st) => st.Effect === 'Allow' && [st.Action].flat().some((a) => a.startsWith('ec2:'))).flatMap((st) => [st.Action].flat());
+      const denied = statements.find((st) => st.Effect === 'Deny');
+      expect(denied, id).toMatchObject({ Condition: { Null: { 'lambda:SourceFunctionArn': 'false' } } });
+      expect([denied!.Action].flat().sort(), id).toEqual(allowed.sort());
+    }
   });
 
   it('creates the credential data key only after the endpoints exist (the trigger runs in the VPC)', () => {
@@ -212,4 +222,18 @@ describe('a two-region group (-c regions=... with the .<region> VPC keys)', () =
     expect(policy('kms')).toContain('CredentialKeyReplica');
     expect(policy('events')).toContain('DataBus');
   });
+});
+
+describe('cdk-nag AwsSolutions with a VPC', () => {
+  it.each(['a single gateway in an existing VPC', 'a two-region group, a created VPC per region'] as FormName[])(
+    'finds nothing unacknowledged in %s, and every acknowledgement has a reason',
+    (form) => {
+      const { app, stacks } = buildForm(form);
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      expect(() => app.synth()).not.toThrow();
+      const acks = JSON.stringify(stacks.flatMap((st) => st.node.findAll().flatMap((c) => c.node.metadata.filter((m) => /acknowledg/i.test(m.type)))));
+      for (const reason of acks.match(/"reason":"[^"]*"/g) ?? []) expect(reason.length).toBeGreaterThan(40);
+    },
+    120_000,
+  );
 });
