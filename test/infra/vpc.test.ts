@@ -32,7 +32,12 @@ const sgOf = (f: Resource) => {
 };
 
 const BAM_FACING = ['NodeApiSessions', 'NodeApiWorkflows', 'NodeApiOperations', 'NodeMonitor'];
-const BAM_ONLY = ['NodeWorkflowRunner'];
+/** The workflow runners (today one WorkflowRunner; one per workflow module later): every function whose id names a runner. */
+const runners = (fns: Map<string, Resource>) => {
+  const ids = [...fns.keys()].filter((id) => /^Node\w*Runner/.test(id));
+  expect(ids.length).toBeGreaterThan(0);
+  return ids;
+};
 const BAM_RULES = ['10.0.0.0/24', 'fd00:10::/64'].flatMap((cidr) => [443, 8444].map((port) => `${cidr}:${port}`));
 const ruleKey = (e: Record<string, unknown>) =>
   e.CidrIp
@@ -47,6 +52,7 @@ describe('a single gateway in an existing VPC (-c vpcId=... -c bamCidrs=...)', (
   const s = synthForm('a single gateway in an existing VPC');
   const r = resourcesOf(s, 'GW');
   const fns = functions(r);
+  const BAM_ONLY = runners(fns);
   const endpointSg = ofType(r, 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('NetworkEndpointSecurityGroup'))![0];
 
   it('runs every function that talks to BAM in the named subnets, each with a security group of its own', () => {
@@ -82,11 +88,14 @@ describe('a single gateway in an existing VPC (-c vpcId=... -c bamCidrs=...)', (
     expect(json(prefix.Properties!.DestinationPrefixListId)).toMatch(/DynamoDbPrefixList.*PrefixLists\.0\.PrefixListId/);
   });
 
-  it('lets the workflow runner reach BAM and nothing else: no endpoint, so no AWS service either', () => {
-    const rules = egressOf(r, sgOf(fns.get('NodeWorkflowRunner')!))
-      .map(ruleKey)
-      .sort();
-    expect(rules).toEqual([...BAM_RULES].sort());
+  it('lets each workflow runner reach BAM and nothing else: no endpoint, so no AWS service either', () => {
+    for (const id of BAM_ONLY)
+      expect(
+        egressOf(r, sgOf(fns.get(id)!))
+          .map(ruleKey)
+          .sort(),
+        id,
+      ).toEqual([...BAM_RULES].sort());
   });
 
   it('has no rule to everywhere, no NAT gateway, no internet gateway and no route', () => {
@@ -189,7 +198,7 @@ describe('a one-region group in an existing VPC (-c nodes=a,b)', () => {
       const r = resourcesOf(s, node);
       expect(ofType(r, 'AWS::EC2::VPCEndpoint'), node).toEqual([]);
       const fns = functions(r);
-      for (const id of [...BAM_FACING, ...BAM_ONLY]) expect(fns.get(id)!.Properties!.VpcConfig.SubnetIds, `${node} ${id}`).toEqual(EXISTING_VPC.privateSubnetIds.split(','));
+      for (const id of [...BAM_FACING, ...runners(fns)]) expect(fns.get(id)!.Properties!.VpcConfig.SubnetIds, `${node} ${id}`).toEqual(EXISTING_VPC.privateSubnetIds.split(','));
       expect(fns.get('NodeGroupAgent')!.Properties!.VpcConfig).toBeUndefined(); // no BAM: stays out
       // Each node admits its own functions to the shared endpoints' group.
       const ingress = ofType(r, 'AWS::EC2::SecurityGroupIngress');
