@@ -24,6 +24,9 @@ export default defineConfig({
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // aws-cdk-lib runs AWS's CloudFormation validator inside every synth (seconds each):
+      // test/infra/cfn-validate.test.ts runs it once per form instead.
+      CDK_VALIDATION: 'false',
       // Tests talk only to dynalite and the local bus; the SDK still wants a region and credentials.
       AWS_REGION: 'local',
       AWS_ACCESS_KEY_ID: 'local',

@@ -13,6 +13,13 @@ import { VIEWER_ADDRESS_HEADER } from '../functions/commons/client-address.js';
 import { Construct } from 'constructs';
 import type { GatewaySettings } from './settings.js';
 
+/** How WAF turns the request path into the one it compares with /rest_login (in priority order). */
+export const LOGIN_PATH_TRANSFORMATIONS = [
+  { priority: 0, type: 'URL_DECODE' },
+  { priority: 1, type: 'NORMALIZE_PATH' },
+  { priority: 2, type: 'LOWERCASE' },
+];
+
 /** WAF evaluates rate-based rules over this window. */
 export const RATE_WINDOW_SECONDS = 300;
 
@@ -45,8 +52,10 @@ export class GatewayEdgeStack extends Stack {
               aggregateKeyType: 'IP',
               limit: s.loginRateLimit,
               evaluationWindowSec: RATE_WINDOW_SECONDS,
+              // The path as the API will route it: decoded first (`/rest%5Flogin` is /rest_login to API
+              // Gateway), slashes and dot segments resolved, case folded; else an encoding escapes the limit.
               scopeDownStatement: {
-                byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', searchString: '/rest_login', textTransformations: [{ priority: 0, type: 'LOWERCASE' }] },
+                byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', searchString: '/rest_login', textTransformations: LOGIN_PATH_TRANSFORMATIONS },
               },
             },
           },

@@ -1,5 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -14,6 +13,7 @@ import { GatewayFunction } from './gateway-function.js';
 import { subscribe } from './subscribe.js';
 import { dnsSubscriber } from './dns-subscriber.js';
 import { expiredItemSweeper, globalTable } from './global-table.js';
+import { credentialKeyPolicy } from './credential-key-policy.js';
 import type { EventPattern } from '../functions/domain/event-patterns.js';
 
 export interface GatewayDataProps {
@@ -46,24 +46,6 @@ export interface GatewayDataRefs {
   readonly deadLetterAlarms: cloudwatch.Alarm[];
 }
 
-/** Managing the key (not using it): what the account keeps, so the key never becomes unmanageable. */
-const KEY_ADMIN_ACTIONS = [
-  'kms:Create*',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
-  'kms:Get*',
-  'kms:Delete*',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-];
-
 /**
  * What every node of the gateway shares: the table (sessions, monitor state, group state,
  * permissions), the event bus and its subscribers, the service-credential secret and the KMS key
@@ -94,7 +76,7 @@ export class GatewayData extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       // Two regions: a multi-Region key, so the replica region unwraps the same data key without this one.
       ...(props.regions ? { multiRegion: true } : {}),
-      policy: credentialKeyPolicy(props.keyUserRoleNames),
+      policy: credentialKeyPolicy(this, props.keyUserRoleNames, props.regions?.replica),
     });
     // Two regions: each secret has a replica in the other region (same name and value), read there.
     const replicated = props.regions ? { replicaRegions: [{ region: props.regions.replica }] } : {};
@@ -164,26 +146,6 @@ function singleRegionTable(scope: Construct): dynamodb.Table {
     nonKeyAttributes: SESSIONS_BY_SERVER_PROJECTION,
   });
   return table;
-}
-
-/**
- * The credential key's policy. No account-wide kms:* : the account administers the key; only the
- * named function roles use it (by ARN pattern in a condition: the roles may live in node stacks
- * deployed after this one). A two-region group gives its replica key the same policy.
- */
-export function credentialKeyPolicy(keyUserRoleNames: string[]): iam.PolicyDocument {
-  return new iam.PolicyDocument({
-    statements: [
-      new iam.PolicyStatement({ sid: 'AccountAdministersTheKey', principals: [new iam.AccountRootPrincipal()], actions: KEY_ADMIN_ACTIONS, resources: ['*'] }),
-      new iam.PolicyStatement({
-        sid: 'GatewayFunctionsUseTheKey',
-        principals: [new iam.AccountRootPrincipal()],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: { ArnEquals: { 'aws:PrincipalArn': keyUserRoleNames.map((n) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${n}`) } },
-      }),
-    ],
-  });
 }
 
 /**

@@ -5,13 +5,15 @@ import { workflowManifest } from '../functions/workflows/manifest.js';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, type Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { currentOpenApi } from '../functions/openapi/current.js';
+import type { FunctionNetwork } from './network.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -55,6 +57,12 @@ export interface GatewayFunctionProps {
   environment: Record<string, string>;
   /** Files copied beside the bundle (paths from the project root → names in the bundle folder). */
   files?: Record<string, string>;
+  /**
+   * For a function that talks to BAM: `network.bam` (BAM and the AWS endpoints) or `network.bamOnly`
+   * (BAM alone) of the region's GatewayNetwork: it then runs in the VPC with its own security group
+   * (lib/network.ts). Absent (or undefined, when no VPC is configured): outside any VPC.
+   */
+  network?: FunctionNetwork | undefined;
 }
 
 /**
@@ -80,6 +88,8 @@ export class GatewayFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** Its own security group, when it runs in the VPC. */
+  readonly securityGroup?: ec2.ISecurityGroup;
 
   constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
     super(scope, id);
@@ -92,7 +102,10 @@ export class GatewayFunction extends Construct {
       description: `Failover Gateway ${id}`,
     });
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
+    const vpc = props.network ? props.network.network.place(this, this.role, props.network.awsServices) : {};
+    this.securityGroup = vpc.securityGroups?.[0];
     this.fn = new NodejsFunction(this, 'Function', {
+      ...vpc,
       entry: path.join(root, 'functions', `${props.entry}.ts`),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -116,6 +129,7 @@ export class GatewayFunction extends Construct {
       },
     });
     Validations.of(this.fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'Pinned to nodejs22.x, the runtime the project builds and tests for; move with the project to the next LTS runtime.' });
+    dropRedundantDependencies(this.fn.node.defaultChild as CfnResource, [this.role.node.defaultChild as CfnResource]);
   }
 
   /** Adds one least-privilege statement: these actions on these resources (under these conditions), nothing else. */
@@ -137,4 +151,27 @@ function copyFiles(files: Record<string, string>) {
         `cp ${q(path.posix.isAbsolute(from) ? from : path.posix.join(inputDir, from))} ${q(path.posix.join(outputDir, to))}`,
       ]),
   };
+}
+
+/**
+ * CDK makes a function depend on its whole role (and a trigger on its whole function); on the
+ * resources it also names by Ref or GetAtt that repeats a dependency CloudFormation already sees
+ * (the CloudFormation validator's W3005). Drops those, keeps the others (a function's role policy:
+ * it must not start before it may write logs or attach to the VPC).
+ */
+export function dropRedundantDependencies(resource: CfnResource, referenced: CfnResource[]): void {
+  const stack = Stack.of(resource);
+  resource.addOverride(
+    'DependsOn',
+    Lazy.any(
+      {
+        produce: () =>
+          resource
+            .obtainDependencies()
+            .filter((d): d is CfnResource => CfnResource.isCfnResource(d) && !referenced.includes(d) && Stack.of(d) === stack)
+            .map((d) => d.logicalId),
+      },
+      { omitEmptyArray: true },
+    ),
+  );
 }

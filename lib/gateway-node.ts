@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -13,15 +13,20 @@ import { apiFunctions, routes, type ApiFunction } from '../functions/routes.js';
 import { workflowManifest } from '../functions/workflows/manifest.js';
 import { EVENT_SOURCE } from '../functions/domain/events.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from '../functions/adapters/session-index.js';
+import { EVENT_LOG_PK } from '../functions/adapters/event-log-store.js';
+import { TENANT_TOKENS_PK } from '../functions/adapters/tenant-token-store.js';
 import type { GatewayDataRefs } from './gateway-data.js';
-import { docsFiles, GatewayFunction } from './gateway-function.js';
+import { docsFiles, dropRedundantDependencies, GatewayFunction } from './gateway-function.js';
 import type { GatewaySettings } from './settings.js';
+import type { GatewayNetwork } from './network.js';
 
 export const METRICS_NAMESPACE = 'FailoverGateway';
 
 export interface GatewayNodeProps {
   data: GatewayDataRefs;
   settings: GatewaySettings;
+  /** The region's VPC (lib/network.ts): the functions that talk to BAM run in it. Absent: no VPC configured. */
+  network?: GatewayNetwork | undefined;
 }
 
 const TABLE_READS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
@@ -55,6 +60,22 @@ const WRITES = {
   agent: ['GROUP'],
 };
 
+/**
+ * Which items (by partition key) each function may read, from the code: the stores each one uses
+ * (functions/adapters/*-store.ts), checked against the keys every function read in the integration
+ * suite. The group agent reads its state only; the maintenance API never reads throttle counters
+ * or the credential data key; only the operations function reads the event timeline. A new kind of
+ * item needs its prefix here (and in WRITES) for the functions that use it.
+ */
+const READS: Record<keyof typeof WRITES, string[]> = {
+  sessions: ['SESSION#*', 'MONITOR', 'CONFIG', 'THROTTLE#*', 'AIRLOCK#CONFIG'],
+  workflows: ['SESSION#*', 'MONITOR', 'CONFIG', 'PERMISSION#*', 'MEMBER#*', 'GROUP', 'AIRLOCK#CONFIG'],
+  operations: ['SESSION#*', 'MONITOR', 'CONFIG', 'PERMISSION#*', 'MEMBER#*', 'GROUP', 'AIRLOCK#CONFIG', EVENT_LOG_PK],
+  maintenance: ['AIRLOCK#CONFIG', 'AIRLOCK#SESSION#*', 'SESSION#*', 'PERMISSION#*', 'MEMBER#*', 'MONITOR', 'GROUP', TENANT_TOKENS_PK],
+  monitor: ['MONITOR', 'CONFIG', 'AIRLOCK#CONFIG', 'GROUP'],
+  agent: ['GROUP'],
+};
+
 /** Environment only some functions get: the data-key creator flag, and where the workflow runner is. */
 const EXTRA_ENV: Partial<Record<ApiFunction, (runners: Map<string, GatewayFunction>, stack: Stack) => Record<string, string>>> = {
   sessions: () => ({ CREDENTIAL_KEY_CREATOR: 'true' }),
@@ -73,6 +94,14 @@ const RUNNER_TIMEOUT = Duration.seconds(25);
  */
 export const KEY_USERS = ['ApiSessions', 'ApiWorkflows', 'ApiOperations', 'Monitor'];
 
+/**
+ * The functions that talk to BAM (read from the code: logins, workflow calls, the request-triggered
+ * probes that the API functions run themselves, their warm-up request, the monitor's probes and the
+ * Failover API). They run in the VPC when there is one; the maintenance API, the group agent and the
+ * subscribers never call BAM and stay out. The workflow runner runs there too, with BAM alone.
+ */
+export const BAM_FACING = ['ApiSessions', 'ApiWorkflows', 'ApiOperations', 'Monitor'];
+
 /** Functions that read the service secret (their configuration needs it) but never use the credential key. */
 const SECRET_ONLY_USERS = ['ApiMaintenance'];
 
@@ -90,6 +119,12 @@ export class GatewayNode extends Construct {
   constructor(scope: Construct, id: string, props: GatewayNodeProps) {
     super(scope, id);
     const { data, settings: s } = props;
+    if (!props.network) {
+      Annotations.of(this).addWarningV2(
+        'gateway:no-vpc',
+        'The functions that talk to BAM run outside any VPC (BAM must then be reachable from the internet): give -c vpcId=... (docs/deploying.md) or -c createVpc=true.',
+      );
+    }
     const environment: Record<string, string> = {
       TABLE_NAME: data.table.tableName,
       EVENT_BUS_NAME: data.bus.eventBusName,
@@ -112,14 +147,15 @@ export class GatewayNode extends Construct {
       // Not secret; the client key comes from the gateway secret (failoverClientKey).
       ...(s.failover ? { BAM_FAILOVER_API: s.failover.api, BAM_FAILOVER_CLIENT_CERT: s.failover.clientCert, BAM_FAILOVER_CA: s.failover.ca } : {}),
     };
-    const gatewayFunction = (fid: string, entry: string, timeout: Duration, writes: string[], memorySize?: number, extraEnv: Record<string, string> = {}, files?: Record<string, string>) => {
+    const gatewayFunction = (fid: string, entry: string, timeout: Duration, keys: keyof typeof WRITES, memorySize?: number, extraEnv: Record<string, string> = {}, files?: Record<string, string>) => {
       const usesKey = KEY_USERS.includes(fid);
       const secretOnly = SECRET_ONLY_USERS.includes(fid);
       const { GATEWAY_SECRET_ARN, CREDENTIAL_KMS_KEY_ID, ...withoutSecrets } = environment;
       const env = usesKey ? environment : secretOnly && GATEWAY_SECRET_ARN ? { ...withoutSecrets, GATEWAY_SECRET_ARN } : withoutSecrets;
-      const f = new GatewayFunction(this, fid, { entry, timeout, environment: { ...env, ...extraEnv }, ...(memorySize ? { memorySize } : {}), ...(files ? { files } : {}) })
-        .allow(TABLE_READS, [data.table.tableArn])
-        .allow(TABLE_WRITES, [data.table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writes } });
+      const network = BAM_FACING.includes(fid) ? props.network?.bam : undefined;
+      const f = new GatewayFunction(this, fid, { entry, timeout, environment: { ...env, ...extraEnv }, network, ...(memorySize ? { memorySize } : {}), ...(files ? { files } : {}) })
+        .allow(TABLE_READS, [data.table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': READS[keys] } })
+        .allow(TABLE_WRITES, [data.table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': WRITES[keys] } });
       const publishes = PUBLISHES[fid];
       if (publishes) f.allow(['events:PutEvents'], [data.bus.eventBusArn], { StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': publishes } });
       if (usesKey && GATEWAY_SECRET_ARN && CREDENTIAL_KMS_KEY_ID) {
@@ -143,10 +179,11 @@ export class GatewayNode extends Construct {
     // Custom workflow code runs in one runner function per workflow module, each with its own role
     // (its log group only), its own execution environments and an environment naming no table,
     // secret or key. The workflows function sends each the one call it serves (docs/security.md).
+    // In the VPC a runner may reach BAM and nothing else: no endpoint, so no AWS service either.
     const runners = new Map<string, GatewayFunction>();
     for (const w of workflowManifest.workflows) {
       const id = `WorkflowRunner-${w.name}`;
-      const runner = new GatewayFunction(this, id, { entry: `lambdas/runners/${w.name}`, timeout: RUNNER_TIMEOUT, environment: {} });
+      const runner = new GatewayFunction(this, id, { entry: `lambdas/runners/${w.name}`, timeout: RUNNER_TIMEOUT, environment: {}, network: props.network?.bamOnly });
       runners.set(w.name, runner);
       this.functions.set(id, runner);
     }
@@ -157,7 +194,7 @@ export class GatewayNode extends Construct {
         `Api${name[0]!.toUpperCase()}${name.slice(1)}`,
         `api/${name}`,
         Duration.seconds(29),
-        WRITES[name],
+        name,
         undefined,
         EXTRA_ENV[name]?.(runners, Stack.of(this)),
         name === 'operations' ? docsFiles() : undefined,
@@ -170,7 +207,7 @@ export class GatewayNode extends Construct {
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
       // The admin API lists a user's sessions through the index; the web UI's session counts query the other.
       if (name === 'operations') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_USER_INDEX}`, `${data.table.tableArn}/index/${SESSIONS_BY_SERVER_INDEX}`]);
-      if (name === 'sessions') this.createCredentialKeyTrigger(f);
+      if (name === 'sessions') this.createCredentialKeyTrigger(f, props.network);
       // The maintenance API verifies tenant tokens (npm run user-manager) with the generated signing key.
       if (name === 'maintenance') {
         f.fn.addEnvironment('TENANT_TOKEN_SECRET_ARN', data.tenantTokenKey.secretArn);
@@ -194,10 +231,10 @@ export class GatewayNode extends Construct {
     }
 
     // Scheduled functions: each run loops for most of a minute (see functions/handlers/monitor.ts).
-    const monitor = gatewayFunction('Monitor', 'handlers/monitor', Duration.seconds(70), WRITES.monitor, 128, { MONITOR_PUBLISHES_EVENTS: 'true' });
+    const monitor = gatewayFunction('Monitor', 'handlers/monitor', Duration.seconds(70), 'monitor', 128, { MONITOR_PUBLISHES_EVENTS: 'true' });
     new events.Rule(this, 'MonitorSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(monitor.fn, { retryAttempts: 0 })] });
     if (s.nodeId) {
-      const agent = gatewayFunction('GroupAgent', 'handlers/group-agent', Duration.seconds(70), WRITES.agent, 128);
+      const agent = gatewayFunction('GroupAgent', 'handlers/group-agent', Duration.seconds(70), 'agent', 128);
       // The node's URL in the group (what the DNS subscriber points the group's name at).
       agent.fn.addEnvironment('NODE_URL', this.api.apiEndpoint);
       new events.Rule(this, 'GroupAgentSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(agent.fn, { retryAttempts: 0 })] });
@@ -212,10 +249,13 @@ export class GatewayNode extends Construct {
    * init event: functions/api/init-event.ts) so the credential data key exists before the first
    * login, and no other function meets a missing key. A failed invocation fails the deployment.
    */
-  private createCredentialKeyTrigger(sessions: GatewayFunction): void {
+  private createCredentialKeyTrigger(sessions: GatewayFunction, network?: GatewayNetwork): void {
     // cdk-nag reports nothing on the trigger's CDK-managed provider (a plain CfnResource Lambda, with
     // AWSLambdaBasicExecutionRole and invoke rights on this function's versions only).
-    new triggers.Trigger(this, 'CreateCredentialKey', { handler: sessions.fn, executeAfter: [sessions], timeout: Duration.minutes(1) });
+    // In a VPC the function reaches DynamoDB, KMS and Secrets Manager through the endpoints: after them.
+    const trigger = new triggers.Trigger(this, 'CreateCredentialKey', { handler: sessions.fn, executeAfter: [sessions, ...(network ? [network] : [])], timeout: Duration.minutes(1) });
+    // It names the function's version by Ref already.
+    dropRedundantDependencies(trigger.node.defaultChild!.node.defaultChild as CfnResource, [sessions.fn.currentVersion.node.defaultChild as CfnResource]);
   }
 
   private createAlarms(monitor: GatewayFunction, s: GatewaySettings): cloudwatch.Alarm[] {

@@ -5,6 +5,8 @@ import { GatewayNode, KEY_USERS } from './gateway-node.js';
 import { functionRoleName } from './gateway-function.js';
 import { GatewayEdge } from './edge.js';
 import type { GatewaySettings } from './settings.js';
+import { GatewayNetwork } from './network.js';
+import type { VpcSettings } from './network-settings.js';
 import { apiFunctions } from '../functions/routes.js';
 
 export interface GatewayStackProps extends StackProps {
@@ -19,6 +21,7 @@ export interface GatewayStackProps extends StackProps {
 export class GatewayStack extends Stack {
   readonly data: GatewayData;
   readonly gateway: GatewayNode;
+  readonly network?: GatewayNetwork;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
@@ -28,7 +31,8 @@ export class GatewayStack extends Stack {
       originVerify: Boolean(props.webAclArn),
       ...dnsOf(props.settings),
     });
-    this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings });
+    this.network = networkOf(this, props.settings.vpcs[0], this.data);
+    this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings, network: this.network });
     outputs(this, this.data, this.gateway);
     edge(this, this.gateway, this.data, props.webAclArn, props.uiAssetsDir);
   }
@@ -40,6 +44,8 @@ export class GatewayStack extends Stack {
  */
 export class GatewaySharedStack extends Stack {
   readonly data: GatewayData;
+  /** The first region's VPC, for the node stacks there (`network` of GatewayNodeStack). */
+  readonly network?: GatewayNetwork;
 
   /** `nodeStackNames`: the node stacks' names (default: bin/app.ts's `<name>-node-<id>` for `<name>-shared`). */
   /** `edge`: the node stacks get the CloudFront edge (their origin-verify secret lives here). */
@@ -55,6 +61,7 @@ export class GatewaySharedStack extends Stack {
       ...dnsOf(props.settings),
       ...regions,
     });
+    this.network = networkOf(this, props.settings.vpcs[0], this.data);
     new CfnOutput(this, 'ServiceSecretArn', { value: this.data.secret.secretArn });
     new CfnOutput(this, 'EventBusName', { value: this.data.bus.eventBusName });
     tokenOutputs(this, this.data);
@@ -65,9 +72,10 @@ export class GatewaySharedStack extends Stack {
 export class GatewayNodeStack extends Stack {
   readonly gateway: GatewayNode;
 
-  constructor(scope: Construct, id: string, props: GatewayStackProps & { data: GatewayDataRefs }) {
+  /** `network`: the region's VPC, built by the shared stack (GatewaySharedStack.network). */
+  constructor(scope: Construct, id: string, props: GatewayStackProps & { data: GatewayDataRefs; network?: GatewayNetwork | undefined }) {
     super(scope, id, props);
-    this.gateway = new GatewayNode(this, 'Node', { data: props.data, settings: props.settings });
+    this.gateway = new GatewayNode(this, 'Node', { data: props.data, settings: props.settings, network: props.network });
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.apiEndpoint });
     edge(this, this.gateway, props.data, props.webAclArn, props.uiAssetsDir);
   }
@@ -104,6 +112,13 @@ export function edge(stack: Stack, node: GatewayNode, data: GatewayDataRefs, web
     f.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
   }
   new CfnOutput(stack, 'EdgeUrl', { value: edgeUrl }); // the web UI and the API, one origin
+}
+
+/** The region's network (lib/network.ts), when the settings give it a VPC; its endpoints admit only these resources. */
+export function networkOf(scope: Construct, vpc: VpcSettings | undefined, data: GatewayDataRefs): GatewayNetwork | undefined {
+  if (!vpc) return undefined;
+  const secretArns = [data.secret.secretArn, ...(data.originVerifySecret ? [data.originVerifySecret.secretArn] : [])];
+  return new GatewayNetwork(scope, 'Network', { settings: vpc, resources: { table: data.table, secretArns, credentialKeyArn: data.credentialKey.keyArn, busArn: data.bus.eventBusArn } });
 }
 
 /** The functions behind the API's routes (lib/gateway-node.ts names them Api<Name>). */

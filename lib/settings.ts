@@ -1,3 +1,5 @@
+import { readVpcs, type VpcSettings } from './network-settings.js';
+
 /**
  * Deployment settings, from CDK context (`-c key=value` or cdk.json). Validated at synth time
  * so a bad value fails `cdk synth` with a message naming the key, not a Lambda at 3 a.m.
@@ -40,6 +42,8 @@ export interface GatewaySettings {
   failover?: { api: string; clientCert: string; ca: string };
   /** Minutes a back-end host may stay DISABLED (maintenance) before HostDisabledTooLongAlarm fires. */
   disabledHostAlarmMinutes: number;
+  /** The VPC of each region (index 0: the first or only region), lib/network-settings.ts; undefined: no VPC there. */
+  vpcs: (VpcSettings | undefined)[];
 }
 
 type ContextReader = (key: string) => unknown;
@@ -91,7 +95,10 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
   const failover = readFailover(str);
   const disabledHostAlarmMinutes = readMinutes(ctx, 'disabledHostAlarmMinutes', 240);
   const dns = readDns(str);
+  const urlsOf = (list: string) => list.split(',').map((p) => p.trim().slice(p.trim().indexOf('=') + 1));
+  const vpcs = readVpcs(ctx, regions.regions, { bam: urlsOf(bamServers), failoverApi: failover ? urlsOf(failover.api) : [] });
   return {
+    vpcs,
     disabledHostAlarmMinutes,
     ...(failover ? { failover } : {}),
     // The DNS subscriber follows only these nodes (functions/subscribers/dns-follows-primary.ts).

@@ -6,9 +6,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { App } from 'aws-cdk-lib';
-import { addSubscribers, credentialKeyPolicy, type GatewayData, type GatewayDataRefs } from './gateway-data.js';
+import { addSubscribers, type GatewayData, type GatewayDataRefs } from './gateway-data.js';
+import { credentialKeyPolicy } from './credential-key-policy.js';
 import { GatewayNode } from './gateway-node.js';
-import { GatewayNodeStack, GatewaySharedStack, edge, keyUsers } from './gateway-stack.js';
+import { GatewayNodeStack, GatewaySharedStack, edge, keyUsers, networkOf } from './gateway-stack.js';
+import type { GatewayNetwork } from './network.js';
 import type { GatewaySettings } from './settings.js';
 
 /**
@@ -43,7 +45,7 @@ export class RegionalGatewayData extends Construct implements GatewayDataRefs {
     const key = new kms.CfnReplicaKey(this, 'CredentialKeyReplica', {
       primaryKeyArn: home.credentialKey.keyArn,
       description: 'Failover Gateway: replica of the key wrapping the data key that encrypts BAM credentials at rest',
-      keyPolicy: credentialKeyPolicy(props.keyUserRoleNames).toJSON(),
+      keyPolicy: credentialKeyPolicy(this, props.keyUserRoleNames).toJSON(),
       enabled: true,
     });
     key.applyRemovalPolicy(RemovalPolicy.RETAIN);
@@ -68,11 +70,14 @@ export interface GatewayRegionNodeStackProps extends StackProps {
 export class GatewayRegionNodeStack extends Stack {
   readonly data: RegionalGatewayData;
   readonly gateway: GatewayNode;
+  /** This region's own VPC (settings.vpcs[1]: the `.<region>` context keys). */
+  readonly network?: GatewayNetwork;
 
   constructor(scope: Construct, id: string, props: GatewayRegionNodeStackProps) {
     super(scope, id, { ...props, crossRegionReferences: true });
     this.data = new RegionalGatewayData(this, 'Data', { home: props.home, keyUserRoleNames: props.keyUserRoleNames, ...(props.settings.dns ? { dns: props.settings.dns } : {}) });
-    this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings });
+    this.network = networkOf(this, props.settings.vpcs[1], this.data);
+    this.gateway = new GatewayNode(this, 'Node', { data: this.data, settings: props.settings, network: this.network });
     new CfnOutput(this, 'ApiUrl', { value: this.gateway.api.apiEndpoint });
     new CfnOutput(this, 'EventBusName', { value: this.data.bus.eventBusName });
     edge(this, this.gateway, this.data, props.webAclArn, props.uiAssetsDir);
@@ -95,7 +100,7 @@ export function twoRegionGroup(app: App, name: string, settings: GatewaySettings
       ...(opts.uiAssetsDir ? { uiAssetsDir: opts.uiAssetsDir } : {}),
     };
     return i === 0
-      ? new GatewayNodeStack(app, nodeStacks[i]!, { ...props, data: shared.data, crossRegionReferences: true })
+      ? new GatewayNodeStack(app, nodeStacks[i]!, { ...props, data: shared.data, network: shared.network, crossRegionReferences: true })
       : new GatewayRegionNodeStack(app, nodeStacks[i]!, { ...props, home: shared.data, keyUserRoleNames: keyUsers(nodeStacks) });
   });
   return { shared, nodes };

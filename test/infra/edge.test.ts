@@ -55,6 +55,14 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
     });
   });
 
+  it('the login rule matches the path as the API routes it: URL-decoded first (/rest%5Flogin counts), then normalized and lower-cased', () => {
+    const rules = (Object.values(Template.fromStack(deployment().edge).findResources('AWS::WAFv2::WebACL'))[0] as { Properties: { Rules: any[] } }).Properties.Rules;
+    const login = rules.find((r) => r.Name === 'LoginRateLimit').Statement.RateBasedStatement.ScopeDownStatement.ByteMatchStatement;
+    const order = [...login.TextTransformations].sort((a: { Priority: number }, b: { Priority: number }) => a.Priority - b.Priority).map((t: { Type: string }) => t.Type);
+    expect(order).toEqual(['URL_DECODE', 'NORMALIZE_PATH', 'LOWERCASE']);
+    expect(new Set(login.TextTransformations.map((t: { Priority: number }) => t.Priority)).size).toBe(3); // WAF needs distinct priorities
+  });
+
   it("the gateway's distribution uses that web ACL, forwards everything but Host to the HTTP API, caches nothing", () => {
     const t = Template.fromStack(deployment().gateway);
     t.resourceCountIs('AWS::CloudFront::Distribution', 1);
