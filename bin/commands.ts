@@ -86,6 +86,13 @@ export const GEN_WORKFLOWS: CommandSpec = {
   options: {},
 };
 
+export const LINT_DEPS: CommandSpec = {
+  command: 'npm run lint:deps --',
+  summary:
+    'Checks the import rules (.dependency-cruiser.cjs) and that no two folders of functions/ import each other, type imports included; names every import that breaks a rule (part of npm test).',
+  options: {},
+};
+
 export const BUILD_UI: CommandSpec = {
   command: 'npm run build:ui --',
   summary: 'Builds the web UI into ui/dist when its sources changed, and prints the bundle sizes (gzip JS and CSS). npm start runs it first.',
@@ -124,6 +131,7 @@ export const COMMANDS: Record<string, { script: string; spec: CommandSpec }> = {
   'bench:overhead': { script: 'bin/bench-overhead.ts', spec: BENCH_OVERHEAD },
   'bench:bundle': { script: 'bin/bench-bundle.ts', spec: BENCH_BUNDLE },
   'gen:workflows': { script: 'bin/gen-workflows.ts', spec: GEN_WORKFLOWS },
+  'lint:deps': { script: 'bin/lint-deps.ts', spec: LINT_DEPS },
   'build:ui': { script: 'bin/build-ui.ts', spec: BUILD_UI },
   'readme:check': { script: 'bin/readme-check.ts', spec: README_CHECK },
 };
