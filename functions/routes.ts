@@ -40,6 +40,7 @@ export const routes: RouteDef[] = [
   { routeKey: 'GET /ui/api/events', handler: 'ui', fn: 'operations' },
   { routeKey: 'GET /ui/api/workflows', handler: 'ui', fn: 'operations' },
   { routeKey: 'GET /ui/api/session-counts', handler: 'ui', fn: 'operations' },
+  { routeKey: 'GET /ui/api/dashboard', handler: 'ui', fn: 'operations' },
   { routeKey: 'GET /openapi.json', handler: 'docs', fn: 'operations' },
   { routeKey: 'GET /docs', handler: 'docs', fn: 'operations' },
   { routeKey: 'GET /docs/{proxy+}', handler: 'docs', fn: 'operations' },

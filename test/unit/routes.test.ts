@@ -18,6 +18,7 @@ describe('route table', () => {
     ['GET', '/ui/api/events', 'ui'],
     ['GET', '/ui/api/workflows', 'ui'],
     ['GET', '/ui/api/session-counts', 'ui'],
+    ['GET', '/ui/api/dashboard', 'ui'],
     ['POST', '/ui/api/session', 'not-found'],
     ['GET', '/ui/api/other', 'not-found'],
   ])('%s %s goes to %s, as API Gateway would route it', (method, path, handler) => {
