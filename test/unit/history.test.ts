@@ -93,7 +93,12 @@ describe('the monitor store with history', () => {
     const { healthy, failing } = states();
     let accept = true;
     const committed: MonitorState[] = [];
-    const inner = { commit: async (s: MonitorState) => (accept && committed.push(s), accept) } as unknown as MonitorStore;
+    const inner = {
+      commit: async (s: MonitorState) => {
+        if (accept) committed.push(s);
+        return accept;
+      },
+    } as unknown as MonitorStore;
     const kept: HistorySample[] = [];
     const store = recordingHistory(inner, { history: { append: async (s) => void kept.push(s) }, now: () => 2000 });
     expect(await store.commit(healthy, [])).toBe(true);
