@@ -19,6 +19,8 @@ export const MONITOR_REFRESH_MS = 10_000;
 const EVENTS_PER_READ = 200;
 /** Monitoring-state changes sent with a full read, so the page can tell the last failover even if it was days ago. */
 const FAILOVER_EVENTS = 20;
+/** How far before its cursor an incremental read looks for events recorded late. */
+export const EVENT_LOOKBACK_MS = 30_000;
 
 /** What the dashboard read needs of the signed-in user (the /ui/api/session answer). */
 export interface SessionAnswer {
@@ -49,7 +51,8 @@ export function splitBrainServers(state: MonitorState): string[] {
  * (never from BAM, so it answers through a failover): the session (this read is also the page's
  * heartbeat), the monitor's state with each server's mode, sessions and since when it is down,
  * the gateway nodes (with `availability_group`), the events since the page's last read (the last
- * hour's on the first), and with `history=1` the samples of the last hour since its last read.
+ * hour's on the first; a few seconds more, see EVENT_LOOKBACK_MS), and with `history=1` the
+ * samples of the last hour since its last read.
  */
 export async function dashboardAnswer(event: HttpEvent, session: SessionAnswer, monitor: MonitorState | undefined) {
   const q = parseQuery(DashboardQuery, event.queryStringParameters);
@@ -62,7 +65,9 @@ export async function dashboardAnswer(event: HttpEvent, session: SessionAnswer, 
   const [active, group, events, failoverEvents, samples] = await Promise.all([
     configuration().get(),
     seesNodes && config.node ? gatewayDeps().groupView.current(1000) : Promise.resolve(undefined),
-    readEventRange(documentClient, table, { limit: EVENTS_PER_READ, ...(full ? { since: new Date(now - HOUR_MS).toISOString() } : { after: q.events_after! }) }),
+    // Incremental reads look back a little before the cursor: an event is recorded after its time (the
+    // outbox, the bus), so one may land behind a newer one already read. The page drops those it has.
+    readEventRange(documentClient, table, { limit: EVENTS_PER_READ, since: new Date(full ? now - HOUR_MS : Date.parse(q.events_after!.split('#')[0]!) - EVENT_LOOKBACK_MS).toISOString() }),
     full ? readEventRange(documentClient, table, { limit: FAILOVER_EVENTS, type: 'MONITORING_STATE_CHANGED' }) : Promise.resolve(undefined),
     q.history === '1' ? history().read(now, q.history_after ? Number(q.history_after) : undefined) : Promise.resolve(undefined),
   ]);
@@ -84,16 +89,21 @@ export async function dashboardAnswer(event: HttpEvent, session: SessionAnswer, 
       disabled_since: iso(stored?.disabledSince),
     };
   });
-  const newest = events.events[0]?.cursor ?? q.events_after ?? null;
+  // The newest place read: the next read starts there (never null, so it stays incremental).
+  const newest =
+    [events.events[0]?.cursor, q.events_after]
+      .filter((c): c is string => c !== undefined)
+      .sort()
+      .pop() ?? `${iso(now)}#0`;
   return {
     now: iso(now),
     probe_interval_ms: config.probe.intervalMs,
-    // Older than this, the monitor has missed two probe rounds beyond its regular write: say so.
-    stale_after_ms: MONITOR_REFRESH_MS + 2 * config.probe.intervalMs,
+    // Older than this, the monitor has missed two probe rounds (each up to an interval and a timeout) beyond its regular write.
+    stale_after_ms: MONITOR_REFRESH_MS + 2 * (config.probe.intervalMs + config.probe.timeoutMs),
     session,
     status: { ...body, servers, split_brain_servers: splitBrainServers(state), last_primary: state.lastPrimary ?? null, fenced: state.fenced ?? [] },
     group: !seesNodes ? { visible: false } : !config.node ? { visible: true, in_group: false } : { visible: true, in_group: true, ...groupView(group, config.group, now) },
-    events: { events: eventsFor(events.events, session.permissions), cursor: newest, truncated: events.more && !full },
+    events: { events: eventsFor(events.events, session.permissions), cursor: newest, truncated: events.more },
     ...(failoverEvents ? { failover_events: failoverEvents.events } : {}),
     ...(samples
       ? { history: { samples: seesNodes ? samples : samples.map(({ nodes: _hidden, ...s }) => s), cursor: samples.at(-1)?.t ?? Math.max(Number(q.history_after ?? 0), now - 2 * MONITOR_REFRESH_MS) } }
