@@ -106,7 +106,7 @@ export function Timeline({ id, rows, markers, from, to, caption }: { id: string;
         {[...new Set(markers.map((m) => m.kind))].map((k) => (
           <li key={k}>
             <span className={`Swatch Swatch--mark-${k}`} aria-hidden="true" />
-            {k === 'split-brain' ? 'Split brain' : k === 'failover' ? 'Failover' : k === 'switchover' ? 'Switchover' : 'Maintenance'}
+            {k === 'split-brain' ? 'Split brain' : k === 'failover' ? 'Failover' : k === 'switchover' ? 'Switchover' : 'Maintenance window'}
           </li>
         ))}
       </ul>

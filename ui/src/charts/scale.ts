@@ -11,9 +11,10 @@ export function xScale(from: number, to: number, width: number): (t: number) => 
   return (t: number) => LABEL_W + ((Math.min(Math.max(t, from), to) - from) / span) * inner;
 }
 
-/** Ticks on the clock, labelled HH:MM (24 h: short enough for a phone), every 10 minutes, or 20 on a narrow chart. */
+/** Ticks on the clock, labelled HH:MM (24 h: short enough for a phone), at least 60 px apart. */
 export function ticks(from: number, to: number, width: number): { t: number; label: string }[] {
-  const step = (width - LABEL_W < 480 ? 20 : 10) * MINUTE;
+  const perTick = ((to - from) * 60) / Math.max(1, width - LABEL_W - RIGHT_PAD);
+  const step = ([1, 2, 5, 10, 15, 20, 30, 60].find((m) => m * MINUTE >= perTick) ?? 60) * MINUTE;
   const out: { t: number; label: string }[] = [];
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) out.push({ t, label: new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) });
   return out;

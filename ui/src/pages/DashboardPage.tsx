@@ -1,5 +1,5 @@
-import { useEffect } from 'react';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, Tag } from '@bluecateng/pelagos';
+import { useEffect, useState } from 'react';
+import { Button, Table, TableBody, TableCell, TableHead, TableHeader, TableRow, Tag } from '@bluecateng/pelagos';
 import { LatencyChart } from '../charts/LatencyChart.js';
 import { Timeline } from '../charts/Timeline.js';
 import { ago, clock } from '../format.js';
@@ -13,6 +13,10 @@ import { ScrollRegion } from '../ScrollRegion.js';
 import { nodeRow, serverRow } from '../server-view.js';
 
 const HOUR_MS = 3_600_000;
+const SPANS = [
+  { ms: HOUR_MS, label: 'Last hour' },
+  { ms: 15 * 60_000, label: 'Last 15 minutes' },
+];
 
 /** Marks the first render with data, for the browser test's figure (performance.measure). */
 let marked = false;
@@ -30,6 +34,7 @@ function markFirstRender() {
 export function DashboardPage() {
   const live = useLive();
   const localNow = useNow(1000);
+  const [span, setSpan] = useState(HOUR_MS);
   const { wantHistory } = live;
   useEffect(() => wantHistory(), [wantHistory]);
   useEffect(markFirstRender, []);
@@ -41,7 +46,7 @@ export function DashboardPage() {
   const stale = age > a.stale_after_ms;
   const group = a.group;
   const nodes = group.visible && group.in_group ? group.nodes : [];
-  const from = now - HOUR_MS;
+  const from = now - span;
   const serverRows = st.servers.map((s) => ({ key: `server-${s.name}`, label: s.name, segments: segmentsOf(live.samples, (x) => serverValue(x, s.name), from, now) }));
   const nodeIds = nodes.length ? nodes.map((n) => n.node_id) : group.visible ? rowsOf(live.samples, 'nodes') : [];
   const nodeRows = nodeIds.map((id) => ({ key: `node-${id}`, label: `node ${id}`, segments: segmentsOf(live.samples, (x) => nodeValue(x, id), from, now) }));
@@ -186,11 +191,23 @@ export function DashboardPage() {
           )}
         </div>
         <div className="Dashboard__history">
-          <h2>The last hour</h2>
-          <Timeline id="timeline" caption="Role and state of each server and node" rows={[...serverRows, ...nodeRows]} markers={markers} from={from} to={now} />
+          <h2>History</h2>
+          <div className="Row" role="group" aria-label="Time shown">
+            {SPANS.map((s) => (
+              <Button key={s.ms} size="small" type={span === s.ms ? 'primary' : 'tertiary'} aria-pressed={span === s.ms} text={s.label} onClick={() => setSpan(s.ms)} />
+            ))}
+          </div>
+          <Timeline
+            id="timeline"
+            caption={`Role and state of each server and node, ${span === HOUR_MS ? 'last hour' : 'last 15 minutes'}`}
+            rows={[...serverRows, ...nodeRows]}
+            markers={markers}
+            from={from}
+            to={now}
+          />
           <LatencyChart
             id="latency"
-            caption="Probe latency per server"
+            caption={`Probe latency per server, ${span === HOUR_MS ? 'last hour' : 'last 15 minutes'}`}
             series={st.servers.map((s) => ({ name: s.name, points: latencyOf(live.samples, s.name, from) }))}
             markers={markers}
             from={from}

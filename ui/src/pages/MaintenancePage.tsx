@@ -180,9 +180,9 @@ export function MaintenancePage() {
                         modeLabel(h.mode)
                       )}
                     </div>
-                    <div className="Muted">
+                    <p className="Muted Sessions">
                       <span data-testid={`count-${h.name}`}>{count}</span> session{count === 1 ? '' : 's'}
-                    </div>
+                    </p>
                   </TableCell>
                   <TableCell>
                     <div className="Row Actions">
