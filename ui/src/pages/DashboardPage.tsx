@@ -192,11 +192,12 @@ export function DashboardPage() {
         </div>
         <div className="Dashboard__history">
           <h2>History</h2>
-          <div className="Row" role="group" aria-label="Time shown">
+          <fieldset className="Zoom">
+            <legend className="Muted">Time shown</legend>
             {SPANS.map((s) => (
               <Button key={s.ms} size="small" type={span === s.ms ? 'primary' : 'tertiary'} aria-pressed={span === s.ms} text={s.label} onClick={() => setSpan(s.ms)} />
             ))}
-          </div>
+          </fieldset>
           <Timeline
             id="timeline"
             caption={`Role and state of each server and node, ${span === HOUR_MS ? 'last hour' : 'last 15 minutes'}`}
