@@ -167,6 +167,7 @@ describe('an operator through an incident', () => {
     expect(await bam1.textContent()).toMatch(/last reported Primary/);
     expect(await page.getByTestId('problem-bam1').textContent()).toMatch(/^Down for \d+ s: health check refuses connections/);
     expect(await page.getByTestId('monitoring-state').textContent()).toBe('Failover in progress');
+    await page.getByRole('button', { name: 'Last 5 minutes' }).click();
     await docsShot('dashboard-failover');
     expect(await scanAll('failover', async () => expect(await level()).toBe('failover'))).toEqual([]);
   });
@@ -180,7 +181,8 @@ describe('an operator through an incident', () => {
     await expect.poll(() => page.getByTestId('last-failover').textContent(), { timeout: 15_000 }).toMatch(/lasted \d+ s/);
     await expect.poll(() => page.locator('[data-testid="timeline"] [data-marker="failover"]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.locator('[data-testid="timeline"] [data-row="server-bam1"] [data-value="DOWN"]').count()).toBeGreaterThan(0);
-    await page.getByRole('button', { name: 'Last 15 minutes' }).click();
+    // The stack started a few minutes ago: the last 5 minutes hold all of its history.
+    await page.getByRole('button', { name: 'Last 5 minutes' }).click();
     await docsShot('dashboard-after-failover');
     await page.setViewportSize({ width: 1920, height: 1000 });
     await docsShot('dashboard-1920');
@@ -200,6 +202,7 @@ describe('an operator through an incident', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Split brain' });
     expect(await alert.textContent()).toBe('Split brain: bam1 and bam2 both claim to be the Primary');
     expect(await page.getByTestId('headline').textContent()).toMatch(/keeps bam2.*re-add bam1 as a Standby/);
+    await page.getByRole('button', { name: 'Last 5 minutes' }).click();
     await docsShot('dashboard-split-brain');
     const found = await scanAll('split brain', async () => {
       expect(await level()).toBe('split-brain');

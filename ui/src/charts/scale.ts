@@ -16,7 +16,12 @@ export function ticks(from: number, to: number, width: number): { t: number; lab
   const perTick = ((to - from) * 60) / Math.max(1, width - LABEL_W - RIGHT_PAD);
   const step = ([1, 2, 5, 10, 15, 20, 30, 60].find((m) => m * MINUTE >= perTick) ?? 60) * MINUTE;
   const out: { t: number; label: string }[] = [];
-  for (let t = Math.ceil(from / step) * step; t <= to; t += step) out.push({ t, label: new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) });
+  const x = xScale(from, to, width);
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
+    // A label centred on the right edge would be cut in half: leave that one out.
+    if (x(t) > width - 20) continue;
+    out.push({ t, label: new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) });
+  }
   return out;
 }
 

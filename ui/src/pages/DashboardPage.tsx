@@ -16,6 +16,7 @@ const HOUR_MS = 3_600_000;
 const SPANS = [
   { ms: HOUR_MS, label: 'Last hour' },
   { ms: 15 * 60_000, label: 'Last 15 minutes' },
+  { ms: 5 * 60_000, label: 'Last 5 minutes' },
 ];
 
 /** Marks the first render with data, for the browser test's figure (performance.measure). */
@@ -200,7 +201,7 @@ export function DashboardPage() {
           </fieldset>
           <Timeline
             id="timeline"
-            caption={`Role and state of each server and node, ${span === HOUR_MS ? 'last hour' : 'last 15 minutes'}`}
+            caption={`Role and state of each server and node, ${SPANS.find((x) => x.ms === span)!.label.toLowerCase()}`}
             rows={[...serverRows, ...nodeRows]}
             markers={markers}
             from={from}
@@ -208,7 +209,7 @@ export function DashboardPage() {
           />
           <LatencyChart
             id="latency"
-            caption={`Probe latency per server, ${span === HOUR_MS ? 'last hour' : 'last 15 minutes'}`}
+            caption={`Probe latency per server, ${SPANS.find((x) => x.ms === span)!.label.toLowerCase()}`}
             series={st.servers.map((s) => ({ name: s.name, points: latencyOf(live.samples, s.name, from) }))}
             markers={markers}
             from={from}
