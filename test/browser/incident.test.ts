@@ -27,6 +27,7 @@ let operator: Watched;
 let page: Page;
 
 async function docsShot(name: string): Promise<void> {
+  await page.waitForTimeout(400); // buttons just clicked end their colour transition
   await screenshot(page, name);
   if (process.env.DOCS_SCREENSHOTS !== '1') return;
   mkdirSync(DOCS, { recursive: true });

@@ -110,7 +110,8 @@ describe('the dashboard at 1280 px', () => {
     await expect.poll(() => page.locator('tr[data-server="bam1"]').getAttribute('data-role')).toBe('PRIMARY');
     await expect.poll(() => page.locator('tr[data-node]').count()).toBe(2);
     // Each tag's text as laid out: one line, inside its pill (never "PRIMA" / "RY", never spilling out).
-    const lines = await page.locator('[data-testid="servers"] .Tag, [data-testid="nodes"] .Tag').evaluateAll((tags) =>
+    // ...and so is each server's host:port (never broken in the middle of the token).
+    const lines = await page.locator('[data-testid="servers"] .Tag, [data-testid="nodes"] .Tag, [data-testid="servers"] .Token').evaluateAll((tags) =>
       tags.map((t) => {
         const range = t.ownerDocument.createRange();
         range.selectNodeContents(t.firstElementChild?.firstChild ?? t);

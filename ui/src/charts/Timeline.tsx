@@ -51,7 +51,6 @@ export function Timeline({ id, rows, markers, from, to, caption }: { id: string;
           <svg width={width} height={height} role="img" aria-label={`${caption}. ${describeRows(rows).join('. ')}`}>
             <defs>
               <pattern id={`${id}-stripes`} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                <rect width="6" height="6" className="Seg--stripe-bg" />
                 <line x1="0" y1="0" x2="0" y2="6" className="Seg--stripe" />
               </pattern>
             </defs>
@@ -71,20 +70,19 @@ export function Timeline({ id, rows, markers, from, to, caption }: { id: string;
                     {r.label}
                   </text>
                   <rect x={LABEL_W} y={y} width={Math.max(0, width - LABEL_W - 8)} height={ROW_H} className="Seg--none" />
-                  {r.segments.map((s) => (
-                    <rect
-                      key={s.from}
-                      x={x(s.from)}
-                      y={y}
-                      width={Math.max(1, x(s.to) - x(s.from))}
-                      height={ROW_H}
-                      className={`Seg Seg--${s.value.endsWith('_DRAINING') ? 'DRAINING' : s.value}`}
-                      data-value={s.value}
-                      {...(s.value.endsWith('_DRAINING') ? { fill: `url(#${id}-stripes)` } : {})}
-                    >
-                      <title>{`${r.label}: ${valueLabel(s.value)} ${span(s)}`}</title>
-                    </rect>
-                  ))}
+                  {r.segments.map((s) => {
+                    const draining = s.value.endsWith('_DRAINING');
+                    const box = { x: x(s.from), y, width: Math.max(1, x(s.to) - x(s.from)), height: ROW_H };
+                    return (
+                      <g key={s.from}>
+                        <rect {...box} className={`Seg Seg--${draining ? s.value.slice(0, -'_DRAINING'.length) : s.value}`} data-value={s.value}>
+                          <title>{`${r.label}: ${valueLabel(s.value)} ${span(s)}`}</title>
+                        </rect>
+                        {/* Draining: stripes over the role's colour. */}
+                        {draining && <rect {...box} fill={`url(#${id}-stripes)`} aria-hidden="true" />}
+                      </g>
+                    );
+                  })}
                 </g>
               );
             })}
