@@ -79,7 +79,7 @@ export function Timeline({ id, rows, markers, from, to, caption }: { id: string;
                           <title>{`${r.label}: ${valueLabel(s.value)} ${span(s)}`}</title>
                         </rect>
                         {/* Draining: stripes over the role's colour. */}
-                        {draining && <rect {...box} fill={`url(#${id}-stripes)`} aria-hidden="true" />}
+                        {draining && <rect {...box} fill={`url(#${id}-stripes)`} />}
                       </g>
                     );
                   })}
