@@ -6,14 +6,16 @@
  * while the tab is hidden, and during a BAM failover. It prints the figures; it asserts nothing.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Page } from 'playwright-core';
-import { startLocalStack } from '../local/runtime.js';
-import { ensureUiBuilt } from '../local/ui-build.js';
+import type { Page } from 'playwright-core';
 import { AFTER_CHANGE_MS } from '../ui/src/poll-schedule.js';
 import { cli } from './cli-options.js';
 import { BENCH_UI_POLLING } from './commands.js';
 
 const options = cli(BENCH_UI_POLLING);
+// Loaded after the options are read: --help answers at once.
+const { chromium } = await import('playwright-core');
+const { startLocalStack } = await import('../local/runtime.js');
+const { ensureUiBuilt } = await import('../local/ui-build.js');
 const seconds = options.seconds as number;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {

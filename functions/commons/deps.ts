@@ -19,8 +19,6 @@ import { requestHandover } from '../bam/handover.js';
 import { MonitorStateCache } from '../sessions/monitor-state-cache.js';
 import { GrantCache } from '../sessions/grant-cache.js';
 import { GroupView } from './group-view.js';
-import { DynamoHistoryStore } from '../adapters/history-store.js';
-import { recordingHistory } from '../ui-api/history-recorder.js';
 
 const serverOf = (cfg: GatewayConfig, name: string) => cfg.servers.find((s) => s.name === name)!;
 
@@ -73,12 +71,7 @@ export function gatewayDeps(): GatewayDeps {
     settings: { failuresBeforeFailover: cfg.probe.failuresBeforeFailover, probeIntervalMs: cfg.probe.intervalMs, switchoverBoundMs: cfg.switchoverBoundMs },
     probeTimeoutMs: cfg.probe.timeoutMs,
     modes: async () => (await configuration.get()).modes,
-    // The dashboard's last hour: a sample per committed state, on the side (functions/ui-api/history-recorder.ts).
-    store: recordingHistory(stateCache.through, {
-      history: new DynamoHistoryStore(documentClient, cfg.tableName),
-      ...(node ? { group: () => groupView.current(roleFreshMs), intervals: cfg.group } : {}),
-      onError: (err) => logger.warn('history sample not kept', { error: (err as Error).message }),
-    }),
+    store: stateCache.through,
     publisher,
     // In an availability group only the Primary node's monitor probes (requests on any node still
     // trigger immediate probes; every write is conditional, so a stale Primary cannot corrupt state).

@@ -29,14 +29,16 @@ export interface HistorySample {
   nodes?: Record<string, NodeSample>;
 }
 
+/** The ring's partition: the functions that write the monitor state may write there already. */
+export const HISTORY_PK = 'MONITOR';
 /** One slot per minute of the hour: the ring never holds more than an hour, whatever TTL does. */
 export const HISTORY_SLOTS = 60;
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = HISTORY_SLOTS * MINUTE_MS;
 /** A slot holds at most this many samples (a failover writes every probe round): the item stays small. */
 export const SAMPLES_PER_SLOT = 60;
-/** Two samples of the same picture closer than this are one too many (the monitor writes at least every 10 s). */
-export const MIN_SAMPLE_GAP_MS = 5000;
+/** Two samples of the same picture closer than this are one too many: at steady state one every 10 s. */
+export const MIN_SAMPLE_GAP_MS = 10_000;
 
 export const minuteOf = (t: number) => Math.floor(t / MINUTE_MS);
 export const slotKey = (minute: number) => `HISTORY#${String(((minute % HISTORY_SLOTS) + HISTORY_SLOTS) % HISTORY_SLOTS).padStart(2, '0')}`;
@@ -71,38 +73,29 @@ export function worthRecording(last: HistorySample | undefined, next: HistorySam
 }
 
 const STATE_CODE: Record<MonitoringState, string> = { STOPPED: 'X', MONITORING: 'M', FAILOVER_IN_PROGRESS: 'F', SWITCHOVER_IN_PROGRESS: 'S' };
-const STATE_OF = Object.fromEntries(Object.entries(STATE_CODE).map(([k, v]) => [v, k])) as Record<string, MonitoringState>;
 const first = (v: string) => v.charAt(0);
-const ROLES: Record<string, string> = { P: 'PRIMARY', S: 'STANDBY', U: 'UNKNOWN', s: 'SECONDARY', N: 'NOT_IN_GROUP' };
-const HEALTHS: Record<string, string> = { U: 'UP', D: 'DOWN', M: 'MAINTENANCE' };
-const MODES: Record<string, string> = { E: 'ENABLED', N: 'NO_NEW_SESSIONS', D: 'DISABLED' };
+// SECONDARY would read as STANDBY's S: a node's Secondary is a lower-case s.
 const nodeRoleCode = (r: string) => (r === 'SECONDARY' ? 's' : first(r));
 
 /**
- * A sample as one short JSON string (about 100 bytes for two servers and two nodes), so a minute's
- * slot stays under 1 KB at the steady rate: one write unit per sample.
+ * A stored sample: `[t, state, split brain 0/1, [[server, role, health, latency, mode]...], [[node, role, available 0/1]...]?]`
+ * with one-letter codes (the first letter of each value; a node's Secondary is `s`). The web UI
+ * reads them as they are (ui/src/history-codec.ts decodes them).
  */
+export type StoredSample = [number, string, number, [string, string, string, number | null, string][], ([string, string, number][] | undefined)?];
+
+/** About 100 bytes for two servers and two nodes: a minute's slot stays under 1 KB at the steady rate, one write unit per sample. */
 export function encodeSample(s: HistorySample): string {
   const servers = Object.entries(s.servers).map(([n, v]) => [n, first(v.role), first(v.health), v.latency_ms, first(v.mode)]);
   const nodes = s.nodes ? Object.entries(s.nodes).map(([n, v]) => [n, nodeRoleCode(v.role), v.available ? 1 : 0]) : null;
   return JSON.stringify([s.t, STATE_CODE[s.state], s.split_brain ? 1 : 0, servers, ...(nodes ? [nodes] : [])]);
 }
 
-/** The sample a stored string holds; undefined for anything else (a slot written by a newer version, say). */
-export function decodeSample(raw: string): HistorySample | undefined {
+/** A stored string as a sample, if it is one (a slot written by another version may hold anything). */
+export function parseStored(raw: unknown): StoredSample | undefined {
   try {
-    const [t, st, sb, servers, nodes] = JSON.parse(raw) as [number, string, number, [string, string, string, number | null, string][], [string, string, number][] | undefined];
-    if (typeof t !== 'number' || !STATE_OF[st] || !Array.isArray(servers)) return undefined;
-    const sample: HistorySample = {
-      t,
-      state: STATE_OF[st],
-      split_brain: sb === 1,
-      servers: Object.fromEntries(
-        servers.map(([n, r, h, l, m]) => [n, { role: ROLES[r] ?? 'UNKNOWN', health: HEALTHS[h] ?? 'UP', latency_ms: typeof l === 'number' ? l : null, mode: MODES[m] ?? 'ENABLED' }]),
-      ),
-    };
-    if (Array.isArray(nodes)) sample.nodes = Object.fromEntries(nodes.map(([n, r, a]) => [n, { role: ROLES[r] ?? 'NOT_IN_GROUP', available: a === 1 }]));
-    return sample;
+    const a = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : undefined;
+    return Array.isArray(a) && typeof a[0] === 'number' && Array.isArray(a[3]) ? (a as StoredSample) : undefined;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { documentClient } from '../adapters/dynamo.js';
 import { DynamoConfigurationStore } from '../adapters/configuration-store.js';
-import { DynamoHistoryStore } from '../adapters/history-store.js';
+import { readHistory } from '../adapters/history-read.js';
 import { readEventRange } from '../adapters/event-log-range.js';
 import { gatewayDeps } from '../commons/deps.js';
 import type { HttpEvent } from '../commons/http.js';
@@ -32,8 +32,6 @@ export interface SessionAnswer {
 
 let configurationStore: DynamoConfigurationStore | undefined;
 const configuration = () => (configurationStore ??= new DynamoConfigurationStore(documentClient, gatewayDeps().config.tableName));
-let historyStore: DynamoHistoryStore | undefined;
-const history = () => (historyStore ??= new DynamoHistoryStore(documentClient, gatewayDeps().config.tableName));
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 const claimsPrimary = (role: string | null | undefined) => /^(primary|standalone)$/i.test(role ?? '');
@@ -69,7 +67,7 @@ export async function dashboardAnswer(event: HttpEvent, session: SessionAnswer, 
     // outbox, the bus), so one may land behind a newer one already read. The page drops those it has.
     readEventRange(documentClient, table, { limit: EVENTS_PER_READ, since: new Date(full ? now - HOUR_MS : Date.parse(q.events_after!.split('#')[0]!) - EVENT_LOOKBACK_MS).toISOString() }),
     full ? readEventRange(documentClient, table, { limit: FAILOVER_EVENTS, type: 'MONITORING_STATE_CHANGED' }) : Promise.resolve(undefined),
-    q.history === '1' ? history().read(now, q.history_after ? Number(q.history_after) : undefined) : Promise.resolve(undefined),
+    q.history === '1' ? readHistory(documentClient, table, now, q.history_after ? Number(q.history_after) : undefined) : Promise.resolve(undefined),
   ]);
   const hosts = hostsOf(config.servers, active.modes);
   const counts = await Promise.all(hosts.map((h) => countSessions(sessions, h, state, now)));
@@ -105,8 +103,9 @@ export async function dashboardAnswer(event: HttpEvent, session: SessionAnswer, 
     group: !seesNodes ? { visible: false } : !config.node ? { visible: true, in_group: false } : { visible: true, in_group: true, ...groupView(group, config.group, now) },
     events: { events: eventsFor(events.events, session.permissions), cursor: newest, truncated: events.more },
     ...(failoverEvents ? { failover_events: failoverEvents.events } : {}),
+    // As stored (domain/history.ts StoredSample); the nodes (the fifth element) only with `availability_group`.
     ...(samples
-      ? { history: { samples: seesNodes ? samples : samples.map(({ nodes: _hidden, ...s }) => s), cursor: samples.at(-1)?.t ?? Math.max(Number(q.history_after ?? 0), now - 2 * MONITOR_REFRESH_MS) } }
+      ? { history: { samples: seesNodes ? samples : samples.map((s) => s.slice(0, 4)), cursor: samples.at(-1)?.[0] ?? Math.max(Number(q.history_after ?? 0), now - 2 * MONITOR_REFRESH_MS) } }
       : {}),
   };
 }

@@ -1,6 +1,10 @@
-import type { MonitorStore } from '../adapters/monitor-store.js';
+import { documentClient } from '../adapters/dynamo.js';
+import { DynamoHistoryStore } from '../adapters/history-store.js';
+import { gatewayDeps } from '../commons/deps.js';
+import { logger } from '../commons/logger.js';
 import type { GroupIntervals, GroupState } from '../domain/group.js';
 import { sampleOf, worthRecording, type HistorySample } from '../domain/history.js';
+import type { MonitorState } from '../domain/monitor-machine.js';
 
 export interface HistoryRecorderOptions {
   history: { append(sample: HistorySample): Promise<unknown> };
@@ -12,33 +16,43 @@ export interface HistoryRecorderOptions {
 }
 
 /**
- * The monitor's store, keeping the dashboard's last hour on the side: after each committed state
- * (a transition, or the monitor's periodic write, every 10 s when nothing changes) one sample goes
- * to the history ring, unless it adds nothing to the last one this process kept. The write is not
- * awaited: a monitor round (and the calls held on it) never waits for the picture of itself.
+ * The dashboard's last hour, kept by the monitor's loop (handlers/monitor.ts calls the answer once
+ * per round with the state that round left): a sample when the picture changed or 10 s passed.
+ * A state that did not move (a Secondary node's monitor skips its rounds) is never sampled twice.
+ * The write is not awaited: a round never waits for the picture of itself.
  */
-export function recordingHistory(store: MonitorStore, o: HistoryRecorderOptions): MonitorStore {
+export function historyRecorder(o: HistoryRecorderOptions): (state: MonitorState | undefined) => void {
   const now = o.now ?? Date.now;
   let last: HistorySample | undefined;
-  const record = async (state: Parameters<MonitorStore['commit']>[0]) => {
+  let busy = false;
+  const record = async (state: MonitorState) => {
     const group = o.group ? await o.group().catch(() => undefined) : undefined;
     const sample = sampleOf(state, group, o.intervals, now());
     if (!worthRecording(last, sample)) return;
     last = sample;
     await o.history.append(sample);
   };
-  return {
-    get outbox() {
-      return store.outbox;
-    },
-    get: () => store.get(),
-    async commit(next, events) {
-      const ok = await store.commit(next, events);
-      if (ok) void record(next).catch((err: unknown) => o.onError?.(err));
-      return ok;
-    },
-    getServiceSession: (epoch) => store.getServiceSession(epoch),
-    claimServiceSession: (...a) => store.claimServiceSession(...a),
-    completeServiceSession: (...a) => store.completeServiceSession(...a),
+  return (state) => {
+    if (!state || busy || (last && state.updatedAt <= last.t)) return;
+    busy = true;
+    void record(state)
+      .catch((err: unknown) => o.onError?.(err))
+      .finally(() => {
+        busy = false;
+      });
   };
+}
+
+/**
+ * The recorder of this process's monitor, as the monitor handler uses it: the ring in the table,
+ * the group as the monitor's own role check reads it (its cache: no extra read), errors logged.
+ */
+export function monitorHistory(): (state: MonitorState | undefined) => void {
+  const { config, groupView } = gatewayDeps();
+  const roleFreshMs = 2 * Math.max(config.group.healthReportMs, config.group.healthCheckMs);
+  return historyRecorder({
+    history: new DynamoHistoryStore(documentClient, config.tableName),
+    ...(config.node ? { group: () => groupView.current(roleFreshMs), intervals: config.group } : {}),
+    onError: (err) => logger.warn('history sample not kept', { error: (err as Error).message }),
+  });
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSample, encodeSample, sampleOf, slotKey, worthRecording, minuteOf, type HistorySample } from '../../functions/domain/history.js';
+import { encodeSample, parseStored, sampleOf, slotKey, worthRecording, minuteOf, type HistorySample } from '../../functions/domain/history.js';
+import { decodeSample } from '../../ui/src/history-codec.js';
 import { advance, initialState, type MonitorState } from '../../functions/domain/monitor-machine.js';
-import { recordingHistory } from '../../functions/ui-api/history-recorder.js';
-import type { MonitorStore } from '../../functions/adapters/monitor-store.js';
+import { historyRecorder } from '../../functions/ui-api/history-recorder.js';
 import type { GroupState } from '../../functions/domain/group.js';
 
 const servers = [
@@ -60,23 +60,24 @@ describe("history samples (the dashboard's last hour)", () => {
     expect(s.nodes).toEqual({ a: { role: 'PRIMARY', available: true }, b: { role: 'SECONDARY', available: false } });
   });
 
-  it('are stored as a short string and read back the same', () => {
+  it('are stored as a short string that the web UI reads back the same', () => {
     const { failing } = states();
     const s = sampleOf(failing, group, intervals, 10_500);
     const raw = encodeSample(s);
     expect(raw.length).toBeLessThan(120);
-    expect(decodeSample(raw)).toEqual(s);
-    expect(decodeSample('not json')).toBeUndefined();
-    expect(decodeSample('[1,"?",0,[]]')).toBeUndefined();
+    expect(decodeSample(parseStored(raw))).toEqual(s);
+    expect(parseStored('not json')).toBeUndefined();
+    expect(decodeSample([1, '?', 0, []])).toBeUndefined();
   });
 
-  it('are kept when the picture changed or 5 s passed, not for every write', () => {
+  it('are kept when the picture changed or 10 s passed, not for every round', () => {
     const { healthy } = states();
     const a = sampleOf(healthy, undefined, undefined, 0);
     const later = (ms: number, change?: Partial<HistorySample>): HistorySample => ({ ...a, t: a.t + ms, ...change });
     expect(worthRecording(undefined, a)).toBe(true);
     expect(worthRecording(a, later(1000))).toBe(false);
-    expect(worthRecording(a, later(5000))).toBe(true);
+    expect(worthRecording(a, later(9000))).toBe(false);
+    expect(worthRecording(a, later(10_000))).toBe(true);
     expect(worthRecording(a, later(1000, { state: 'FAILOVER_IN_PROGRESS' }))).toBe(true);
     expect(worthRecording(a, later(0, { state: 'FAILOVER_IN_PROGRESS' }))).toBe(false); // not older nor the same moment
   });
@@ -88,27 +89,22 @@ describe("history samples (the dashboard's last hour)", () => {
   });
 });
 
-describe('the monitor store with history', () => {
-  it('records a sample after each committed state worth one, and none for a lost race', async () => {
+describe('the monitor loop keeping the history', () => {
+  it("samples a round's state when the picture changed or 10 s passed, never a state that did not move", async () => {
     const { healthy, failing } = states();
-    let accept = true;
-    const committed: MonitorState[] = [];
-    const inner = {
-      commit: async (s: MonitorState) => {
-        if (accept) committed.push(s);
-        return accept;
-      },
-    } as unknown as MonitorStore;
     const kept: HistorySample[] = [];
-    const store = recordingHistory(inner, { history: { append: async (s) => void kept.push(s) }, now: () => 2000 });
-    expect(await store.commit(healthy, [])).toBe(true);
-    expect(await store.commit({ ...healthy, updatedAt: 1500 }, [])).toBe(true); // same picture, 0.5 s later
-    accept = false;
-    expect(await store.commit(failing, [])).toBe(false);
-    accept = true;
-    expect(await store.commit(failing, [])).toBe(true);
-    await new Promise((r) => setTimeout(r, 10));
-    expect(kept.map((s) => s.t)).toEqual([1000, 2000]);
-    expect(committed).toHaveLength(3);
+    const record = historyRecorder({ history: { append: async (s) => void kept.push(s) }, now: () => 2000 });
+    const settle = () => new Promise((r) => setTimeout(r, 5));
+    record(undefined); // no round yet
+    record(healthy);
+    await settle();
+    record(healthy); // a Secondary's monitor skips its rounds: the same state again
+    record({ ...healthy, updatedAt: 1500 }); // same picture, half a second later
+    await settle();
+    record(failing);
+    await settle();
+    record({ ...failing, updatedAt: 12_000 });
+    await settle();
+    expect(kept.map((s) => s.t)).toEqual([1000, 2000, 12_000]);
   });
 });

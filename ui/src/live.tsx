@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, setCsrfToken } from './api.js';
+import { decodeSample } from './history-codec.js';
 import { changeKey, nextDelayMs } from './poll-schedule.js';
 import type { DashboardAnswer, LoggedEvent, Sample } from './types.js';
 
@@ -88,7 +89,7 @@ export function LiveProvider({ historyFirst = false, children }: { historyFirst?
     const stateChanges = [...(a.failover_events ?? []), ...a.events.events.filter((e) => e.type === 'MONITORING_STATE_CHANGED')];
     setFailoverEvents((known) => mergeEvents(known, stateChanges));
     if (a.history && (historyWanted.current > 0 || first)) {
-      const fresh = a.history.samples;
+      const fresh = a.history.samples.flatMap((raw) => decodeSample(raw) ?? []);
       cursors.current.history = a.history.cursor;
       setSamples((known) => [...known.filter((s) => s.t > hourAgo), ...fresh.filter((s) => s.t > (known.at(-1)?.t ?? 0))]);
     }

@@ -110,5 +110,6 @@ export interface DashboardAnswer {
   group: DashGroup;
   events: { events: LoggedEvent[]; cursor: string | null; truncated: boolean };
   failover_events?: LoggedEvent[];
-  history?: { samples: Sample[]; cursor: number };
+  /** Samples as stored (history-codec.ts decodes them). */
+  history?: { samples: unknown[]; cursor: number };
 }
