@@ -11,7 +11,7 @@ import { statusBody } from '../handlers/status.js';
 import { hostsOf } from '../maintenance/configuration.js';
 import { countSessions } from '../maintenance/session-count.js';
 import { eventsFor } from './events.js';
-import { DashboardQuery, parseQuery } from './queries.js';
+import { DashboardQuery, EVENT_LOOKBACK_MS, parseQuery } from './queries.js';
 
 /** The monitor writes its state at least this often when nothing changes (FailoverMonitor's default refresh). */
 export const MONITOR_REFRESH_MS = 10_000;
@@ -19,8 +19,6 @@ export const MONITOR_REFRESH_MS = 10_000;
 const EVENTS_PER_READ = 200;
 /** Monitoring-state changes sent with a full read, so the page can tell the last failover even if it was days ago. */
 const FAILOVER_EVENTS = 20;
-/** How far before its cursor an incremental read looks for events recorded late. */
-export const EVENT_LOOKBACK_MS = 30_000;
 
 /** What the dashboard read needs of the signed-in user (the /ui/api/session answer). */
 export interface SessionAnswer {

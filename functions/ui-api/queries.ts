@@ -2,6 +2,9 @@ import * as z from 'zod/mini';
 import { badRequest } from '../commons/errors.js';
 import { validate, type Output, type Schema } from '../commons/validation.js';
 
+/** How far before its cursor an incremental dashboard read looks for events recorded late. */
+export const EVENT_LOOKBACK_MS = 30_000;
+
 /** An event's cursor as answers give it: `<ISO time>#<event id>`. */
 const CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z#[A-Za-z0-9_-]{1,100}$/;
 const cursor = () => z.optional(z.string().check(z.regex(CURSOR, 'must be an event cursor from an earlier answer')));
