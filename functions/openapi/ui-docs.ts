@@ -60,7 +60,7 @@ export const uiRouteDocs: Record<string, OperationDoc> = {
       group: z.record(z.string(), z.unknown()),
       events: z.object({ events: z.array(z.record(z.string(), z.unknown())), cursor: z.nullable(z.string()), truncated: z.boolean() }),
       failover_events: z.optional(z.array(z.record(z.string(), z.unknown()))),
-      history: z.optional(z.object({ samples: z.array(z.record(z.string(), z.unknown())), cursor: z.number() })),
+      history: z.optional(z.object({ samples: z.array(z.array(z.unknown()).check(z.describe('[t, state, split brain, servers, nodes?], one-letter codes'))), cursor: z.number() })),
     }),
     {
       query: z.object({
