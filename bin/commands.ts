@@ -75,8 +75,17 @@ export const BENCH_TAKEOVER: CommandSpec = {
 
 export const BENCH_BUNDLE: CommandSpec = {
   command: 'npm run bench:bundle --',
-  summary: 'Bundles every Lambda as the CDK stack does and prints its size and the time to import it in a fresh Node process (median of 5).',
+  summary: "Bundles every Lambda as the CDK stack does and prints its size and the time to import it in a fresh Node process (median of 5); then the web UI's bundle against its 150 KB gzip budget.",
   options: {},
+};
+
+export const BENCH_UI_POLLING: CommandSpec = {
+  command: 'npm run bench:ui-polling --',
+  summary:
+    "Opens the web UI's dashboard in headless Chromium against the local runtime (two nodes) and counts what one open tab sends: requests a minute at steady state (goal at most 20), while hidden, and during a BAM failover. Needs /usr/bin/chromium (CHROMIUM_PATH).",
+  options: {
+    seconds: { type: 'integer', min: 10, max: 600, default: 60, description: 'how long to count at steady state' },
+  },
 };
 
 export const GEN_WORKFLOWS: CommandSpec = {
@@ -130,6 +139,7 @@ export const COMMANDS: Record<string, { script: string; spec: CommandSpec }> = {
   'bench:takeover': { script: 'bin/bench-takeover.ts', spec: BENCH_TAKEOVER },
   'bench:overhead': { script: 'bin/bench-overhead.ts', spec: BENCH_OVERHEAD },
   'bench:bundle': { script: 'bin/bench-bundle.ts', spec: BENCH_BUNDLE },
+  'bench:ui-polling': { script: 'bin/bench-ui-polling.ts', spec: BENCH_UI_POLLING },
   'gen:workflows': { script: 'bin/gen-workflows.ts', spec: GEN_WORKFLOWS },
   'lint:deps': { script: 'bin/lint-deps.ts', spec: LINT_DEPS },
   'build:ui': { script: 'bin/build-ui.ts', spec: BUILD_UI },

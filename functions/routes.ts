@@ -10,15 +10,16 @@ import { workflowManifest } from './workflows/manifest.js';
  *   sensitive moment; alone, it stays warm and its concurrency is its own.
  * - `workflows`: every workflow route. The largest bundle and the longest calls (BAM, up to the
  *   BAM timeout); isolating it keeps slow workflows from starving logins or status checks.
- * - `operations`: status, the availability group, the permission admin API, the web UI's reads
- *   (/ui/api), the OpenAPI document and its reference page, and the JSON 404: small, fast reads
- *   for operators and monitoring.
+ * - `operations`: status, the availability group, the permission admin API, the OpenAPI document
+ *   and its reference page, and the JSON 404: small, fast reads for operators and monitoring.
+ * - `ui`: the web UI's reads (/ui/api), polled by every open page: kept off the admin function,
+ *   with its own concurrency, and answering from the table through a BAM failover.
  * - `maintenance`: the Airlock-style maintenance REST API (/airlock/rest): its own role may write
  *   only maintenance configuration and REST-session items.
  * The scheduled monitor, the group agent and each subscriber are functions of their own.
  */
 export type HandlerName = 'login' | 'logout' | 'status' | 'workflows' | 'admin' | 'availability' | 'airlock' | 'ui' | 'ui-public' | 'docs' | 'not-found';
-export type ApiFunction = 'sessions' | 'workflows' | 'operations' | 'maintenance';
+export type ApiFunction = 'sessions' | 'workflows' | 'operations' | 'ui' | 'maintenance';
 
 export interface RouteDef {
   routeKey: string;
@@ -35,11 +36,12 @@ export const routes: RouteDef[] = [
   { routeKey: 'GET /ag/api/v1/group', handler: 'availability', fn: 'operations' },
   { routeKey: 'PUT /ag/api/v1/failover', handler: 'availability', fn: 'operations' },
   { routeKey: 'ANY /airlock/rest/{proxy+}', handler: 'airlock', fn: 'maintenance' },
-  { routeKey: 'GET /ui/api/login-options', handler: 'ui-public', fn: 'operations' },
-  { routeKey: 'GET /ui/api/session', handler: 'ui', fn: 'operations' },
-  { routeKey: 'GET /ui/api/events', handler: 'ui', fn: 'operations' },
-  { routeKey: 'GET /ui/api/workflows', handler: 'ui', fn: 'operations' },
-  { routeKey: 'GET /ui/api/session-counts', handler: 'ui', fn: 'operations' },
+  { routeKey: 'GET /ui/api/login-options', handler: 'ui-public', fn: 'ui' },
+  { routeKey: 'GET /ui/api/session', handler: 'ui', fn: 'ui' },
+  { routeKey: 'GET /ui/api/events', handler: 'ui', fn: 'ui' },
+  { routeKey: 'GET /ui/api/workflows', handler: 'ui', fn: 'ui' },
+  { routeKey: 'GET /ui/api/session-counts', handler: 'ui', fn: 'ui' },
+  { routeKey: 'GET /ui/api/dashboard', handler: 'ui', fn: 'ui' },
   { routeKey: 'GET /openapi.json', handler: 'docs', fn: 'operations' },
   { routeKey: 'GET /docs', handler: 'docs', fn: 'operations' },
   { routeKey: 'GET /docs/{proxy+}', handler: 'docs', fn: 'operations' },
@@ -48,7 +50,7 @@ export const routes: RouteDef[] = [
   { routeKey: '$default', handler: 'not-found', fn: 'operations' },
 ];
 
-export const apiFunctions: ApiFunction[] = ['sessions', 'workflows', 'operations', 'maintenance'];
+export const apiFunctions: ApiFunction[] = ['sessions', 'workflows', 'operations', 'ui', 'maintenance'];
 
 /** API Gateway's route selection, for the local runtime: exact method+path first, then ANY, then {proxy+}, then $default. */
 export function selectRoute(method: string, path: string): RouteDef {

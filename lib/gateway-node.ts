@@ -54,6 +54,7 @@ const WRITES = {
   sessions: ['SESSION#*', 'MONITOR', 'CONFIG', 'THROTTLE#*'],
   workflows: ['SESSION#*', 'MONITOR'],
   operations: ['SESSION#*', 'MONITOR', 'PERMISSION#*', 'MEMBER#*', 'GROUP'],
+  ui: ['SESSION#*', 'MONITOR'],
   // The maintenance API writes its configuration (with its history and outbox) and REST sessions only.
   maintenance: ['AIRLOCK#CONFIG', 'AIRLOCK#SESSION#*'],
   monitor: ['MONITOR'],
@@ -64,13 +65,15 @@ const WRITES = {
  * Which items (by partition key) each function may read, from the code: the stores each one uses
  * (functions/adapters/*-store.ts), checked against the keys every function read in the integration
  * suite. The group agent reads its state only; the maintenance API never reads throttle counters
- * or the credential data key; only the operations function reads the event timeline. A new kind of
+ * or the credential data key; only the ui function reads the event timeline. A new kind of
  * item needs its prefix here (and in WRITES) for the functions that use it.
  */
 const READS: Record<keyof typeof WRITES, string[]> = {
   sessions: ['SESSION#*', 'MONITOR', 'CONFIG', 'THROTTLE#*', 'AIRLOCK#CONFIG'],
   workflows: ['SESSION#*', 'MONITOR', 'CONFIG', 'PERMISSION#*', 'MEMBER#*', 'GROUP', 'AIRLOCK#CONFIG'],
-  operations: ['SESSION#*', 'MONITOR', 'CONFIG', 'PERMISSION#*', 'MEMBER#*', 'GROUP', 'AIRLOCK#CONFIG', EVENT_LOG_PK],
+  operations: ['SESSION#*', 'MONITOR', 'CONFIG', 'PERMISSION#*', 'MEMBER#*', 'GROUP', 'AIRLOCK#CONFIG'],
+  // The web UI's reads: the operators' view, and the event timeline.
+  ui: ['SESSION#*', 'MONITOR', 'CONFIG', 'PERMISSION#*', 'MEMBER#*', 'GROUP', 'AIRLOCK#CONFIG', EVENT_LOG_PK],
   maintenance: ['AIRLOCK#CONFIG', 'AIRLOCK#SESSION#*', 'SESSION#*', 'PERMISSION#*', 'MEMBER#*', 'MONITOR', 'GROUP', TENANT_TOKENS_PK],
   monitor: ['MONITOR', 'CONFIG', 'AIRLOCK#CONFIG', 'GROUP'],
   agent: ['GROUP'],
@@ -92,7 +95,7 @@ const RUNNER_TIMEOUT = Duration.seconds(25);
  * The functions that read the service secret and unwrap the credential key; the KMS key policy
  * names exactly their roles (lib/gateway-data.ts). The group agent needs neither.
  */
-export const KEY_USERS = ['ApiSessions', 'ApiWorkflows', 'ApiOperations', 'Monitor'];
+export const KEY_USERS = ['ApiSessions', 'ApiWorkflows', 'ApiOperations', 'ApiUi', 'Monitor'];
 
 /**
  * The functions that talk to BAM (read from the code: logins, workflow calls, the request-triggered
@@ -100,7 +103,7 @@ export const KEY_USERS = ['ApiSessions', 'ApiWorkflows', 'ApiOperations', 'Monit
  * Failover API). They run in the VPC when there is one; the maintenance API, the group agent and the
  * subscribers never call BAM and stay out. The workflow runner runs there too, with BAM alone.
  */
-export const BAM_FACING = ['ApiSessions', 'ApiWorkflows', 'ApiOperations', 'Monitor'];
+export const BAM_FACING = ['ApiSessions', 'ApiWorkflows', 'ApiOperations', 'ApiUi', 'Monitor'];
 
 /** Functions that read the service secret (their configuration needs it) but never use the credential key. */
 const SECRET_ONLY_USERS = ['ApiMaintenance'];
@@ -205,8 +208,9 @@ export class GatewayNode extends Construct {
           [...runners.values()].map((r) => r.fn.functionArn),
         );
       integrations.set(name, new HttpLambdaIntegration(`${name}Integration`, f.fn));
-      // The admin API lists a user's sessions through the index; the web UI's session counts query the other.
-      if (name === 'operations') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_USER_INDEX}`, `${data.table.tableArn}/index/${SESSIONS_BY_SERVER_INDEX}`]);
+      // The admin API lists a user's sessions through one index; the web UI's session counts query the other.
+      if (name === 'operations') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_USER_INDEX}`]);
+      if (name === 'ui') f.allow(['dynamodb:Query'], [`${data.table.tableArn}/index/${SESSIONS_BY_SERVER_INDEX}`]);
       if (name === 'sessions') this.createCredentialKeyTrigger(f, props.network);
       // The maintenance API verifies tenant tokens (npm run user-manager) with the generated signing key.
       if (name === 'maintenance') {

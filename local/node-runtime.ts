@@ -39,6 +39,7 @@ export async function startNode(port: number, controls: LocalControls): Promise<
     sessions: (await import('../functions/api/sessions.js')).handler,
     workflows: (await import('../functions/api/workflows.js')).handler,
     operations: (await import('../functions/api/operations.js')).handler,
+    ui: (await import('../functions/api/ui.js')).handler,
     maintenance: (await import('../functions/api/maintenance.js')).handler,
   };
   // Workflow code runs through each workflow's own runner entry, as the workflows function invokes it

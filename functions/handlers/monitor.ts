@@ -5,6 +5,10 @@ import { logger } from '../commons/logger.js';
 import { loadServiceSecret } from '../adapters/secrets.js';
 import { MetricUnit, metrics } from '../commons/metrics.js';
 import type { MonitorState } from '../domain/monitor-machine.js';
+import { monitorHistory } from '../ui-api/history-recorder.js';
+
+/** The web UI's last hour: a sample of each round's state (functions/ui-api/history-recorder.ts). */
+let recordHistory: ReturnType<typeof monitorHistory> | undefined;
 
 /** When this run started: switchovers that ended before it were counted by an earlier run. */
 let countedUntil = Date.now();
@@ -59,9 +63,10 @@ export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error
       metrics.addMetric('LongestDisabledHostSeconds', MetricUnit.Seconds, longestDisabledSeconds(monitor.state, Date.now()));
       metrics.publishStoredMetrics();
     };
+    recordHistory ??= monitorHistory();
     const rounds = await monitor.loop(
       config.probe.intervalMs,
-      () => (report(), context.getRemainingTimeInMillis() > margin),
+      () => (report(), recordHistory!(monitor.state), context.getRemainingTimeInMillis() > margin),
       (err) => {
         logger.error('monitor round failed', { error: err as Error });
         metrics.addMetric('MonitorRoundErrors', MetricUnit.Count, 1);

@@ -1,17 +1,15 @@
-import * as z from 'zod/mini';
 import { gatewayDeps } from '../commons/deps.js';
-import { badRequest, notFound } from '../commons/errors.js';
+import { notFound } from '../commons/errors.js';
 import { json, type HttpEvent } from '../commons/http.js';
-import { validate } from '../commons/validation.js';
 import { documentClient } from '../adapters/dynamo.js';
 import { DynamoConfigurationStore } from '../adapters/configuration-store.js';
-import { DynamoEventLogStore, MAX_EVENTS } from '../adapters/event-log-store.js';
 import { csrfTokenFor, sessionCookieName, tokenFromRequest } from '../domain/tokens.js';
 import { hostsOf } from '../maintenance/configuration.js';
-import { forOrdinaryUser } from '../domain/event-view.js';
 import { countSessions } from '../maintenance/session-count.js';
 import { authenticate, authOf, type AuthContext } from '../middleware/authenticate.js';
 import { workflowManifest } from '../workflows/manifest.js';
+import { dashboardAnswer, type SessionAnswer } from '../ui-api/dashboard.js';
+import { eventsAnswer } from '../ui-api/events.js';
 import { knownPermissions } from './admin.js';
 import { httpHandler } from './http-handler.js';
 
@@ -19,8 +17,6 @@ import { httpHandler } from './http-handler.js';
 const PRIMARY_ALIAS = 'primary-address-manager';
 const iso = (ms: number) => new Date(ms).toISOString();
 
-let eventStore: DynamoEventLogStore | undefined;
-const eventLog = () => (eventStore ??= new DynamoEventLogStore(documentClient, gatewayDeps().config.tableName));
 let configurationStore: DynamoConfigurationStore | undefined;
 const configuration = () => (configurationStore ??= new DynamoConfigurationStore(documentClient, gatewayDeps().config.tableName));
 
@@ -55,8 +51,6 @@ async function permissionsOf(username: string): Promise<string[]> {
   return knownPermissions().filter((p) => held.has(p));
 }
 
-const EventsQuery = z.object({ type: z.optional(z.string().check(z.regex(/^[A-Z_]{1,64}$/))), limit: z.optional(z.string().check(z.regex(/^\d{1,4}$/))) });
-
 const answers: Record<string, Answer> = {
   /** Who is signed in, until when, what they may do, and the CSRF token for their changes. Also the UI's heartbeat. */
   '/ui/api/session': async (event, context) => {
@@ -78,16 +72,10 @@ const answers: Record<string, Answer> = {
       csrf_token: csrfTokenFor(token),
     };
   },
-  /** Recent events kept in the table (newest first), optionally of one type. */
-  '/ui/api/events': async (event, context) => {
-    const q = validate(EventsQuery, event.queryStringParameters ?? {});
-    if (!q.ok) throw badRequest(`Invalid query: ${q.issues.map((i) => `${i.field}: ${i.problem}`).join('; ')}`);
-    const limit = q.data.limit ? Math.min(Number(q.data.limit), MAX_EVENTS) : 100;
-    const [recent, held] = await Promise.all([eventLog().recent({ ...(q.data.type ? { type: q.data.type } : {}), limit }), permissionsOf(authOf(context).session.username)]);
-    // Operators (admins hold every permission) see who changed what; others the events without it.
-    const events = held.includes('maintenance') ? recent : recent.map(forOrdinaryUser);
-    return { events, limit, ...(q.data.type ? { type: q.data.type } : {}) };
-  },
+  /** Events kept in the table, newest first: of a type, a time range, load more, incremental (ui-api/events.ts). */
+  '/ui/api/events': async (event, context) => eventsAnswer(event, await permissionsOf(authOf(context).session.username)),
+  /** One read for everything an open page shows; also its heartbeat (ui-api/dashboard.ts). */
+  '/ui/api/dashboard': async (event, context) => dashboardAnswer(event, (await answers['/ui/api/session']!(event, context)) as SessionAnswer, authOf(context).monitor),
   /** The workflows the user may use, with the routes they may call. */
   '/ui/api/workflows': async (_event, context) => {
     const held = new Set(await permissionsOf(authOf(context).session.username));
@@ -111,14 +99,11 @@ const answers: Record<string, Answer> = {
 };
 
 /**
- * The signed-in web UI's reads (SPEC §12). `/ui/api/session` needs the Primary like any call a
- * user makes, so during a failover it answers the failover 503: that is how an open page learns of
- * it. The others answer during a failover too (the dashboard keeps showing it).
+ * The signed-in web UI's reads (SPEC §12). They come from the gateway's own table, never from BAM,
+ * so they answer during a failover for every session the failover has not ended: an open page
+ * stays up and shows the failover (the session answer's `monitoring_state`). Once a new Primary is
+ * confirmed, a session the failover ended gets its 401 here, and its page the login page.
  */
-const heartbeat = httpHandler()
-  .use(authenticate(() => gatewayDeps().sessionService))
-  .handler(async (event, context) => json(200, await answers['/ui/api/session']!(event, context)));
-
 const reads = httpHandler()
   .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow' }))
   .handler(async (event, context) => {
@@ -127,4 +112,4 @@ const reads = httpHandler()
     return json(200, await answer(event, context));
   });
 
-export const handler = (event: HttpEvent, context: AuthContext) => (event.rawPath === '/ui/api/session' ? heartbeat(event, context) : reads(event, context));
+export const handler = (event: HttpEvent, context: AuthContext) => reads(event, context);

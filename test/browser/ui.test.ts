@@ -67,11 +67,12 @@ describe('the web UI', () => {
     await logIn(page, 'gateway-svc', 'gateway-svc-pass', 'primary-address-manager');
     await page.waitForURL(/\/dashboard$/);
     const bam1 = page.locator('tr[data-server="bam1"]');
-    await expect.poll(() => bam1.textContent()).toContain('PRIMARY');
-    await expect.poll(() => page.getByTestId('monitoring-state').textContent()).toBe('MONITORING');
+    await expect.poll(() => bam1.getAttribute('data-role')).toBe('PRIMARY');
+    await expect.poll(() => page.getByTestId('monitoring-state').getAttribute('data-state')).toBe('MONITORING');
+    await expect.poll(() => page.getByTestId('headline').getAttribute('data-level')).toBe('healthy');
     await expect.poll(() => page.getByTestId('primary').textContent()).toContain('bam1');
     await expect.poll(() => page.locator('tr[data-node]').count()).toBe(2);
-    await expect.poll(() => page.getByTestId('data-age').textContent()).toMatch(/^state recorded \d+ s ago, read every 2 s$/);
+    await expect.poll(() => page.getByTestId('data-age').textContent()).toMatch(/^state recorded \d+ s ago$/);
 
     // First dashboard render on the local runtime, measured (printed, not asserted).
     await page.goto('/dashboard');
@@ -86,24 +87,29 @@ describe('the web UI', () => {
 });
 
 describe('the dashboard at 1280 px', () => {
-  it("tells the age of the monitor's state, not of the page's read", async () => {
+  it("tells the age of the monitor's state, not of the page's read, and warns when it is older than the monitor writes it", async () => {
     const { page } = await signedIn('/dashboard', 'alice', 'alice-pass');
+    await expect.poll(() => page.getByTestId('data-age').getAttribute('data-stale')).toBe('false');
     // A state recorded 90 s ago, read just now: it is 90 s old.
-    await page.route('**/failover_monitoring/status', async (route) => {
+    await page.route('**/ui/api/dashboard*', async (route) => {
       const r = await route.fetch();
-      const body = { ...(await r.json()), updated_at: new Date(Date.now() - 90_000).toISOString() };
-      await route.fulfill({ response: r, json: body });
+      if (r.status() !== 200) return route.fulfill({ response: r });
+      const body = await r.json();
+      await route.fulfill({ response: r, json: { ...body, status: { ...body.status, updated_at: new Date(Date.parse(body.now) - 90_000).toISOString() } } });
     });
-    await expect.poll(() => page.getByTestId('data-age').textContent()).toMatch(/^state recorded 1 min ago/);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('data-age').textContent()).toMatch(/^state recorded 1 min ago: older than the monitor writes it/);
+    expect(await page.getByTestId('data-age').getAttribute('data-stale')).toBe('true');
+    await expect.poll(() => page.getByTestId('headline').textContent()).toMatch(/Degraded.*monitor data 90 s old/);
   });
 
   it('keeps each role, health and mode tag on one line', async () => {
     const { page } = await signedIn('/dashboard', 'gateway-svc', 'gateway-svc-pass');
     await page.setViewportSize({ width: 1280, height: 800 });
-    await expect.poll(() => page.locator('tr[data-server="bam1"]').textContent()).toContain('PRIMARY');
+    await expect.poll(() => page.locator('tr[data-server="bam1"]').getAttribute('data-role')).toBe('PRIMARY');
     await expect.poll(() => page.locator('tr[data-node]').count()).toBe(2);
-    // Each tag's text as laid out: one line, inside its pill (never "PRIMA" / "RY", never spilling out).
-    const lines = await page.locator('[data-testid="servers"] .Tag, [data-testid="nodes"] .Tag').evaluateAll((tags) =>
+    // Each tag's text (and each host:port) as laid out: one line, inside its pill (never "PRIMA" / "RY", never spilling out).
+    const lines = await page.locator('[data-testid="servers"] .Tag, [data-testid="nodes"] .Tag, [data-testid="servers"] .Token').evaluateAll((tags) =>
       tags.map((t) => {
         const range = t.ownerDocument.createRange();
         range.selectNodeContents(t.firstElementChild?.firstChild ?? t);
@@ -122,7 +128,7 @@ describe('maintenance, permissions, workflows, events', () => {
   it('drains, then disables bam2 from the maintenance page, each behind a confirm dialog that says what happens', async () => {
     const { page } = await signedIn('/maintenance', 'gateway-svc', 'gateway-svc-pass');
     const bam2 = page.locator('tr[data-host="bam2"]');
-    await expect.poll(() => page.getByTestId('mode-bam2').textContent()).toBe('ENABLED');
+    await expect.poll(() => page.getByTestId('mode-bam2').getAttribute('data-mode')).toBe('ENABLED');
     await expect.poll(() => page.getByTestId('count-bam2').textContent()).toBe('0');
 
     // Escape cancels, and focus goes back to the button that opened the dialog.
@@ -131,23 +137,27 @@ describe('maintenance, permissions, workflows, events', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('alertdialog').count()).toBe(0);
     await expect.poll(() => page.locator(':focus').getAttribute('aria-label')).toBe('Drain bam2');
-    expect(await page.getByTestId('mode-bam2').textContent()).toBe('ENABLED');
+    expect(await page.getByTestId('mode-bam2').getAttribute('data-mode')).toBe('ENABLED');
 
     await bam2.getByRole('button', { name: 'Drain bam2' }).click();
     const drain = page.getByRole('alertdialog');
     await expect.poll(() => drain.textContent()).toMatch(/bam2 takes no new sessions; its 0 open sessions keep working/);
     await screenshot(page, '03-maintenance-confirm');
     await drain.getByRole('button', { name: 'Drain' }).click();
-    await expect.poll(() => page.getByTestId('maintenance-notice').textContent()).toBe('bam2 is now NO_NEW_SESSIONS.');
-    await expect.poll(() => page.getByTestId('mode-bam2').textContent()).toBe('NO_NEW_SESSIONS');
+    await expect.poll(() => page.getByTestId('maintenance-notice').textContent()).toBe('bam2 is now draining.');
+    await expect.poll(() => page.getByTestId('mode-bam2').getAttribute('data-mode')).toBe('NO_NEW_SESSIONS');
+    // The action taken stays where it was, shown as the current mode, and keeps the focus.
+    await expect.poll(() => page.locator(':focus').getAttribute('aria-label')).toBe('Drain bam2 (current mode)');
+    expect(await page.locator(':focus').getAttribute('aria-disabled')).toBe('true');
+    await expect.poll(() => page.getByTestId('mode-bam2').textContent()).toMatch(/Drained.*No sessions left: safe to disable/);
 
     await bam2.getByRole('button', { name: 'Disable bam2' }).click();
     const disable = page.getByRole('alertdialog');
     await expect.poll(() => disable.textContent()).toMatch(/out of service for maintenance/);
     await disable.getByRole('button', { name: 'Disable' }).click();
-    await expect.poll(() => page.getByTestId('maintenance-notice').textContent()).toBe('bam2 is now DISABLED.');
-    await expect.poll(() => page.getByTestId('mode-bam2').textContent()).toBe('DISABLED');
-    await expect.poll(() => bam2.textContent()).toContain('MAINTENANCE');
+    await expect.poll(() => page.getByTestId('maintenance-notice').textContent()).toBe('bam2 is now disabled.');
+    await expect.poll(() => page.getByTestId('mode-bam2').getAttribute('data-mode')).toBe('DISABLED');
+    await expect.poll(() => bam2.textContent()).toContain('Maintenance');
     expect(await page.getByTestId('count-bam2').textContent()).toBe('0');
     await screenshot(page, '04-maintenance');
 
@@ -158,7 +168,7 @@ describe('maintenance, permissions, workflows, events', () => {
 
     await bam2.getByRole('button', { name: 'Enable bam2' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Enable' }).click();
-    await expect.poll(() => page.getByTestId('mode-bam2').textContent()).toBe('ENABLED');
+    await expect.poll(() => page.getByTestId('mode-bam2').getAttribute('data-mode')).toBe('ENABLED');
     await expect
       .poll(() =>
         page
@@ -187,6 +197,7 @@ describe('maintenance, permissions, workflows, events', () => {
     // The session ends elsewhere (a script logs out with its token): the next heartbeat's 401 must still be seen.
     const token = (await page.context().cookies()).find((c) => c.name === 'gateway_session')?.value;
     expect((await call(base, 'POST', '/rest_logout', { token })).status).toBe(200);
+    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))"); // back to the tab: read at once (else within 10 s)
     await page.waitForURL(/\/login\?next=%2Faccount&reason=Unauthorized/);
     // Not the API's "Session not found or ended.": words for a person.
     await expect.poll(() => page.getByTestId('login-notice').textContent()).toBe('Your session has ended. Log in again.');
@@ -197,7 +208,7 @@ describe('maintenance, permissions, workflows, events', () => {
     await page.getByRole('link', { name: 'Events' }).waitFor();
     expect(await page.getByRole('link', { name: 'Maintenance' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Permissions' }).count()).toBe(0);
-    await expect.poll(() => page.locator('tr[data-server="bam1"]').textContent()).toContain('PRIMARY');
+    await expect.poll(() => page.locator('tr[data-server="bam1"]').getAttribute('data-role')).toBe('PRIMARY');
   });
 
   it('an admin grants a permission and the user sees the workflow, calls it and sees its JSON', async () => {
@@ -223,10 +234,10 @@ describe('maintenance, permissions, workflows, events', () => {
     const { page } = await signedIn('/events', 'alice', 'alice-pass');
     await expect.poll(() => page.locator('tr[data-type="BACKEND_HOST_MODE_CHANGED"]').count()).toBeGreaterThanOrEqual(3);
     await page.getByLabel('Event type').click();
-    await page.getByRole('option', { name: 'CONFIGURATION_ACTIVATED' }).click();
+    await page.getByRole('option', { name: 'Configuration activations' }).click();
     await expect.poll(async () => (await page.locator('tr[data-type]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')))).every((t) => t === 'CONFIGURATION_ACTIVATED')).toBe(true);
     // alice holds no `maintenance`: she sees what was activated, not who did it (an operator would).
-    await expect.poll(() => page.locator('tr[data-type="CONFIGURATION_ACTIVATED"]').first().textContent()).toMatch(/Configuration v\d+ activated/);
+    await expect.poll(() => page.locator('tr[data-type="CONFIGURATION_ACTIVATED"]').first().textContent()).toMatch(/Maintenance configuration v\d+ activated/);
     expect(await page.locator('tr[data-type="CONFIGURATION_ACTIVATED"]').first().textContent()).not.toMatch(/gateway-svc/);
     await screenshot(page, '07-events');
   });
@@ -275,30 +286,37 @@ describe('the API reference', () => {
   });
 });
 
-describe('an Address Manager failover, as reference/000 describes it', () => {
-  it('takes both users to the login page with the failover message; the restorable one comes back on the same page and session, the other logs in again and returns', async () => {
+describe('an Address Manager failover', () => {
+  it('keeps both users on their page with the failover in the headline; a call that needs the Primary waits on the login page; afterwards the restorable one goes on, the other logs in again and returns', async () => {
     const svc = await signedIn('/workflows', 'gateway-svc', 'gateway-svc-pass');
     const alice = await signedIn('/workflows', 'alice', 'alice-pass');
     const svcSession = (await sessionOf(svc.page)).body.session_id;
     expect(svcSession).toBeTruthy();
 
     expect((await call(base, 'POST', '/_local/bam/bam1/stop')).status).toBe(200);
+    // The UI's own reads come from the table: the pages stay, and the headline says what is going on.
     for (const { page } of [svc, alice]) {
-      await page.waitForURL(/\/login\?next=%2Fworkflows&reason=failover/, { timeout: 20_000 });
-      await page.getByTestId('failover-message').waitFor();
-      expect(await page.getByTestId('failover-message').textContent()).toMatch(/Address Manager failover in progress\.\s*Refresh the page or try again later/);
+      await expect.poll(() => page.getByTestId('headline').getAttribute('data-level'), { timeout: 20_000 }).toBe('failover');
+      expect(new URL(page.url()).pathname).toBe('/workflows');
+      expect(await page.getByTestId('headline').textContent()).toMatch(/Address Manager failover in progress.*bam1 \(the Primary\) is unreachable/);
     }
-    await screenshot(svc.page, '09-login-failover');
+    await screenshot(svc.page, '09-failover-headline');
+    // A call that needs the Primary: reference/000's login page with the failover message, keeping the page.
+    await svc.page.getByRole('button', { name: 'Call GET /failover_rest_endpoints/get_configurations' }).click();
+    await svc.page.waitForURL(/\/login\?next=%2Fworkflows&reason=failover/, { timeout: 20_000 });
+    await svc.page.getByTestId('failover-message').waitFor();
+    expect(await svc.page.getByTestId('failover-message').textContent()).toMatch(/Address Manager failover in progress\.\s*Refresh the page or try again later/);
 
     expect((await call(base, 'POST', '/_local/bam/bam2/promote')).status).toBe(200);
-    // The restorable user: the page's own retry (after Retry-After) restores the session, no login.
+    // The restorable user: the page's own retry brings them back once the failover is over, same session, no login.
     await svc.page.waitForURL((u) => u.pathname === '/workflows', { timeout: 20_000 });
     const restored = await sessionOf(svc.page);
     expect(restored).toMatchObject({ status: 200, body: { session_id: svcSession, username: 'gateway-svc' } });
     await svc.page.locator('[data-workflow="failover_rest_endpoints"]').waitFor();
 
-    // The other: told why, logs in again, and is back on the page they were on.
-    await alice.page.getByTestId('login-notice').waitFor({ timeout: 20_000 });
+    // The other: the failover ended her session; told why, logs in again, and is back on the page she was on.
+    await alice.page.waitForURL(/\/login\?next=%2Fworkflows&reason=SessionEndedByFailover/, { timeout: 20_000 });
+    await alice.page.getByTestId('login-notice').waitFor();
     expect(await alice.page.getByTestId('login-notice').textContent()).toMatch(/session ended because of an Address Manager failover/);
     await screenshot(alice.page, '10-login-session-ended');
     await logIn(alice.page, 'alice', 'alice-pass');

@@ -128,11 +128,11 @@ describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
     )
       .filter((p) => p.Properties.PolicyDocument.Statement.some((st) => JSON.stringify(st.Resource).includes(`"${secretId}"`)))
       .flatMap((p) => p.Properties.Roles.map((r) => r.Ref));
-    expect(readers.map((r) => r.replace(/^NodeApi(\w+?)Role.*$/, '$1')).sort()).toEqual(['Maintenance', 'Operations', 'Sessions', 'Workflows']);
+    expect(readers.map((r) => r.replace(/^NodeApi(\w+?)Role.*$/, '$1')).sort()).toEqual(['Maintenance', 'Operations', 'Sessions', 'Ui', 'Workflows']);
     const distId = Object.keys(t.findResources('AWS::CloudFront::Distribution'))[0]!;
     const fns = Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment?: { Variables?: Record<string, unknown> } } }>);
     const withArn = fns.filter(([, f]) => f.Properties.Environment?.Variables?.ORIGIN_VERIFY_SECRET_ARN).map(([id]) => id.replace(/^NodeApi(\w+?)Function.*$/, '$1'));
-    expect(withArn.sort()).toEqual(['Maintenance', 'Operations', 'Sessions', 'Workflows']);
+    expect(withArn.sort()).toEqual(['Maintenance', 'Operations', 'Sessions', 'Ui', 'Workflows']);
     for (const [id, f] of fns) {
       const vars = f.Properties.Environment?.Variables ?? {};
       if (!vars.ORIGIN_VERIFY_SECRET_ARN) continue;

@@ -64,7 +64,7 @@ describe('least privilege (issue 9 item 14)', () => {
   it('roles named in the key policy are the roles the functions run with', () => {
     const t = Template.fromStack(new GatewayStack(app(), 'Solo', { settings: readSettings(() => undefined) }));
     const roleNames = Object.values(t.findResources('AWS::IAM::Role')).map((r) => (r as { Properties: { RoleName: string } }).Properties.RoleName);
-    expect(roleNames).toEqual(expect.arrayContaining(['Solo-ApiSessions', 'Solo-ApiWorkflows', 'Solo-ApiOperations', 'Solo-Monitor']));
+    expect(roleNames).toEqual(expect.arrayContaining(['Solo-ApiSessions', 'Solo-ApiWorkflows', 'Solo-ApiOperations', 'Solo-ApiUi', 'Solo-Monitor']));
   });
 
   it('retains every log group and protects the table from deletion', () => {
@@ -140,7 +140,8 @@ describe('table reads by partition key (dynamodb:LeadingKeys), per function (iss
   it.each([
     ['ApiSessions', ['AIRLOCK#CONFIG', 'CONFIG', 'MONITOR', 'SESSION#*', 'THROTTLE#*']],
     ['ApiWorkflows', ['AIRLOCK#CONFIG', 'CONFIG', 'GROUP', 'MEMBER#*', 'MONITOR', 'PERMISSION#*', 'SESSION#*']],
-    ['ApiOperations', ['AIRLOCK#CONFIG', 'CONFIG', 'EVENTS', 'GROUP', 'MEMBER#*', 'MONITOR', 'PERMISSION#*', 'SESSION#*']],
+    ['ApiOperations', ['AIRLOCK#CONFIG', 'CONFIG', 'GROUP', 'MEMBER#*', 'MONITOR', 'PERMISSION#*', 'SESSION#*']],
+    ['ApiUi', ['AIRLOCK#CONFIG', 'CONFIG', 'EVENTS', 'GROUP', 'MEMBER#*', 'MONITOR', 'PERMISSION#*', 'SESSION#*']],
     ['ApiMaintenance', ['AIRLOCK#CONFIG', 'AIRLOCK#SESSION#*', 'GROUP', 'MEMBER#*', 'MONITOR', 'PERMISSION#*', 'SESSION#*', 'TENANT_TOKENS']],
     ['Monitor', ['AIRLOCK#CONFIG', 'CONFIG', 'GROUP', 'MONITOR']],
   ])('%s reads only the items it uses', (fn, keys) => {

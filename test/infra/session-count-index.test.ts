@@ -25,9 +25,9 @@ describe('the sessions-by-server index', () => {
     expect(index!.Projection.NonKeyAttributes).not.toContain('credential');
   });
 
-  it("is queried by the maintenance function and the operations function (the web UI's session counts) alone", () => {
+  it("is queried by the maintenance function and the ui function (the web UI's session counts) alone", () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, p]) => JSON.stringify(p).includes('/index/sessionsByServer'));
     expect(policies.length).toBeGreaterThan(1);
-    for (const [id] of policies) expect(id).toMatch(/Maintenance|Operations/);
+    for (const [id] of policies) expect(id).toMatch(/Maintenance|ApiUi/);
   });
 });

@@ -37,8 +37,8 @@ describe('GatewayStack (a single gateway)', () => {
     expect(keys.some((k) => k.includes('_local'))).toBe(false);
   });
 
-  it('groups the API into four functions by concern', () => {
-    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Integration'))).toHaveLength(4);
+  it('groups the API into five functions by concern', () => {
+    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Integration'))).toHaveLength(5);
   });
 
   it('logs API access and throttles the stage', () => {
@@ -69,7 +69,7 @@ describe('GatewayStack (a single gateway)', () => {
     const fns = Object.values(gatewayResources(template, 'AWS::Lambda::Function')) as {
       Properties: { Runtime: string; Architectures: string[]; LoggingConfig: { LogFormat: string; LogGroup: unknown }; Environment: { Variables: Record<string, unknown> } };
     }[];
-    expect(fns).toHaveLength(7 + workflowManifest.workflows.length); // sessions, workflows, operations, maintenance, monitor, the sample subscriber, the event recorder, and one runner per workflow
+    expect(fns).toHaveLength(8 + workflowManifest.workflows.length); // sessions, workflows, operations, ui, maintenance, monitor, the sample subscriber, the event recorder, and one runner per workflow
     for (const f of fns) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
       expect(f.Properties.Architectures).toEqual(['arm64']);
@@ -122,7 +122,7 @@ describe('GatewayStack (a single gateway)', () => {
       (f) => (f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables,
     );
     const gateway = envs.filter((e) => e.TABLE_NAME && e.CREDENTIAL_KMS_KEY_ID);
-    expect(gateway).toHaveLength(4); // the subscribers need neither; maintenance only the secret
+    expect(gateway).toHaveLength(5); // the subscribers need neither; maintenance only the secret
     // Maintenance reads the secret; the event recorder (the web UI's timeline) only writes its events.
     expect(
       envs
@@ -266,7 +266,7 @@ describe('a synth with real bundling', () => {
       .filter((d) => d.startsWith('asset.') && statSync(path.join(out, d)).isDirectory())
       .map((d) => path.join(out, d, 'index.mjs'))
       .filter((b) => existsSync(b)); // not the CDK trigger provider's prebuilt asset
-    expect(bundles).toHaveLength(7 + workflowManifest.workflows.length);
+    expect(bundles).toHaveLength(8 + workflowManifest.workflows.length);
     let importingSdk = 0;
     for (const b of bundles) {
       const code = readFileSync(b, 'utf8');
@@ -275,7 +275,7 @@ describe('a synth with real bundling', () => {
       expect(/var \w+=class extends \w+\{[^}]*DynamoDBClient/.test(code), `${b} bundles the SDK`).toBe(false);
       if (/from\s*"@aws-sdk\//.test(code)) importingSdk++;
     }
-    expect(importingSdk).toBe(6); // every function but the sample subscriber and the runners, which need no AWS service
+    expect(importingSdk).toBe(7); // every function but the sample subscriber and the runners, which need no AWS service
     // The API reference page's files travel with the operations function only (functions/handlers/docs.ts).
     const withDocs = bundles.filter((b) => ['swagger-ui-bundle.js', 'swagger-ui.css'].every((f) => existsSync(path.join(path.dirname(b), 'swagger-ui', f))));
     expect(withDocs).toHaveLength(1);

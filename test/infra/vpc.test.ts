@@ -31,7 +31,7 @@ const sgOf = (f: Resource) => {
   return ids[0]!['Fn::GetAtt'][0];
 };
 
-const BAM_FACING = ['NodeApiSessions', 'NodeApiWorkflows', 'NodeApiOperations', 'NodeMonitor'];
+const BAM_FACING = ['NodeApiSessions', 'NodeApiWorkflows', 'NodeApiOperations', 'NodeApiUi', 'NodeMonitor'];
 /** The workflow runners (today one WorkflowRunner; one per workflow module later): every function whose id names a runner. */
 const runners = (fns: Map<string, Resource>) => {
   const ids = [...fns.keys()].filter((id) => /^Node\w*Runner/.test(id));

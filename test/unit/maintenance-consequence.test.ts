@@ -32,4 +32,12 @@ describe('consequence', () => {
   it('the Primary with no Standby to take over: refused', () => {
     expect(consequence({ kind: 'host', host: hosts[1]!, mode: 'DISABLED' }, [hosts[1]!], null, alias).body).toMatch(/no healthy enabled Standby can take over/);
   });
+
+  it('read again as the dialog opens: a switchover that already happened is not promised again', () => {
+    // The dialog was asked for bam2 as the Primary; the state read as it opened has bam1 Primary and bam2 a drained Standby.
+    const now = [host('bam1', 'PRIMARY'), { ...host('bam2', 'STANDBY', 0), mode: 'NO_NEW_SESSIONS' }];
+    const { body } = consequence({ kind: 'host', host: now[1]!, mode: 'NO_NEW_SESSIONS' }, now, null, alias);
+    expect(body).toBe('bam2 is already in this mode (NO_NEW_SESSIONS): activating it again changes nothing.');
+    expect(body).not.toMatch(/switchover/);
+  });
 });

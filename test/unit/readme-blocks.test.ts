@@ -40,7 +40,7 @@ describe("README's shell blocks as readme:check runs them", () => {
 
   it('finds the workflow example and where README says to save it', () => {
     const example = workflowExample(readme)!;
-    expect(example.file).toBe('functions/workflows/zone_report.ts');
+    expect(example.file).toBe('functions/workflows/modules/zone_report.ts');
     expect(example.code).toContain("name: 'zone_report'");
   });
 });

@@ -18,6 +18,7 @@ describe('route table', () => {
     ['GET', '/ui/api/events', 'ui'],
     ['GET', '/ui/api/workflows', 'ui'],
     ['GET', '/ui/api/session-counts', 'ui'],
+    ['GET', '/ui/api/dashboard', 'ui'],
     ['POST', '/ui/api/session', 'not-found'],
     ['GET', '/ui/api/other', 'not-found'],
   ])('%s %s goes to %s, as API Gateway would route it', (method, path, handler) => {
@@ -40,6 +41,6 @@ describe('grouped Lambda functions', () => {
     expect(wrong.statusCode).toBe(500);
     expect(JSON.parse(wrong.body!)).toMatchObject({ code: 'MisroutedRequest' });
     expect(served).toEqual(['POST /rest_login']);
-    for (const r of routes) expect(['sessions', 'workflows', 'operations', 'maintenance']).toContain(r.fn);
+    for (const r of routes) expect(['sessions', 'workflows', 'operations', 'ui', 'maintenance']).toContain(r.fn);
   });
 });

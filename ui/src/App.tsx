@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Spinner } from '@bluecateng/pelagos';
-import { api, onSessionTrouble, setCsrfToken, type ApiError } from './api.js';
+import { onSessionTrouble, type ApiError } from './api.js';
+import { LiveProvider } from './live.js';
 import { HOME } from './page-paths.js';
 import { here, navigate, useLocation } from './router.js';
-import { SessionContext, type SessionInfo } from './session.js';
-import { useVisibleInterval } from './visible-interval.js';
+import { SessionContext } from './session.js';
 import { Shell } from './Shell.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
@@ -23,9 +23,6 @@ const PAGES: Record<string, () => ReactNode> = {
   '/account': () => <AccountPage />,
 };
 
-/** How often an open page checks its session (SPEC §12: a light heartbeat, a few seconds apart). */
-export const HEARTBEAT_MS = 3000;
-
 export function App() {
   const { path } = useLocation();
   useEffect(() => {
@@ -36,11 +33,11 @@ export function App() {
 }
 
 /**
- * Every signed-in page: the session (heartbeat) and the shell. A failover 503 or a 401 on any call
- * takes the user to the login page, keeping the page they were on (reference/000).
+ * Every signed-in page: the live read (also the session's heartbeat, live.tsx) and the shell. A
+ * 401, or the failover 503 of a call that needs the Primary, takes the user to the login page,
+ * keeping the page they were on (reference/000); the UI's own reads go on through a failover.
  */
 function SignedIn({ path }: { path: string }) {
-  const [session, setSession] = useState<SessionInfo | null>(null);
   const hadSession = useRef(false);
   useEffect(() => {
     onSessionTrouble((err: ApiError) => {
@@ -51,22 +48,23 @@ function SignedIn({ path }: { path: string }) {
     });
     return () => void onSessionTrouble(undefined);
   }, []);
-  useVisibleInterval(async () => {
-    const s = await api<SessionInfo>('GET', '/ui/api/session');
-    setCsrfToken(s.csrf_token);
-    hadSession.current = true;
-    setSession(s);
-  }, HEARTBEAT_MS);
-  if (!session) {
-    return (
-      <main className="App__main">
-        <Spinner size="medium" aria-label="Loading" />
-      </main>
-    );
-  }
   return (
-    <SessionContext.Provider value={session}>
-      <Shell path={path}>{(PAGES[path] ?? PAGES[HOME]!)()}</Shell>
-    </SessionContext.Provider>
+    <LiveProvider historyFirst={path === '/dashboard'}>
+      {(live) => {
+        if (!live.answer) {
+          return (
+            <main className="App__main">
+              <Spinner size="medium" aria-label="Loading" />
+            </main>
+          );
+        }
+        hadSession.current = true;
+        return (
+          <SessionContext.Provider value={live.answer.session}>
+            <Shell path={path}>{(PAGES[path] ?? PAGES[HOME]!)()}</Shell>
+          </SessionContext.Provider>
+        );
+      }}
+    </LiveProvider>
   );
 }

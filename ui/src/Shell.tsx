@@ -1,8 +1,9 @@
-import type { ReactNode, MouseEvent } from 'react';
-import { SideNav, SideNavItems, SideNavLink } from '@bluecateng/pelagos';
+import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
+import { Hamburger, SideNav, SideNavItems, SideNavLink } from '@bluecateng/pelagos';
+import { useMedia } from './media.js';
 import { navigate } from './router.js';
 import { may, useSession } from './session.js';
-import { MonitoringBanner } from './monitoring-banner.js';
+import { StatusHeadline } from './StatusHeadline.js';
 
 interface NavEntry {
   path: string;
@@ -10,9 +11,26 @@ interface NavEntry {
   visible: boolean;
 }
 
-/** The frame of every signed-in page: masthead, the side navigation (only what the user may use), the page. */
+/** Below this width the navigation folds behind the menu button (Pelagos' lg breakpoint). */
+const WIDE = '(min-width: 66rem)';
+
+/**
+ * The frame of every signed-in page: masthead, the side navigation (only what the user may use;
+ * behind a menu button on narrow screens), the status headline, the page.
+ */
 export function Shell({ path, children }: { path: string; children: ReactNode }) {
   const session = useSession();
+  const wide = useMedia(WIDE);
+  // Open on the page where the menu was opened, on a narrow screen: following a link closes it.
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const open = !wide && openOn === path;
+  const setOpen = (o: boolean) => setOpenOn(o ? path : null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpenOn(null);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
   const entries: NavEntry[] = [
     { path: '/dashboard', label: 'Dashboard', visible: true },
     { path: '/events', label: 'Events', visible: true },
@@ -31,11 +49,14 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
         Skip to content
       </a>
       <header className="App__masthead">
-        <span>Failover Gateway</span>
-        <span title="Signed in as">{session.username}</span>
+        {!wide && <Hamburger active={open} aria-label={open ? 'Close the menu' : 'Open the menu'} aria-expanded={open} aria-controls="app-nav" onClick={() => setOpen(!open)} />}
+        <span className="App__product">Failover Gateway</span>
+        <span className="App__user" title="Signed in as">
+          {session.username}
+        </span>
       </header>
       <div className="App">
-        <SideNav className="App__nav" active aria-label="Pages">
+        <SideNav id="app-nav" className={`App__nav${wide ? '' : ' App__nav--overlay'}${!wide && !open ? ' App__nav--closed' : ''}`} active={wide || open} aria-label="Pages">
           <SideNavItems>
             {entries
               .filter((e) => e.visible)
@@ -47,7 +68,7 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
           </SideNavItems>
         </SideNav>
         <main id="main" className="App__main">
-          <MonitoringBanner state={session.monitoring_state} />
+          <StatusHeadline />
           {children}
         </main>
       </div>

@@ -7,13 +7,12 @@ export const ago = (iso: string | null | undefined, now = Date.now()) => {
 
 export const clock = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
 
-export type TagColour = 'green' | 'red' | 'gray' | 'blue' | 'purple' | 'cyan' | 'warm-gray';
+export type TagColour = 'green' | 'red' | 'gray' | 'blue' | 'purple' | 'cyan' | 'warm-gray' | 'magenta';
 
 export function colourOf(value: string): TagColour {
   switch (value) {
     case 'PRIMARY':
     case 'UP':
-    case 'ENABLED':
     case 'MONITORING':
       return 'green';
     case 'DOWN':

@@ -48,6 +48,8 @@ export function consequence(p: Pending, hosts: HostStatus[], group: GroupView | 
   }
   const { host, mode } = p;
   const title = `${ACTION[mode]} ${host.name}?`;
+  // Read again as the dialog opened: someone (or a switchover) may have done it already.
+  if (host.mode === mode) return { title, body: `${host.name} is already in this mode (${mode}): activating it again changes nothing.`, confirm: ACTION[mode], danger: false };
   if (host.role === 'PRIMARY' && mode !== 'ENABLED') {
     const target = hosts.find((h) => h.name !== host.name && h.role === 'STANDBY' && h.health === 'UP' && h.mode === 'ENABLED');
     const body = target ? primaryOut(host, mode, target, me) : `${host.name} is the Primary and no healthy enabled Standby can take over: the gateway will refuse this change.`;

@@ -1,19 +1,7 @@
 import { createContext, useContext } from 'react';
+import type { SessionInfo } from './types.js';
 
-/** GET /ui/api/session. */
-export interface SessionInfo {
-  username: string;
-  session_id: string;
-  target: string;
-  bound_server: string;
-  restorable: boolean;
-  created_at: string;
-  expires_at: string;
-  admin: boolean;
-  permissions: string[];
-  monitoring_state: string;
-  csrf_token: string;
-}
+export type { SessionInfo };
 
 export const SessionContext = createContext<SessionInfo | null>(null);
 

@@ -15,10 +15,11 @@ interface LoginOptions {
 }
 
 /**
- * BlueCat Gateway's login page with BAM Selection (SPEC §12). Sent here by a failover it shows
- * the failover message, and checks the old session again after each `Retry-After` (and on a
- * refresh): a restorable session comes back and the user returns to `next`; an ended one is
- * explained, and after logging in the user returns to `next` too.
+ * BlueCat Gateway's login page with BAM Selection (SPEC §12). Sent here by a call that needed the
+ * Primary during a failover, it shows the failover message and checks the session again after
+ * each `Retry-After` (and on a refresh): once the failover is over, a restorable session is back
+ * and the user returns to `next`; an ended one is explained, and after logging in the user
+ * returns to `next` too.
  */
 export function LoginPage() {
   const { query, state } = useLocation();
@@ -49,6 +50,14 @@ export function LoginPage() {
       try {
         const s = await api<SessionInfo>('GET', '/ui/api/session', { quiet: true });
         if (stopped) return;
+        // Sent here by a call that needed the Primary: back once the failover is over (the session
+        // itself answers throughout; whether the failover ends it is known only then).
+        if (reason === 'failover' && (s.monitoring_state === 'FAILOVER_IN_PROGRESS' || s.monitoring_state === 'SWITCHOVER_IN_PROGRESS')) {
+          setFailover(true);
+          setRetryIn(2);
+          timer = setTimeout(() => void check(), 2000);
+          return;
+        }
         setCsrfToken(s.csrf_token);
         navigate(next, { replace: true });
       } catch (err) {

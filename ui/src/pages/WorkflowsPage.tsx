@@ -1,7 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button, InlineNotification, Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@bluecateng/pelagos';
 import { ApiError, api } from '../api.js';
-import { useVisibleInterval } from '../visible-interval.js';
+import { ScrollRegion } from '../ScrollRegion.js';
 
 interface WorkflowInfo {
   name: string;
@@ -13,7 +13,13 @@ export function WorkflowsPage() {
   const [list, setList] = useState<WorkflowInfo[] | null>(null);
   const [result, setResult] = useState<{ path: string; status: string; body: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  useVisibleInterval(async () => setList((await api<{ workflows: WorkflowInfo[] }>('GET', '/ui/api/workflows')).workflows), 10_000);
+  const [failed, setFailed] = useState<string | null>(null);
+  // Read once: the list changes only with a grant, which takes effect at the next page load.
+  useEffect(() => {
+    api<{ workflows: WorkflowInfo[] }>('GET', '/ui/api/workflows')
+      .then((r) => setList(r.workflows))
+      .catch((e: unknown) => setFailed(e instanceof Error ? e.message : 'The gateway cannot be reached.'));
+  }, []);
 
   const run = async (path: string) => {
     setBusy(path);
@@ -31,38 +37,41 @@ export function WorkflowsPage() {
   return (
     <section className="Page" aria-labelledby="workflows-title">
       <h1 id="workflows-title">Workflows</h1>
+      {failed && <InlineNotification type="error" text={`The workflows could not be read: ${failed}`} role="alert" />}
       {list?.length === 0 && <InlineNotification type="info" text="You may use no workflow yet. An administrator grants permissions on the Permissions page." role="status" />}
       {(list ?? []).map((w) => (
         <div key={w.name} className="Page" data-workflow={w.name}>
           <h2>{w.name}</h2>
-          <Table aria-label={`Routes of ${w.name}`}>
-            <TableHead>
-              <TableRow>
-                <TableHeader>Method</TableHeader>
-                <TableHeader>Route</TableHeader>
-                <TableHeader>Permission</TableHeader>
-                <TableHeader>Call</TableHeader>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {w.routes.map((r) => (
-                <TableRow key={`${r.method} ${r.path}`}>
-                  <TableCell>{r.method}</TableCell>
-                  <TableCell>
-                    <code>{r.path}</code>
-                  </TableCell>
-                  <TableCell>{r.permission}</TableCell>
-                  <TableCell>
-                    {r.method === 'GET' && !r.path.includes('{') ? (
-                      <Button size="small" text={busy === r.path ? 'Calling…' : 'Call'} aria-label={`Call GET ${r.path}`} disabled={busy !== null} onClick={() => void run(r.path)} />
-                    ) : (
-                      <span className="Muted">from the API</span>
-                    )}
-                  </TableCell>
+          <ScrollRegion label={`Routes of ${w.name} table`}>
+            <Table aria-label={`Routes of ${w.name}`} className="Wide">
+              <TableHead>
+                <TableRow>
+                  <TableHeader>Method</TableHeader>
+                  <TableHeader>Route</TableHeader>
+                  <TableHeader>Permission</TableHeader>
+                  <TableHeader>Call</TableHeader>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+              </TableHead>
+              <TableBody>
+                {w.routes.map((r) => (
+                  <TableRow key={`${r.method} ${r.path}`}>
+                    <TableCell>{r.method}</TableCell>
+                    <TableCell>
+                      <code>{r.path}</code>
+                    </TableCell>
+                    <TableCell>{r.permission}</TableCell>
+                    <TableCell>
+                      {r.method === 'GET' && !r.path.includes('{') ? (
+                        <Button size="small" text={busy === r.path ? 'Calling…' : 'Call'} aria-label={`Call GET ${r.path}`} disabled={busy !== null} onClick={() => void run(r.path)} />
+                      ) : (
+                        <span className="Muted">from the API</span>
+                      )}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </ScrollRegion>
         </div>
       ))}
       {result && (
@@ -70,9 +79,9 @@ export function WorkflowsPage() {
           <h2>
             GET {result.path}: {result.status}
           </h2>
-          <pre className="Json" data-testid="workflow-result">
-            {result.body}
-          </pre>
+          <ScrollRegion label={`Answer of GET ${result.path}`} className="Json">
+            <pre data-testid="workflow-result">{result.body}</pre>
+          </ScrollRegion>
         </div>
       )}
     </section>
