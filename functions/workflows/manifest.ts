@@ -5,9 +5,580 @@ import type { WorkflowManifest } from './manifest-schema.js';
 export const workflowManifest: WorkflowManifest = {
   "workflows": [
     {
+      "name": "api",
+      "module": "api.ts",
+      "sourceHash": "0ac4f618109c1d485597aa56b376ffa3e5cdd8392c6cdd4e76c2ae1e7ae6751e",
+      "defaultMessage": "Unable to complete the request in Address Manager",
+      "routes": [
+        {
+          "method": "GET",
+          "path": "/v1/configurations/{configuration}/views/{view}/zones",
+          "permission": "api",
+          "summary": "The view's top-level zones",
+          "responseStatus": 200,
+          "hasBody": false,
+          "response": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer",
+                  "minimum": -9007199254740991,
+                  "maximum": 9007199254740991
+                },
+                "name": {
+                  "type": "string"
+                },
+                "type": {
+                  "type": "string"
+                },
+                "properties": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "id",
+                "name",
+                "type",
+                "properties"
+              ],
+              "additionalProperties": false
+            }
+          }
+        },
+        {
+          "method": "GET",
+          "path": "/v1/configurations/{configuration}/views/{view}/zones/{zone+}/zones",
+          "permission": "api",
+          "summary": "The zones directly below a zone (zone path com/zones/example); external-dns recurses through them",
+          "responseStatus": 200,
+          "hasBody": false,
+          "response": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer",
+                  "minimum": -9007199254740991,
+                  "maximum": 9007199254740991
+                },
+                "name": {
+                  "type": "string"
+                },
+                "type": {
+                  "type": "string"
+                },
+                "properties": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "id",
+                "name",
+                "type",
+                "properties"
+              ],
+              "additionalProperties": false
+            }
+          }
+        },
+        {
+          "method": "GET",
+          "path": "/v1/configurations/{configuration}/views/{view}/zones/{zone+}/host_records",
+          "permission": "api",
+          "summary": "The Host Records of a zone (zone path com/zones/example)",
+          "responseStatus": 200,
+          "hasBody": false,
+          "response": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer",
+                  "minimum": -9007199254740991,
+                  "maximum": 9007199254740991
+                },
+                "name": {
+                  "type": "string"
+                },
+                "type": {
+                  "type": "string"
+                },
+                "properties": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "id",
+                "name",
+                "type",
+                "properties"
+              ],
+              "additionalProperties": false
+            }
+          }
+        },
+        {
+          "method": "POST",
+          "path": "/v1/configurations/{configuration}/views/{view}/zones/{zone+}/host_records",
+          "permission": "api",
+          "summary": "Create a Host Record in a zone: its name is the first label of absolute_name plus the zone (rest_api's rule)",
+          "responseStatus": 201,
+          "hasBody": true,
+          "body": {
+            "type": "object",
+            "properties": {
+              "absolute_name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 253
+              },
+              "ip4_address": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2000
+              },
+              "ttl": {
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": -1,
+                    "maximum": 2147483647
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "properties": {
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "maxLength": 4096
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "required": [
+              "absolute_name",
+              "ip4_address"
+            ]
+          },
+          "response": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "integer",
+                "minimum": -9007199254740991,
+                "maximum": 9007199254740991
+              },
+              "name": {
+                "type": "string"
+              },
+              "type": {
+                "type": "string"
+              },
+              "properties": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "id",
+              "name",
+              "type",
+              "properties"
+            ],
+            "additionalProperties": false
+          }
+        },
+        {
+          "method": "GET",
+          "path": "/v1/configurations/{configuration}/views/{view}/host_records/{absolute_name}",
+          "permission": "api",
+          "summary": "One Host Record, by its FQDN",
+          "responseStatus": 200,
+          "hasBody": false,
+          "response": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "integer",
+                "minimum": -9007199254740991,
+                "maximum": 9007199254740991
+              },
+              "name": {
+                "type": "string"
+              },
+              "type": {
+                "type": "string"
+              },
+              "properties": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "id",
+              "name",
+              "type",
+              "properties"
+            ],
+            "additionalProperties": false
+          }
+        },
+        {
+          "method": "DELETE",
+          "path": "/v1/configurations/{configuration}/views/{view}/host_records/{absolute_name}",
+          "permission": "api",
+          "summary": "Delete one Host Record, by its FQDN",
+          "responseStatus": 204,
+          "hasBody": false
+        },
+        {
+          "method": "GET",
+          "path": "/v1/configurations/{configuration}/views/{view}/zones/{zone+}/cname_records",
+          "permission": "api",
+          "summary": "The CName Records of a zone (zone path com/zones/example)",
+          "responseStatus": 200,
+          "hasBody": false,
+          "response": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer",
+                  "minimum": -9007199254740991,
+                  "maximum": 9007199254740991
+                },
+                "name": {
+                  "type": "string"
+                },
+                "type": {
+                  "type": "string"
+                },
+                "properties": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "id",
+                "name",
+                "type",
+                "properties"
+              ],
+              "additionalProperties": false
+            }
+          }
+        },
+        {
+          "method": "POST",
+          "path": "/v1/configurations/{configuration}/views/{view}/zones/{zone+}/cname_records",
+          "permission": "api",
+          "summary": "Create a CName Record in a zone: its name is the first label of absolute_name plus the zone (rest_api's rule)",
+          "responseStatus": 201,
+          "hasBody": true,
+          "body": {
+            "type": "object",
+            "properties": {
+              "absolute_name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 253
+              },
+              "linked_record": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 253
+              },
+              "ttl": {
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "minimum": -1,
+                    "maximum": 2147483647
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "properties": {
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "maxLength": 4096
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "required": [
+              "absolute_name",
+              "linked_record"
+            ]
+          },
+          "response": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "integer",
+                "minimum": -9007199254740991,
+                "maximum": 9007199254740991
+              },
+              "name": {
+                "type": "string"
+              },
+              "type": {
+                "type": "string"
+              },
+              "properties": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "id",
+              "name",
+              "type",
+              "properties"
+            ],
+            "additionalProperties": false
+          }
+        },
+        {
+          "method": "GET",
+          "path": "/v1/configurations/{configuration}/views/{view}/cname_records/{absolute_name}",
+          "permission": "api",
+          "summary": "One CName Record, by its FQDN",
+          "responseStatus": 200,
+          "hasBody": false,
+          "response": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "integer",
+                "minimum": -9007199254740991,
+                "maximum": 9007199254740991
+              },
+              "name": {
+                "type": "string"
+              },
+              "type": {
+                "type": "string"
+              },
+              "properties": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "id",
+              "name",
+              "type",
+              "properties"
+            ],
+            "additionalProperties": false
+          }
+        },
+        {
+          "method": "DELETE",
+          "path": "/v1/configurations/{configuration}/views/{view}/cname_records/{absolute_name}",
+          "permission": "api",
+          "summary": "Delete one CName Record, by its FQDN",
+          "responseStatus": 204,
+          "hasBody": false
+        },
+        {
+          "method": "GET",
+          "path": "/v1/configurations/{configuration}/views/{view}/zones/{zone+}/text_records",
+          "permission": "api",
+          "summary": "The Text Records of a zone (zone path com/zones/example)",
+          "responseStatus": 200,
+          "hasBody": false,
+          "response": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer",
+                  "minimum": -9007199254740991,
+                  "maximum": 9007199254740991
+                },
+                "name": {
+                  "type": "string"
+                },
+                "type": {
+                  "type": "string"
+                },
+                "properties": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "id",
+                "name",
+                "type",
+                "properties"
+              ],
+              "additionalProperties": false
+            }
+          }
+        },
+        {
+          "method": "POST",
+          "path": "/v1/configurations/{configuration}/views/{view}/zones/{zone+}/text_records",
+          "permission": "api",
+          "summary": "Create a Text Record in a zone: its name is the first label of absolute_name plus the zone (rest_api's rule)",
+          "responseStatus": 201,
+          "hasBody": true,
+          "body": {
+            "type": "object",
+            "properties": {
+              "absolute_name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 253
+              },
+              "txt": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 4000
+              }
+            },
+            "required": [
+              "absolute_name",
+              "txt"
+            ]
+          },
+          "response": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "integer",
+                "minimum": -9007199254740991,
+                "maximum": 9007199254740991
+              },
+              "name": {
+                "type": "string"
+              },
+              "type": {
+                "type": "string"
+              },
+              "properties": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "id",
+              "name",
+              "type",
+              "properties"
+            ],
+            "additionalProperties": false
+          }
+        },
+        {
+          "method": "GET",
+          "path": "/v1/configurations/{configuration}/views/{view}/text_records/{absolute_name}",
+          "permission": "api",
+          "summary": "One Text Record, by its FQDN",
+          "responseStatus": 200,
+          "hasBody": false,
+          "response": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "integer",
+                "minimum": -9007199254740991,
+                "maximum": 9007199254740991
+              },
+              "name": {
+                "type": "string"
+              },
+              "type": {
+                "type": "string"
+              },
+              "properties": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "id",
+              "name",
+              "type",
+              "properties"
+            ],
+            "additionalProperties": false
+          }
+        },
+        {
+          "method": "DELETE",
+          "path": "/v1/configurations/{configuration}/views/{view}/text_records/{absolute_name}",
+          "permission": "api",
+          "summary": "Delete one Text Record, by its FQDN",
+          "responseStatus": 204,
+          "hasBody": false
+        },
+        {
+          "method": "POST",
+          "path": "/v1/configurations/{configuration}/server/full_deploy",
+          "permission": "api",
+          "summary": "A full DNS deployment of the configuration's server named server_name",
+          "responseStatus": 201,
+          "hasBody": true,
+          "body": {
+            "type": "object",
+            "properties": {
+              "server_name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 256
+              }
+            },
+            "required": [
+              "server_name"
+            ]
+          },
+          "response": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "integer",
+                "minimum": -9007199254740991,
+                "maximum": 9007199254740991
+              },
+              "name": {
+                "type": "string"
+              },
+              "type": {
+                "type": "string"
+              },
+              "properties": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "id",
+              "name",
+              "type",
+              "properties"
+            ],
+            "additionalProperties": false
+          }
+        }
+      ]
+    },
+    {
       "name": "dns_records",
       "module": "dns_records.ts",
-      "sourceHash": "f220b9c0efeedec39df487173f46722ef3201f03fff367d93088c37237ae0777",
+      "sourceHash": "13d5908aa15dbc400f20aee32ba7298eca87c3b574be19b05a58305facf38a15",
       "defaultMessage": "Unable to add the host record in Address Manager",
       "routes": [
         {
@@ -95,7 +666,7 @@ export const workflowManifest: WorkflowManifest = {
     {
       "name": "failover_rest_endpoints",
       "module": "failover_rest_endpoints.ts",
-      "sourceHash": "a0ad876611fc18724d52e4e573c37d10ca9f4c117c28e24e7581c56f9a0d98d3",
+      "sourceHash": "3276a67a637c8d6b9d09825b65f4946ae6fd4e8d2749b1320fb00947b626bd73",
       "defaultMessage": "Unable to retrieve configurations from Address Manager",
       "routes": [
         {
@@ -137,7 +708,7 @@ export const workflowManifest: WorkflowManifest = {
     {
       "name": "ip_space",
       "module": "ip_space.ts",
-      "sourceHash": "0fe58a94ba87a4efcb23245998e8008b92eb97750f50c69972d7342ab6203f47",
+      "sourceHash": "d2f6c6a5327925c413a85dace057de41f9f38b53bc37b041c7761ca1dc029dc6",
       "defaultMessage": "Unable to list IPv4 blocks from Address Manager",
       "routes": [
         {
