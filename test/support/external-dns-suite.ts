@@ -17,7 +17,15 @@ export function externalDnsSuite(apiVersion: '1' | '2') {
   beforeAll(async () => {
     stack = await startLocalStack({ env: { BAM_API_VERSION: apiVersion, BAM_TIMEOUT_MS: '1000' } });
     // The service user: its session is restorable, so it keeps its token through a failover.
-    cfg = { gatewayHost: stack.url, gatewayUsername: 'gateway-svc', gatewayPassword: 'gateway-svc-pass', dnsConfiguration: 'Production', dnsView: 'default', dnsServerName: 'bdds1', dnsDeployType: 'full-deploy' };
+    cfg = {
+      gatewayHost: stack.url,
+      gatewayUsername: 'gateway-svc',
+      gatewayPassword: 'gateway-svc-pass',
+      dnsConfiguration: 'Production',
+      dnsView: 'default',
+      dnsServerName: 'bdds1',
+      dnsDeployType: 'full-deploy',
+    };
   });
   afterAll(async () => stack?.close());
 
@@ -36,7 +44,11 @@ export function externalDnsSuite(apiVersion: '1' | '2') {
       const p = await BluecatProviderReplay.login(cfg);
       const zones = await p.getBluecatZones('com');
       const production = (z: { id: number }) => cluster.data.ancestor(cluster.data.entities.get(z.id)!, 'Configuration')?.name === 'Production';
-      const ids = Object.fromEntries(entities('Zone').filter(production).map((z) => [z.properties.absoluteName, z.id]));
+      const ids = Object.fromEntries(
+        entities('Zone')
+          .filter(production)
+          .map((z) => [z.properties.absoluteName, z.id]),
+      );
       expect(zones).toEqual([
         { id: ids['example.com'], name: 'example', type: 'Zone', properties: expect.stringContaining('absoluteName=example.com|') },
         { id: ids['sub.example.com'], name: 'sub', type: 'Zone', properties: expect.stringContaining('absoluteName=sub.example.com|') },
@@ -80,7 +92,12 @@ export function externalDnsSuite(apiVersion: '1' | '2') {
       );
       const deployments = stack.cluster!.data.deployments.length;
       p.calls.length = 0;
-      const deleted = await p.applyChanges({ delete: [{ dnsName: www, recordType: 'CNAME', targets: [app] }, { dnsName: app, recordType: 'TXT', targets: [txtOwner] }] });
+      const deleted = await p.applyChanges({
+        delete: [
+          { dnsName: www, recordType: 'CNAME', targets: [app] },
+          { dnsName: app, recordType: 'TXT', targets: [txtOwner] },
+        ],
+      });
       expect(deleted.errors).toEqual([]);
       const base = '/api/v1/configurations/Production/views/default';
       expect(p.calls.filter((c) => !c.includes('/zones/'))).toEqual([
@@ -130,6 +147,93 @@ export function externalDnsSuite(apiVersion: '1' | '2') {
       const after = await p.applyChanges({ create: [{ dnsName: `after${apiVersion}.example.com`, recordType: 'A', targets: ['10.0.0.20'] }] });
       expect(after.errors).toEqual([]);
       expect(absoluteNames('HostRecord')).toContain(`after${apiVersion}.example.com`);
+    });
+  });
+
+  describe(`rest_api's answers to bad input, through BAM REST v${apiVersion}`, () => {
+    const V = '/api/v1/configurations/Production/views/default';
+    let svc: string;
+    beforeAll(async () => {
+      svc = await login(stack.url, 'gateway-svc', 'gateway-svc-pass');
+    });
+    const hostCount = () => entities('HostRecord').length;
+
+    it.each([
+      ['an unknown configuration', 'GET', '/api/v1/configurations/Nowhere/views/default/zones/com/zones/', 'No matching Configuration(s) found'],
+      ['an unknown view', 'GET', '/api/v1/configurations/Production/views/nowhere/zones/', 'No matching View(s) found'],
+      ['an unknown zone path', 'GET', `${V}/zones/com/zones/nowhere/host_records/`, 'No matching Zone(s) found'],
+      ['an unknown zone below a known one', 'GET', `${V}/zones/com/zones/example/zones/nowhere/zones/`, 'No matching Zone(s) found'],
+      ['a missing host record', 'GET', `${V}/host_records/missing.example.com/`, 'No matching Host Record(s) found'],
+      ['a missing CNAME record', 'DELETE', `${V}/cname_records/missing.example.com/`, 'No matching CName Record(s) found'],
+      ['a missing TXT record', 'GET', `${V}/text_records/missing.nozone.example.com/`, 'No matching Text Record(s) found'],
+    ])("%s: 404 with rest_api's plain message", async (_, method, path, message) => {
+      const r = await call(stack.url, method, path, { token: svc });
+      expect([r.status, r.body]).toEqual([404, message]);
+    });
+
+    it('a full deploy of an unknown server: 404, nothing deployed', async () => {
+      const before = stack.cluster!.data.deployments.length;
+      const r = await call(stack.url, 'POST', '/api/v1/configurations/Production/server/full_deploy/', { token: svc, json: { server_name: 'nosuch' } });
+      expect([r.status, r.body]).toEqual([404, 'No matching Server(s) found']);
+      expect(stack.cluster!.data.deployments.length).toBe(before);
+    });
+
+    it.each([
+      ['a malformed zone path', 'GET', `${V}/zones/com/records/example/host_records/`, undefined, /zone path/],
+      ['a zone name that is no DNS name', 'GET', `${V}/zones/com/zones/ex%20ample/host_records/`, undefined, /zone/],
+      ['a malformed FQDN', 'GET', `${V}/host_records/bad..example.com/`, undefined, /absolute_name/],
+      ['a one-label FQDN', 'DELETE', `${V}/text_records/localhost/`, undefined, /absolute_name/],
+      ['a bad address', 'POST', `${V}/zones/com/zones/example/host_records/`, { absolute_name: 'x.example.com', ip4_address: '10.0.0.300' }, /ip4_address/],
+      ['one bad address of two', 'POST', `${V}/zones/com/zones/example/host_records/`, { absolute_name: 'x.example.com', ip4_address: '10.0.0.1,nope' }, /ip4_address/],
+      ['no address', 'POST', `${V}/zones/com/zones/example/host_records/`, { absolute_name: 'x.example.com' }, /ip4_address/],
+      ['a bad name', 'POST', `${V}/zones/com/zones/example/host_records/`, { absolute_name: 'bad name.example.com', ip4_address: '10.0.0.1' }, /absolute_name/],
+      ['a bad TTL', 'POST', `${V}/zones/com/zones/example/host_records/`, { absolute_name: 'x.example.com', ip4_address: '10.0.0.1', ttl: 'long' }, /ttl/],
+      ['a bad CNAME target', 'POST', `${V}/zones/com/zones/example/cname_records/`, { absolute_name: 'x.example.com', linked_record: 'not a name' }, /linked_record/],
+      ['an empty text', 'POST', `${V}/zones/com/zones/example/text_records/`, { absolute_name: 'x.example.com', txt: '' }, /txt/],
+      ['no server name', 'POST', '/api/v1/configurations/Production/server/full_deploy/', {}, /server_name/],
+    ])('%s: a 400 naming the field, nothing created', async (_, method, path, json, message) => {
+      const before = hostCount();
+      const r = await call(stack.url, method, path, { token: svc, ...(json ? { json } : {}) });
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ code: 'BadRequest', status: 400, message: expect.stringMatching(message) });
+      expect(hostCount()).toBe(before);
+    });
+
+    it('a create into an unknown zone is a 404 and creates nothing (no zone either)', async () => {
+      const zones = entities('Zone').length;
+      const r = await call(stack.url, 'POST', `${V}/zones/com/zones/example/zones/newsub/host_records/`, { token: svc, json: { absolute_name: 'a.newsub.example.com', ip4_address: '10.0.0.1' } });
+      expect([r.status, r.body]).toEqual([404, 'No matching Zone(s) found']);
+      expect(entities('Zone').length).toBe(zones);
+    });
+
+    it("BAM's refusals map as for every workflow: a duplicate 409, a user without BAM write rights 403", async () => {
+      const body = { absolute_name: `dup${apiVersion}.example.com`, ip4_address: '10.0.0.1', ttl: 60, properties: '' };
+      expect((await call(stack.url, 'POST', `${V}/zones/com/zones/example/host_records/`, { token: svc, json: body })).status).toBe(201);
+      const again = await call(stack.url, 'POST', `${V}/zones/com/zones/example/host_records/`, { token: svc, json: body });
+      expect([again.status, again.body.code]).toEqual([409, 'AddressManagerRejected']);
+      // bob: granted the api permission, but BAM gives him no write rights.
+      expect((await call(stack.url, 'PUT', '/admin/users/bob/permissions/api', { token: svc })).status).toBe(200);
+      const bob = await login(stack.url, 'bob', 'bob-pass');
+      expect((await call(stack.url, 'GET', `${V}/zones/com/zones/`, { token: bob })).status).toBe(200);
+      const refused = await call(stack.url, 'POST', `${V}/zones/com/zones/example/host_records/`, { token: bob, json: { ...body, absolute_name: 'bob.example.com' } });
+      expect([refused.status, refused.body.code]).toEqual([403, 'AddressManagerForbidden']);
+      expect(absoluteNames('HostRecord')).not.toContain('bob.example.com');
+      await call(stack.url, 'DELETE', '/admin/users/bob/permissions/api', { token: svc });
+    });
+
+    it('its own permission: alice (who holds the sample workflows) gets 403, no token 401; a wrong method 405', async () => {
+      const alice = await login(stack.url, 'alice', 'alice-pass');
+      const r = await call(stack.url, 'GET', `${V}/zones/com/zones/`, { token: alice });
+      expect([r.status, r.body.code]).toEqual([403, 'Forbidden']);
+      expect(r.body.message).toMatch(/"api" permission/);
+      expect((await call(stack.url, 'GET', `${V}/zones/com/zones/`)).status).toBe(401);
+      expect((await call(stack.url, 'PUT', `${V}/zones/com/zones/`, { token: svc, json: {} })).status).toBe(405);
+    });
+
+    it('a quote in a configuration name never reaches another configuration', async () => {
+      const r = await call(stack.url, 'GET', "/api/v1/configurations/Nope'/views/default/zones/", { token: svc });
+      // v2 puts the name in a filter literal, which has no escape: refused. v1 URL-encodes it: not found.
+      expect(r.status).toBe(apiVersion === '2' ? 400 : 404);
     });
   });
 }

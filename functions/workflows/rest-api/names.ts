@@ -21,9 +21,7 @@ export function dnsName(field: string, raw: string, opts: { minLabels?: number }
   const name = raw.trim().toLowerCase().replace(/\.$/, '');
   const labels = name.split('.');
   if (name.length === 0 || name.length > 253 || labels.length < (opts.minLabels ?? 1) || !labels.every((l) => LABEL.test(l))) {
-    throw badRequest(`${field} "${raw.slice(0, 100)}" is not a DNS name (labels of letters, digits, - and _, at most 63 each, 253 in all).`, [
-      { field, problem: 'not a DNS name' },
-    ]);
+    throw badRequest(`${field} "${raw.slice(0, 100)}" is not a DNS name (labels of letters, digits, - and _, at most 63 each, 253 in all).`, [{ field, problem: 'not a DNS name' }]);
   }
   return name;
 }
