@@ -7,7 +7,7 @@ export const workflowManifest: WorkflowManifest = {
     {
       "name": "api",
       "module": "api.ts",
-      "sourceHash": "0ac4f618109c1d485597aa56b376ffa3e5cdd8392c6cdd4e76c2ae1e7ae6751e",
+      "sourceHash": "174a538eb52fa3406ea6f6fd50e2495fe493aaae61f6a18b47ad5b5484fc9a16",
       "defaultMessage": "Unable to complete the request in Address Manager",
       "routes": [
         {

@@ -24,7 +24,9 @@ const BODIES = {
 } as const;
 const FullDeployBody = z.object({ server_name: text(256) });
 
-type Ctx = WorkflowContext<any, any>;
+type Ctx = WorkflowContext<unknown, unknown>;
+/** The three bodies' fields (BODIES checked them in the runner before the handler). */
+type RecordBody = { absolute_name: string; ip4_address: string; linked_record: string; txt: string; ttl?: number | null; properties?: string | null };
 const backend = ({ user }: Ctx): DnsBackend => (user.bamApi.v1 ? v1Backend(user.bamApi.v1) : v2Backend(user.bamApi.v2!));
 const where = ({ input }: Ctx) => ({ conf: input.params.configuration!, view: input.params.view! });
 
@@ -62,7 +64,7 @@ function recordRoutes(kind: RecordKind) {
       responseStatus: 201,
       handler: restApi(async (ctx) => {
         const { conf, view } = where(ctx);
-        const b = ctx.input.body as Record<string, any>;
+        const b = ctx.input.body as RecordBody;
         const zone = zonePathLabels(ctx.input.params.zone!);
         const name = dnsName('absolute_name', b.absolute_name).split('.')[0]!;
         const common = { kind, name, ttl: b.ttl ?? -1, properties: b.properties ?? '' };
@@ -71,7 +73,7 @@ function recordRoutes(kind: RecordKind) {
             ? { ...common, addresses: ipv4List(b.ip4_address) }
             : kind === 'cname_records'
               ? { ...common, linkedRecord: dnsName('linked_record', b.linked_record) }
-              : { ...common, ttl: -1, properties: '', txt: b.txt as string };
+              : { ...common, ttl: -1, properties: '', txt: b.txt };
         return created(await backend(ctx).create(conf, view, zone, record));
       }),
     }),
