@@ -2,7 +2,7 @@ import { gatewayDeps } from '../commons/deps.js';
 import { audit } from '../commons/audit.js';
 import { clientAddress } from '../commons/client-address.js';
 import { GatewayError } from '../commons/errors.js';
-import { json, parseJsonBody, type HttpResult } from '../commons/http.js';
+import { json, type HttpResult } from '../commons/http.js';
 import { documentClient } from '../adapters/dynamo.js';
 import { DynamoThrottleStore } from '../adapters/throttle-store.js';
 import { throttleKeys } from '../domain/login-backoff.js';
@@ -10,7 +10,7 @@ import { secretsEqual, sessionCookie } from '../domain/tokens.js';
 import { LoginThrottle, loginLimits } from '../sessions/login-throttle.js';
 import { errorResponse } from '../middleware/http-errors.js';
 import { httpHandler } from './http-handler.js';
-import { LoginBody } from '../sessions/login-body.js';
+import { parseLoginRequest } from '../sessions/login-request.js';
 
 let throttle: LoginThrottle | undefined;
 const loginThrottle = () => (throttle ??= new LoginThrottle(new DynamoThrottleStore(documentClient, gatewayDeps().config.tableName), loginLimits(process.env)));
@@ -33,7 +33,7 @@ function publicLoginError(err: unknown): { error: unknown; wrongCredentials: boo
 
 /** POST /rest_login: logs in to BAM and answers BlueCat's `{"access_token": "BAMAuthToken: <token>"}`. */
 export const handler = httpHandler().handler(async (event, context): Promise<HttpResult> => {
-  const body = parseJsonBody(event, LoginBody);
+  const body = parseLoginRequest(event);
   const { sessionService, config } = gatewayDeps();
   const sourceIp = clientAddress(event);
   const who = { actor: body.username, sourceIp, target: body.bam_alias ?? body.bam_url ?? 'default', correlationId: context.awsRequestId };
