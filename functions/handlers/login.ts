@@ -11,6 +11,8 @@ import { LoginThrottle, loginLimits } from '../sessions/login-throttle.js';
 import { errorResponse } from '../middleware/http-errors.js';
 import { httpHandler } from './http-handler.js';
 import { parseLoginRequest } from '../sessions/login-request.js';
+import { cookieMaxAge } from '../domain/session-lifetime.js';
+import type { SessionRecord } from '../adapters/session-store.js';
 
 let throttle: LoginThrottle | undefined;
 const loginThrottle = () => (throttle ??= new LoginThrottle(new DynamoThrottleStore(documentClient, gatewayDeps().config.tableName), loginLimits(process.env)));
@@ -49,8 +51,9 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
     return errorResponse(refusal, context.awsRequestId);
   }
   let token: string;
+  let session: SessionRecord;
   try {
-    ({ token } = await sessionService.login(body));
+    ({ token, session } = await sessionService.login(body));
   } catch (err) {
     const { error, wrongCredentials } = publicLoginError(err);
     await loginThrottle().finished(keys, admission, wrongCredentials ? 'wrong-credentials' : 'other');
@@ -60,8 +63,8 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
   }
   await loginThrottle().finished(keys, admission, 'success');
   audit({ action: 'login', outcome: 'success', ...who });
-  // The cookie lives as long as the session can (absolute lifetime): nothing refreshes it, while
+  // The cookie lives as long as the session can (its absolute lifetime): nothing refreshes it, while
   // use slides the idle expiry on the server, which stays the judge of it (SPEC §4.3).
-  const cookie = sessionCookie(token, config.sessionMaxLifetimeSeconds, config.localMode);
+  const cookie = sessionCookie(token, cookieMaxAge(session.maxLifetimeSeconds, config.sessionMaxLifetimeSeconds), config.localMode);
   return json(200, { access_token: `BAMAuthToken: ${token}` }, {}, [cookie]);
 });
