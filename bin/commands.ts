@@ -81,7 +81,8 @@ export const BENCH_BUNDLE: CommandSpec = {
 
 export const GEN_WORKFLOWS: CommandSpec = {
   command: 'npm run gen:workflows --',
-  summary: 'Writes the workflow manifest (functions/workflows/manifest.ts) and each workflow\'s runner entry (functions/lambdas/runners/) from functions/workflows/modules/, each module read in a sandboxed process of its own, and functions/subscribers/index.ts (npm start and npm test run it first; cdk synth only checks the manifest is fresh).',
+  summary:
+    "Writes the workflow manifest (functions/workflows/manifest.ts) and each workflow's runner entry (functions/lambdas/runners/) from functions/workflows/modules/, each module read in a sandboxed process of its own, and functions/subscribers/index.ts (npm start and npm test run it first; cdk synth only checks the manifest is fresh).",
   options: {},
 };
 
@@ -105,9 +106,9 @@ export const TEST_BROWSER: CommandSpec = {
 
 export const README_CHECK: CommandSpec = {
   command: 'npm run readme:check --',
-  summary: "Runs README.md's sh blocks (all but those marked `sh no-check`) with bash against a fresh `npm start` on free ports, and checks the outputs they show.",
+  summary: 'Runs the sh blocks of README.md and docs/*.md (all but those marked `sh no-check`) with bash against a fresh `npm start` on free ports, and checks the outputs they show.',
   options: {
-    only: { type: 'string', value: 'TEXT', description: 'run only the blocks of sections whose heading contains TEXT' },
+    only: { type: 'string', value: 'TEXT', description: 'run only the blocks of sections whose heading (or page file name) contains TEXT' },
     list: { type: 'boolean', description: 'list the blocks and exit' },
     verbose: { type: 'boolean', short: 'v', description: "print each block's output" },
   },
