@@ -19,6 +19,13 @@ export function lifetimeText(seconds: number | null): string {
   return seconds % 3600 === 0 ? `${seconds / 3600} h` : `${seconds} s`;
 }
 
+/** Shows a lifetime in the panel's state setters (stable: no effect depends on a closure). */
+function showIn(l: Lifetime, setCurrent: (l: Lifetime) => void, setChoice: (c: Choice) => void, setHours: (h: string) => void): void {
+  setCurrent(l);
+  setChoice(l.source === 'default' ? 'default' : l.session_max_lifetime_seconds === null ? 'none' : 'hours');
+  setHours(l.source === 'user' && l.session_max_lifetime_seconds !== null ? String(l.session_max_lifetime_seconds / 3600) : '');
+}
+
 /**
  * A user's absolute session lifetime (admins, on the Permissions page): the default, hours of
  * its own, or none, for automation accounts such as external-dns that keep one token for weeks.
@@ -31,14 +38,13 @@ export function SessionLifetimePanel({ user }: { user: string }) {
   const [hours, setHours] = useState('');
   const [notice, setNotice] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
 
-  const show = (l: Lifetime) => {
-    setCurrent(l);
-    setChoice(l.source === 'default' ? 'default' : l.session_max_lifetime_seconds === null ? 'none' : 'hours');
-    setHours(l.source === 'user' && l.session_max_lifetime_seconds !== null ? String(l.session_max_lifetime_seconds / 3600) : '');
-  };
+  const show = (l: Lifetime) => showIn(l, setCurrent, setChoice, setHours);
   useEffect(() => {
     setNotice(null);
-    void api<Lifetime>('GET', path).then(show, (e: Error) => setNotice({ type: 'error', text: e.message }));
+    void api<Lifetime>('GET', path).then(
+      (l) => showIn(l, setCurrent, setChoice, setHours),
+      (e: Error) => setNotice({ type: 'error', text: e.message }),
+    );
   }, [path]);
 
   const save = async (e: FormEvent) => {
