@@ -133,6 +133,12 @@ export function externalDnsSuite(apiVersion: '1' | '2') {
     it('keeps its token through a BAM failover: 503 with Retry-After while it runs, 200 with the same token after the promote', async () => {
       const p = await BluecatProviderReplay.login(cfg);
       expect(await p.zones()).toContain('example.com');
+      // A provider with a user of its own (alice, granted api): its session ends with the failover.
+      const svc = await login(stack.url, 'gateway-svc', 'gateway-svc-pass');
+      expect((await call(stack.url, 'PUT', '/admin/users/alice/permissions/api', { token: svc })).status).toBe(200);
+      const own = { ...cfg, gatewayUsername: 'alice', gatewayPassword: 'alice-pass' };
+      const q = await BluecatProviderReplay.login(own);
+      expect(await q.zones()).toContain('example.com');
       await call(stack.url, 'POST', '/_local/bam/bam1/stop');
       await eventually(async () => (await call(stack.url, 'GET', '/_local/state')).body.monitoring.monitoring_state === 'FAILOVER_IN_PROGRESS', 8000);
       const during = await p.zones().catch((e: unknown) => e);
@@ -144,6 +150,11 @@ export function externalDnsSuite(apiVersion: '1' | '2') {
       await eventually(async () => (await call(stack.url, 'GET', '/_local/state')).body.monitoring.monitoring_state === 'MONITORING', 8000);
       // The same provider, the same token and cookie: its next poll works against bam2.
       expect(await p.zones()).toEqual(['example.com', 'sub.example.com']);
+      // The other one gets a 401 saying why; from v0.13.5 it exits on it, Kubernetes restarts it, and it logs in again.
+      const ended = (await q.zones().catch((e: unknown) => e)) as ProviderError;
+      expect([ended.status, JSON.parse(ended.body).code]).toEqual([401, 'SessionEndedByFailover']);
+      expect(await (await BluecatProviderReplay.login(own)).zones()).toEqual(['example.com', 'sub.example.com']);
+      await call(stack.url, 'DELETE', '/admin/users/alice/permissions/api', { token: await login(stack.url, 'gateway-svc', 'gateway-svc-pass') });
       const after = await p.applyChanges({ create: [{ dnsName: `after${apiVersion}.example.com`, recordType: 'A', targets: ['10.0.0.20'] }] });
       expect(after.errors).toEqual([]);
       expect(absoluteNames('HostRecord')).toContain(`after${apiVersion}.example.com`);
