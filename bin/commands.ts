@@ -122,9 +122,9 @@ export const TEST_BROWSER: CommandSpec = {
 
 export const README_CHECK: CommandSpec = {
   command: 'npm run readme:check --',
-  summary: "Runs README.md's sh blocks (all but those marked `sh no-check`) with bash against a fresh `npm start` on free ports, and checks the outputs they show.",
+  summary: 'Runs the sh blocks of README.md and docs/*.md (all but those marked `sh no-check`) with bash against a fresh `npm start` on free ports, and checks the outputs they show.',
   options: {
-    only: { type: 'string', value: 'TEXT', description: 'run only the blocks of sections whose heading contains TEXT' },
+    only: { type: 'string', value: 'TEXT', description: 'run only the blocks of sections whose heading (or page file name) contains TEXT' },
     list: { type: 'boolean', description: 'list the blocks and exit' },
     verbose: { type: 'boolean', short: 'v', description: "print each block's output" },
   },

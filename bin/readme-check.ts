@@ -1,6 +1,6 @@
 /**
- * `npm run readme:check`: README.md's sh blocks, run as a newcomer would run them, so README cannot
- * drift from the code. For each block (but those marked ```sh no-check): a fresh gateway on free
+ * `npm run readme:check`: the sh blocks of README.md and of every docs/*.md page, run as a
+ * newcomer would run them, so the docs cannot drift from the code. For each block (but those marked ```sh no-check): a fresh gateway on free
  * ports (PORT and PORT+1, never 3000), started with bin/local.ts as `npm start` does after its
  * generators (this script regenerates the workflow index itself; no block needs the UI build),
  * unless the prose says to continue in the same terminal; then bash -euo pipefail with PORT set;
@@ -9,7 +9,7 @@
  * (and removed afterwards), as README tells the reader to do.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,12 +21,24 @@ import { generateWorkflows } from './gen-workflows.js';
 const options = cli(README_CHECK);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-const all = shellBlocks(readme);
+/** README.md first, then each docs/*.md page: every page's blocks, numbered within the page. */
+const docsDir = path.join(root, 'docs');
+const pages = [
+  { file: 'README.md', text: readme },
+  ...(existsSync(docsDir)
+    ? readdirSync(docsDir)
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+    : []
+  ).map((f) => ({ file: `docs/${f}`, text: readFileSync(path.join(docsDir, f), 'utf8') })),
+];
+type PageBlock = ShellBlock & { page: string; key: string };
+const all: PageBlock[] = pages.flatMap((p) => shellBlocks(p.text).map((b) => ({ ...b, page: p.file, key: `${p.file}#${b.index}` })));
 const only = options.only as string | undefined;
-const selected = all.filter((b) => !only || b.heading.includes(only));
+const selected = all.filter((b) => !only || b.heading.includes(only) || b.page.includes(only));
 
 if (options.list) {
-  for (const b of all) console.log(`${String(b.index).padStart(2)} ${b.skip ? 'skip' : b.continues ? 'cont' : 'run '} ${b.heading}`);
+  for (const b of all) console.log(`${b.page.padEnd(24)} ${String(b.index).padStart(2)} ${b.skip ? 'skip' : b.continues ? 'cont' : 'run '} ${b.heading}`);
   process.exit(0);
 }
 
@@ -111,11 +123,12 @@ function runShell(blocks: ShellBlock[], port: number): Promise<{ outputs: string
   });
 }
 
-/** Groups blocks into terminals: a block that continues joins the one before. */
-function terminals(blocks: ShellBlock[]): ShellBlock[][] {
-  const groups: ShellBlock[][] = [];
+/** Groups blocks into terminals: a block that continues joins the one before, on the same page. */
+function terminals(blocks: PageBlock[]): PageBlock[][] {
+  const groups: PageBlock[][] = [];
   for (const b of blocks.filter((x) => !x.skip)) {
-    if (b.continues && groups.length) groups[groups.length - 1]!.push(b);
+    const last = groups[groups.length - 1];
+    if (b.continues && last && last[0]!.page === b.page) last.push(b);
     else groups.push([b]);
   }
   return groups;
@@ -144,9 +157,9 @@ try {
     writeFileSync(examplePath, example.code);
     await generateWorkflows();
   }
-  const wanted = new Set(selected.map((b) => b.index));
+  const wanted = new Set(selected.map((b) => b.key));
   for (const group of terminals(all)) {
-    if (!group.some((b) => wanted.has(b.index))) continue;
+    if (!group.some((b) => wanted.has(b.key))) continue;
     const started = Date.now();
     gateway = await startGateway();
     const { outputs, failedAt, code } = await runShell(group, gateway.port);
@@ -155,7 +168,7 @@ try {
       const missing = b.expected.filter((f) => !output.includes(f));
       const failed = failedAt === i || (failedAt !== undefined && i > failedAt) || missing.length > 0;
       const why = failedAt === i ? `exited ${code}` : failedAt !== undefined && i > failedAt ? 'not run' : missing.length ? `did not print ${missing.join(', ')}` : '';
-      console.log(`${failed ? 'FAIL' : 'ok  '} block ${b.index} (${b.heading})${why ? `: ${why}` : ''}`);
+      console.log(`${failed ? 'FAIL' : 'ok  '} ${b.page === 'README.md' ? '' : `${b.page} `}block ${b.index} (${b.heading})${why ? `: ${why}` : ''}`);
       ran++;
       if (failed) failures++;
       if ((failed && why !== 'not run') || options.verbose) console.log(output.replace(/^/gm, '     | '));
@@ -169,5 +182,5 @@ try {
   await stopGateway(gateway);
   await restore();
 }
-console.log(`${failures ? 'FAILED' : 'passed'}: ${ran - failures}/${ran} README blocks run (${selected.filter((b) => b.skip).length} marked no-check)`);
+console.log(`${failures ? 'FAILED' : 'passed'}: ${ran - failures}/${ran} README and docs blocks run (${selected.filter((b) => b.skip).length} marked no-check)`);
 process.exit(failures ? 1 : 0);

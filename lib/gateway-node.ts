@@ -69,7 +69,8 @@ const WRITES = {
  * item needs its prefix here (and in WRITES) for the functions that use it.
  */
 const READS: Record<keyof typeof WRITES, string[]> = {
-  sessions: ['SESSION#*', 'MONITOR', 'CONFIG', 'THROTTLE#*', 'AIRLOCK#CONFIG'],
+  // PERMISSION#SETTINGS: a user's own session lifetime, read at login.
+  sessions: ['SESSION#*', 'MONITOR', 'CONFIG', 'THROTTLE#*', 'AIRLOCK#CONFIG', 'PERMISSION#SETTINGS'],
   workflows: ['SESSION#*', 'MONITOR', 'CONFIG', 'PERMISSION#*', 'MEMBER#*', 'GROUP', 'AIRLOCK#CONFIG'],
   operations: ['SESSION#*', 'MONITOR', 'CONFIG', 'PERMISSION#*', 'MEMBER#*', 'GROUP', 'AIRLOCK#CONFIG'],
   // The web UI's reads: the operators' view, and the event timeline.

@@ -24,6 +24,8 @@ export interface SessionRecord {
   createdAt: number;
   lastSeenAt: number;
   expiresAt: number;
+  /** The user's own absolute lifetime when they logged in (seconds; null: none); absent: the configured default. */
+  maxLifetimeSeconds?: number | null;
 }
 
 /** What the admin listing shows of a session; `tokenHash` stays inside the gateway (it addresses the item). */

@@ -17,6 +17,7 @@ export type AuditAction =
   | 'member-added'
   | 'member-removed'
   | 'session-revoked'
+  | 'session-lifetime-changed'
   | 'session-ended'
   | 'maintenance'
   | 'group-failover';

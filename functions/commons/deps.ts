@@ -19,6 +19,7 @@ import { requestHandover } from '../bam/handover.js';
 import { MonitorStateCache } from '../sessions/monitor-state-cache.js';
 import { GrantCache } from '../sessions/grant-cache.js';
 import { GroupView } from './group-view.js';
+import { DynamoUserSettingsStore } from '../adapters/user-settings-store.js';
 
 const serverOf = (cfg: GatewayConfig, name: string) => cfg.servers.find((s) => s.name === name)!;
 
@@ -27,6 +28,8 @@ export interface GatewayDeps {
   sessions: DynamoSessionStore;
   monitorStore: DynamoMonitorStore;
   permissions: DynamoPermissionStore;
+  /** Per-user settings an admin gives (the session lifetime of automation accounts). */
+  userSettings: DynamoUserSettingsStore;
   /** Workflow permission checks, cached for at most GRANT_CACHE_MS (cleared by this process's admin changes). */
   grants: GrantCache;
   /** The monitor state as requests use it (see monitor-state-cache.ts). */
@@ -90,6 +93,7 @@ export function gatewayDeps(): GatewayDeps {
     onTransition: (s, events) => logger.info('failover monitor transition', { monitoringState: s.monitoringState, primary: s.primary, epoch: s.epoch, events }),
   });
   const sessionStore = new DynamoSessionStore(documentClient, cfg.tableName);
+  const userSettings = new DynamoUserSettingsStore(documentClient, cfg.tableName);
   const sessionService = new SessionService({
     config: cfg,
     sessions: sessionStore,
@@ -106,6 +110,7 @@ export function gatewayDeps(): GatewayDeps {
     ),
     probeNow: (minGapMs) => monitor.probeNow(minGapMs),
     hostModes: async () => (await configuration.get()).modes,
+    lifetimeOf: async (username) => (await userSettings.get(username))?.sessionLifetime,
   });
   // Log the service user in to a newly confirmed Primary at once, so restored sessions find it ready
   // (reading the data key first if this function started before it existed).
@@ -122,6 +127,7 @@ export function gatewayDeps(): GatewayDeps {
     sessions: sessionStore,
     monitorStore,
     permissions,
+    userSettings,
     grants: new GrantCache((user, permission) => permissions.has(user, permission), cfg.grantCacheMs),
     stateCache,
     groupStore,

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { tokenCandidate } from './auth-header.js';
 
 /** 256 bits from the CSPRNG, base64url: opaque to clients, never stored. */
 export function newToken(): string {
@@ -15,7 +16,8 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 /**
  * Finds the session token in a request, in every form existing BlueCat clients send it:
  * `auth: Basic <access_token>`, `Authorization: Basic|Bearer <access_token>` where access_token
- * is `BAMAuthToken: <token>` or just `<token>`, or the session cookie. Headers are lower-cased.
+ * is `BAMAuthToken: <token>` or just `<token>`, `auth: <access_token>` without a scheme
+ * (auth-header.ts), or the session cookie. Headers are lower-cased.
  */
 export function tokenFromRequest(headers: Record<string, string | undefined>, cookies: string[], cookieName: string): string | undefined {
   return tokenFromHeaders(headers) ?? tokenFromCookies(cookies, cookieName);
@@ -23,9 +25,8 @@ export function tokenFromRequest(headers: Record<string, string | undefined>, co
 
 /** The token from `auth` / `Authorization`: a browser never adds these on its own, so they are not CSRF-prone. */
 export function tokenFromHeaders(headers: Record<string, string | undefined>): string | undefined {
-  for (const value of [headers.auth, headers.authorization]) {
-    const m = /^(?:Basic|Bearer)\s+(?:BAMAuthToken:\s*)?(\S+)\s*$/i.exec(value ?? '');
-    if (m?.[1] && TOKEN_SHAPE.test(m[1])) return m[1];
+  for (const token of [tokenCandidate(headers.auth, { schemeless: true }), tokenCandidate(headers.authorization, { schemeless: false })]) {
+    if (token && TOKEN_SHAPE.test(token)) return token;
   }
   return undefined;
 }

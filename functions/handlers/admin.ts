@@ -9,6 +9,7 @@ import { workflowPermissions } from '../workflows/route-match.js';
 import { httpHandler } from './http-handler.js';
 import { audit, type AuditAction } from '../commons/audit.js';
 import { clientAddress } from '../commons/client-address.js';
+import { sessionLifetimeRoutes } from './admin-session-lifetime.js';
 
 /** Admin changes that go to the audit log (SPEC §13), by route; `target` names what changed. */
 const AUDITED: Record<string, { action: AuditAction; target: (p: Record<string, string>) => string }> = {
@@ -16,6 +17,8 @@ const AUDITED: Record<string, { action: AuditAction; target: (p: Record<string, 
   'DELETE /admin/{kind}/{name}/permissions/{permission}': { action: 'permission-revoked', target: (p) => `${p.kind}/${p.name}/${p.permission}` },
   'PUT /admin/groups/{group}/members/{user}': { action: 'member-added', target: (p) => `groups/${p.group}/members/${p.user}` },
   'DELETE /admin/groups/{group}/members/{user}': { action: 'member-removed', target: (p) => `groups/${p.group}/members/${p.user}` },
+  'PUT /admin/users/{name}/session-lifetime/{value}': { action: 'session-lifetime-changed', target: (p) => `users/${p.name}/session-lifetime/${p.value}` },
+  'DELETE /admin/users/{name}/session-lifetime': { action: 'session-lifetime-changed', target: (p) => `users/${p.name}/session-lifetime/default` },
 };
 
 /** Every permission something checks: each workflow's and route's, and the availability group's. */
@@ -72,6 +75,7 @@ async function revokeSessions(p: Record<string, string>, caller: Caller, session
  *   DELETE /admin/groups/{group}/members/{user}                remove from a group
  *   GET    /admin/users/{name}/sessions                        a user's sessions (opaque ids, no tokens)
  *   DELETE /admin/users/{name}/sessions[/{id}]                 revoke all of them, or one
+ * and the per-user session lifetimes of admin-session-lifetime.ts.
  */
 const routes: Route[] = [
   { method: 'GET', path: '/admin/permissions', run: async () => ({ permissions: knownPermissions() }) },
@@ -132,6 +136,7 @@ const routes: Route[] = [
       return { message: `Removed ${p.user} from ${p.group}.` };
     },
   },
+  ...sessionLifetimeRoutes,
 ];
 
 /** "METHOD path" of every admin route, for the OpenAPI document (functions/openapi/). */

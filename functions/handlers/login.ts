@@ -2,7 +2,7 @@ import { gatewayDeps } from '../commons/deps.js';
 import { audit } from '../commons/audit.js';
 import { clientAddress } from '../commons/client-address.js';
 import { GatewayError } from '../commons/errors.js';
-import { json, parseJsonBody, type HttpResult } from '../commons/http.js';
+import { json, type HttpResult } from '../commons/http.js';
 import { documentClient } from '../adapters/dynamo.js';
 import { DynamoThrottleStore } from '../adapters/throttle-store.js';
 import { throttleKeys } from '../domain/login-backoff.js';
@@ -10,7 +10,9 @@ import { secretsEqual, sessionCookie } from '../domain/tokens.js';
 import { LoginThrottle, loginLimits } from '../sessions/login-throttle.js';
 import { errorResponse } from '../middleware/http-errors.js';
 import { httpHandler } from './http-handler.js';
-import { LoginBody } from '../sessions/login-body.js';
+import { parseLoginRequest } from '../sessions/login-request.js';
+import { cookieMaxAge } from '../domain/session-lifetime.js';
+import type { SessionRecord } from '../adapters/session-store.js';
 
 let throttle: LoginThrottle | undefined;
 const loginThrottle = () => (throttle ??= new LoginThrottle(new DynamoThrottleStore(documentClient, gatewayDeps().config.tableName), loginLimits(process.env)));
@@ -33,7 +35,7 @@ function publicLoginError(err: unknown): { error: unknown; wrongCredentials: boo
 
 /** POST /rest_login: logs in to BAM and answers BlueCat's `{"access_token": "BAMAuthToken: <token>"}`. */
 export const handler = httpHandler().handler(async (event, context): Promise<HttpResult> => {
-  const body = parseJsonBody(event, LoginBody);
+  const body = parseLoginRequest(event);
   const { sessionService, config } = gatewayDeps();
   const sourceIp = clientAddress(event);
   const who = { actor: body.username, sourceIp, target: body.bam_alias ?? body.bam_url ?? 'default', correlationId: context.awsRequestId };
@@ -49,8 +51,9 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
     return errorResponse(refusal, context.awsRequestId);
   }
   let token: string;
+  let session: SessionRecord;
   try {
-    ({ token } = await sessionService.login(body));
+    ({ token, session } = await sessionService.login(body));
   } catch (err) {
     const { error, wrongCredentials } = publicLoginError(err);
     await loginThrottle().finished(keys, admission, wrongCredentials ? 'wrong-credentials' : 'other');
@@ -60,8 +63,8 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
   }
   await loginThrottle().finished(keys, admission, 'success');
   audit({ action: 'login', outcome: 'success', ...who });
-  // The cookie lives as long as the session can (absolute lifetime): nothing refreshes it, while
+  // The cookie lives as long as the session can (its absolute lifetime): nothing refreshes it, while
   // use slides the idle expiry on the server, which stays the judge of it (SPEC §4.3).
-  const cookie = sessionCookie(token, config.sessionMaxLifetimeSeconds, config.localMode);
+  const cookie = sessionCookie(token, cookieMaxAge(session.maxLifetimeSeconds, config.sessionMaxLifetimeSeconds), config.localMode);
   return json(200, { access_token: `BAMAuthToken: ${token}` }, {}, [cookie]);
 });

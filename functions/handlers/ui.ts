@@ -12,6 +12,7 @@ import { dashboardAnswer, type SessionAnswer } from '../ui-api/dashboard.js';
 import { eventsAnswer } from '../ui-api/events.js';
 import { knownPermissions } from './admin.js';
 import { httpHandler } from './http-handler.js';
+import { absoluteEnd } from '../domain/session-lifetime.js';
 
 /** The login alias; repeated from the session service so this bundle path stays small. */
 const PRIMARY_ALIAS = 'primary-address-manager';
@@ -65,7 +66,7 @@ const answers: Record<string, Answer> = {
       bound_server: session.boundServer,
       restorable: session.restorable,
       created_at: iso(session.createdAt),
-      expires_at: iso(Math.min(session.expiresAt, session.createdAt + config.sessionMaxLifetimeSeconds * 1000)),
+      expires_at: iso(Math.min(session.expiresAt, absoluteEnd(session.createdAt, session.maxLifetimeSeconds, config.sessionMaxLifetimeSeconds))),
       admin: config.admins.includes(session.username),
       permissions,
       monitoring_state: monitor?.monitoringState ?? 'STOPPED',

@@ -8,6 +8,7 @@ import { airlockError } from './jsonapi.js';
 import { maintenanceDeps } from './deps.js';
 import { recheckTenantToken, verifyTenantToken } from './tenant-tokens.js';
 import { endedByCluster } from '../domain/session-binding.js';
+import { absoluteEnd } from '../domain/session-lifetime.js';
 
 /** The permission that lets a gateway user (the web UI) use the maintenance API. Admins hold it. */
 export const MAINTENANCE_PERMISSION = 'maintenance';
@@ -102,7 +103,8 @@ async function principalOfSession(tokenHash: string, now: number): Promise<Airlo
   if (!session) return undefined;
   // Ended by a failover or by maintenance, even if no gateway call has deleted it yet.
   if (endedByCluster(session, monitor?.state)) return undefined;
-  if (session.expiresAt <= now || now >= session.createdAt + cfg.sessionMaxLifetimeSeconds * 1000) throw airlockError(401, 'UNAUTHORIZED', 'The gateway session expired. Log in again.');
+  if (session.expiresAt <= now || now >= absoluteEnd(session.createdAt, session.maxLifetimeSeconds, cfg.sessionMaxLifetimeSeconds))
+    throw airlockError(401, 'UNAUTHORIZED', 'The gateway session expired. Log in again.');
   if (!cfg.admins.includes(session.username) && !(await permissions.has(session.username, MAINTENANCE_PERMISSION))) {
     throw airlockError(403, 'FORBIDDEN', `User ${session.username} lacks the "${MAINTENANCE_PERMISSION}" permission.`);
   }

@@ -1,6 +1,8 @@
 import { adminRouteKeys } from '../handlers/admin.js';
 import { routes } from '../routes.js';
 import { workflowManifest } from '../workflows/manifest.js';
+import { workflowSchemas } from '../workflows/manifest-schemas.js';
+import { joinManifest } from '../workflows/manifest-schema.js';
 import { buildOpenApi } from './document.js';
 
 /**
@@ -9,5 +11,5 @@ import { buildOpenApi } from './document.js';
  * JSON Schema generator).
  */
 export function currentOpenApi(localMode: boolean): string {
-  return JSON.stringify(buildOpenApi({ routes, workflows: workflowManifest.workflows, adminRouteKeys, localMode }).document);
+  return JSON.stringify(buildOpenApi({ routes, workflows: joinManifest(workflowManifest, workflowSchemas).workflows, adminRouteKeys, localMode }).document);
 }

@@ -187,7 +187,7 @@ export function buildOpenApi(src: OpenApiSources): { document: Json; undocumente
       schemas: { Error: jsonSchema(s.ErrorEnvelope, 'output'), FailoverInProgress: jsonSchema(s.FailoverInProgress, 'output'), JsonApiErrors: jsonSchema(s.JsonApiErrors, 'output') },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <token> (the access_token of /rest_login, with or without "BAMAuthToken: ")' },
-        bamAuth: { type: 'apiKey', in: 'header', name: 'auth', description: "BlueCat's form: auth: Basic BAMAuthToken: <token>" },
+        bamAuth: { type: 'apiKey', in: 'header', name: 'auth', description: "BlueCat's form: auth: Basic BAMAuthToken: <token>; without a scheme too (auth: BAMAuthToken: <token>, auth: <token>)" },
         sessionCookie: { type: 'apiKey', in: 'cookie', name: cookie, description: 'The cookie /rest_login sets; changes it authenticates are refused cross-site' },
         tenantToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A tenant token (npm run user-manager), to open an /airlock/rest session' },
         airlockSession: { type: 'apiKey', in: 'cookie', name: 'JSESSIONID', description: 'The /airlock/rest session of POST /airlock/rest/session/create' },

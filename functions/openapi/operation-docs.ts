@@ -109,6 +109,10 @@ const adminRoutes: Record<string, OperationDoc> = {
   'DELETE /admin/users/{name}/sessions': admin("End all of a user's sessions", s.Revoked),
   'DELETE /admin/users/{name}/sessions/{id}': admin("End one of a user's sessions", s.Revoked, [400, 404]),
   'GET /admin/users/{name}/groups': admin("A user's groups", s.Groups),
+  'GET /admin/session-lifetimes': admin('The default session lifetime and the users who have their own', s.SessionLifetimes, []),
+  'GET /admin/users/{name}/session-lifetime': admin("A user's session lifetime (their own, or the default)", s.UserSessionLifetime),
+  'PUT /admin/users/{name}/session-lifetime/{value}': admin("Give a user their own session lifetime: seconds (300 to 31622400) or none; applies to the user's next logins", s.UserSessionLifetime),
+  'DELETE /admin/users/{name}/session-lifetime': admin('Give a user the default session lifetime again', s.UserSessionLifetime),
   'PUT /admin/groups/{group}/members/{user}': admin('Add a user to a group', s.Message),
   'DELETE /admin/groups/{group}/members/{user}': admin('Remove a user from a group', s.Message),
 };

@@ -101,6 +101,12 @@ export const Sessions = z.object({
   ),
 });
 export const Revoked = z.object({ revoked: z.array(z.string()) });
+/** A user's session lifetime (admin-session-lifetime.ts): seconds, or null for no absolute lifetime. */
+export const UserSessionLifetime = z.object({ username: z.string(), session_max_lifetime_seconds: z.nullable(z.int()), source: z.enum(['user', 'default']), default_seconds: z.int() });
+export const SessionLifetimes = z.object({
+  default_seconds: z.int(),
+  users: z.array(z.object({ username: z.string(), session_max_lifetime_seconds: z.nullable(z.int()), updated_by: z.string(), updated_at: isoTime })),
+});
 
 // /airlock/rest: JSON:API documents. Attributes are listed; clients should ignore ones they do not know.
 const HostMode = z.enum(['ENABLED', 'NO_NEW_SESSIONS', 'DISABLED']);

@@ -12,6 +12,7 @@ import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js'
 import { ServiceSessions, sharedContext } from './service-sessions.js';
 import { logger } from '../commons/logger.js';
 import type { MonitorStateCache } from './monitor-state-cache.js';
+import { expiryAfterUse, type SessionLifetime } from '../domain/session-lifetime.js';
 
 export const PRIMARY_ALIAS = 'primary-address-manager';
 
@@ -44,6 +45,8 @@ export interface SessionServiceDeps {
    * a drain takes effect the moment its activation answers. Absent: every host ENABLED.
    */
   hostModes?: () => Promise<HostModes>;
+  /** The user's own session lifetime, if an admin set one (session-lifetime.ts); read once per login. */
+  lifetimeOf?: (username: string) => Promise<SessionLifetime | undefined>;
   now?: () => number;
 }
 
@@ -89,6 +92,9 @@ export class SessionService {
     const { target, server, epoch } = this.resolveTarget(req, monitor);
     if (target !== PRIMARY_ALIAS) await this.refuseIfOutOfService(target);
     const client = bamClient(this.d.config.apiVersion, server.url, this.d.config.bamTimeoutMs);
+    // Read while BAM answers the login, not after it.
+    const lifetimeRead = this.d.lifetimeOf?.(req.username) ?? Promise.resolve(undefined);
+    lifetimeRead.catch(() => undefined);
     let credential: BamCredential;
     try {
       credential = await client.login(req.username, req.password);
@@ -100,6 +106,7 @@ export class SessionService {
     // Both comparisons always run, in constant time: the answer does not leak which one differed.
     const userMatches = secretsEqual(req.username, this.d.config.service.username);
     const passwordMatches = secretsEqual(req.password, this.d.config.service.password);
+    const maxLifetimeSeconds = await lifetimeRead;
     const token = newToken();
     const tokenHash = hashToken(token);
     const now = this.now();
@@ -116,7 +123,8 @@ export class SessionService {
       serverIncarnation: monitor?.servers[server.name]?.incarnation ?? 0,
       createdAt: now,
       lastSeenAt: now,
-      expiresAt: this.expiryAt(now, now),
+      expiresAt: this.expiryAt(now, now, maxLifetimeSeconds),
+      ...(maxLifetimeSeconds !== undefined ? { maxLifetimeSeconds } : {}),
     };
     await this.d.sessions.create(session);
     return { token, session };
@@ -144,7 +152,7 @@ export class SessionService {
     if (!session) throw unauthorized('Session not found or ended. Log in again.');
     const now = this.now();
     // The absolute lifetime is checked too: items stored before it existed may expire later.
-    if (session.expiresAt <= now || now >= this.expiryAt(session.createdAt, Infinity)) {
+    if (session.expiresAt <= now || now >= this.expiryAt(session.createdAt, Infinity, session.maxLifetimeSeconds)) {
       await this.d.sessions.delete(tokenHash);
       throw unauthorized('Session expired. Log in again.');
     }
@@ -153,7 +161,7 @@ export class SessionService {
     session = bound.session;
     const monitor = bound.monitor;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
-      const expiresAt = this.expiryAt(session.createdAt, now);
+      const expiresAt = this.expiryAt(session.createdAt, now, session.maxLifetimeSeconds);
       await this.d.sessions.touch(tokenHash, now, expiresAt);
       session = { ...session, lastSeenAt: now, expiresAt };
     }
@@ -349,9 +357,9 @@ export class SessionService {
     return current ? this.ready(current, monitor) : undefined;
   }
 
-  /** The idle expiry after use at `usedAt`, never past the absolute lifetime from `createdAt`. */
-  private expiryAt(createdAt: number, usedAt: number): number {
-    return Math.min(usedAt + this.d.config.sessionTtlSeconds * 1000, createdAt + this.d.config.sessionMaxLifetimeSeconds * 1000);
+  /** The idle expiry after use at `usedAt`, never past the absolute lifetime (the session's own, else the default) from `createdAt`. */
+  private expiryAt(createdAt: number, usedAt: number, lifetime: SessionLifetime | undefined): number {
+    return expiryAfterUse(createdAt, usedAt, this.d.config.sessionTtlSeconds, lifetime, this.d.config.sessionMaxLifetimeSeconds);
   }
 
   /** A user's live sessions, for admins: no token, no hash, no credential. */

@@ -48,6 +48,38 @@ export type ManifestRoute = z.output<typeof ManifestRouteSchema>;
 export type ManifestWorkflow = z.output<typeof ManifestWorkflowSchema>;
 export type WorkflowManifest = z.output<typeof WorkflowManifestSchema>;
 
+/**
+ * The manifest is written in two files: the routing part (manifest.ts), which every API function
+ * carries, and the JSON Schemas (manifest-schemas.ts), which only the OpenAPI document needs.
+ */
+export type RouteSchemas = Pick<ManifestRoute, 'query' | 'body' | 'response'>;
+export type RoutingRoute = Omit<ManifestRoute, keyof RouteSchemas>;
+export type RoutingWorkflow = Omit<ManifestWorkflow, 'routes'> & { routes: RoutingRoute[] };
+export interface WorkflowRouting {
+  workflows: RoutingWorkflow[];
+}
+/** Schemas by workflow name, then by `METHOD path`. */
+export type WorkflowSchemas = Record<string, Record<string, RouteSchemas>>;
+
+export function splitManifest(m: WorkflowManifest): { routing: WorkflowRouting; schemas: WorkflowSchemas } {
+  const schemas: WorkflowSchemas = {};
+  const routing = {
+    workflows: m.workflows.map((w) => ({
+      ...w,
+      routes: w.routes.map(({ query, body, response, ...route }) => {
+        const own = { ...(query ? { query } : {}), ...(body ? { body } : {}), ...(response ? { response } : {}) };
+        if (Object.keys(own).length > 0) (schemas[w.name] ??= {})[`${route.method} ${route.path}`] = own;
+        return route;
+      }),
+    })),
+  };
+  return { routing, schemas };
+}
+
+export function joinManifest(routing: WorkflowRouting, schemas: WorkflowSchemas): WorkflowManifest {
+  return { workflows: routing.workflows.map((w) => ({ ...w, routes: w.routes.map((r) => ({ ...r, ...schemas[w.name]?.[`${r.method} ${r.path}`] })) })) };
+}
+
 /** A manifest's whole size cap: it becomes part of every trusted bundle and of the OpenAPI document. */
 export const MAX_MANIFEST_BYTES = 512 * 1024;
 

@@ -1,9 +1,9 @@
 import { GatewayError, notFound } from '../commons/errors.js';
 import { matchPath } from '../commons/path-match.js';
-import type { ManifestRoute, ManifestWorkflow, WorkflowManifest } from './manifest-schema.js';
+import type { RoutingRoute, RoutingWorkflow, WorkflowRouting } from './manifest-schema.js';
 
 /** The manifest route a request path names, with its decoded params, or why there is none (404 / 405). */
-export function matchRoute(manifest: WorkflowManifest, method: string, path: string): { workflow: ManifestWorkflow; route: ManifestRoute; params: Record<string, string> } {
+export function matchRoute(manifest: WorkflowRouting, method: string, path: string): { workflow: RoutingWorkflow; route: RoutingRoute; params: Record<string, string> } {
   const [, name = '', ...rest] = path.split('/');
   const workflow = manifest.workflows.find((w) => w.name === name);
   if (!workflow) throw notFound(`No workflow serves ${path.slice(0, 200)}.`);
@@ -16,6 +16,6 @@ export function matchRoute(manifest: WorkflowManifest, method: string, path: str
 }
 
 /** Every permission a workflow route checks (the admin API and the web UI list them). */
-export function workflowPermissions(manifest: WorkflowManifest): string[] {
+export function workflowPermissions(manifest: WorkflowRouting): string[] {
   return [...new Set(manifest.workflows.flatMap((w) => w.routes.map((r) => r.permission)))].sort();
 }

@@ -7,7 +7,7 @@ import type { NodeState } from '../group/node-state.js';
 import { PRIMARY_ALIAS, type AuthenticatedSession } from '../sessions/session-service.js';
 import { buildAnswer, workflowError, WorkflowAnswerRefused } from './answer.js';
 import type { HttpMethod } from './define.js';
-import type { WorkflowManifest } from './manifest-schema.js';
+import type { WorkflowRouting } from './manifest-schema.js';
 import { matchRoute } from './route-match.js';
 import { parseRunnerResponse, safeHeaders, type RunnerRequest } from './runner-protocol.js';
 
@@ -20,7 +20,7 @@ import { parseRunnerResponse, safeHeaders, type RunnerRequest } from './runner-p
  * each with the workflow's default message and a correlation id.
  */
 export interface WorkflowCallDeps {
-  manifest: WorkflowManifest;
+  manifest: WorkflowRouting;
   canRun: (username: string, permission: string) => Promise<boolean>;
   nodeState: () => Promise<NodeState>;
   /** The runner's raw response (runner-invoker.ts); throws RunnerTimedOut / RunnerFailed. */

@@ -138,7 +138,7 @@ describe('table reads by partition key (dynamodb:LeadingKeys), per function (iss
   };
 
   it.each([
-    ['ApiSessions', ['AIRLOCK#CONFIG', 'CONFIG', 'MONITOR', 'SESSION#*', 'THROTTLE#*']],
+    ['ApiSessions', ['AIRLOCK#CONFIG', 'CONFIG', 'MONITOR', 'PERMISSION#SETTINGS', 'SESSION#*', 'THROTTLE#*']],
     ['ApiWorkflows', ['AIRLOCK#CONFIG', 'CONFIG', 'GROUP', 'MEMBER#*', 'MONITOR', 'PERMISSION#*', 'SESSION#*']],
     ['ApiOperations', ['AIRLOCK#CONFIG', 'CONFIG', 'GROUP', 'MEMBER#*', 'MONITOR', 'PERMISSION#*', 'SESSION#*']],
     ['ApiUi', ['AIRLOCK#CONFIG', 'CONFIG', 'EVENTS', 'GROUP', 'MEMBER#*', 'MONITOR', 'PERMISSION#*', 'SESSION#*']],

@@ -270,6 +270,8 @@ describe('a synth with real bundling', () => {
     let importingSdk = 0;
     for (const b of bundles) {
       const code = readFileSync(b, 'utf8');
+      // bench:bundle's goal. The API functions carry the manifest's routing part only; its JSON
+      // Schemas stay with the OpenAPI document (functions/workflows/manifest-schemas.ts).
       expect(code.length, b).toBeLessThan(150 * 1024);
       expect(code.split('\n').length, b).toBeLessThan(50); // minified
       expect(/var \w+=class extends \w+\{[^}]*DynamoDBClient/.test(code), `${b} bundles the SDK`).toBe(false);

@@ -118,6 +118,7 @@ export function workflowSuite(apiVersion: '1' | '2') {
 
     it('lists every permission there is', async () => {
       expect((await call(base, 'GET', '/admin/permissions', { token: tokens.admin })).body.permissions).toEqual([
+        'api',
         'availability_group',
         'dns_records',
         'failover_rest_endpoints',

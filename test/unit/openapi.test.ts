@@ -5,9 +5,11 @@ import { buildOpenApi } from '../../functions/openapi/document.js';
 import { operationDocs } from '../../functions/openapi/operation-docs.js';
 import { routes } from '../../functions/routes.js';
 import { workflowManifest } from '../../functions/workflows/manifest.js';
+import { workflowSchemas } from '../../functions/workflows/manifest-schemas.js';
+import { joinManifest } from '../../functions/workflows/manifest-schema.js';
 import { manifestOf } from '../support/manifest.js';
 
-const workflows = workflowManifest.workflows;
+const workflows = joinManifest(workflowManifest, workflowSchemas).workflows;
 import { adminRouteKeys } from '../../functions/handlers/admin.js';
 import { airlockRoutePatterns, BASE_PATH } from '../../functions/handlers/airlock.js';
 import { defineWorkflow, route } from '../../functions/workflows/define.js';

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MANIFEST_FILE, RUNNER_DIR, renderManifest, renderRunnerEntry, workflowModules } from '../../bin/gen-workflows.js';
+import { MANIFEST_FILE, RUNNER_DIR, SCHEMAS_FILE, renderManifest, renderRunnerEntry, workflowModules } from '../../bin/gen-workflows.js';
 import { defineWorkflow } from '../../functions/workflows/define.js';
 import { matchPath } from '../../functions/commons/path-match.js';
-import { checkManifest } from '../../functions/workflows/manifest-schema.js';
+import { checkManifest, joinManifest } from '../../functions/workflows/manifest-schema.js';
+import { workflowSchemas } from '../../functions/workflows/manifest-schemas.js';
 import { workflowManifest } from '../../functions/workflows/manifest.js';
 
 describe('workflow discovery', () => {
@@ -19,7 +20,9 @@ describe('workflow discovery', () => {
 
   it('the manifest and runner entries in the repository describe every workflow module (npm start/test regenerate them)', () => {
     expect(workflowManifest.workflows.map((w) => w.module)).toEqual(workflowModules());
-    expect(readFileSync(MANIFEST_FILE, 'utf8')).toBe(renderManifest(workflowManifest));
+    const files = renderManifest(joinManifest(workflowManifest, workflowSchemas));
+    expect(readFileSync(MANIFEST_FILE, 'utf8')).toBe(files.routing);
+    expect(readFileSync(SCHEMAS_FILE, 'utf8')).toBe(files.schemas);
     for (const w of workflowManifest.workflows) expect(readFileSync(path.join(RUNNER_DIR, `${w.name}.ts`), 'utf8')).toBe(renderRunnerEntry(w.name));
   });
 

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Button, CheckBox, DropDownField, InlineNotification, Tag, TextInputField } from '@bluecateng/pelagos';
 import { api } from '../api.js';
 import { useSession } from '../session.js';
+import { SessionLifetimePanel } from './SessionLifetimePanel.js';
 
 type Kind = 'users' | 'groups';
 const KINDS: Kind[] = ['users', 'groups'];
@@ -114,6 +115,7 @@ export function PermissionsPage() {
                 <TextInputField id="new-group" label="Group" value={newGroup} onChange={setNewGroup} />
                 <Button text="Add to group" />
               </form>
+              <SessionLifetimePanel user={shown.name} />
             </>
           )}
         </>

@@ -1,0 +1,3 @@
+import { externalDnsSuite } from '../support/external-dns-suite.js';
+
+externalDnsSuite('1');
