@@ -29,10 +29,15 @@ export const IN_FLIGHT_LEASE_MS = 60_000;
 
 const fresh = (now: number): Counter => ({ failures: 0, windowStart: now, blockedUntil: 0 });
 
-/** The counter as it stands at `now`: a finished window that no longer blocks starts over. */
+/**
+ * The counter as it stands at `now`. It is forgotten once its window has passed and, if it ever
+ * blocked, a whole window has passed since the block ended: an attacker who keeps guessing keeps
+ * the delay at its longest instead of starting over with free guesses each window (only unknown
+ * clients are refused by it, so this locks out no one who logged in before).
+ */
 export function current(c: Counter | undefined, now: number, p: BackoffPolicy): Counter {
   if (!c) return fresh(now);
-  return c.windowStart + p.windowMs <= now && c.blockedUntil <= now ? fresh(now) : c;
+  return c.windowStart + p.windowMs <= now && (c.blockedUntil === 0 || c.blockedUntil + p.windowMs <= now) ? fresh(now) : c;
 }
 
 export function delayAfter(failures: number, p: BackoffPolicy): number {
@@ -53,9 +58,9 @@ export function afterFailure(c: Counter | undefined, now: number, p: BackoffPoli
   return { failures, windowStart: cur.windowStart, blockedUntil: delay ? Math.max(cur.blockedUntil, now + delay) : cur.blockedUntil };
 }
 
-/** When the item may be deleted (DynamoDB TTL, seconds): once neither its window nor its block matters. */
+/** When the item may be deleted (DynamoDB TTL, seconds): once `current` would forget it. */
 export function expiresAt(c: Counter, p: BackoffPolicy): number {
-  return Math.ceil(Math.max(c.windowStart + p.windowMs, c.blockedUntil) / 1000) + 60;
+  return Math.ceil(Math.max(c.windowStart + p.windowMs, c.blockedUntil ? c.blockedUntil + p.windowMs : 0) / 1000) + 60;
 }
 
 /** The throttle items of one login attempt (README "Login rate limits"). */

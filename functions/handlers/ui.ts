@@ -118,7 +118,7 @@ const answers: Record<string, Answer> = {
  * it. The others answer during a failover too (the dashboard keeps showing it).
  */
 const heartbeat = httpHandler()
-  .use(authenticate(() => gatewayDeps().sessionService))
+  .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'refuse', heartbeat: true })) // never slides the idle timeout
   .handler(async (event, context) => json(200, await answers['/ui/api/session']!(event, context)));
 
 const reads = httpHandler()

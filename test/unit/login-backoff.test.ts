@@ -30,10 +30,24 @@ describe('login backoff', () => {
     expect(afterFailure({ ...c, failures: 2 }, 100, policy).blockedUntil).toBe(2000);
   });
 
-  it('forgets a finished window once it no longer blocks', () => {
-    const c = fail(3, 0);
-    expect(blockedFor(c, 60_000, policy)).toBe(0);
+  it('forgets a window that never blocked once it has passed', () => {
+    const c = fail(2, 0);
+    expect(afterFailure(c, 59_999, policy).failures).toBe(3);
     expect(afterFailure(c, 60_000, policy)).toEqual({ failures: 1, windowStart: 60_000, blockedUntil: 0 });
+  });
+
+  it('forgets a counter that blocked only a whole window after its block ended: guessing on keeps the longest delay', () => {
+    const c = fail(3, 0); // blocked until 1000
+    expect(blockedFor(c, 60_000, policy)).toBe(0);
+    expect(afterFailure(c, 60_999, policy).failures).toBe(4);
+    expect(afterFailure(c, 61_000, policy)).toEqual({ failures: 1, windowStart: 61_000, blockedUntil: 0 });
+    let k = c;
+    let t = 0;
+    for (let i = 0; i < 50; i++) {
+      t = Math.max(t + 5_000, k.blockedUntil); // one guess as soon as it may, at most every 5 s
+      k = afterFailure(k, t, policy);
+    }
+    expect(blockedFor(k, t, policy)).toBe(8000); // still at the cap, never started over
   });
 
   it('keys: usernames hashed and case-folded; the username, the username from this address, the address, a device', () => {
