@@ -38,7 +38,14 @@ describe("node b's control server", () => {
 
   it('refuses a cross-site request, a foreign or opaque Origin and a foreign Host, without running the control', async () => {
     const { port } = new URL(server.url);
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'https://evil.example' }, { origin: 'null' }, { origin: 'http://127.0.0.1:1' }, { host: `attacker.example:${port}` }]) {
+    const foreign: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { origin: 'http://127.0.0.1:1' },
+      { host: `attacker.example:${port}` },
+    ];
+    for (const headers of foreign) {
       expect((await send('POST', '/_local/bam/bam1/stop', headers)).status).toBe(403);
     }
     expect((await send('GET', '/_local/state', { host: 'attacker.example' })).status).toBe(403);
