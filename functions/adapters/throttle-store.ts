@@ -12,6 +12,8 @@ export interface Slot {
   inFlight: number;
   /** When the count in flight was started: a place's lease, given back with it. */
   leaseAt?: number;
+  /** Places given back so far: when it moves, a queue for the count is moving. */
+  turns: number;
 }
 
 /** A place taken in a count: the lease to give it back with, and the item's counter as the place was taken (one atomic write). */
@@ -21,7 +23,7 @@ export interface Place {
 }
 
 // Every attribute by placeholder: no expression can trip over a reserved word.
-const NAMES = { '#f': 'failures', '#w': 'windowStart', '#b': 'blockedUntil', '#n': 'inflight', '#l': 'leaseAt', '#ttl': 'ttl' };
+const NAMES = { '#f': 'failures', '#w': 'windowStart', '#b': 'blockedUntil', '#n': 'inflight', '#l': 'leaseAt', '#r': 'turns', '#ttl': 'ttl' };
 const counterOf = (i: Record<string, unknown> | undefined): Counter | undefined =>
   i && i.failures !== undefined ? { failures: Number(i.failures), windowStart: Number(i.windowStart ?? 0), blockedUntil: Number(i.blockedUntil ?? 0) } : undefined;
 const live = (i: Record<string, unknown> | undefined, now: number, leaseMs: number) => i?.leaseAt !== undefined && Number(i.leaseAt) > now - leaseMs;
@@ -29,13 +31,15 @@ const slotOf = (i: Record<string, unknown> | undefined, now: number, leaseMs: nu
   ...(counterOf(i) ? { counter: counterOf(i) } : {}),
   inFlight: live(i, now, leaseMs) ? Math.max(0, Number(i!.inflight ?? 0)) : 0,
   ...(i?.leaseAt !== undefined ? { leaseAt: Number(i.leaseAt) } : {}),
+  turns: Number(i?.turns ?? 0),
 });
 
 /**
  * Login throttling items, TTL'd (`ttl`), one per key (sk `LOGIN`): `THROTTLE#USER#<sha256(lower-cased
  * username)>`, `THROTTLE#USER#<hash>#IP#<address>`, `THROTTLE#IP#<address>`, `THROTTLE#DEVICE#<id>`.
  * Each holds a failure counter (`failures`, `windowStart`, `blockedUntil`) and a count of logins in
- * flight (`inflight`, started at `leaseAt`), so taking a place also reads the counter, atomically.
+ * flight (`inflight`, started at `leaseAt`; `turns` counts places given back), so taking a place
+ * also reads the counter, atomically.
  * The mark that a username logged in from an address: the pair's pk, sk `KNOWN` (`knownUntil`).
  */
 export class DynamoThrottleStore {
@@ -99,9 +103,9 @@ export class DynamoThrottleStore {
    */
   async release(pk: string, lease: number, opts: { reset?: boolean } = {}): Promise<void> {
     const given = await this.update(pk, {
-      UpdateExpression: `ADD #n :minus${opts.reset ? ' REMOVE #f, #w, #b' : ''}`,
+      UpdateExpression: `ADD #n :minus, #r :one${opts.reset ? ' REMOVE #f, #w, #b' : ''}`,
       ConditionExpression: '#l = :lease AND #n > :zero',
-      ExpressionAttributeValues: { ':minus': -1, ':lease': lease, ':zero': 0 },
+      ExpressionAttributeValues: { ':minus': -1, ':one': 1, ':lease': lease, ':zero': 0 },
     });
     if (!given && opts.reset) await this.reset(pk);
   }

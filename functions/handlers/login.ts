@@ -50,6 +50,8 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
   const knownRight = secretsEqual(body.username, config.service.username) && secretsEqual(body.password, config.service.password);
   const admission = await loginThrottle().admit(keys, { knownRight });
   if (admission.admitted && admission.delayMs > 0) await new Promise((r) => setTimeout(r, admission.delayMs)); // failures elsewhere slow it
+  // Operators see that an attack slows a user's logins (the login entries below say by how much).
+  const slowed = admission.admitted && admission.slowedMs > 0 ? `slowed ${admission.slowedMs} ms by failed logins elsewhere` : undefined;
   if (!admission.admitted) {
     audit({ action: 'login-throttled', outcome: 'denied', ...who, reason: admission.reason });
     const refusal = new GatewayError(429, 'TooManyLoginAttempts', 'Too many login attempts. Try again later.', undefined, { 'retry-after': String(admission.retryAfterSeconds) });
@@ -61,12 +63,13 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
   } catch (err) {
     const { error, wrongCredentials } = publicLoginError(err);
     await loginThrottle().finished(keys, admission, wrongCredentials ? 'wrong-credentials' : 'other');
-    audit({ action: 'login', outcome: 'failure', ...who, reason: wrongCredentials ? 'wrong credentials' : error instanceof GatewayError ? error.code : 'error' });
+    const why = wrongCredentials ? 'wrong credentials' : error instanceof GatewayError ? error.code : 'error';
+    audit({ action: 'login', outcome: 'failure', ...who, reason: slowed ? `${why}; ${slowed}` : why });
     // Answered here, not thrown: the refusal is audited above as a login, not again as a 401.
     return errorResponse(error, context.awsRequestId);
   }
   await loginThrottle().finished(keys, admission, 'success');
-  audit({ action: 'login', outcome: 'success', ...who, actor: body.username });
+  audit({ action: 'login', outcome: 'success', ...who, actor: body.username, ...(slowed ? { reason: slowed } : {}) });
   // A browser-session cookie: closing the browser ends it; the server keeps the idle timeout and
   // the absolute lifetime (SPEC §4.3), whatever a client does with the cookie.
   const cookies = [sessionCookie(token, undefined, config.localMode), ...deviceCookieAfterLogin(config, body.username, device, loginLimitsNow().knownClientMs)];
