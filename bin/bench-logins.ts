@@ -6,9 +6,10 @@
  *   - throughput: `--logins` right logins (default 20,000) of one user by `--concurrency` clients
  *     (default 50), each waiting Retry-After on a 429 as a well-behaved client does: logins/s, p50,
  *     p99 and the 429s seen.
- * Each gateway runs alone in a child process (its node in a thread of its own, the simulated BAM
- * and dynalite in another); the clients run here. The machine's load average is printed before and
- * after each part: compare figures within one run.
+ * Each gateway runs alone in a child process (with the simulated BAM and dynalite); the clients run
+ * here. The gateway's DynamoDB requests are counted by a middleware on its client (the monitor's
+ * background reads included), per login. The machine's load average is printed before and after
+ * each part: compare figures within one run.
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -30,6 +31,7 @@ interface Figures {
   p50: number;
   p99: number;
   refused: number;
+  opsPerLogin: number;
   load: string;
 }
 
@@ -57,12 +59,14 @@ async function parent(): Promise<void> {
     console.log(`\n${name} (load average during the run: ${f.load})`);
     console.log(`  burst of ${values.burst}, known address: ${statuses(f.burstKnown)}`);
     console.log(`  burst of ${values.burst}, new address:   ${statuses(f.burstNew)}`);
-    console.log(`  ${values.logins} logins at c=${values.concurrency}: ${f.rps.toFixed(0)} logins/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.refused} answered 429`);
+    console.log(
+      `  ${values.logins} logins at c=${values.concurrency}: ${f.rps.toFixed(0)} logins/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.refused} answered 429; ${f.opsPerLogin.toFixed(2)} DynamoDB requests per login`,
+    );
   }
   const now = runs[runs.length - 1]![1];
   const burst429 = (now.burstKnown['429'] ?? 0) + (now.burstNew['429'] ?? 0);
   console.log(`\ngoals: bursts without 429 ${burst429 === 0 ? 'met' : `NOT met (${burst429})`}; logins/s ${now.rps.toFixed(0)} (goal >= 297 on a quiet machine)`);
-  console.log(`logins_per_second=${now.rps.toFixed(1)} burst_429=${burst429} login_p99_ms=${now.p99.toFixed(1)}`);
+  console.log(`logins_per_second=${now.rps.toFixed(1)} burst_429=${burst429} login_p99_ms=${now.p99.toFixed(1)} ddb_requests_per_login=${now.opsPerLogin.toFixed(2)}`);
 }
 
 /** The code at `ref`, unpacked once into .bench/ (git archive: the repository is not touched), sharing node_modules. */
@@ -83,11 +87,18 @@ async function measure(code: string): Promise<Figures> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
   });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (rc) => reject(new Error(`the gateway process exited (${rc})`))));
+  exited.catch(() => undefined);
+  const ask = <T>(cmd: string) =>
+    Promise.race([
+      new Promise<T>((resolve) => {
+        child.once('message', (m) => resolve(m as T));
+        child.send(cmd);
+      }),
+      exited,
+    ]);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      child.once('message', (m) => resolve(String(m)));
-      child.once('exit', (rc) => reject(new Error(`the gateway process exited (${rc})`)));
-    });
+    const url = await ask<string>('start');
     const loads = [loadavg()];
     const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
     for (let i = 0; i < 20; i++) await login(url, agent, '127.0.0.1'); // warm up; the address becomes known
@@ -98,6 +109,7 @@ async function measure(code: string): Promise<Figures> {
     const lat: number[] = [];
     let refused = 0;
     let next = 0;
+    const opsBefore = await ask<number>('ops');
     const started = performance.now();
     await Promise.all(
       Array.from({ length: values.concurrency as number }, async () => {
@@ -115,20 +127,40 @@ async function measure(code: string): Promise<Figures> {
       }),
     );
     const rps = lat.length / ((performance.now() - started) / 1000);
+    const opsPerLogin = ((await ask<number>('ops')) - opsBefore) / lat.length;
     loads.push(loadavg());
     agent.destroy();
-    return { burstKnown, burstNew, rps, p50: pct(lat, 0.5), p99: pct(lat, 0.99), refused, load: loads.join(' → ') };
+    return { burstKnown, burstNew, rps, p50: pct(lat, 0.5), p99: pct(lat, 0.99), refused, opsPerLogin, load: loads.join(' → ') };
   } finally {
     child.kill();
   }
 }
 
-/** The gateway process: the stack of the code in `code`, its node in a thread of its own. */
+/** The gateway process: the stack of the code in `code`, its DynamoDB requests counted. */
 async function gatewayProcess(code: string): Promise<void> {
   const { startLocalStack } = (await import(pathToFileURL(path.join(code, 'local/runtime.ts')).href)) as typeof import('../local/runtime.js');
-  const stack = await startLocalStack({ gatewayThread: true, env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
-  process.send!(stack.url);
-  process.on('disconnect', () => void stack.close().finally(() => process.exit(0)));
+  let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+  let ops = 0;
+  process.on(
+    'message',
+    (cmd: string) =>
+      void (async () => {
+        if (cmd === 'start') {
+          stack = await startLocalStack({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+          // The same module instance the gateway uses (loaded by the stack, after it set the environment).
+          const { documentClient } = (await import(pathToFileURL(path.join(code, 'functions/adapters/dynamo.ts')).href)) as typeof import('../functions/adapters/dynamo.js');
+          documentClient.middlewareStack.add(
+            (next) => async (args) => {
+              ops++;
+              return next(args);
+            },
+            { step: 'initialize', name: 'benchCountOps' },
+          );
+          process.send!(stack.url);
+        } else if (cmd === 'ops') process.send!(ops);
+      })(),
+  );
+  process.on('disconnect', () => void (stack?.close() ?? Promise.resolve()).finally(() => process.exit(0)));
 }
 
 type Answer = { status: number; retryAfterMs: number };

@@ -7,10 +7,13 @@ import type { ThrottleKeys } from './login-backoff.js';
  */
 export type Trust = 'device' | 'pair' | 'unknown';
 
+/** Which limit a count of logins in flight has: a username's (unknown clients), an address's, a known client's own. */
+export type Cap = 'perUser' | 'perIp' | 'perKnownClient';
+
 export interface AttemptPlan {
   trust: Trust;
   /** Places in flight taken before BAM is asked, in this order, each under its cap. */
-  places: { pk: string; cap: 'perUser' | 'perIp' }[];
+  places: { pk: string; cap: Cap }[];
   /** Counters whose backoff refuses the attempt (429). */
   refuseBy: string[];
   /** Counters whose backoff only delays it (at most LOGIN_SLOWDOWN_MAX_MS). */
@@ -58,7 +61,7 @@ export function planFor(keys: ThrottleKeys, trust: Trust): AttemptPlan {
   const own = trust === 'device' ? keys.device! : keys.pair;
   return {
     trust,
-    places: [{ pk: own, cap: 'perUser' }],
+    places: [{ pk: own, cap: 'perKnownClient' }],
     refuseBy: [own],
     slowBy: trust === 'device' ? [keys.user, keys.pair, keys.ip] : [keys.user, keys.ip],
     slowInPlace: false,

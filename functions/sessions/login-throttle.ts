@@ -2,14 +2,16 @@ import * as z from 'zod/mini';
 import { validate } from '../commons/validation.js';
 import { logger } from '../commons/logger.js';
 import { IN_FLIGHT_LEASE_MS, afterFailure, blockedFor, expiresAt, type BackoffPolicy, type Counter, type ThrottleKeys } from '../domain/login-backoff.js';
-import { planFor, trustOf, type AttemptPlan, type Trust } from '../domain/login-trust.js';
+import { planFor, trustOf, type AttemptPlan, type Cap, type Trust } from '../domain/login-trust.js';
 import type { DynamoThrottleStore, Slot } from '../adapters/throttle-store.js';
 
 export interface LoginLimits {
   user: BackoffPolicy;
   ip: BackoffPolicy;
-  /** Logins asking BAM at once of one username from unknown clients, and of one known client. */
+  /** Logins of one username from unknown clients asking BAM at once. */
   maxConcurrent: number;
+  /** Logins of one known client (a device, or a username from an address it logged in from) asking BAM at once. */
+  maxConcurrentKnown: number;
   /** Logins from one address (whatever the usernames) of unknown clients asking BAM at once. */
   maxConcurrentPerIp: number;
   /** How long a login waits for a place in flight while none is given back (the queue does not move) before it is answered 429. */
@@ -29,6 +31,7 @@ const schema = z.object({
   LOGIN_BACKOFF_MAX_SECONDS: intFrom(900),
   LOGIN_MAX_CONCURRENT: intFrom(20),
   LOGIN_MAX_CONCURRENT_PER_IP: intFrom(50),
+  LOGIN_MAX_CONCURRENT_KNOWN: intFrom(100),
   LOGIN_QUEUE_WAIT_MS: intFrom(5000, 0),
   LOGIN_SLOWDOWN_MAX_MS: intFrom(2000, 0),
   LOGIN_KNOWN_CLIENT_DAYS: intFrom(30),
@@ -45,6 +48,7 @@ export function loginLimits(env: NodeJS.ProcessEnv): LoginLimits {
     ip: { maxFailures: e.LOGIN_MAX_FAILURES_PER_IP, ...shared },
     maxConcurrent: e.LOGIN_MAX_CONCURRENT,
     maxConcurrentPerIp: e.LOGIN_MAX_CONCURRENT_PER_IP,
+    maxConcurrentKnown: e.LOGIN_MAX_CONCURRENT_KNOWN,
     queueWaitMs: e.LOGIN_QUEUE_WAIT_MS,
     slowdownMaxMs: e.LOGIN_SLOWDOWN_MAX_MS,
     knownClientMs: e.LOGIN_KNOWN_CLIENT_DAYS * 86_400_000,
@@ -87,10 +91,10 @@ const sleepFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * Failed logins drive a backoff; what refuses and what only slows depends on how well the client
  * is known (domain/login-trust.ts), so failures from elsewhere never refuse a client that logged in
  * before. Parallel attempts are held by counts of logins in flight taken before BAM is asked, and
- * the backoff is checked with the place (one atomic write), so a burst of guesses gets at most
- * `maxConcurrent + maxFailures − 1` answers from BAM per count before the backoff refuses the rest.
- * A full count makes an attempt wait for a place (up to `queueWaitMs`), not refuse it: a burst of
- * right logins is served in turn, never answered 429.
+ * the backoff is checked with the place (one atomic write), so a burst of guesses gets at most the
+ * count's cap + `maxFailures` − 1 answers from BAM before the backoff refuses the rest. A full count
+ * makes an attempt wait for a place (while the queue moves), not refuse it: a burst of right logins
+ * is served in turn, not answered 429.
  */
 export class LoginThrottle {
   constructor(
@@ -123,7 +127,8 @@ export class LoginThrottle {
     // A known client is slowed before it queues, so failures elsewhere never hold back its own burst.
     const before = plan.slowInPlace ? 0 : slowdown();
     if (before) await this.sleep(before);
-    const cap = (c: 'perUser' | 'perIp') => (c === 'perIp' ? this.limits.maxConcurrentPerIp : this.limits.maxConcurrent);
+    const caps: Record<Cap, number> = { perUser: this.limits.maxConcurrent, perIp: this.limits.maxConcurrentPerIp, perKnownClient: this.limits.maxConcurrentKnown };
+    const cap = (c: Cap) => caps[c];
 
     if (opts.knownRight) {
       for (const place of plan.places) {

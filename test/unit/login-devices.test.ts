@@ -54,7 +54,7 @@ describe('what decides a login, by how well its client is known', () => {
 
   it("a known client is refused only by its own failures, queues in its own count, and is only slowed by the username's and the address's", () => {
     const pair = planFor(noDevice, trustOf(noDevice, true));
-    expect(pair).toMatchObject({ trust: 'pair', places: [{ pk: keys.pair, cap: 'perUser' }], refuseBy: [keys.pair], slowBy: [keys.user, keys.ip], slowInPlace: false });
+    expect(pair).toMatchObject({ trust: 'pair', places: [{ pk: keys.pair, cap: 'perKnownClient' }], refuseBy: [keys.pair], slowBy: [keys.user, keys.ip], slowInPlace: false });
     expect(pair.chargeTo).not.toContain(keys.user); // its typos lock no one else out
     const dev = planFor(keys, trustOf(keys, false));
     expect(dev).toMatchObject({ trust: 'device', places: [{ pk: device }], refuseBy: [device], slowBy: [keys.user, keys.pair, keys.ip] });
