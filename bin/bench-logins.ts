@@ -32,6 +32,7 @@ interface Figures {
   p99: number;
   refused: number;
   opsPerLogin: number;
+  opsKinds: string;
   load: string;
 }
 
@@ -62,6 +63,7 @@ async function parent(): Promise<void> {
     console.log(
       `  ${values.logins} logins at c=${values.concurrency}: ${f.rps.toFixed(0)} logins/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.refused} answered 429; ${f.opsPerLogin.toFixed(2)} DynamoDB requests per login`,
     );
+    console.log(`  DynamoDB requests per login by kind: ${f.opsKinds}`);
   }
   const now = runs[runs.length - 1]![1];
   const burst429 = (now.burstKnown['429'] ?? 0) + (now.burstNew['429'] ?? 0);
@@ -109,7 +111,7 @@ async function measure(code: string): Promise<Figures> {
     const lat: number[] = [];
     let refused = 0;
     let next = 0;
-    const opsBefore = await ask<number>('ops');
+    const opsBefore = await ask<Record<string, number>>('ops');
     const started = performance.now();
     await Promise.all(
       Array.from({ length: values.concurrency as number }, async () => {
@@ -127,10 +129,16 @@ async function measure(code: string): Promise<Figures> {
       }),
     );
     const rps = lat.length / ((performance.now() - started) / 1000);
-    const opsPerLogin = ((await ask<number>('ops')) - opsBefore) / lat.length;
+    const opsAfter = await ask<Record<string, number>>('ops');
+    const perLogin = Object.fromEntries(Object.entries(opsAfter).map(([k, n]) => [k, (n - (opsBefore[k] ?? 0)) / lat.length]));
+    const opsPerLogin = Object.values(perLogin).reduce((a, b) => a + b, 0);
+    const opsKinds = Object.entries(perLogin)
+      .filter(([, n]) => n >= 0.005)
+      .map(([k, n]) => `${k} ${n.toFixed(2)}`)
+      .join(', ');
     loads.push(loadavg());
     agent.destroy();
-    return { burstKnown, burstNew, rps, p50: pct(lat, 0.5), p99: pct(lat, 0.99), refused, opsPerLogin, load: loads.join(' → ') };
+    return { burstKnown, burstNew, rps, p50: pct(lat, 0.5), p99: pct(lat, 0.99), refused, opsPerLogin, opsKinds, load: loads.join(' → ') };
   } finally {
     child.kill();
   }
@@ -140,7 +148,7 @@ async function measure(code: string): Promise<Figures> {
 async function gatewayProcess(code: string): Promise<void> {
   const { startLocalStack } = (await import(pathToFileURL(path.join(code, 'local/runtime.ts')).href)) as typeof import('../local/runtime.js');
   let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
-  let ops = 0;
+  const ops: Record<string, number> = {};
   process.on(
     'message',
     (cmd: string) =>
@@ -150,14 +158,15 @@ async function gatewayProcess(code: string): Promise<void> {
           // The same module instance the gateway uses (loaded by the stack, after it set the environment).
           const { documentClient } = (await import(pathToFileURL(path.join(code, 'functions/adapters/dynamo.ts')).href)) as typeof import('../functions/adapters/dynamo.js');
           documentClient.middlewareStack.add(
-            (next) => async (args) => {
-              ops++;
+            (next, context) => async (args) => {
+              const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+              ops[name] = (ops[name] ?? 0) + 1;
               return next(args);
             },
             { step: 'initialize', name: 'benchCountOps' },
           );
           process.send!(stack.url);
-        } else if (cmd === 'ops') process.send!(ops);
+        } else if (cmd === 'ops') process.send!({ ...ops });
       })(),
   );
   process.on('disconnect', () => void (stack?.close() ?? Promise.resolve()).finally(() => process.exit(0)));
