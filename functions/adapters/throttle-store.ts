@@ -66,8 +66,8 @@ export class DynamoThrottleStore {
       if (attempt >= BATCH_ATTEMPTS) throw new Error(`login throttle read: ${pending.length} keys still unprocessed after ${BATCH_ATTEMPTS} attempts`);
       if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** (attempt - 1) * (0.5 + Math.random())));
       const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-      for (const i of res.Responses?.[this.tableName] ?? []) items.set(`${String(i.pk)} ${String(i.sk)}`, i);
-      pending = (res.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, string>[] | undefined) ?? [];
+      for (const i of res?.Responses?.[this.tableName] ?? []) items.set(`${String(i.pk)} ${String(i.sk)}`, i);
+      pending = (res?.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, string>[] | undefined) ?? [];
     }
     const slots = Object.fromEntries(pks.map((pk) => [pk, slotOf(items.get(`${pk} ${LOGIN}`), now, leaseMs)]));
     return { slots, knownUntil: knownPk ? Number(items.get(`${knownPk} ${KNOWN}`)?.knownUntil ?? 0) : 0 };
@@ -94,7 +94,7 @@ export class DynamoThrottleStore {
       });
     const [first, second] = seen && seen.inFlight > 0 ? [join, start] : [start, join];
     const item = (await first()) ?? (await second());
-    return item ? { lease: Number(item.leaseAt), ...(counterOf(item) ? { counter: counterOf(item) } : {}) } : undefined;
+    return item ? { lease: Number(item.leaseAt ?? now), ...(counterOf(item) ? { counter: counterOf(item) } : {}) } : undefined;
   }
 
   /**
