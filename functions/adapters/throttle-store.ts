@@ -20,6 +20,8 @@ export interface Slot {
 export interface Place {
   lease: number;
   counter?: Counter;
+  /** The count in flight with this place. */
+  inFlight: number;
 }
 
 // Every attribute by placeholder: no expression can trip over a reserved word.
@@ -94,20 +96,22 @@ export class DynamoThrottleStore {
       });
     const [first, second] = seen && seen.inFlight > 0 ? [join, start] : [start, join];
     const item = (await first()) ?? (await second());
-    return item ? { lease: Number(item.leaseAt ?? now), ...(counterOf(item) ? { counter: counterOf(item) } : {}) } : undefined;
+    return item ? { lease: Number(item.leaseAt ?? now), ...(counterOf(item) ? { counter: counterOf(item) } : {}), inFlight: Number(item.inflight ?? 1) } : undefined;
   }
 
   /**
    * Gives back a place from `acquire` (a count started over since is left alone); `reset` also
-   * clears the failure counter (a right password), in the same write when the place is still counted.
+   * clears the failure counter (a right password), in the same write when the place is still
+   * counted. Answers how many are left in flight (undefined when the count had started over).
    */
-  async release(pk: string, lease: number, opts: { reset?: boolean } = {}): Promise<void> {
+  async release(pk: string, lease: number, opts: { reset?: boolean } = {}): Promise<number | undefined> {
     const given = await this.update(pk, {
       UpdateExpression: `ADD #n :minus, #r :one${opts.reset ? ' REMOVE #f, #w, #b' : ''}`,
       ConditionExpression: '#l = :lease AND #n > :zero',
       ExpressionAttributeValues: { ':minus': -1, ':one': 1, ':lease': lease, ':zero': 0 },
     });
     if (!given && opts.reset) await this.reset(pk);
+    return given ? Number(given.inflight ?? 0) : undefined;
   }
 
   /** Clears the failure counter of `pk` (a right password), leaving its count in flight alone. */

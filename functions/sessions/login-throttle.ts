@@ -4,6 +4,7 @@ import { logger } from '../commons/logger.js';
 import { IN_FLIGHT_LEASE_MS, afterFailure, blockedFor, expiresAt, type BackoffPolicy, type Counter, type ThrottleKeys } from '../domain/login-backoff.js';
 import { planFor, trustOf, type AttemptPlan, type Cap, type Trust } from '../domain/login-trust.js';
 import type { DynamoThrottleStore, Slot } from '../adapters/throttle-store.js';
+import { LoginViewCache } from './login-view-cache.js';
 
 export interface LoginLimits {
   user: BackoffPolicy;
@@ -102,7 +103,32 @@ export class LoginThrottle {
     private readonly limits: LoginLimits,
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = sleepFor,
+    private readonly cache = new LoginViewCache(),
   ) {}
+
+  /**
+   * What the attempt is decided on: a known client's view from this process's memory when it
+   * holds all of it (see LoginViewCache: its own counter is read with its place), else one
+   * consistent read of every item, remembered for the next logins.
+   */
+  private async view(keys: ThrottleKeys, now: number, knownRight: boolean) {
+    const pks = [keys.user, keys.pair, keys.ip, ...(keys.device ? [keys.device] : [])];
+    const rememberedUntil = this.cache.knownUntil(keys.pair, now);
+    const trust = trustOf(keys, rememberedUntil > 0);
+    if (!knownRight && trust !== 'unknown') {
+      const plan = planFor(keys, trust);
+      const counters = this.cache.freshCounters(plan.slowBy, now);
+      if (counters) {
+        const slots = Object.fromEntries(plan.places.map((p) => [p.pk, { inFlight: this.cache.inFlightHint(p.pk), turns: -1 } as Slot]));
+        return { plan, knownUntil: rememberedUntil, counters, slots };
+      }
+    }
+    const { slots, knownUntil } = await this.store.read(pks, keys.pair, now, IN_FLIGHT_LEASE_MS);
+    for (const pk of pks) this.cache.rememberCounter(pk, slots[pk]!.counter, now);
+    this.cache.rememberKnown(keys.pair, knownUntil);
+    const counters: Record<string, Counter | undefined> = Object.fromEntries(pks.map((pk) => [pk, slots[pk]!.counter]));
+    return { plan: planFor(keys, trustOf(keys, knownUntil > now)), knownUntil, counters, slots };
+  }
 
   /**
    * `knownRight`: credentials the gateway knows to be right (the service user's). They take no
@@ -112,12 +138,9 @@ export class LoginThrottle {
   async admit(keys: ThrottleKeys, opts: { knownRight: boolean }): Promise<Admission> {
     const started = this.now();
     const deadline = started + QUEUE_MAX_MS;
-    const pks = [keys.user, keys.pair, keys.ip, ...(keys.device ? [keys.device] : [])];
-    const { slots, knownUntil } = await this.store.read(pks, keys.pair, started, IN_FLIGHT_LEASE_MS);
-    const trust = trustOf(keys, knownUntil > started);
-    const plan = planFor(keys, trust);
+    const { plan, knownUntil, counters, slots } = await this.view(keys, started, opts.knownRight);
+    const trust = plan.trust;
     const policy = (pk: string) => (pk === keys.ip ? this.limits.ip : this.limits.user);
-    const counters: Record<string, Counter | undefined> = Object.fromEntries(pks.map((pk) => [pk, slots[pk]!.counter]));
     const blocked = (of: string[]) => Math.max(0, ...of.map((pk) => blockedFor(counters[pk], this.now(), policy(pk))));
     const slowdown = () => Math.min(this.limits.slowdownMaxMs, blocked(plan.slowBy));
     const withCounter = () => plan.resetOnSuccess.filter((pk) => counters[pk] !== undefined);
@@ -149,7 +172,10 @@ export class LoginThrottle {
       const slot = await this.waitBelow(place.pk, cap(place.cap), slots[place.pk]!, deadline, async (s) => {
         waited ||= s !== slots[place.pk];
         const p = await this.store.acquire(place.pk, cap(place.cap), this.now(), IN_FLIGHT_LEASE_MS, s);
-        if (p) leases[place.pk] = p.lease;
+        if (p) {
+          leases[place.pk] = p.lease;
+          this.cache.rememberInFlight(place.pk, p.inFlight);
+        }
         return p;
       });
       if (slot === undefined) {
@@ -209,16 +235,27 @@ export class LoginThrottle {
     const now = this.now();
     // Known for LOGIN_KNOWN_CLIENT_DAYS from its last success; the mark is written again at most once a day.
     const mark = outcome === 'success' && admission.knownUntil < now + this.limits.knownClientMs - 86_400_000;
+    for (const pk of [...plan.chargeTo, ...resets]) if (outcome === 'wrong-credentials' || resets.includes(pk)) this.cache.forget(pk);
     await Promise.all([
       this.release(leases, resets),
       ...resets.filter((pk) => !(pk in leases)).map((pk) => this.store.reset(pk).catch(warn('reset'))),
-      mark ? this.store.markKnown(keys.pair, now + this.limits.knownClientMs).catch(warn('known-client mark')) : undefined,
+      mark
+        ? this.store
+            .markKnown(keys.pair, now + this.limits.knownClientMs)
+            .then(() => this.cache.rememberKnown(keys.pair, now + this.limits.knownClientMs))
+            .catch(warn('known-client mark'))
+        : undefined,
     ]);
   }
 
   private async release(leases: Record<string, number>, resets: string[] = []): Promise<void> {
     const warn = (err: unknown) => logger.warn('login throttle release failed', { error: err as Error });
-    await Promise.all(Object.entries(leases).map(([pk, lease]) => this.store.release(pk, lease, { reset: resets.includes(pk) }).catch(warn)));
+    await Promise.all(
+      Object.entries(leases).map(async ([pk, lease]) => {
+        const left = await this.store.release(pk, lease, { reset: resets.includes(pk) }).catch(warn);
+        if (typeof left === 'number') this.cache.rememberInFlight(pk, left);
+      }),
+    );
   }
 
   private async countFailure(pk: string, policy: BackoffPolicy): Promise<void> {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -41,7 +41,11 @@ describe('counted at the client', () => {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
   const ddb = mockClient(db);
   afterEach(() => ddb.reset());
-  const throttle = new LoginThrottle(new DynamoThrottleStore(db, 'gw'), limits);
+  // A throttle per test: each remembers what it read (see the last test).
+  let throttle: LoginThrottle;
+  beforeEach(() => {
+    throttle = new LoginThrottle(new DynamoThrottleStore(db, 'gw'), limits);
+  });
   const alice = throttleKeys('alice', '10.0.0.1', 'gateway-svc');
   // Marked known an hour ago (LOGIN_KNOWN_CLIENT_DAYS 30): not marked again before a day has passed.
   const known = { pk: alice.pair, sk: 'KNOWN', knownUntil: Date.now() + 30 * 86_400_000 - 3_600_000 };
@@ -66,6 +70,22 @@ describe('counted at the client', () => {
       },
     });
     expect(ddb).not.toHaveReceivedCommand(PutCommand); // known for long enough: no new mark
+  });
+
+  it('the same known client again within a second, in the same process: its two writes and no read', async () => {
+    ddb.on(BatchGetCommand).resolves({ Responses: { gw: [known] } });
+    ddb.on(UpdateCommand).resolves({ Attributes: { leaseAt: 5, inflight: 1 } });
+    await throttle.finished(alice, await throttle.admit(alice, { knownRight: false }), 'success');
+    ddb.resetHistory();
+    const again = await throttle.admit(alice, { knownRight: false });
+    expect(again).toMatchObject({ admitted: true, trust: 'pair' });
+    await throttle.finished(alice, again, 'success');
+    expect(ddb.calls().map((c) => c.args[0].constructor.name)).toEqual(['UpdateCommand', 'UpdateCommand']);
+    // Its own counter, which alone may refuse it, comes with its place: blocked there, it is refused.
+    ddb.reset();
+    ddb.on(UpdateCommand).resolves({ Attributes: { leaseAt: 5, inflight: 1, failures: 9, windowStart: Date.now(), blockedUntil: Date.now() + 60_000 } });
+    expect(await throttle.admit(alice, { knownRight: false })).toMatchObject({ admitted: false, reason: 'too many failed logins' });
+    expect(ddb).not.toHaveReceivedCommand(BatchGetCommand);
   });
 
   it('a known-right service login from a known address: one read and no write', async () => {
