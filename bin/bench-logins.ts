@@ -8,8 +8,9 @@
  *     p99 and the 429s seen.
  * Each gateway runs alone in a child process (with the simulated BAM and dynalite); the clients run
  * here. The gateway's DynamoDB requests are counted by a middleware on its client (the monitor's
- * background reads included), per login. The machine's load average is printed before and after
- * each part: compare figures within one run.
+ * background reads included), per login, and the child's CPU time per login is measured: on a
+ * shared machine logins/s follow its load, CPU per login much less. The load average is printed
+ * before and after each part: compare figures within one run.
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -33,6 +34,8 @@ interface Figures {
   refused: number;
   opsPerLogin: number;
   opsKinds: string;
+  /** CPU time of the gateway process (gateway, simulated BAM, dynalite) per login: what the machine's load does not change. */
+  cpuMsPerLogin: number;
   load: string;
 }
 
@@ -64,11 +67,14 @@ async function parent(): Promise<void> {
       `  ${values.logins} logins at c=${values.concurrency}: ${f.rps.toFixed(0)} logins/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.refused} answered 429; ${f.opsPerLogin.toFixed(2)} DynamoDB requests per login`,
     );
     console.log(`  DynamoDB requests per login by kind: ${f.opsKinds}`);
+    console.log(`  CPU of the gateway process per login: ${f.cpuMsPerLogin.toFixed(2)} ms (one free core: about ${(1000 / f.cpuMsPerLogin).toFixed(0)} logins/s)`);
   }
   const now = runs[runs.length - 1]![1];
   const burst429 = (now.burstKnown['429'] ?? 0) + (now.burstNew['429'] ?? 0);
   console.log(`\ngoals: bursts without 429 ${burst429 === 0 ? 'met' : `NOT met (${burst429})`}; logins/s ${now.rps.toFixed(0)} (goal >= 297 on a quiet machine)`);
-  console.log(`logins_per_second=${now.rps.toFixed(1)} burst_429=${burst429} login_p99_ms=${now.p99.toFixed(1)} ddb_requests_per_login=${now.opsPerLogin.toFixed(2)}`);
+  console.log(
+    `logins_per_second=${now.rps.toFixed(1)} burst_429=${burst429} login_p99_ms=${now.p99.toFixed(1)} ddb_requests_per_login=${now.opsPerLogin.toFixed(2)} cpu_ms_per_login=${now.cpuMsPerLogin.toFixed(2)}`,
+  );
 }
 
 /** The code at `ref`, unpacked once into .bench/ (git archive: the repository is not touched), sharing node_modules. */
@@ -130,6 +136,8 @@ async function measure(code: string): Promise<Figures> {
     );
     const rps = lat.length / ((performance.now() - started) / 1000);
     const opsAfter = await ask<Record<string, number>>('ops');
+    const cpuMsPerLogin = (opsAfter.__cpuMicros! - opsBefore.__cpuMicros!) / 1000 / lat.length;
+    delete opsAfter.__cpuMicros;
     const perLogin = Object.fromEntries(Object.entries(opsAfter).map(([k, n]) => [k, (n - (opsBefore[k] ?? 0)) / lat.length]));
     const opsPerLogin = Object.values(perLogin).reduce((a, b) => a + b, 0);
     const opsKinds = Object.entries(perLogin)
@@ -138,7 +146,7 @@ async function measure(code: string): Promise<Figures> {
       .join(', ');
     loads.push(loadavg());
     agent.destroy();
-    return { burstKnown, burstNew, rps, p50: pct(lat, 0.5), p99: pct(lat, 0.99), refused, opsPerLogin, opsKinds, load: loads.join(' → ') };
+    return { burstKnown, burstNew, rps, p50: pct(lat, 0.5), p99: pct(lat, 0.99), refused, opsPerLogin, opsKinds, cpuMsPerLogin, load: loads.join(' → ') };
   } finally {
     child.kill();
   }
@@ -166,7 +174,10 @@ async function gatewayProcess(code: string): Promise<void> {
             { step: 'initialize', name: 'benchCountOps' },
           );
           process.send!(stack.url);
-        } else if (cmd === 'ops') process.send!({ ...ops });
+        } else if (cmd === 'ops') {
+          const cpu = process.cpuUsage();
+          process.send!({ ...ops, __cpuMicros: cpu.user + cpu.system });
+        }
       })(),
   );
   process.on('disconnect', () => void (stack?.close() ?? Promise.resolve()).finally(() => process.exit(0)));
