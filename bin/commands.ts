@@ -64,6 +64,22 @@ export const BENCH_OVERHEAD: CommandSpec = {
   },
 };
 
+/** The commit this branch of the login limits started from (20-21 of 50 parallel logins answered 429). */
+export const LOGINS_BASELINE = '5d3569c';
+
+export const BENCH_LOGINS: CommandSpec = {
+  command: 'npm run bench:logins --',
+  summary:
+    'What the login limits cost on the local stack, for this code and a baseline commit in the same run: a burst of parallel right logins of one user (from a known and from a new address: answers by status, goal no 429), and logins per second of one user at a given concurrency. The last line is machine-readable.',
+  options: {
+    logins: { type: 'integer', min: 100, max: 1_000_000, default: 20_000, description: 'logins in the throughput measurement' },
+    concurrency: { type: 'integer', min: 1, max: 500, default: 50, description: 'clients logging in at once in the throughput measurement' },
+    burst: { type: 'integer', min: 1, max: 1000, default: 100, description: 'clients of one user logging in at once' },
+    baseline: { type: 'string', value: 'REF', default: LOGINS_BASELINE, description: 'git commit measured side by side ("none" skips it)' },
+    child: { type: 'string', value: 'DIR', description: 'internal: run as the measured gateway process' },
+  },
+};
+
 export const BENCH_TAKEOVER: CommandSpec = {
   command: 'npm run bench:takeover --',
   summary: 'Cuts off the Primary gateway node N times and times until the other node is Primary (goal: allowed_absence + health_check).',
@@ -138,6 +154,7 @@ export const COMMANDS: Record<string, { script: string; spec: CommandSpec }> = {
   'bench:switchover': { script: 'bin/bench-switchover.ts', spec: BENCH_SWITCHOVER },
   'bench:takeover': { script: 'bin/bench-takeover.ts', spec: BENCH_TAKEOVER },
   'bench:overhead': { script: 'bin/bench-overhead.ts', spec: BENCH_OVERHEAD },
+  'bench:logins': { script: 'bin/bench-logins.ts', spec: BENCH_LOGINS },
   'bench:bundle': { script: 'bin/bench-bundle.ts', spec: BENCH_BUNDLE },
   'bench:ui-polling': { script: 'bin/bench-ui-polling.ts', spec: BENCH_UI_POLLING },
   'gen:workflows': { script: 'bin/gen-workflows.ts', spec: GEN_WORKFLOWS },

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { selectRoute, type ApiFunction } from '../functions/routes.js';
 import { lambdaContext } from './lambda-context.js';
 import { serveUi } from './ui-static.js';
+import { withSecurityBaseline } from './response-headers.js';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -51,7 +52,7 @@ export class LocalApiServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const send = (status: number, headers: Record<string, string | string[]>, body: string | Buffer) => {
       if (res.destroyed || res.headersSent) return; // the client is gone: nobody to answer
-      res.writeHead(status, headers);
+      res.writeHead(status, withSecurityBaseline(headers));
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     const fail = (status: number, code: string, message: string, extra: Record<string, string> = {}) =>

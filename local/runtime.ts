@@ -1,7 +1,5 @@
-import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import type { LocalControls } from './api-server.js';
 import { LocalEventBus } from './event-bus.js';
@@ -10,6 +8,7 @@ import { lambdaContext } from './lambda-context.js';
 import { DEMO_USERS, SimCluster } from './bam-sim/cluster.js';
 import { startNode } from './node-runtime.js';
 import { TableLink } from './table-link.js';
+import { startControlServer } from './control-server.js';
 
 export interface LocalStackOptions {
   /** API port of node a; node b listens on the next one. 0 picks free ports (tests). */
@@ -197,19 +196,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   };
 
   // Node b (or a single node in its own thread) in a worker thread, reaching the controls through a small HTTP server.
-  let control: http.Server | undefined;
+  let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
   const workers: Worker[] = [];
   const controlServer = async () => {
-    control = http.createServer(async (req, res) => {
-      const serving = req.headers['x-serving-node'];
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const answer = await controls(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, Buffer.concat(chunks).toString('utf8'), typeof serving === 'string' ? serving : undefined);
-      res.writeHead(answer!.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer!.body));
-    });
-    await new Promise<void>((r) => control!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+    control = await startControlServer(controls);
+    return control.url;
   };
   const nodeWorker = (workerEnv: Record<string, string | undefined>, workerData: Record<string, unknown>) => {
     const worker = new Worker(new URL('./node-worker.mjs', import.meta.url), { env: workerEnv, execArgv: [], workerData });
@@ -247,7 +238,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     close: async () => {
       for (const n of nodes.values()) await n.stop().catch(() => undefined);
       for (const w of workers) await w.terminate();
-      if (control) await new Promise<void>((r) => control!.close(() => r()));
+      await control?.close();
       await bus.close();
       await cluster?.close();
       direct.destroy();

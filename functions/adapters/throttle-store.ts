@@ -1,27 +1,48 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Counter } from '../domain/login-backoff.js';
-import { conditionally, isConditionFailure } from './dynamo.js';
+import { isConditionFailure } from './dynamo.js';
 
-const IN_FLIGHT = 'IN_FLIGHT';
 const BATCH_ATTEMPTS = 4;
+const LOGIN = 'LOGIN';
+const KNOWN = 'KNOWN';
 
-/** What a login of known-right credentials is decided on, read at once. */
-export interface LoginCounts {
-  user?: Counter;
-  ip?: Counter;
-  userInFlight: number;
-  ipInFlight: number;
+/** One throttle item as read: its failure counter, and its count of logins in flight (0 when started over). */
+export interface Slot {
+  counter?: Counter;
+  inFlight: number;
+  /** When the count in flight was started: a place's lease, given back with it. */
+  leaseAt?: number;
+  /** Places given back so far: when it moves, a queue for the count is moving. */
+  turns: number;
 }
 
-const counter = (i: Record<string, unknown> | undefined): Counter | undefined =>
-  i ? { failures: Number(i.failures ?? 0), windowStart: Number(i.windowStart ?? 0), blockedUntil: Number(i.blockedUntil ?? 0) } : undefined;
-const inFlightOf = (i: Record<string, unknown> | undefined, now: number, leaseMs: number) => (i && Number(i.windowStart) > now - leaseMs ? Number(i.inflight ?? 0) : 0);
+/** A place taken in a count: the lease to give it back with, and the item's counter as the place was taken (one atomic write). */
+export interface Place {
+  lease: number;
+  counter?: Counter;
+  /** The count in flight with this place. */
+  inFlight: number;
+}
+
+// Every attribute by placeholder: no expression can trip over a reserved word.
+const NAMES = { '#f': 'failures', '#w': 'windowStart', '#b': 'blockedUntil', '#n': 'inflight', '#l': 'leaseAt', '#r': 'turns', '#ttl': 'ttl' };
+const counterOf = (i: Record<string, unknown> | undefined): Counter | undefined =>
+  i && i.failures !== undefined ? { failures: Number(i.failures), windowStart: Number(i.windowStart ?? 0), blockedUntil: Number(i.blockedUntil ?? 0) } : undefined;
+const live = (i: Record<string, unknown> | undefined, now: number, leaseMs: number) => i?.leaseAt !== undefined && Number(i.leaseAt) > now - leaseMs;
+const slotOf = (i: Record<string, unknown> | undefined, now: number, leaseMs: number): Slot => ({
+  ...(counterOf(i) ? { counter: counterOf(i) } : {}),
+  inFlight: live(i, now, leaseMs) ? Math.max(0, Number(i!.inflight ?? 0)) : 0,
+  ...(i?.leaseAt !== undefined ? { leaseAt: Number(i.leaseAt) } : {}),
+  turns: Number(i?.turns ?? 0),
+});
 
 /**
- * Login throttling items, TTL'd (`ttl`). Failed-login counters: `THROTTLE#USER#<sha256(lower-cased
- * username)>[#IP#<address>]` and `THROTTLE#IP#<address>`, sk `LOGIN`. Logins in flight (asking
- * BAM now) of a username and of an address: the same pks, sk `IN_FLIGHT` (`inflight`, and the
- * `windowStart` of that count).
+ * Login throttling items, TTL'd (`ttl`), one per key (sk `LOGIN`): `THROTTLE#USER#<sha256(lower-cased
+ * username)>`, `THROTTLE#USER#<hash>#IP#<address>`, `THROTTLE#IP#<address>`, `THROTTLE#DEVICE#<id>`.
+ * Each holds a failure counter (`failures`, `windowStart`, `blockedUntil`) and a count of logins in
+ * flight (`inflight`, started at `leaseAt`; `turns` counts places given back), so taking a place
+ * also reads the counter, atomically.
+ * The mark that a username logged in from an address: the pair's pk, sk `KNOWN` (`knownUntil`).
  */
 export class DynamoThrottleStore {
   constructor(
@@ -29,36 +50,73 @@ export class DynamoThrottleStore {
     private readonly tableName: string,
   ) {}
 
-  async get(pk: string): Promise<Counter | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: 'LOGIN' }, ConsistentRead: true }));
-    return counter(res?.Item);
+  async get(pk: string, now: number, leaseMs: number): Promise<Slot> {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: LOGIN }, ConsistentRead: true }));
+    return slotOf(res?.Item, now, leaseMs);
   }
 
   /**
-   * Both failure counters and both counts in flight of a login, in one consistent BatchGetItem
-   * (a login of known-right credentials decides on these alone). Keys left unprocessed are asked
-   * again with backoff; still unprocessed after every attempt: throws (a 500, never a wrong answer).
+   * The items of `pks` and, with `knownPk`, until when that pair is known (0: not), in one
+   * consistent BatchGetItem. Keys left unprocessed are asked again with backoff; still unprocessed
+   * after every attempt: throws (a 500, never a wrong answer).
    */
-  async loginCounts(keys: { user: string; ip: string }, now: number, leaseMs: number): Promise<LoginCounts> {
+  async read(pks: string[], knownPk: string | undefined, now: number, leaseMs: number): Promise<{ slots: Record<string, Slot>; knownUntil: number }> {
     const items = new Map<string, Record<string, unknown>>();
-    let pending: Record<string, string>[] = [keys.user, keys.ip].flatMap((pk) => [
-      { pk, sk: 'LOGIN' },
-      { pk, sk: IN_FLIGHT },
-    ]);
+    let pending: Record<string, string>[] = [...new Set(pks)].map((pk) => ({ pk, sk: LOGIN }));
+    if (knownPk) pending.push({ pk: knownPk, sk: KNOWN });
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= BATCH_ATTEMPTS) throw new Error(`login throttle read: ${pending.length} keys still unprocessed after ${BATCH_ATTEMPTS} attempts`);
       if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** (attempt - 1) * (0.5 + Math.random())));
       const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-      for (const i of res.Responses?.[this.tableName] ?? []) items.set(`${String(i.pk)} ${String(i.sk)}`, i);
-      pending = (res.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, string>[] | undefined) ?? [];
+      for (const i of res?.Responses?.[this.tableName] ?? []) items.set(`${String(i.pk)} ${String(i.sk)}`, i);
+      pending = (res?.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, string>[] | undefined) ?? [];
     }
-    const item = (pk: string, sk: string) => items.get(`${pk} ${sk}`);
-    return {
-      ...(item(keys.user, 'LOGIN') ? { user: counter(item(keys.user, 'LOGIN')) } : {}),
-      ...(item(keys.ip, 'LOGIN') ? { ip: counter(item(keys.ip, 'LOGIN')) } : {}),
-      userInFlight: inFlightOf(item(keys.user, IN_FLIGHT), now, leaseMs),
-      ipInFlight: inFlightOf(item(keys.ip, IN_FLIGHT), now, leaseMs),
-    };
+    const slots = Object.fromEntries(pks.map((pk) => [pk, slotOf(items.get(`${pk} ${LOGIN}`), now, leaseMs)]));
+    return { slots, knownUntil: knownPk ? Number(items.get(`${knownPk} ${KNOWN}`)?.knownUntil ?? 0) : 0 };
+  }
+
+  /**
+   * Takes one place in the count of `pk` if fewer than `max` are in flight (one conditional write,
+   * two when `seen` guessed wrong); undefined when `max` are. A count at zero, or not back to zero
+   * for `leaseMs` (its attempts crashed or are long gone), is started over with this place.
+   */
+  async acquire(pk: string, max: number, now: number, leaseMs: number, seen?: Slot): Promise<Place | undefined> {
+    const ttl = Math.ceil((now + leaseMs) / 1000) + 60;
+    const start = () =>
+      this.update(pk, {
+        UpdateExpression: 'SET #n = :one, #l = :now, #ttl = if_not_exists(#ttl, :ttl)',
+        ConditionExpression: 'attribute_not_exists(#n) OR attribute_not_exists(#l) OR #n <= :zero OR #l <= :cutoff',
+        ExpressionAttributeValues: { ':one': 1, ':now': now, ':ttl': ttl, ':zero': 0, ':cutoff': now - leaseMs },
+      });
+    const join = () =>
+      this.update(pk, {
+        UpdateExpression: 'ADD #n :one',
+        ConditionExpression: '#n > :zero AND #n < :max AND #l > :cutoff',
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':max': max, ':cutoff': now - leaseMs },
+      });
+    const [first, second] = seen && seen.inFlight > 0 ? [join, start] : [start, join];
+    const item = (await first()) ?? (await second());
+    return item ? { lease: Number(item.leaseAt ?? now), ...(counterOf(item) ? { counter: counterOf(item) } : {}), inFlight: Number(item.inflight ?? 1) } : undefined;
+  }
+
+  /**
+   * Gives back a place from `acquire` (a count started over since is left alone); `reset` also
+   * clears the failure counter (a right password), in the same write when the place is still
+   * counted. Answers how many are left in flight (undefined when the count had started over).
+   */
+  async release(pk: string, lease: number, opts: { reset?: boolean } = {}): Promise<number | undefined> {
+    const given = await this.update(pk, {
+      UpdateExpression: `ADD #n :minus, #r :one${opts.reset ? ' REMOVE #f, #w, #b' : ''}`,
+      ConditionExpression: '#l = :lease AND #n > :zero',
+      ExpressionAttributeValues: { ':minus': -1, ':one': 1, ':lease': lease, ':zero': 0 },
+    });
+    if (!given && opts.reset) await this.reset(pk);
+    return given ? Number(given.inflight ?? 0) : undefined;
+  }
+
+  /** Clears the failure counter of `pk` (a right password), leaving its count in flight alone. */
+  async reset(pk: string): Promise<void> {
+    await this.update(pk, { UpdateExpression: 'REMOVE #f, #w, #b', ConditionExpression: 'attribute_exists(#f)' });
   }
 
   /**
@@ -66,116 +124,40 @@ export class DynamoThrottleStore {
    * common case, free of contention); false when it would not (then decide on a read).
    */
   async addBelow(pk: string, limit: number, now: number, windowStart: number, ttl: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk, sk: 'LOGIN' },
-          UpdateExpression: 'SET windowStart = if_not_exists(windowStart, :now), blockedUntil = if_not_exists(blockedUntil, :zero), #ttl = :ttl ADD failures :one',
-          ConditionExpression: 'attribute_not_exists(pk) OR (failures < :below AND windowStart > :cutoff)',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':now': now, ':zero': 0, ':ttl': ttl, ':one': 1, ':below': limit - 1, ':cutoff': windowStart },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return Boolean(
+      await this.update(pk, {
+        UpdateExpression: 'SET #w = if_not_exists(#w, :now), #b = if_not_exists(#b, :zero), #ttl = :ttl ADD #f :one',
+        ConditionExpression: 'attribute_not_exists(#f) OR (#f < :below AND #w > :cutoff)',
+        ExpressionAttributeValues: { ':now': now, ':zero': 0, ':ttl': ttl, ':one': 1, ':below': limit - 1, ':cutoff': windowStart },
+      }),
+    );
   }
 
-  /** Replaces the counter if it is still the one read (`seen`); false when it changed meanwhile. */
+  /** Replaces the counter if it is still the one read (`seen`); false when it changed meanwhile. The count in flight is left alone. */
   async replace(pk: string, seen: Counter | undefined, next: Counter, ttl: number): Promise<boolean> {
+    return Boolean(
+      await this.update(pk, {
+        UpdateExpression: 'SET #f = :f, #w = :w, #b = :b, #ttl = :ttl',
+        ConditionExpression: seen ? '#f = :sf AND #w = :sw' : 'attribute_not_exists(#f)',
+        ExpressionAttributeValues: { ':f': next.failures, ':w': next.windowStart, ':b': next.blockedUntil, ':ttl': ttl, ...(seen ? { ':sf': seen.failures, ':sw': seen.windowStart } : {}) },
+      }),
+    );
+  }
+
+  /** Marks that the username of `pairPk` logged in successfully from its address, until `until` (epoch ms). */
+  async markKnown(pairPk: string, until: number): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: pairPk, sk: KNOWN, type: 'login-known-client', knownUntil: until, ttl: Math.ceil(until / 1000) + 60 } }));
+  }
+
+  /** One conditional update of `pk`'s LOGIN item: its attributes after it, or undefined when the condition failed. */
+  private async update(pk: string, u: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> }) {
+    const used = Object.fromEntries(Object.entries(NAMES).filter(([k]) => `${u.UpdateExpression} ${u.ConditionExpression}`.includes(k)));
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk, sk: 'LOGIN', type: 'login-throttle', ...next, ttl },
-          ...(seen
-            ? { ConditionExpression: 'failures = :f AND windowStart = :w', ExpressionAttributeValues: { ':f': seen.failures, ':w': seen.windowStart } }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
-        }),
-      );
-      return true;
+      const res = await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: { pk, sk: LOGIN }, ...u, ExpressionAttributeNames: used, ReturnValues: 'ALL_NEW' }));
+      return (res?.Attributes ?? {}) as Record<string, unknown>;
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionFailure(err)) return undefined;
       throw err;
     }
-  }
-
-  /**
-   * Counts one more login of `pk` in flight if fewer than `max` are (one atomic ADD); answers the
-   * lease to give back with `release`, or undefined when `max` are in flight. A count that has not
-   * been back to zero for `leaseMs` is started over (its attempts crashed or are long gone).
-   */
-  async acquire(pk: string, max: number, now: number, leaseMs: number): Promise<number | undefined> {
-    const ttl = Math.ceil((now + leaseMs) / 1000) + 60;
-    for (let i = 0; i < 3; i++) {
-      try {
-        const res = await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk, sk: IN_FLIGHT },
-            UpdateExpression: 'SET windowStart = if_not_exists(windowStart, :now), #ttl = if_not_exists(#ttl, :ttl) ADD inflight :one',
-            ConditionExpression: 'attribute_not_exists(pk) OR (inflight < :max AND windowStart > :cutoff)',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':now': now, ':ttl': ttl, ':one': 1, ':max': max, ':cutoff': now - leaseMs },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return Number(res?.Attributes?.windowStart ?? now);
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-      const seen = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: IN_FLIGHT }, ConsistentRead: true }))).Item;
-      if (seen && Number(seen.windowStart) > now - leaseMs) return undefined; // `max` in flight
-      const restarted = await conditionally(
-        this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk, sk: IN_FLIGHT, type: 'login-in-flight', inflight: 1, windowStart: now, ttl },
-            ...(seen ? { ConditionExpression: 'windowStart = :w', ExpressionAttributeValues: { ':w': seen.windowStart } } : { ConditionExpression: 'attribute_not_exists(pk)' }),
-          }),
-        ),
-      );
-      if (restarted) return now;
-    }
-    return undefined;
-  }
-
-  /**
-   * Gives back a lease from `acquire` (a count started over since is left alone). The count is
-   * deleted once back to zero, so each burst starts a fresh lease window.
-   */
-  async release(pk: string, lease: number): Promise<void> {
-    try {
-      const res = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk, sk: IN_FLIGHT },
-          UpdateExpression: 'ADD inflight :minus',
-          ConditionExpression: 'windowStart = :w AND inflight > :zero',
-          ExpressionAttributeValues: { ':minus': -1, ':w': lease, ':zero': 0 },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (Number(res?.Attributes?.inflight ?? 0) > 0) return;
-      await conditionally(
-        this.db.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: { pk, sk: IN_FLIGHT },
-            ConditionExpression: 'windowStart = :w AND inflight = :zero',
-            ExpressionAttributeValues: { ':w': lease, ':zero': 0 },
-          }),
-        ),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
-  }
-
-  async delete(pk: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk: 'LOGIN' } }));
   }
 }

@@ -45,3 +45,16 @@ export function setAuditSink(sink: typeof auditSink): void {
 export function audit(entry: AuditEntry): void {
   auditSink({ ...entry, audit: true, at: new Date().toISOString() });
 }
+
+/** The longest an entry keeps of what a caller typed as a username (characters, the cut mark included). */
+export const TYPED_NAME_MAX = 64;
+
+/**
+ * What an entry may keep of a username a caller typed (a failed or refused login): no control or
+ * other invisible characters, at most TYPED_NAME_MAX characters, the last an ellipsis where it was cut. A
+ * password typed into the username field is never kept beyond that.
+ */
+export function typedUsername(typed: string): string {
+  const visible = [...typed.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, '')];
+  return visible.length > TYPED_NAME_MAX ? `${visible.slice(0, TYPED_NAME_MAX - 1).join('')}…` : visible.join('');
+}

@@ -21,18 +21,23 @@ export interface Counter {
 }
 
 /**
- * How long an in-flight count lives without going back to zero before it is started over: far
- * longer than any login can take (the API function times out at 29 s), so a count leaked by a
+ * How long a count of logins in flight lives without going back to zero before it is started over:
+ * far longer than any login can take (the API function times out at 29 s), so a place leaked by a
  * crashed attempt is forgotten, while a live one is not.
  */
 export const IN_FLIGHT_LEASE_MS = 60_000;
 
 const fresh = (now: number): Counter => ({ failures: 0, windowStart: now, blockedUntil: 0 });
 
-/** The counter as it stands at `now`: a finished window that no longer blocks starts over. */
+/**
+ * The counter as it stands at `now`. It is forgotten once its window has passed and, if it ever
+ * blocked, a whole window has passed since the block ended: an attacker who keeps guessing keeps
+ * the delay at its longest instead of starting over with free guesses each window (only unknown
+ * clients are refused by it, so this locks out no one who logged in before).
+ */
 export function current(c: Counter | undefined, now: number, p: BackoffPolicy): Counter {
   if (!c) return fresh(now);
-  return c.windowStart + p.windowMs <= now && c.blockedUntil <= now ? fresh(now) : c;
+  return c.windowStart + p.windowMs <= now && (c.blockedUntil === 0 || c.blockedUntil + p.windowMs <= now) ? fresh(now) : c;
 }
 
 export function delayAfter(failures: number, p: BackoffPolicy): number {
@@ -53,22 +58,39 @@ export function afterFailure(c: Counter | undefined, now: number, p: BackoffPoli
   return { failures, windowStart: cur.windowStart, blockedUntil: delay ? Math.max(cur.blockedUntil, now + delay) : cur.blockedUntil };
 }
 
-/** When the item may be deleted (DynamoDB TTL, seconds): once neither its window nor its block matters. */
+/** When the item may be deleted (DynamoDB TTL, seconds): once `current` would forget it. */
 export function expiresAt(c: Counter, p: BackoffPolicy): number {
-  return Math.ceil(Math.max(c.windowStart + p.windowMs, c.blockedUntil) / 1000) + 60;
+  return Math.ceil(Math.max(c.windowStart + p.windowMs, c.blockedUntil ? c.blockedUntil + p.windowMs : 0) / 1000) + 60;
+}
+
+/** The throttle items of one login attempt (README "Login rate limits"). */
+export interface ThrottleKeys {
+  /** The username, whatever the address: failures from clients it has not logged in from (for the service user, all of its failures). */
+  user: string;
+  /** This username from this address: its own counter and places, and the mark that it logged in from here. */
+  pair: string;
+  /** The address, whatever the usernames. */
+  ip: string;
+  /** A valid device cookie of this username: its own counter and places. */
+  device?: string;
+  /** The failover-monitoring service user: its username counter only slows, never refuses. */
+  service: boolean;
 }
 
 /**
- * The counters an attempt is charged to. Usernames are stored hashed (lower-cased: BAM names
- * are case-insensitive). The service user's username counter is per source IP too: an attacker
- * guessing its password from one address must not lock out the monitor's automation or an
- * operator logging in from elsewhere (the per-IP counter still slows that attacker down).
- * Addresses are keyed by `throttleAddress` (an IPv6 /64 as one client), so rotating escapes neither.
+ * The items an attempt is decided on and charged to. Usernames are stored hashed (lower-cased: BAM
+ * names are case-insensitive). Addresses are keyed by `throttleAddress` (an IPv6 /64 as one
+ * client), so rotating escapes neither. `deviceId` comes from a device cookie already verified.
  */
-export function throttleKeys(username: string, sourceIp: string, serviceUsername: string): { user: string; ip: string } {
+export function throttleKeys(username: string, sourceIp: string, serviceUsername: string, deviceId?: string): ThrottleKeys {
   const lower = username.toLowerCase();
   const hash = createHash('sha256').update(lower, 'utf8').digest('hex');
   const address = throttleAddress(sourceIp);
-  const user = lower === serviceUsername.toLowerCase() ? `THROTTLE#USER#${hash}#IP#${address}` : `THROTTLE#USER#${hash}`;
-  return { user, ip: `THROTTLE#IP#${address}` };
+  return {
+    user: `THROTTLE#USER#${hash}`,
+    pair: `THROTTLE#USER#${hash}#IP#${address}`,
+    ip: `THROTTLE#IP#${address}`,
+    ...(deviceId ? { device: `THROTTLE#DEVICE#${deviceId}` } : {}),
+    service: lower === serviceUsername.toLowerCase(),
+  };
 }

@@ -12,9 +12,6 @@ export type SessionLifetime = number | null;
 export const MIN_LIFETIME_SECONDS = 300;
 /** A year and a day: longer is what `null` says. */
 export const MAX_LIFETIME_SECONDS = 366 * 86_400;
-/** Browsers cap a cookie's Max-Age at 400 days: a session without an absolute lifetime gets that. */
-const COOKIE_CAP_SECONDS = 400 * 86_400;
-
 /** When a session created at `createdAt` ends at the latest (ms); Infinity without an absolute lifetime. */
 export function absoluteEnd(createdAt: number, own: SessionLifetime | undefined, defaultSeconds: number): number {
   const seconds = own === undefined ? defaultSeconds : own;
@@ -24,12 +21,6 @@ export function absoluteEnd(createdAt: number, own: SessionLifetime | undefined,
 /** The idle expiry after use at `usedAt`, never past the absolute end. */
 export function expiryAfterUse(createdAt: number, usedAt: number, idleSeconds: number, own: SessionLifetime | undefined, defaultSeconds: number): number {
   return Math.min(usedAt + idleSeconds * 1000, absoluteEnd(createdAt, own, defaultSeconds));
-}
-
-/** The session cookie's Max-Age: the session's absolute lifetime (capped as browsers cap it). */
-export function cookieMaxAge(own: SessionLifetime | undefined, defaultSeconds: number): number {
-  const seconds = own === undefined ? defaultSeconds : own;
-  return seconds === null ? COOKIE_CAP_SECONDS : Math.min(seconds, COOKIE_CAP_SECONDS);
 }
 
 /** A lifetime as the admin API takes it in its path: whole seconds in bounds, or `none`; 400 otherwise. */

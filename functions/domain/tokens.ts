@@ -47,9 +47,14 @@ export function tokenFromCookies(cookies: string[], cookieName: string): string 
  */
 export const sessionCookieName = (localMode: boolean) => (localMode ? 'gateway_session' : '__Host-gateway_session');
 
-/** The Set-Cookie value for a session (Max-Age 0 clears it). Local mode is plain HTTP: no Secure there. */
-export function sessionCookie(token: string, maxAgeSeconds: number, localMode: boolean): string {
-  return [`${sessionCookieName(localMode)}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`, ...(localMode ? [] : ['Secure'])].join('; ');
+/**
+ * The Set-Cookie value for a session: without `maxAgeSeconds` a browser-session cookie (no Max-Age,
+ * no Expires: the browser drops it when it closes); Max-Age 0 clears it. Local mode is plain HTTP:
+ * no Secure there.
+ */
+export function sessionCookie(token: string, maxAgeSeconds: number | undefined, localMode: boolean): string {
+  const maxAge = maxAgeSeconds === undefined ? [] : [`Max-Age=${maxAgeSeconds}`];
+  return [`${sessionCookieName(localMode)}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', ...maxAge, ...(localMode ? [] : ['Secure'])].join('; ');
 }
 
 /** Constant-time comparison of two secrets of any length (compares their digests). */

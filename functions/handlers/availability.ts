@@ -22,11 +22,13 @@ export const handler = httpHandler()
   .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow' }))
   .handler(async (event, context) => {
     const { session } = authOf(context);
-    const { config, grants, groupStore, groupAgent } = gatewayDeps();
-    if (!config.admins.includes(session.username) && !(await grants.has(session.username, PERMISSION))) {
+    const { config, grants, permissions, groupStore, groupAgent } = gatewayDeps();
+    const route = `${event.requestContext.http.method.toUpperCase()} ${event.rawPath.replace(/\/+$/, '')}`;
+    // A failover acts: decided on the grants as they are now, never on a cached answer a revoke elsewhere has not reached.
+    const holds = () => (route === 'PUT /ag/api/v1/failover' ? permissions : grants).has(session.username, PERMISSION);
+    if (!config.admins.includes(session.username) && !(await holds())) {
       throw forbidden(`User ${session.username} lacks the "${PERMISSION}" permission.`);
     }
-    const route = `${event.requestContext.http.method.toUpperCase()} ${event.rawPath.replace(/\/+$/, '')}`;
     const state = await groupStore.get();
     switch (route) {
       case 'GET /ag/api/v1/state':

@@ -1,5 +1,5 @@
 import { gatewayDeps } from '../commons/deps.js';
-import { audit } from '../commons/audit.js';
+import { audit, typedUsername } from '../commons/audit.js';
 import { clientAddress } from '../commons/client-address.js';
 import { GatewayError } from '../commons/errors.js';
 import { json, type HttpResult } from '../commons/http.js';
@@ -7,15 +7,16 @@ import { documentClient } from '../adapters/dynamo.js';
 import { DynamoThrottleStore } from '../adapters/throttle-store.js';
 import { throttleKeys } from '../domain/login-backoff.js';
 import { secretsEqual, sessionCookie } from '../domain/tokens.js';
-import { LoginThrottle, loginLimits } from '../sessions/login-throttle.js';
+import { LoginThrottle, loginLimits, type LoginLimits } from '../sessions/login-throttle.js';
+import { deviceCookieAfterLogin, deviceOf } from '../sessions/login-devices.js';
 import { errorResponse } from '../middleware/http-errors.js';
 import { httpHandler } from './http-handler.js';
 import { parseLoginRequest } from '../sessions/login-request.js';
-import { cookieMaxAge } from '../domain/session-lifetime.js';
-import type { SessionRecord } from '../adapters/session-store.js';
 
+let limits: LoginLimits | undefined;
+const loginLimitsNow = () => (limits ??= loginLimits(process.env));
 let throttle: LoginThrottle | undefined;
-const loginThrottle = () => (throttle ??= new LoginThrottle(new DynamoThrottleStore(documentClient, gatewayDeps().config.tableName), loginLimits(process.env)));
+const loginThrottle = () => (throttle ??= new LoginThrottle(new DynamoThrottleStore(documentClient, gatewayDeps().config.tableName), loginLimitsNow()));
 
 /**
  * What an unauthenticated caller may learn from a failed login (SPEC §13): that the credentials
@@ -38,33 +39,39 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
   const body = parseLoginRequest(event);
   const { sessionService, config } = gatewayDeps();
   const sourceIp = clientAddress(event);
-  const who = { actor: body.username, sourceIp, target: body.bam_alias ?? body.bam_url ?? 'default', correlationId: context.awsRequestId };
-  const keys = throttleKeys(body.username, sourceIp, config.service.username);
+  // Until BAM accepts it, the username is only what was typed: the audit log keeps a tame form of it.
+  const who = { actor: typedUsername(body.username), sourceIp, target: body.bam_alias ?? body.bam_url ?? 'default', correlationId: context.awsRequestId };
+  // A browser that logged in as this user before shows its device cookie: failures elsewhere cannot refuse it.
+  const device = deviceOf(config, event.cookies, body.username, loginLimitsNow().knownClientMs);
+  const keys = throttleKeys(body.username, sourceIp, config.service.username, device);
   // The service credentials are known here: a right attempt takes no place in flight, so parallel
   // service logins never pace each other. Whatever refuses a wrong attempt (a blocked counter, a
   // full count in flight) refuses it too, so a refusal tells an attacker nothing.
   const knownRight = secretsEqual(body.username, config.service.username) && secretsEqual(body.password, config.service.password);
   const admission = await loginThrottle().admit(keys, { knownRight });
+  if (admission.admitted && admission.delayMs > 0) await new Promise((r) => setTimeout(r, admission.delayMs)); // failures elsewhere slow it
+  // Operators see that an attack slows a user's logins (the login entries below say by how much).
+  const slowed = admission.admitted && admission.slowedMs > 0 ? `slowed ${admission.slowedMs} ms by failed logins elsewhere` : undefined;
   if (!admission.admitted) {
     audit({ action: 'login-throttled', outcome: 'denied', ...who, reason: admission.reason });
     const refusal = new GatewayError(429, 'TooManyLoginAttempts', 'Too many login attempts. Try again later.', undefined, { 'retry-after': String(admission.retryAfterSeconds) });
     return errorResponse(refusal, context.awsRequestId);
   }
   let token: string;
-  let session: SessionRecord;
   try {
-    ({ token, session } = await sessionService.login(body));
+    ({ token } = await sessionService.login(body));
   } catch (err) {
     const { error, wrongCredentials } = publicLoginError(err);
     await loginThrottle().finished(keys, admission, wrongCredentials ? 'wrong-credentials' : 'other');
-    audit({ action: 'login', outcome: 'failure', ...who, reason: wrongCredentials ? 'wrong credentials' : error instanceof GatewayError ? error.code : 'error' });
+    const why = wrongCredentials ? 'wrong credentials' : error instanceof GatewayError ? error.code : 'error';
+    audit({ action: 'login', outcome: 'failure', ...who, reason: slowed ? `${why}; ${slowed}` : why });
     // Answered here, not thrown: the refusal is audited above as a login, not again as a 401.
     return errorResponse(error, context.awsRequestId);
   }
   await loginThrottle().finished(keys, admission, 'success');
-  audit({ action: 'login', outcome: 'success', ...who });
-  // The cookie lives as long as the session can (its absolute lifetime): nothing refreshes it, while
-  // use slides the idle expiry on the server, which stays the judge of it (SPEC §4.3).
-  const cookie = sessionCookie(token, cookieMaxAge(session.maxLifetimeSeconds, config.sessionMaxLifetimeSeconds), config.localMode);
-  return json(200, { access_token: `BAMAuthToken: ${token}` }, {}, [cookie]);
+  audit({ action: 'login', outcome: 'success', ...who, actor: body.username, ...(slowed ? { reason: slowed } : {}) });
+  // A browser-session cookie: closing the browser ends it; the server keeps the idle timeout and
+  // the absolute lifetime (SPEC §4.3), whatever a client does with the cookie.
+  const cookies = [sessionCookie(token, undefined, config.localMode), ...deviceCookieAfterLogin(config, body.username, device, loginLimitsNow().knownClientMs)];
+  return json(200, { access_token: `BAMAuthToken: ${token}` }, {}, cookies);
 });

@@ -105,6 +105,11 @@ const answers: Record<string, Answer> = {
  * stays up and shows the failover (the session answer's `monitoring_state`). Once a new Primary is
  * confirmed, a session the failover ended gets its 401 here, and its page the login page.
  */
+/** Who is signed in: read by a page on its own, so it never slides the idle timeout. */
+const sessionRead = httpHandler()
+  .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow', heartbeat: true }))
+  .handler(async (event, context) => json(200, await answers['/ui/api/session']!(event, context)));
+
 const reads = httpHandler()
   .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow' }))
   .handler(async (event, context) => {
@@ -113,4 +118,4 @@ const reads = httpHandler()
     return json(200, await answer(event, context));
   });
 
-export const handler = (event: HttpEvent, context: AuthContext) => reads(event, context);
+export const handler = (event: HttpEvent, context: AuthContext) => (event.rawPath === '/ui/api/session' ? sessionRead(event, context) : reads(event, context));

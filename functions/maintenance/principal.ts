@@ -48,7 +48,8 @@ export async function resolveCaller(event: HttpEvent, opts: { credentialsOnly?: 
       // created while the token is revoked.
       // Likewise with a gateway session: it ends with its logout, expiry or revocation, and with the permission.
       const p = restSession.principal;
-      const principal = p.kind === 'tenant' ? await recheckTenantToken(p) : p.gatewaySession ? await recheckGatewaySession(p.gatewaySession) : p;
+      if (p.kind !== 'tenant') refuseOtherGatewaySession(event, p.gatewaySession);
+      const principal = p.kind === 'tenant' ? await recheckTenantToken(p) : await recheckGatewaySession(p.gatewaySession!);
       return { principal, restSession };
     }
   }
@@ -88,6 +89,17 @@ export async function resolvePrincipal(event: HttpEvent): Promise<AirlockPrincip
  */
 async function gatewayPrincipal(token: string, now = Date.now()): Promise<AirlockPrincipal | undefined> {
   return principalOfSession(hashToken(token), now);
+}
+
+/**
+ * A REST session opened with a gateway session is bound to it: a request that also carries another
+ * gateway session (token or cookie) is refused, so a JSESSIONID planted in someone else's browser
+ * acts for nobody. A REST session of this kind without its gateway session recorded is refused too.
+ */
+function refuseOtherGatewaySession(event: HttpEvent, bound: string | undefined): void {
+  const sent = [tokenFromHeaders(event.headers ?? {}), tokenFromCookies(event.cookies ?? [], sessionCookieName(config().localMode))].filter((t): t is string => t !== undefined);
+  if (bound && sent.every((t) => hashToken(t) === bound)) return;
+  throw airlockError(401, 'UNAUTHORIZED', 'This REST session belongs to another gateway session. Create one with your own: POST /airlock/rest/session/create.');
 }
 
 /** The principal of the gateway session a REST session was opened with, checked again: 401 once it ended. */

@@ -145,7 +145,7 @@ export class SessionService {
    * The session behind a token, ready to call BAM. `duringFailover: 'allow'` is for calls that do
    * not need the Primary (status, logout): they are not refused while a failover is in progress.
    */
-  async authenticate(token: string | undefined, opts: { duringFailover: 'refuse' | 'allow' } = { duringFailover: 'refuse' }): Promise<AuthenticatedSession> {
+  async authenticate(token: string | undefined, opts: { duringFailover: 'refuse' | 'allow'; slide?: boolean } = { duringFailover: 'refuse' }): Promise<AuthenticatedSession> {
     if (!token) throw unauthorized();
     const tokenHash = hashToken(token);
     let session = await this.d.sessions.get(tokenHash);
@@ -160,7 +160,8 @@ export class SessionService {
     const bound = await this.checkBinding(session, state, opts.duringFailover);
     session = bound.session;
     const monitor = bound.monitor;
-    if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
+    // `slide: false`: a heartbeat, not a user's activity (SPEC §12): the idle timeout runs on.
+    if (opts.slide !== false && now - session.lastSeenAt >= TOUCH_EVERY_MS) {
       const expiresAt = this.expiryAt(session.createdAt, now, session.maxLifetimeSeconds);
       await this.d.sessions.touch(tokenHash, now, expiresAt);
       session = { ...session, lastSeenAt: now, expiresAt };

@@ -277,6 +277,22 @@ describe('authentication', () => {
     expect((await t('GET', '/system/status/node')).status).toBe(403);
   });
 
+  it('a REST session opened with a gateway session is bound to it: refused with another gateway session, by token or cookie', async () => {
+    const mine = await login(base, 'gateway-svc', 'gateway-svc-pass');
+    const other = await login(base, 'gateway-svc', 'gateway-svc-pass');
+    const jsession = await createSession(mine);
+    const status = (headers: Record<string, string>) => call(base, 'GET', rest('/system/status/node'), { headers: { accept: 'application/json', ...headers } });
+    expect((await status({ cookie: jsession })).status).toBe(200); // JSESSIONID alone: a script
+    expect((await status({ cookie: jsession, authorization: `Bearer ${mine}` })).status).toBe(200);
+    expect((await status({ cookie: `${jsession}; gateway_session=${mine}` })).status).toBe(200); // the web UI
+    const others: Record<string, string>[] = [{ cookie: jsession, authorization: `Bearer ${other}` }, { cookie: `${jsession}; gateway_session=${other}` }];
+    for (const headers of others) {
+      const r = await status(headers);
+      expect(r.status).toBe(401);
+      expect(r.body.errors[0].detail).toMatch(/belongs to another gateway session/);
+    }
+  });
+
   it('cookie-authenticated changes from another site are refused (CSRF)', async () => {
     const cookie = await createSession();
     const r = await call(base, 'POST', rest('/configuration/configurations/load-active'), { headers: { cookie, origin: 'https://evil.example' } });

@@ -11,7 +11,8 @@ let admin: string;
 const roleOn = async (base: string) => (await call(base, 'GET', '/ag/api/v1/state', { token: admin })).body.node_role as string;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ nodes: 2 });
+  // Grants cached for long on each node: a decision that still uses the cache is seen to.
+  stack = await startLocalStack({ nodes: 2, env: { GRANT_CACHE_MS: '60000' } });
   a = stack.nodes.get('a')!.url;
   b = stack.nodes.get('b')!.url;
   admin = await login(a, 'gateway-svc', 'gateway-svc-pass');
@@ -50,6 +51,15 @@ describe('the availability group', () => {
     expect((await call(b, 'GET', '/ag/api/v1/state')).status).toBe(401);
     await call(a, 'PUT', '/admin/users/bob/permissions/availability_group', { token: admin });
     expect((await call(b, 'GET', '/ag/api/v1/state', { token: bob })).status).toBe(200);
+  });
+
+  it('a group failover is authorised from the grants as they are now: a revoke made on the other node refuses it at once', async () => {
+    const bob = await login(b, 'bob', 'bob-pass');
+    expect((await call(b, 'GET', '/ag/api/v1/state', { token: bob })).status).toBe(200); // node b now holds "bob may" in its cache
+    expect((await call(a, 'DELETE', '/admin/users/bob/permissions/availability_group', { token: admin })).status).toBe(200);
+    const r = await call(b, 'PUT', '/ag/api/v1/failover', { token: bob });
+    expect(r.status).toBe(403);
+    expect(await roleOn(a)).toBe('primary');
   });
 
   it('answers unknown group routes with a JSON 404', async () => {

@@ -101,3 +101,24 @@ describe('the local controls refuse what a web page could send', () => {
     ).toBe(200);
   });
 });
+
+describe('every answer of the local servers, on both nodes', () => {
+  it("carries x-content-type-options: nosniff and a CSP with frame-ancestors 'none': API answers, errors, controls, refusals, pages", async () => {
+    const b = stack.nodes.get('b')!.url;
+    const answers: [string, Response][] = [];
+    for (const base of [stack.url, b]) {
+      answers.push([`${base} login options`, await fetch(`${base}/ui/api/login-options`)]);
+      answers.push([`${base} 401`, await fetch(`${base}/ui/api/session`)]);
+      answers.push([`${base} 404`, await fetch(`${base}/no/such/route`)]);
+      answers.push([`${base} 400`, await fetch(`${base}/rest_login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' })]);
+      answers.push([`${base} control`, await fetch(`${base}/_local/state`)]);
+      answers.push([`${base} refused control`, await fetch(`${base}/_local/bam/bam2/stop`, { method: 'POST', headers: { origin: 'https://evil.example' } })]);
+      answers.push([`${base} page`, await fetch(`${base}/login`)]);
+    }
+    for (const [what, r] of answers) {
+      expect({ what, nosniff: r.headers.get('x-content-type-options') }).toEqual({ what, nosniff: 'nosniff' });
+      expect({ what, csp: r.headers.get('content-security-policy') }).toEqual({ what, csp: expect.stringMatching(/(^|;)\s*frame-ancestors 'none'/) });
+      await r.body?.cancel();
+    }
+  });
+});

@@ -1,21 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoThrottleStore } from '../../functions/adapters/throttle-store.js';
-import { throttleKeys } from '../../functions/domain/login-backoff.js';
+import { IN_FLIGHT_LEASE_MS, throttleKeys } from '../../functions/domain/login-backoff.js';
 import { LoginThrottle, loginLimits } from '../../functions/sessions/login-throttle.js';
 import { freshTable } from '../support/dynamo.js';
 
 /**
- * A login of known-right credentials (the service user's) is decided on one consistent read of its
- * four throttle items: after a failover every client of the service user logs in at once, and each
- * DynamoDB request on that path is latency the held clients wait out.
+ * What a login costs in DynamoDB requests: after a failover every client of a user logs in at once,
+ * and each request on that path is latency the clients wait out and load on the table.
  */
-const limits = loginLimits({ LOGIN_MAX_CONCURRENT: '2', LOGIN_MAX_FAILURES: '2', LOGIN_MAX_CONCURRENT_PER_IP: '5' });
-const keys = throttleKeys('gateway-svc', '10.0.0.1', 'gateway-svc');
+const limits = loginLimits({ LOGIN_MAX_CONCURRENT: '2', LOGIN_MAX_FAILURES: '2', LOGIN_MAX_CONCURRENT_PER_IP: '5', LOGIN_QUEUE_WAIT_MS: '0' });
+const svc = throttleKeys('gateway-svc', '10.0.0.1', 'gateway-svc');
 
-describe('a login known right, on the real table', () => {
+describe('on the real table', () => {
   let t: Awaited<ReturnType<typeof freshTable>>;
   let now = 1_000_000;
   beforeAll(async () => {
@@ -23,59 +22,89 @@ describe('a login known right, on the real table', () => {
   });
   afterAll(async () => t?.close());
 
-  it('is still refused by a blocked address counter and by a full count of the address in flight, and resets a username counter on success', async () => {
+  it('a known-right service login is still refused by a blocked counter of its address, and a success clears it', async () => {
     const throttle = new LoginThrottle(new DynamoThrottleStore(t.db, t.tableName), limits, () => now);
-    // Two wrong service passwords from this address: the username (per address) counter blocks.
-    for (let i = 0; i < 2; i++) await throttle.finished(keys, await throttle.admit(keys, { knownRight: false }), 'wrong-credentials');
-    expect(await throttle.admit(keys, { knownRight: true })).toMatchObject({ admitted: false, reason: 'too many failed logins' });
+    for (let i = 0; i < 2; i++) await throttle.finished(svc, await throttle.admit(svc, { knownRight: false }), 'wrong-credentials');
+    expect(await throttle.admit(svc, { knownRight: true })).toMatchObject({ admitted: false, reason: 'too many failed logins' });
     now += 60 * 60_000; // past the backoff, the counter still there
-    const right = await throttle.admit(keys, { knownRight: true });
-    expect(right).toEqual({ admitted: true, leases: {}, userCounter: true });
-    await throttle.finished(keys, right, 'success');
-    expect(await new DynamoThrottleStore(t.db, t.tableName).get(keys.user)).toBeUndefined();
-    // Five wrong logins of other usernames in flight from the address: a right one is refused alike.
-    const held = await Promise.all(Array.from({ length: 5 }, (_, i) => throttle.admit(throttleKeys(`u${i}`, '10.0.0.1', 'gateway-svc'), { knownRight: false })));
-    expect(await throttle.admit(keys, { knownRight: true })).toMatchObject({ admitted: false, reason: 'too many logins in flight', retryAfterSeconds: 1 });
-    await throttle.finished(throttleKeys('u0', '10.0.0.1', 'gateway-svc'), held[0]!, 'other');
-    expect((await throttle.admit(keys, { knownRight: true })).admitted).toBe(true);
+    const right = await throttle.admit(svc, { knownRight: true });
+    expect(right).toMatchObject({ admitted: true, leases: {}, withCounter: [svc.pair] });
+    await throttle.finished(svc, right, 'success');
+    const store = new DynamoThrottleStore(t.db, t.tableName);
+    expect((await store.get(svc.pair, now, IN_FLIGHT_LEASE_MS)).counter).toBeUndefined();
+    // Known from here now: the next one is decided as a known client's.
+    expect(await throttle.admit(svc, { knownRight: true })).toMatchObject({ admitted: true, trust: 'pair' });
   });
 });
 
-describe('a login known right, counted at the client', () => {
+describe('counted at the client', () => {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
   const ddb = mockClient(db);
   afterEach(() => ddb.reset());
-  const throttle = new LoginThrottle(new DynamoThrottleStore(db, 'gw'), limits);
+  // A throttle per test: each remembers what it read (see the last test).
+  let throttle: LoginThrottle;
+  beforeEach(() => {
+    throttle = new LoginThrottle(new DynamoThrottleStore(db, 'gw'), limits);
+  });
+  const alice = throttleKeys('alice', '10.0.0.1', 'gateway-svc');
+  // Marked known an hour ago (LOGIN_KNOWN_CLIENT_DAYS 30): not marked again before a day has passed.
+  const known = { pk: alice.pair, sk: 'KNOWN', knownUntil: Date.now() + 30 * 86_400_000 - 3_600_000 };
 
-  it('makes one consistent read and, with no counter to reset, no write', async () => {
-    ddb.on(BatchGetCommand).resolves({ Responses: { gw: [] } });
-    const admission = await throttle.admit(keys, { knownRight: true });
-    await throttle.finished(keys, admission, 'success');
-    expect(ddb.calls()).toHaveLength(1);
+  it('a known client: one consistent read, one write taking the place (with its counter), one giving it back', async () => {
+    ddb.on(BatchGetCommand).resolves({ Responses: { gw: [known] } });
+    ddb.on(UpdateCommand).resolves({ Attributes: { leaseAt: 5, inflight: 1 } });
+    const admission = await throttle.admit(alice, { knownRight: false });
+    expect(admission).toMatchObject({ admitted: true, trust: 'pair', leases: { [alice.pair]: 5 } });
+    await throttle.finished(alice, admission, 'success');
+    expect(ddb.calls().map((c) => c.args[0].constructor.name)).toEqual(['BatchGetCommand', 'UpdateCommand', 'UpdateCommand']);
     expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, {
       RequestItems: {
         gw: {
           ConsistentRead: true,
           Keys: expect.arrayContaining([
-            { pk: keys.user, sk: 'LOGIN' },
-            { pk: keys.ip, sk: 'IN_FLIGHT' },
+            { pk: alice.pair, sk: 'KNOWN' },
+            { pk: alice.user, sk: 'LOGIN' },
+            { pk: alice.ip, sk: 'LOGIN' },
           ]),
         },
       },
     });
-    expect(ddb).not.toHaveReceivedCommand(DeleteCommand);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand); // known for long enough: no new mark
+  });
+
+  it('the same known client again within a second, in the same process: its two writes and no read', async () => {
+    ddb.on(BatchGetCommand).resolves({ Responses: { gw: [known] } });
+    ddb.on(UpdateCommand).resolves({ Attributes: { leaseAt: 5, inflight: 1 } });
+    await throttle.finished(alice, await throttle.admit(alice, { knownRight: false }), 'success');
+    ddb.resetHistory();
+    const again = await throttle.admit(alice, { knownRight: false });
+    expect(again).toMatchObject({ admitted: true, trust: 'pair' });
+    await throttle.finished(alice, again, 'success');
+    expect(ddb.calls().map((c) => c.args[0].constructor.name)).toEqual(['UpdateCommand', 'UpdateCommand']);
+    // Its own counter, which alone may refuse it, comes with its place: blocked there, it is refused.
+    ddb.reset();
+    ddb.on(UpdateCommand).resolves({ Attributes: { leaseAt: 5, inflight: 1, failures: 9, windowStart: Date.now(), blockedUntil: Date.now() + 60_000 } });
+    expect(await throttle.admit(alice, { knownRight: false })).toMatchObject({ admitted: false, reason: 'too many failed logins' });
+    expect(ddb).not.toHaveReceivedCommand(BatchGetCommand);
+  });
+
+  it('a known-right service login from a known address: one read and no write', async () => {
+    ddb.on(BatchGetCommand).resolves({ Responses: { gw: [{ ...known, pk: svc.pair }] } });
+    const admission = await throttle.admit(svc, { knownRight: true });
+    await throttle.finished(svc, admission, 'success');
+    expect(ddb.calls()).toHaveLength(1);
   });
 
   it('asks again for keys DynamoDB left unprocessed, and fails loudly (never admits) when they stay so', async () => {
-    const blocked = { pk: keys.ip, sk: 'LOGIN', failures: 50, windowStart: Date.now(), blockedUntil: Date.now() + 60_000 };
+    const blocked = { pk: alice.ip, sk: 'LOGIN', failures: 50, windowStart: Date.now(), blockedUntil: Date.now() + 60_000 };
     ddb
       .on(BatchGetCommand)
-      .resolvesOnce({ Responses: { gw: [] }, UnprocessedKeys: { gw: { Keys: [{ pk: keys.ip, sk: 'LOGIN' }] } } })
+      .resolvesOnce({ Responses: { gw: [] }, UnprocessedKeys: { gw: { Keys: [{ pk: alice.ip, sk: 'LOGIN' }] } } })
       .resolves({ Responses: { gw: [blocked] } });
-    expect(await throttle.admit(keys, { knownRight: true })).toMatchObject({ admitted: false, reason: 'too many failed logins' });
+    expect(await throttle.admit(alice, { knownRight: false })).toMatchObject({ admitted: false, reason: 'too many failed logins' });
     expect(ddb).toHaveReceivedCommandTimes(BatchGetCommand, 2);
     ddb.reset();
-    ddb.on(BatchGetCommand).resolves({ Responses: { gw: [] }, UnprocessedKeys: { gw: { Keys: [{ pk: keys.ip, sk: 'LOGIN' }] } } });
-    await expect(throttle.admit(keys, { knownRight: true })).rejects.toThrow(/unprocessed/);
+    ddb.on(BatchGetCommand).resolves({ Responses: { gw: [] }, UnprocessedKeys: { gw: { Keys: [{ pk: alice.ip, sk: 'LOGIN' }] } } });
+    await expect(throttle.admit(alice, { knownRight: false })).rejects.toThrow(/unprocessed/);
   });
 });

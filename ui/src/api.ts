@@ -21,6 +21,15 @@ type Listener = (err: ApiError) => void;
 let csrfToken: string | undefined;
 let onSessionLost: Listener | undefined;
 
+/**
+ * A call made more than this long after the user last clicked, tapped or typed is the page's own
+ * (its heartbeat, a live view refreshing): it is sent with `x-gateway-heartbeat`, so it does not
+ * count as activity for the session's idle timeout. Loading the page counts as a gesture.
+ */
+export const GESTURE_MS = 5000;
+let lastGesture = performance.now();
+for (const type of ['pointerdown', 'keydown'] as const) addEventListener(type, () => void (lastGesture = performance.now()), { capture: true, passive: true });
+
 export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
@@ -44,6 +53,7 @@ interface Options {
 export async function api<T>(method: string, path: string, opts: Options = {}): Promise<T> {
   const change = method !== 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (performance.now() - lastGesture > GESTURE_MS) headers['x-gateway-heartbeat'] = '1';
   if (change) {
     headers['content-type'] = 'application/json';
     if (csrfToken) headers['x-csrf-token'] = csrfToken;
