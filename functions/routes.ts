@@ -1,5 +1,3 @@
-import { workflowManifest } from './workflows/manifest.js';
-
 /**
  * The API's routes, the handler behind each (functions/handlers/<handler>.ts) and the Lambda
  * function that hosts it (functions/api/<fn>.ts). The CDK stack creates one API Gateway route per
@@ -27,7 +25,8 @@ export interface RouteDef {
   fn: ApiFunction;
 }
 
-export const routes: RouteDef[] = [
+/** The gateway's own routes: all a function but `workflows` serves (dispatch needs nothing else). */
+export const staticRoutes: RouteDef[] = [
   { routeKey: 'POST /rest_login', handler: 'login', fn: 'sessions' },
   { routeKey: 'POST /rest_logout', handler: 'logout', fn: 'sessions' },
   { routeKey: 'GET /failover_monitoring/status', handler: 'status', fn: 'operations' },
@@ -45,21 +44,7 @@ export const routes: RouteDef[] = [
   { routeKey: 'GET /openapi.json', handler: 'docs', fn: 'operations' },
   { routeKey: 'GET /docs', handler: 'docs', fn: 'operations' },
   { routeKey: 'GET /docs/{proxy+}', handler: 'docs', fn: 'operations' },
-  // Each workflow's prefix, from the manifest (the trusted side never imports a workflow module).
-  ...workflowManifest.workflows.map((w) => ({ routeKey: `ANY /${w.name}/{proxy+}`, handler: 'workflows' as const, fn: 'workflows' as const })),
   { routeKey: '$default', handler: 'not-found', fn: 'operations' },
 ];
 
 export const apiFunctions: ApiFunction[] = ['sessions', 'workflows', 'operations', 'ui', 'maintenance'];
-
-/** API Gateway's route selection, for the local runtime: exact method+path first, then ANY, then {proxy+}, then $default. */
-export function selectRoute(method: string, path: string): RouteDef {
-  const matches = (r: RouteDef, m: string) => {
-    const [rm, rp] = r.routeKey.split(' ');
-    if (rm !== m || !rp) return false;
-    if (rp.endsWith('/{proxy+}')) return path.startsWith(rp.slice(0, -'{proxy+}'.length)) && path.length > rp.length - '{proxy+}'.length;
-    return rp === path;
-  };
-  const exact = routes.find((r) => !r.routeKey.includes('{proxy+}') && (matches(r, method) || matches(r, 'ANY')));
-  return exact ?? routes.find((r) => matches(r, method) || matches(r, 'ANY')) ?? routes.find((r) => r.routeKey === '$default')!;
-}

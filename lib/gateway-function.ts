@@ -32,6 +32,7 @@ export const FUNCTION_ENTRIES = [
   'api/sessions',
   'api/workflows',
   'api/operations',
+  'api/ui',
   'api/maintenance',
   // Each workflow's own runner: the only bundle that holds its module.
   ...workflowManifest.workflows.map((w) => `lambdas/runners/${w.name}`),

@@ -9,7 +9,8 @@ import { HttpApi, type HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupL
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { apiFunctions, routes, type ApiFunction } from '../functions/routes.js';
+import { apiFunctions, type ApiFunction } from '../functions/routes.js';
+import { routes } from '../functions/all-routes.js';
 import { workflowManifest } from '../functions/workflows/manifest.js';
 import { EVENT_SOURCE } from '../functions/domain/events.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from '../functions/adapters/session-index.js';

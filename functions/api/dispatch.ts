@@ -1,14 +1,16 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { routes, type HandlerName } from '../routes.js';
+import { staticRoutes, type HandlerName } from '../routes.js';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
- * A Lambda function that hosts several routes: API Gateway names the matched route in
- * `event.routeKey`, and the route table says which handler serves it.
+ * A Lambda function that hosts several of the gateway's own routes: API Gateway names the matched
+ * route in `event.routeKey`, and the route table says which handler serves it. (The workflows
+ * function serves every workflow route with one handler: it needs no dispatch, nor the manifest's
+ * route list in the other functions' bundles.)
  */
 export function dispatch(handlers: Partial<Record<HandlerName, HttpLambda>>): HttpLambda {
-  const byRoute = new Map(routes.filter((r) => handlers[r.handler]).map((r) => [r.routeKey, handlers[r.handler]!]));
+  const byRoute = new Map(staticRoutes.filter((r) => handlers[r.handler]).map((r) => [r.routeKey, handlers[r.handler]!]));
   return async (event, context) => {
     const handler = byRoute.get(event.routeKey);
     if (!handler) {

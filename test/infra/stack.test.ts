@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { GatewayNodeStack, GatewaySharedStack, GatewayStack } from '../../lib/gateway-stack.js';
 import { readSettings } from '../../lib/settings.js';
-import { routes } from '../../functions/routes.js';
+import { routes } from '../../functions/all-routes.js';
 import { workflowManifest } from '../../functions/workflows/manifest.js';
 import { patterns } from '../../functions/domain/event-patterns.js';
 

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { buildOpenApi } from '../../functions/openapi/document.js';
 import { operationDocs } from '../../functions/openapi/operation-docs.js';
-import { routes } from '../../functions/routes.js';
+import { routes } from '../../functions/all-routes.js';
 import { workflowManifest } from '../../functions/workflows/manifest.js';
 import { workflowSchemas } from '../../functions/workflows/manifest-schemas.js';
 import { joinManifest } from '../../functions/workflows/manifest-schema.js';

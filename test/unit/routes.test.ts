@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routes, selectRoute } from '../../functions/routes.js';
+import { routes, selectRoute } from '../../functions/all-routes.js';
 
 describe('route table', () => {
   it.each([
