@@ -1,3 +1,4 @@
+import { noteAnswer } from './answers.js';
 import { meantStatus } from './bam-status.js';
 import { exchange, type Exchange } from './keep-alive.js';
 
@@ -126,6 +127,7 @@ export async function bamFetch(url: string, req: BamRequest): Promise<BamRespons
       throw unreachable;
     }
   }
+  if (res.status < 400) noteAnswer(url);
   const parsed = parseBody(res.text);
   if (res.status >= 400) {
     // BAM may echo the request (its query included) in an error: keep none of it.

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { BamServer } from '../commons/config.js';
-import { abortSwitchover, advance, initialState, type HostModes, type MachineSettings, type MonitorState, type Switchover } from '../domain/monitor-machine.js';
+import { abortSwitchover, advance, initialState, nextConfirmingProbeMs, type HostModes, type MachineSettings, type MonitorState, type Switchover } from '../domain/monitor-machine.js';
+import { lastAnswerAt } from '../bam/answers.js';
 import { BamHttpError } from '../bam/http.js';
 import { probeServer, type ProbeResult } from '../bam/probe.js';
 import type { MonitorStore } from '../adapters/monitor-store.js';
 import type { EventPublisher } from './publisher.js';
 import { flushOutbox } from './outbox-flusher.js';
+import { RoundProbes } from './probe-round.js';
 
 export interface MonitorOptions {
   servers: BamServer[];
@@ -30,6 +32,8 @@ export interface MonitorOptions {
    */
   handover?: (switchover: Switchover) => Promise<void>;
   onHandoverError?: (err: unknown, switchover: Switchover) => void;
+  /** When this process last saw a server serve a call (default: every BAM answer this process received, see bam/answers.ts). */
+  servedAt?: (url: string) => number | undefined;
 }
 
 export interface RoundResult {
@@ -60,26 +64,91 @@ export class FailoverMonitor {
   constructor(private readonly o: MonitorOptions) {
     this.probe = o.probe ?? probeServer;
     this.now = o.now ?? Date.now;
+    this.servedAt = o.servedAt ?? lastAnswerAt;
   }
 
-  async round(): Promise<RoundResult> {
-    this.inFlight ??= this.runRound().finally(() => {
-      this.inFlight = undefined;
-      this.lastRoundEndedAt = this.now();
-    });
-    return this.inFlight;
+  /**
+   * One round now: every server probed at once, each probe failed at its timeout. It does not wait
+   * for rounds still in flight (probes of one server may overlap), nor for servers already DOWN once
+   * the others have answered: a hung server never holds up what the others say (a promoted Standby).
+   */
+  round(): Promise<RoundResult> {
+    return this.startRound({ fresh: false });
   }
 
-  private inFlight?: Promise<RoundResult>;
+  private latest?: { startedAt: number; done: Promise<RoundResult> };
+  private applying: Promise<unknown> = Promise.resolve();
   private readonly hooks = new Set<Promise<unknown>>();
-  private lastRoundEndedAt = 0;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly servedAt: (url: string) => number | undefined;
 
-  private async runRound(): Promise<RoundResult> {
-    if (!this.current) this.current = (await this.o.store.get())?.state ?? initialState(this.o.servers, this.now());
+  /**
+   * `fresh`: read the stored state before applying (a request's round: another process may have
+   * moved it). `waitForAll`: wait for DOWN servers too. `followUps`: how many confirming rounds
+   * this one may lead to (see followUp).
+   */
+  private startRound(opts: { fresh: boolean; waitForAll?: boolean; followUps?: number }): Promise<RoundResult> {
+    const probes = new RoundProbes(this.o.servers, this.probe, this.o.probeTimeoutMs, this.now);
+    const modes = this.o.modes?.().catch(() => undefined);
+    const down = new Set(opts.waitForAll ? [] : this.downServers());
+    if (opts.followUps) this.followUp(probes, opts.followUps);
+    const done = (async () => {
+      const results = await probes.gather(down);
+      for (const name of down) if (!results.some((r) => r.server === name)) void probes.result(name).then((r) => this.straggler(r));
+      const m = await modes;
+      return this.serial(() => this.apply(results, m, opts.fresh));
+    })();
+    this.latest = { startedAt: probes.startedAt, done };
+    this.inFlight.add(done);
+    void done.catch(() => undefined).finally(() => this.inFlight.delete(done));
+    return done;
+  }
+
+  private downServers(): string[] {
+    return Object.values(this.current?.servers ?? {}).flatMap((s) => (s.health === 'DOWN' ? [s.name] : []));
+  }
+
+  /**
+   * A request's round (off the schedule) whose probe of a server not DOWN is still unanswered when
+   * the next probe could confirm that server's loss: the next round starts then, so a hang that a
+   * stalled call noticed is confirmed as soon as the window allows (SPEC §5), not at the next
+   * scheduled round (which confirms its own rounds in time). At most N−1 such rounds follow one.
+   */
+  private followUp(probes: RoundProbes, left: number): void {
+    const after = nextConfirmingProbeMs(this.o.settings);
+    if (after === undefined || this.o.probeTimeoutMs <= after) return;
+    const timer = setTimeout(() => {
+      const down = new Set(this.downServers());
+      const watched = this.o.servers.map((s) => s.name).filter((n) => !down.has(n));
+      const covered = (this.latest?.startedAt ?? -Infinity) >= probes.startedAt + after;
+      if (probes.pending(watched) && !covered) void this.startRound({ fresh: true, followUps: left - 1 }).catch(() => undefined);
+    }, after);
+    timer.unref?.();
+  }
+
+  /**
+   * A DOWN server's probe that settled after its round was applied. An answer means it is back: a
+   * new round asks every server at once and waits for all (confirmation and split brain are
+   * decided on one round). A failure is only bookkeeping (last probe, last failure).
+   */
+  private straggler(r: ProbeResult): void {
+    const next = r.ok ? this.startRound({ fresh: true, waitForAll: true }) : this.serial(() => this.apply([r], undefined, false));
+    void next.catch(() => undefined);
+  }
+
+  /** Transitions are applied one at a time, in the order rounds settle. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.applying.then(fn, fn);
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  private async apply(probes: ProbeResult[], modes: HostModes | undefined, fresh: boolean): Promise<RoundResult> {
+    if (fresh || !this.current) this.current = (await this.o.store.get())?.state ?? initialState(this.o.servers, this.now());
     const prev = this.current;
-    const [modes, probes] = await Promise.all([this.o.modes?.().catch(() => undefined), Promise.all(this.o.servers.map((s) => this.probe(s.name, s.url, this.o.probeTimeoutMs)))]);
     const now = this.now();
-    const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes);
+    const served = Object.fromEntries(this.o.servers.flatMap((s) => ((at) => (at === undefined ? [] : [[s.name, at] as const]))(this.servedAt(s.url))));
+    const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes, served);
     // Failure counters matter (for hysteresis across runs) only up to the threshold.
     const cap = (n = 0) => Math.min(n, this.o.settings.failuresBeforeFailover);
     const countersMoved = this.o.servers.some((s) => cap(t.state.servers[s.name]?.consecutiveFailures) !== cap(prev.servers[s.name]?.consecutiveFailures));
@@ -88,7 +157,13 @@ export class FailoverMonitor {
       this.current = { ...t.state, version: prev.version }; // nothing worth a write
       return { state: this.current, committed: false, events: 0 };
     }
-    const committed = await this.o.store.commit(t.state, t.events);
+    let committed: boolean;
+    try {
+      committed = await this.o.store.commit(t.state, t.events);
+    } catch (err) {
+      this.current = undefined; // re-read the stored state next time: never build on a write that may not have happened
+      throw err;
+    }
     if (!committed) {
       // Another monitor got there first: its state is as fresh as ours; continue from it.
       this.current = (await this.o.store.get())?.state;
@@ -101,8 +176,8 @@ export class FailoverMonitor {
     if (t.events.length > 0) this.outboxDirty = true;
     if (this.outboxDirty) await this.flushOutbox();
     if (t.state.monitoringState === 'MONITORING' && t.state.epoch !== prev.epoch && this.onNewPrimary) {
-      // Not awaited inside the round: the hook talks to BAM (up to its timeout), and a request that
-      // needs a probe meanwhile must not wait behind it. loop() waits for it before returning.
+      // Not awaited here: the hook talks to BAM (up to its timeout), and a request that needs a
+      // probe meanwhile must not wait behind it. loop() waits for it before returning.
       const hook = this.onNewPrimary(t.state)
         .catch(() => undefined)
         .finally(() => this.hooks.delete(hook));
@@ -138,15 +213,14 @@ export class FailoverMonitor {
   }
 
   /**
-   * One round from the stored state, for a request that found the Primary unreachable (or none
-   * known). Requests share a round in flight, and a round that ended moments ago is not repeated,
-   * so a burst of requests cannot flood BAM with probes.
+   * A round from the stored state, for a request that found the Primary unreachable (or none known):
+   * requests share a round begun less than `minGapMs` ago, so a burst of them cannot flood BAM with
+   * probes; an older round still waiting on a hung server is not waited for.
    */
   async probeNow(minGapMs = 200): Promise<void> {
-    if (this.inFlight) return void (await this.inFlight.catch(() => undefined));
-    if (this.now() - this.lastRoundEndedAt < minGapMs) return;
-    this.current = undefined;
-    await this.round();
+    const latest = this.latest;
+    if (latest && this.now() - latest.startedAt < minGapMs) return void (await latest.done.catch(() => undefined));
+    await this.startRound({ fresh: true, followUps: this.o.settings.failuresBeforeFailover - 1 });
   }
 
   /** Publishes what waits in the outbox (this round's events and any a failed run left behind). */
@@ -167,22 +241,36 @@ export class FailoverMonitor {
   /** Whether the outbox may hold events: true at start (a crashed run may have left some), after new events, after failures. */
   private outboxDirty = true;
 
-  /** Probes every `intervalMs` until `keepGoing()` says stop (the Lambda's remaining time, or a local stop flag). */
+  /**
+   * Starts a round every `intervalMs` until `keepGoing()` says stop (the Lambda's remaining time, or
+   * a local stop flag). A round still waiting on a hung server does not delay the next one.
+   */
   async loop(intervalMs: number, keepGoing: () => boolean, onError: (err: unknown) => void = () => {}): Promise<number> {
     let rounds = 0;
+    const failed = (err: unknown) => {
+      this.current = undefined; // re-read the stored state next round: never build on a write that may not have happened
+      onError(err);
+    };
     while (keepGoing()) {
       rounds++;
       const started = this.now();
       try {
-        if (!this.o.gate || (await this.o.gate())) await this.round();
+        if (!this.o.gate || (await this.o.gate())) {
+          const round = this.round().then(() => undefined, failed);
+          await Promise.race([round, sleep(intervalMs - (this.now() - started))]);
+        }
       } catch (err) {
-        this.current = undefined; // re-read the stored state next round: never build on a write that may not have happened
-        onError(err);
+        failed(err);
       }
       const wait = intervalMs - (this.now() - started);
-      if (wait > 0 && keepGoing()) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0 && keepGoing()) await sleep(wait);
     }
+    await Promise.all([...this.inFlight].map((r) => r.catch(() => undefined)));
     await Promise.all([...this.hooks]);
     return rounds;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
 }
