@@ -26,6 +26,11 @@ export const BENCH_FAILOVER: CommandSpec = {
   options: {
     trials: { type: 'integer', min: 1, max: 1000, default: 10, description: 'stop/promote trials' },
     sessions: { type: 'integer', min: 10, max: 1_000_000, default: 10_000, description: 'live sessions for the restore-at-scale figure' },
+    hang: {
+      type: 'boolean',
+      description: 'hang the Primary (it accepts connections, never answers) instead of stopping it, under load; prints detection and restore p50/p95 and what the clients got',
+    },
+    clients: { type: 'integer', min: 2, max: 1000, default: 100, description: 'with --hang: concurrent clients (half restorable, half alias)' },
   },
 };
 

@@ -136,6 +136,14 @@ export class FailoverMonitor {
     void next.catch(() => undefined);
   }
 
+  /** When `current` was last read from the store or written to it. */
+  private currentAt = Number.NEGATIVE_INFINITY;
+
+  private adopt(state: MonitorState | undefined): void {
+    this.current = state;
+    this.currentAt = this.now();
+  }
+
   /** Transitions are applied one at a time, in the order rounds settle. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.applying.then(fn, fn);
@@ -144,8 +152,9 @@ export class FailoverMonitor {
   }
 
   private async apply(probes: ProbeResult[], modes: HostModes | undefined, fresh: boolean): Promise<RoundResult> {
-    if (fresh || !this.current) this.current = (await this.o.store.get())?.state ?? initialState(this.o.servers, this.now());
-    const prev = this.current;
+    // A state read or written a moment ago is fresh enough: rounds that follow each other closely cost one read, not one each.
+    if (!this.current || (fresh && this.now() - this.currentAt > FRESH_MS)) this.adopt((await this.o.store.get())?.state ?? initialState(this.o.servers, this.now()));
+    const prev = this.current!;
     const now = this.now();
     const served = Object.fromEntries(this.o.servers.flatMap((s) => ((at) => (at === undefined ? [] : [[s.name, at] as const]))(this.servedAt(s.url))));
     const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes, served);
@@ -166,10 +175,10 @@ export class FailoverMonitor {
     }
     if (!committed) {
       // Another monitor got there first: its state is as fresh as ours; continue from it.
-      this.current = (await this.o.store.get())?.state;
+      this.adopt((await this.o.store.get())?.state);
       return { state: this.current ?? prev, committed: false, events: 0 };
     }
-    this.current = t.state;
+    this.adopt(t.state);
     this.lastPersistAt = now;
     if (t.switchover === 'started' && t.state.switchover && this.o.handover) await this.askHandover(t.state, t.state.switchover);
     if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
@@ -202,7 +211,7 @@ export class FailoverMonitor {
         const t = abortSwitchover(current, this.now(), `${err.status}: ${err.bamMessage}`);
         if (!t) return;
         if (await this.o.store.commit(t.state, t.events).catch(() => false)) {
-          this.current = t.state;
+          this.adopt(t.state);
           this.outboxDirty = true;
           return;
         }
@@ -217,10 +226,10 @@ export class FailoverMonitor {
    * requests share a round begun less than `minGapMs` ago, so a burst of them cannot flood BAM with
    * probes; an older round still waiting on a hung server is not waited for.
    */
-  async probeNow(minGapMs = 200): Promise<void> {
+  async probeNow(minGapMs = 200): Promise<MonitorState | undefined> {
     const latest = this.latest;
-    if (latest && this.now() - latest.startedAt < minGapMs) return void (await latest.done.catch(() => undefined));
-    await this.startRound({ fresh: true, followUps: this.o.settings.failuresBeforeFailover - 1 });
+    if (latest && this.now() - latest.startedAt < minGapMs) return (await latest.done.catch(() => undefined))?.state;
+    return (await this.startRound({ fresh: true, followUps: this.o.settings.failuresBeforeFailover - 1 })).state;
   }
 
   /** Publishes what waits in the outbox (this round's events and any a failed run left behind). */
@@ -270,6 +279,9 @@ export class FailoverMonitor {
     return rounds;
   }
 }
+
+/** How old a state read or written by this monitor may be for a request's round to build on it. */
+const FRESH_MS = 100;
 
 function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();

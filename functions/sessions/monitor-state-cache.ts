@@ -83,6 +83,15 @@ export class MonitorStateCache {
     const cached = this.entry?.state;
     if (state && cached && cached.version > state.version) return;
     this.entry = { state, at };
+    if (state) for (const listener of this.listeners) listener(state);
+  }
+
+  private readonly listeners = new Set<(state: MonitorState) => void>();
+
+  /** Calls `listener` with every state this process adopts from now on (calls waiting on BAM learn of a decision at once); answers the unsubscribe. */
+  subscribe(listener: (state: MonitorState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** A sign of change (the Primary unreachable, a BAM 401 or 503): the next request reads the state. */

@@ -12,6 +12,8 @@ import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js'
 import { ServiceSessions, sharedContext } from './service-sessions.js';
 import { logger } from '../commons/logger.js';
 import type { MonitorStateCache } from './monitor-state-cache.js';
+import { lastAnswerAt } from '../bam/answers.js';
+import { watchPrimaryCall } from './primary-watch.js';
 
 export const PRIMARY_ALIAS = 'primary-address-manager';
 
@@ -37,13 +39,15 @@ export interface SessionServiceDeps {
   /** Where authenticate takes the monitor state from (absent: a read per request). Signs of change invalidate it. */
   stateCache?: MonitorStateCache;
   cipher: CredentialCipher;
-  /** Runs one immediate probe round when a request finds the Primary unreachable. */
-  probeNow?: (minGapMs?: number) => Promise<unknown>;
+  /** Runs one immediate probe round when a request finds the Primary unreachable; answers the state after it, when it knows it. */
+  probeNow?: (minGapMs?: number) => Promise<MonitorState | undefined>;
   /**
    * The active configuration's host modes, read only by logins naming a host (not per request):
    * a drain takes effect the moment its activation answers. Absent: every host ENABLED.
    */
   hostModes?: () => Promise<HostModes>;
+  /** When this process last saw a BAM server serve a call (default: bam/answers.ts). */
+  servedAt?: (url: string) => number | undefined;
   now?: () => number;
 }
 
@@ -91,7 +95,7 @@ export class SessionService {
     const client = bamClient(this.d.config.apiVersion, server.url, this.d.config.bamTimeoutMs);
     let credential: BamCredential;
     try {
-      credential = await client.login(req.username, req.password);
+      credential = await (target === PRIMARY_ALIAS ? this.watched(client.login(req.username, req.password), server, epoch) : client.login(req.username, req.password));
     } catch (err) {
       // The Primary began its handover pause after this login read the state: wait it out, once.
       if (target === PRIMARY_ALIAS && !retried && handoverSymptom(err) && (await this.switchoverSince(epoch))) return this.login(req, until);
@@ -184,7 +188,7 @@ export class SessionService {
     const deadline = this.now() + this.detectionWindowMs;
     for (;;) {
       try {
-        return await call(current);
+        return await (current.session.target === PRIMARY_ALIAS ? this.watched(call(current), current.server, current.monitor?.epoch ?? current.session.epoch) : call(current));
       } catch (err) {
         if (signOfChange(err)) this.d.stateCache?.invalidate();
         // A planned switchover paused BAM (a 503 or a refused connection), or the old Primary forgot its
@@ -209,6 +213,18 @@ export class SessionService {
         if (!(refused && opts.retryUnreachable && current.session.target === PRIMARY_ALIAS && (await this.stillPrimary(current.session, deadline)))) throw err;
       }
     }
+  }
+
+  /** A call to the alias Primary, answered the failover 503 once this process sees the monitor lose it (see primary-watch.ts). */
+  private watched<T>(call: Promise<T>, server: BamServer, epoch: number): Promise<T> {
+    const cache = this.d.stateCache;
+    return watchPrimaryCall(call, server, epoch, {
+      probeNow: this.d.probeNow,
+      servedAt: this.d.servedAt ?? lastAnswerAt,
+      ...(cache ? { subscribe: (listener) => cache.subscribe(listener) } : {}),
+      retryAfterSeconds: () => this.retryAfterSeconds,
+      now: this.now,
+    });
   }
 
   /**
@@ -381,8 +397,9 @@ export class SessionService {
   /** During a failover no request can reach a Primary: probe now (shared, rate-limited) in case one was just promoted. */
   private async probeAndReload(monitor: MonitorState): Promise<MonitorState> {
     if (!this.d.probeNow) return monitor;
-    await this.d.probeNow().catch(() => undefined);
-    return (await this.d.monitor.get())?.state ?? monitor;
+    // The state the round left (read fresh and advanced): no second read.
+    const after = await this.d.probeNow().catch(() => undefined);
+    return after ?? (await this.d.monitor.get())?.state ?? monitor;
   }
 
   /**

@@ -1,0 +1,47 @@
+import type { BamServer } from '../commons/config.js';
+import { FailoverInProgressError } from '../commons/errors.js';
+import type { MonitorState } from '../domain/monitor-machine.js';
+
+/** How long a call through the alias may go unanswered, with its server serving nothing since it was sent, before it probes. */
+export const STALL_MS = 200;
+
+export interface PrimaryWatchDeps {
+  /** A probe round (shared with any begun less than `minGapMs` ago). */
+  probeNow?: (minGapMs?: number) => Promise<unknown>;
+  /** When this process last saw the server at `url` serve a call. */
+  servedAt: (url: string) => number | undefined;
+  /** Every monitor state this process adopts from now on; answers the unsubscribe. */
+  subscribe?: (listener: (state: MonitorState) => void) => () => void;
+  retryAfterSeconds: () => number;
+  now: () => number;
+}
+
+/**
+ * A call through the alias to `server`, the Primary in `epoch`, watched while it waits for BAM:
+ * - it went STALL_MS without an answer while its server served nothing since it was sent (a hung
+ *   server accepts and never answers): it probes, once, so the monitor counts the hang from then,
+ *   not from its next scheduled round;
+ * - this process sees the monitor decide the Primary is lost (FAILOVER_IN_PROGRESS in a newer
+ *   epoch): it answers the failover 503 at once instead of waiting out the BAM timeout. The call
+ *   itself runs on to its timeout; what it answers then is dropped. A call BAM may apply later gets
+ *   what a timed-out one gets (the 503), so only the client decides to send it again.
+ */
+export function watchPrimaryCall<T>(call: Promise<T>, server: BamServer, epoch: number, d: PrimaryWatchDeps): Promise<T> {
+  const sentAt = d.now();
+  let stop = () => {};
+  const lost = new Promise<never>((_, reject) => {
+    const unsubscribe =
+      d.subscribe?.((state) => {
+        if (state.monitoringState === 'FAILOVER_IN_PROGRESS' && state.epoch > epoch) reject(new FailoverInProgressError(d.retryAfterSeconds()));
+      }) ?? (() => undefined);
+    const stall = setTimeout(() => {
+      if ((d.servedAt(server.url) ?? Number.NEGATIVE_INFINITY) < sentAt) void d.probeNow?.(STALL_MS).catch(() => undefined);
+    }, STALL_MS);
+    stop = () => {
+      clearTimeout(stall);
+      unsubscribe();
+    };
+  });
+  lost.catch(() => undefined);
+  return Promise.race([call, lost]).finally(() => stop());
+}
