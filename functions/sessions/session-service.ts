@@ -55,6 +55,14 @@ export interface SessionServiceDeps {
 const TOUCH_EVERY_MS = 60_000;
 /** An alias call refused by the Primary is retried at most this long before it gets the failover 503. */
 const MAX_RETRY_WINDOW_MS = 3000;
+/**
+ * While a planned switchover holds calls, this process probes at most this often (one round shared
+ * by all its held calls): the new Primary is seen about this soon after BAM's pause ends.
+ */
+const HOLD_PROBE_GAP_MS = 100;
+
+/** Of two views of the state, the later one (a later commit, or the same one seen later). */
+const newest = (a: MonitorState, b: MonitorState | undefined): MonitorState => (b && b.version >= a.version ? b : a);
 
 /**
  * Logging in, authenticating and logging out, including what a BAM failover does to a session
@@ -275,12 +283,11 @@ export class SessionService {
     const p = this.d.config.probe;
     const limit = Math.min(until, this.now() + 2 * p.intervalMs + p.timeoutMs);
     let state = monitor;
-    let gapMs = 0; // a round that began before the activation did not see it: the first probe may follow it at once
+    // A round begun before the activation may not have seen it: the first probe shares only one
+    // begun since this login saw the drain (or in the last 20 ms: a burst of logins starts few rounds).
+    const sawDrain = this.now();
     while (state.monitoringState === 'MONITORING' && state.primary === monitor.primary && this.now() < limit) {
-      if (this.d.probeNow) await this.d.probeNow(gapMs).catch(() => undefined);
-      gapMs = 200;
-      await new Promise((r) => setTimeout(r, 50));
-      state = (await this.polledState()) ?? state;
+      state = await this.heldRound(state, state === monitor ? Math.max(20, this.now() - sawDrain) : HOLD_PROBE_GAP_MS);
     }
     if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') return this.holdThroughSwitchover(state, until);
     if (state.primary === monitor.primary) logger.warn('alias login served by a drained Primary: no planned switchover started', { primary: monitor.primary, mode });
@@ -313,13 +320,37 @@ export class SessionService {
     const p = this.d.config.probe;
     const limit = Math.min((monitor.switchover?.deadline ?? Infinity) + p.intervalMs + p.timeoutMs, until);
     let state = monitor;
-    while (state.monitoringState === 'SWITCHOVER_IN_PROGRESS' && this.now() < limit) {
-      if (this.d.probeNow) await this.d.probeNow().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 100));
-      state = (await this.polledState()) ?? state;
-    }
+    while (state.monitoringState === 'SWITCHOVER_IN_PROGRESS' && this.now() < limit) state = await this.heldRound(state, HOLD_PROBE_GAP_MS);
     if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') throw new FailoverInProgressError(this.retryAfterSeconds);
     return state;
+  }
+
+  /**
+   * One step of a hold: a probe round (shared with any this process began less than `gapMs` ago)
+   * and the state it left; if nothing changed, a pause of up to `gapMs` that ends as soon as this
+   * process adopts a newer state. Every held call wakes with the round that confirms the new
+   * Primary, not up to a poll later.
+   */
+  private async heldRound(state: MonitorState, gapMs: number): Promise<MonitorState> {
+    const started = this.now();
+    const after = newest(state, (this.d.probeNow ? await this.d.probeNow(gapMs).catch(() => undefined) : undefined) ?? (await this.polledState()));
+    if (after.monitoringState !== state.monitoringState || after.primary !== state.primary) return after;
+    return newest(after, await this.nextAdopted(HOLD_PROBE_GAP_MS - (this.now() - started)));
+  }
+
+  /** The first state this process adopts within `ms` (undefined when none: the time ran out). */
+  private nextAdopted(ms: number): Promise<MonitorState | undefined> {
+    if (ms <= 0) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      let unsubscribe: (() => void) | undefined;
+      const done = (state?: MonitorState) => {
+        clearTimeout(timer);
+        unsubscribe?.();
+        resolve(state);
+      };
+      const timer = setTimeout(done, ms);
+      unsubscribe = this.d.stateCache?.subscribe(done);
+    });
   }
 
   /** N probe intervals (by then the monitor has declared a silent Primary lost), but never long for a waiting client. */
