@@ -106,33 +106,3 @@ export function percentile(xs: number[], q: number): number {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Retry-After in ms (seconds per RFC 9110), 1 s when missing or unreadable. */
 const retryAfterMs = (res: Response) => (Number(res.headers.get('retry-after')) || 1) * 1000;
-
-/** The same clients in a worker thread (local/load-driver-worker.ts), for benchmarks: they do not share the simulated servers' event loop. */
-export class ThreadedLoadDriver {
-  private constructor(private readonly worker: import('node:worker_threads').Worker) {}
-
-  static async start(base: string, clients: number): Promise<ThreadedLoadDriver> {
-    const { Worker } = await import('node:worker_threads');
-    const load = new ThreadedLoadDriver(new Worker(new URL('./load-driver-worker.mjs', import.meta.url), { workerData: { base, clients }, execArgv: [] }));
-    await load.ask('start');
-    return load;
-  }
-
-  async take(): Promise<LoadTally> {
-    return ((await this.ask('take')) as { tally: LoadTally }).tally;
-  }
-
-  async stop(): Promise<LoadTally> {
-    const { tally } = (await this.ask('stop')) as { tally: LoadTally };
-    await this.worker.terminate();
-    return tally;
-  }
-
-  private ask(msg: string): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      this.worker.once('message', resolve);
-      this.worker.once('error', reject);
-      this.worker.postMessage(msg);
-    });
-  }
-}
