@@ -158,9 +158,13 @@ export class FailoverMonitor {
     const now = this.now();
     const served = Object.fromEntries(this.o.servers.flatMap((s) => ((at) => (at === undefined ? [] : [[s.name, at] as const]))(this.servedAt(s.url))));
     const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes, served);
-    // Failure counters matter (for hysteresis across runs) only up to the threshold.
+    // Failure counters matter (for hysteresis across runs) only up to the threshold; a streak that
+    // began anew (a call served between failures) must be seen by every monitor, and so must an outage.
     const cap = (n = 0) => Math.min(n, this.o.settings.failuresBeforeFailover);
-    const countersMoved = this.o.servers.some((s) => cap(t.state.servers[s.name]?.consecutiveFailures) !== cap(prev.servers[s.name]?.consecutiveFailures));
+    const countersMoved = this.o.servers.some((s) => {
+      const [a, b] = [t.state.servers[s.name], prev.servers[s.name]];
+      return cap(a?.consecutiveFailures) !== cap(b?.consecutiveFailures) || (a?.failingSince ?? null) !== (b?.failingSince ?? null) || (a?.outages ?? 0) !== (b?.outages ?? 0);
+    });
     const due = now - this.lastPersistAt >= (this.o.refreshMs ?? 10_000);
     if (!t.significant && !countersMoved && !due && prev.version > 0) {
       this.current = { ...t.state, version: prev.version }; // nothing worth a write
