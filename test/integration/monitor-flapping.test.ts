@@ -38,7 +38,7 @@ describe('the monitor, with real probes and real calls', () => {
       probeTimeoutMs: 500,
       store,
       publisher: { publish: async (events) => ({ published: events.map((e) => e.id), failed: [] }) },
-      probe: (name, u, timeoutMs) => probeServer(name, u, timeoutMs, { systemInfo: (left) => sessions.systemInfo(name, u, left) }),
+      probe: (name, u, timeoutMs) => probeServer(name, u, timeoutMs, { systemInfo: () => sessions.systemInfo(name, u, timeoutMs) }),
     });
     await monitor.round();
     const { epoch } = (await store.get())!.state;
