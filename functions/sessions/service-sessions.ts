@@ -35,9 +35,25 @@ export class ServiceSessions {
 
   constructor(private readonly d: ServiceSessionDeps) {}
 
-  /** The epoch's service session, logging in for it if nobody has. */
-  forEpoch(monitor: MonitorState): Promise<ServiceSession> {
+  /**
+   * The epoch's service session, logging in for it if nobody has. Once this process has it, it is
+   * kept: the many sessions restored at once after a failover do not each read it again. A copy
+   * another process renewed since is found through the 401 this one gets: that recovery asks for
+   * the stored one (`stored`).
+   */
+  forEpoch(monitor: MonitorState, opts: { stored?: boolean } = {}): Promise<ServiceSession> {
+    const known = opts.stored ? undefined : this.known.get(monitor.epoch);
+    if (known) return Promise.resolve(known);
     return this.once(String(monitor.epoch), () => this.obtain(monitor)) as Promise<ServiceSession>;
+  }
+
+  /** The service session of the latest epochs this process obtained (a few: older epochs are done with). */
+  private readonly known = new Map<number, ServiceSession>();
+
+  private remember(service: ServiceSession): ServiceSession {
+    this.known.set(service.epoch, service);
+    for (const epoch of this.known.keys()) if (epoch < service.epoch - 2) this.known.delete(epoch);
+    return service;
   }
 
   /**
@@ -75,7 +91,9 @@ export class ServiceSessions {
   private once(key: string, start: () => Promise<ServiceSession | undefined>): Promise<ServiceSession | undefined> {
     let flight = this.flights.get(key);
     if (!flight) {
-      flight = start().finally(() => this.flights.delete(key));
+      flight = start()
+        .then((s) => (s?.credential ? this.remember(s) : s))
+        .finally(() => this.flights.delete(key));
       this.flights.set(key, flight);
     }
     return flight;

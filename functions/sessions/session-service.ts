@@ -380,7 +380,8 @@ export class SessionService {
     if (!session.restorable || session.target !== PRIMARY_ALIAS) return undefined;
     const monitor = (await this.d.monitor.get())?.state;
     if (monitor?.monitoringState !== 'MONITORING' || !monitor.primary) return undefined;
-    let service = await this.serviceSession(monitor);
+    // The stored one, not this process's copy: another process may have renewed it since.
+    let service = await this.service.forEpoch(monitor, { stored: true });
     if (session.sharedCredential && session.epoch === monitor.epoch && session.credential === service.credential) {
       // undefined: BAM still accepts the stored credential, so the 401 came from elsewhere (the runner): nothing to recover.
       const renewed = await this.service.renew(monitor, { ...service, credential: service.credential });
