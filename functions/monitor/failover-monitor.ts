@@ -79,7 +79,6 @@ export class FailoverMonitor {
   private latest?: { startedAt: number; done: Promise<RoundResult> };
   private applying: Promise<unknown> = Promise.resolve();
   private readonly hooks = new Set<Promise<unknown>>();
-  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly servedAt: (url: string) => number | undefined;
 
   /**
@@ -99,8 +98,6 @@ export class FailoverMonitor {
       return this.serial(() => this.apply(results, m, opts.fresh));
     })();
     this.latest = { startedAt: probes.startedAt, done };
-    this.inFlight.add(done);
-    void done.catch(() => undefined).finally(() => this.inFlight.delete(done));
     return done;
   }
 
@@ -264,12 +261,15 @@ export class FailoverMonitor {
       this.current = undefined; // re-read the stored state next round: never build on a write that may not have happened
       onError(err);
     };
+    const mine = new Set<Promise<void>>(); // requests await the rounds they started; the loop its own
     while (keepGoing()) {
       rounds++;
       const started = this.now();
       try {
         if (!this.o.gate || (await this.o.gate())) {
           const round = this.round().then(() => undefined, failed);
+          mine.add(round);
+          void round.finally(() => mine.delete(round));
           await Promise.race([round, sleep(intervalMs - (this.now() - started))]);
         }
       } catch (err) {
@@ -278,7 +278,7 @@ export class FailoverMonitor {
       const wait = intervalMs - (this.now() - started);
       if (wait > 0 && keepGoing()) await sleep(wait);
     }
-    await Promise.all([...this.inFlight].map((r) => r.catch(() => undefined)));
+    await Promise.all([...mine]);
     await Promise.all([...this.hooks]);
     return rounds;
   }
