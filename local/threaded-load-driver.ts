@@ -23,8 +23,12 @@ export class ThreadedLoadDriver {
 
   private ask(msg: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.worker.once('message', resolve);
-      this.worker.once('error', reject);
+      const failed = (err: Error) => reject(err);
+      this.worker.once('message', (answer) => {
+        this.worker.off('error', failed);
+        resolve(answer);
+      });
+      this.worker.once('error', failed);
       this.worker.postMessage(msg);
     });
   }

@@ -207,6 +207,9 @@ export function advance(
   modes?: HostModes,
   served: Record<string, number> = {},
 ): Transition {
+  // Rounds may settle out of order (one waits on a hung server, a later one does not): a result
+  // older than the last one applied for its server is stale and never counts, nor overrides it.
+  probes = probes.filter((p) => p.at >= (prev.servers[p.server]?.lastProbeAt ?? Number.NEGATIVE_INFINITY));
   const version = prev.version + 1;
   const occurredAt = new Date(now).toISOString();
   const events: PendingEvent[] = [];
@@ -250,14 +253,12 @@ export function advance(
       // Sent before the server last served a call: one slow answer, not a failure in a row.
       const counts = before.health === 'DOWN' || servedAt === undefined || probe.at > servedAt;
       s.consecutiveFailures = counts ? streak + 1 : streak;
-      // Probes may settle out of order: the streak began with its earliest failure, and a streak
-      // stored before failingSince existed began no later than this probe.
-      s.failingSince = !counts ? streakSince : streak > 0 ? Math.min(streakSince ?? probe.at, probe.at) : probe.at;
+      // A streak stored before failingSince existed began no later than this probe.
+      s.failingSince = !counts ? streakSince : streak > 0 ? (streakSince ?? probe.at) : probe.at;
       if (counts && streak === 0 && !disabled && !switching) s.outages = (before.outages ?? 0) + 1;
-      const lastFailedAt = streak > 0 ? Math.max(probe.at, before.lastProbeAt ?? probe.at) : probe.at;
       Object.assign(s, { lastProbeAt: probe.at, latencyMs: probe.latencyMs, lastError: probe.error });
       if (probe.lastFailure ?? probe.failure) Object.assign(s, { lastFailure: probe.lastFailure ?? probe.failure, lastFailureAt: probe.at });
-      const lost = s.failingSince !== null && streakIsDown(s.consecutiveFailures, s.failingSince, lastFailedAt, settings);
+      const lost = s.failingSince !== null && streakIsDown(s.consecutiveFailures, s.failingSince, probe.at, settings);
       if (disabled) {
         // Out for maintenance: a stopped server is expected, so no DOWN (no alarm, no failover); its role is unknown.
         s.health = 'MAINTENANCE';

@@ -88,6 +88,7 @@ export class FailoverMonitor {
    */
   private startRound(opts: { fresh: boolean; waitForAll?: boolean; followUps?: number }): Promise<RoundResult> {
     const probes = new RoundProbes(this.o.servers, this.probe, this.o.probeTimeoutMs, this.now);
+    const modesAt = probes.startedAt;
     const modes = this.o.modes?.().catch(() => undefined);
     const down = new Set(opts.waitForAll ? [] : this.downServers());
     if (opts.followUps) this.followUp(probes, opts.followUps);
@@ -95,7 +96,12 @@ export class FailoverMonitor {
       const results = await probes.gather(down);
       for (const name of down) if (!results.some((r) => r.server === name)) void probes.result(name).then((r) => this.straggler(r));
       const m = await modes;
-      return this.serial(() => this.apply(results, m, opts.fresh));
+      return this.serial(() => {
+        // Modes read before those a later round already applied are stale: keep the last known.
+        const fresh = m !== undefined && modesAt >= this.modesAt;
+        if (fresh) this.modesAt = modesAt;
+        return this.apply(results, fresh ? m : undefined, opts.fresh);
+      });
     })();
     this.latest = { startedAt: probes.startedAt, done };
     return done;
@@ -132,6 +138,9 @@ export class FailoverMonitor {
     const next = r.ok ? this.startRound({ fresh: true, waitForAll: true }) : this.serial(() => this.apply([r], undefined, false));
     void next.catch(() => undefined);
   }
+
+  /** When the host modes last applied were read (rounds settle out of order). */
+  private modesAt = Number.NEGATIVE_INFINITY;
 
   /** When `current` was last read from the store or written to it. */
   private currentAt = Number.NEGATIVE_INFINITY;
@@ -181,18 +190,19 @@ export class FailoverMonitor {
     }
     this.adopt(t.state);
     this.lastPersistAt = now;
-    if (t.switchover === 'started' && t.state.switchover && this.o.handover) await this.askHandover(t.state, t.state.switchover);
-    if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
-    if (t.events.length > 0) this.outboxDirty = true;
-    if (this.outboxDirty) await this.flushOutbox();
     if (t.state.monitoringState === 'MONITORING' && t.state.epoch !== prev.epoch && this.onNewPrimary) {
-      // Not awaited here: the hook talks to BAM (up to its timeout), and a request that needs a
-      // probe meanwhile must not wait behind it. loop() waits for it before returning.
+      // Started at once (restored sessions wait for it), not awaited here: the hook talks to BAM
+      // (up to its timeout), and a request that needs a probe meanwhile must not wait behind it.
+      // loop() waits for it before returning.
       const hook = this.onNewPrimary(t.state)
         .catch(() => undefined)
         .finally(() => this.hooks.delete(hook));
       this.hooks.add(hook);
     }
+    if (t.switchover === 'started' && t.state.switchover && this.o.handover) await this.askHandover(t.state, t.state.switchover);
+    if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
+    if (t.events.length > 0) this.outboxDirty = true;
+    if (this.outboxDirty) await this.flushOutbox();
     return { state: t.state, committed: true, events: t.events.length };
   }
 

@@ -88,6 +88,11 @@ export class MonitorStateCache {
 
   private readonly listeners = new Set<(state: MonitorState) => void>();
 
+  /** The latest state this process adopted, however old (no read). */
+  peek(): MonitorState | undefined {
+    return this.entry?.state;
+  }
+
   /** Calls `listener` with every state this process adopts from now on (calls waiting on BAM learn of a decision at once); answers the unsubscribe. */
   subscribe(listener: (state: MonitorState) => void): () => void {
     this.listeners.add(listener);

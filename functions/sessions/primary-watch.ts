@@ -12,6 +12,8 @@ export interface PrimaryWatchDeps {
   servedAt: (url: string) => number | undefined;
   /** Every monitor state this process adopts from now on; answers the unsubscribe. */
   subscribe?: (listener: (state: MonitorState) => void) => () => void;
+  /** The latest state this process adopted (the decision may have come just before the call). */
+  latest?: () => MonitorState | undefined;
   retryAfterSeconds: () => number;
   now: () => number;
 }
@@ -30,10 +32,11 @@ export function watchPrimaryCall<T>(call: Promise<T>, server: BamServer, epoch: 
   const sentAt = d.now();
   let stop = () => {};
   const lost = new Promise<never>((_, reject) => {
-    const unsubscribe =
-      d.subscribe?.((state) => {
-        if (state.monitoringState === 'FAILOVER_IN_PROGRESS' && state.epoch > epoch) reject(new FailoverInProgressError(d.retryAfterSeconds()));
-      }) ?? (() => undefined);
+    const check = (state: MonitorState | undefined) => {
+      if (state?.monitoringState === 'FAILOVER_IN_PROGRESS' && state.epoch > epoch) reject(new FailoverInProgressError(d.retryAfterSeconds()));
+    };
+    const unsubscribe = d.subscribe?.(check) ?? (() => undefined);
+    check(d.latest?.());
     const stall = setTimeout(() => {
       if ((d.servedAt(server.url) ?? Number.NEGATIVE_INFINITY) < sentAt) void d.probeNow?.(STALL_MS).catch(() => undefined);
     }, STALL_MS);

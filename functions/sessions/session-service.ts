@@ -229,7 +229,7 @@ export class SessionService {
     return watchPrimaryCall(call, server, epoch, {
       probeNow: this.d.probeNow,
       servedAt: this.d.servedAt ?? lastAnswerAt,
-      ...(cache ? { subscribe: (listener) => cache.subscribe(listener) } : {}),
+      ...(cache ? { subscribe: (listener) => cache.subscribe(listener), latest: () => cache.peek() } : {}),
       retryAfterSeconds: () => this.retryAfterSeconds,
       now: this.now,
     });
@@ -558,9 +558,12 @@ export class SessionService {
     return current;
   }
 
-  /** The service user's BAM session of the monitor's epoch (the monitor asks for it as soon as it confirms a new Primary). */
-  serviceSession(monitor: MonitorState): Promise<ServiceSession> {
-    return this.service.forEpoch(monitor);
+  /**
+   * The service user's BAM session of the monitor's epoch (the monitor asks for it as soon as it
+   * confirms a new Primary: `justConfirmed`, nobody can have it yet).
+   */
+  serviceSession(monitor: MonitorState, opts: { justConfirmed?: boolean } = {}): Promise<ServiceSession> {
+    return this.service.forEpoch(monitor, opts);
   }
 
   private serverNamed(name: string): BamServer {

@@ -74,10 +74,10 @@ const rows: Row[] = [
     outagesAdded: 0,
   },
   {
-    name: 'probes settled out of order: the streak runs from the earliest failure',
+    name: 'a failure older than the last probe applied (rounds settled out of order) is stale: it does not count',
     streak: { consecutiveFailures: 1, failingSince: 2000, lastProbeAt: 2000 },
     failureAt: 1000,
-    expect: { consecutiveFailures: 2, failingSince: 1000, health: 'DOWN' },
+    expect: { consecutiveFailures: 1, failingSince: 2000, lastProbeAt: 2000, health: 'UP' },
     outagesAdded: 0,
   },
   {
@@ -97,6 +97,23 @@ describe('the counting rule (HAProxy fall)', () => {
     const next = advance(prev, probes, (row.failureAt ?? 2000) + 5, settings, servers, undefined, row.served === undefined ? {} : { bam1: row.served }).state;
     expect(next.servers.bam1).toMatchObject(row.expect);
     expect((next.servers.bam1!.outages ?? 0) - (prev.servers.bam1!.outages ?? 0)).toBe(row.outagesAdded);
+  });
+});
+
+describe('rounds that settle out of order', () => {
+  it('a stale answer never overrides a newer one: the Primary confirmed since is not lost to what it said before its promote', () => {
+    // bam1 hung and lost; bam2 promoted and confirmed by a round begun at 3000 that did not wait for bam1.
+    let s = advance(initialState(servers, 0), [ok('bam1', 0, 'PRIMARY'), ok('bam2', 0, 'STANDBY')], 0, settings, servers).state;
+    s = advance(s, [failed('bam1', 1000), ok('bam2', 1000, 'STANDBY')], 2000, settings, servers).state;
+    s = advance(s, [failed('bam1', 2000), ok('bam2', 2000, 'STANDBY')], 3000, settings, servers).state;
+    expect(s.monitoringState).toBe('FAILOVER_IN_PROGRESS');
+    s = advance(s, [ok('bam2', 3000, 'PRIMARY')], 3010, settings, servers).state;
+    expect(s).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam2', epoch: 3 });
+    // A round begun at 2500, before the promote, settles now: bam2 said Standby then.
+    const late = advance(s, [failed('bam1', 2500), ok('bam2', 2500, 'STANDBY')], 3500, settings, servers);
+    expect(late.state).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam2', epoch: 3 });
+    expect(late.state.servers.bam2).toMatchObject({ role: 'PRIMARY', lastProbeAt: 3000 });
+    expect(late.events).toEqual([]);
   });
 });
 
