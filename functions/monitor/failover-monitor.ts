@@ -76,7 +76,12 @@ export class FailoverMonitor {
     return this.startRound({ fresh: false });
   }
 
-  private latest?: { startedAt: number; done: Promise<RoundResult> };
+  /**
+   * The round begun last. `decided`: its state once written (or found unchanged), before the events
+   * go out: a request that shares a round another request began needs the state, not the publishing
+   * (the one that began it waits for all of it, so a Lambda never stops before its events are out).
+   */
+  private latest?: { startedAt: number; byRequest: boolean; done: Promise<RoundResult>; decided: Promise<MonitorState | undefined> };
   private applying: Promise<unknown> = Promise.resolve();
   private readonly hooks = new Set<Promise<unknown>>();
   private readonly servedAt: (url: string) => number | undefined;
@@ -86,24 +91,34 @@ export class FailoverMonitor {
    * moved it). `waitForAll`: wait for DOWN servers too. `followUps`: how many confirming rounds
    * this one may lead to (see followUp).
    */
-  private startRound(opts: { fresh: boolean; waitForAll?: boolean; followUps?: number }): Promise<RoundResult> {
+  private startRound(opts: { fresh: boolean; waitForAll?: boolean; followUps?: number; byRequest?: boolean }): Promise<RoundResult> {
     const probes = new RoundProbes(this.o.servers, this.probe, this.o.probeTimeoutMs, this.now);
     const modesAt = probes.startedAt;
     const modes = this.o.modes?.().catch(() => undefined);
-    const down = new Set(opts.waitForAll ? [] : this.downServers());
+    if (!opts.waitForAll) {
+      probes.release(this.downServers());
+      this.open.add(probes);
+    }
     if (opts.followUps) this.followUp(probes, opts.followUps);
+    let decide: (state: MonitorState | undefined) => void = () => undefined;
+    const decided = new Promise<MonitorState | undefined>((resolve) => (decide = resolve));
     const done = (async () => {
-      const results = await probes.gather(down);
-      for (const name of down) if (!results.some((r) => r.server === name)) void probes.result(name).then((r) => this.straggler(r));
+      const results = await probes.gather();
+      this.open.delete(probes);
+      for (const name of probes.stragglers(results)) void probes.result(name).then((r) => this.straggler(r));
       const m = await modes;
       return this.serial(() => {
         // Modes read before those a later round already applied are stale: keep the last known.
         const fresh = m !== undefined && modesAt >= this.modesAt;
         if (fresh) this.modesAt = modesAt;
-        return this.apply(results, fresh ? m : undefined, opts.fresh);
+        return this.apply(results, fresh ? m : undefined, opts.fresh, decide);
       });
     })();
-    this.latest = { startedAt: probes.startedAt, done };
+    void done.then(
+      (r) => decide(r.state),
+      () => decide(undefined),
+    );
+    this.latest = { startedAt: probes.startedAt, byRequest: opts.byRequest === true, done, decided };
     return done;
   }
 
@@ -139,6 +154,9 @@ export class FailoverMonitor {
     void next.catch(() => undefined);
   }
 
+  /** Rounds still gathering that stop waiting for a server once it is DOWN. */
+  private readonly open = new Set<RoundProbes>();
+
   /** When the host modes last applied were read (rounds settle out of order). */
   private modesAt = Number.NEGATIVE_INFINITY;
 
@@ -148,6 +166,9 @@ export class FailoverMonitor {
   private adopt(state: MonitorState | undefined): void {
     this.current = state;
     this.currentAt = this.now();
+    // A round still waiting on a server just declared DOWN waits no more: nobody needs that answer now.
+    const down = this.downServers();
+    if (down.length) for (const r of this.open) r.release(down);
   }
 
   /** Transitions are applied one at a time, in the order rounds settle. */
@@ -157,7 +178,7 @@ export class FailoverMonitor {
     return run;
   }
 
-  private async apply(probes: ProbeResult[], modes: HostModes | undefined, fresh: boolean): Promise<RoundResult> {
+  private async apply(probes: ProbeResult[], modes: HostModes | undefined, fresh: boolean, decided: (state: MonitorState) => void = () => undefined): Promise<RoundResult> {
     // A state read or written a moment ago is fresh enough: rounds that follow each other closely cost one read, not one each.
     if (!this.current || (fresh && this.now() - this.currentAt > FRESH_MS)) this.adopt((await this.o.store.get())?.state ?? initialState(this.o.servers, this.now()));
     const prev = this.current!;
@@ -190,6 +211,7 @@ export class FailoverMonitor {
     }
     this.adopt(t.state);
     this.lastPersistAt = now;
+    decided(t.state);
     if (t.state.monitoringState === 'MONITORING' && t.state.epoch !== prev.epoch && this.onNewPrimary) {
       // Started at once (restored sessions wait for it), not awaited here: the hook talks to BAM
       // (up to its timeout), and a request that needs a probe meanwhile must not wait behind it.
@@ -239,8 +261,8 @@ export class FailoverMonitor {
    */
   async probeNow(minGapMs = 200): Promise<MonitorState | undefined> {
     const latest = this.latest;
-    if (latest && this.now() - latest.startedAt < minGapMs) return (await latest.done.catch(() => undefined))?.state;
-    return (await this.startRound({ fresh: true, followUps: this.o.settings.failuresBeforeFailover - 1 })).state;
+    if (latest && this.now() - latest.startedAt < minGapMs) return latest.byRequest ? latest.decided : (await latest.done.catch(() => undefined))?.state;
+    return (await this.startRound({ fresh: true, followUps: this.o.settings.failuresBeforeFailover - 1, byRequest: true })).state;
   }
 
   /** Publishes what waits in the outbox (this round's events and any a failed run left behind). */

@@ -29,7 +29,8 @@ export function boundedProbe(probe: Probe, server: BamServer, timeoutMs: number,
 
 /**
  * The probes of one round, one per server, all started at once. The round's results can be taken
- * without waiting for some servers (`gather`), whose probes then settle on their own (`result`).
+ * without waiting for some servers (`release`, before or during `gather`), whose probes then
+ * settle on their own (`result`).
  */
 export class RoundProbes {
   readonly startedAt: number;
@@ -52,10 +53,33 @@ export class RoundProbes {
     return false;
   }
 
-  /** The results once every server not in `skip` has settled, with those of `skip` that settled by then. */
-  async gather(skip: ReadonlySet<string>): Promise<ProbeResult[]> {
-    await Promise.all([...this.probes].filter(([name]) => !skip.has(name)).map(([, p]) => p));
+  private readonly skipped = new Set<string>();
+  private wake?: () => void;
+
+  /** Stops waiting for these servers (declared DOWN meanwhile): their probes settle on their own. */
+  release(names: Iterable<string>): void {
+    let more = false;
+    for (const n of names) {
+      if (!this.probes.has(n) || this.skipped.has(n)) continue;
+      this.skipped.add(n);
+      more = true;
+    }
+    if (more) this.wake?.();
+  }
+
+  /** The results once every server not released has settled, with those released that settled by then. */
+  async gather(): Promise<ProbeResult[]> {
+    for (;;) {
+      const waiting = [...this.probes].filter(([name]) => !this.skipped.has(name) && !this.settled.has(name)).map(([, p]) => p);
+      if (waiting.length === 0) break;
+      await Promise.race([Promise.all(waiting), new Promise<void>((r) => (this.wake = r))]);
+    }
     return [...this.probes.keys()].flatMap((name) => this.settled.get(name) ?? []);
+  }
+
+  /** Released servers whose probe had not settled when the round was gathered. */
+  stragglers(results: ProbeResult[]): string[] {
+    return [...this.skipped].filter((name) => !results.some((r) => r.server === name));
   }
 
   /** One server's result, whenever it settles. */
