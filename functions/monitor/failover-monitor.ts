@@ -171,6 +171,16 @@ export class FailoverMonitor {
     if (down.length) for (const r of this.open) r.release(down);
   }
 
+  /** When this process last saw each server serve a call (the counting rule weighs it against failed probes). */
+  private served(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const s of this.o.servers) {
+      const at = this.servedAt(s.url);
+      if (at !== undefined) out[s.name] = at;
+    }
+    return out;
+  }
+
   /** Transitions are applied one at a time, in the order rounds settle. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.applying.then(fn, fn);
@@ -183,8 +193,7 @@ export class FailoverMonitor {
     if (!this.current || (fresh && this.now() - this.currentAt > FRESH_MS)) this.adopt((await this.o.store.get())?.state ?? initialState(this.o.servers, this.now()));
     const prev = this.current!;
     const now = this.now();
-    const served = Object.fromEntries(this.o.servers.flatMap((s) => ((at) => (at === undefined ? [] : [[s.name, at] as const]))(this.servedAt(s.url))));
-    const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes, served);
+    const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes, this.served());
     // Failure counters matter (for hysteresis across runs) only up to the threshold; a streak that
     // began anew (a call served between failures) must be seen by every monitor, and so must an outage.
     const cap = (n = 0) => Math.min(n, this.o.settings.failuresBeforeFailover);

@@ -335,11 +335,11 @@ export class SessionService {
     const started = this.now();
     const after = newest(state, (this.d.probeNow ? await this.d.probeNow(gapMs).catch(() => undefined) : undefined) ?? (await this.polledState()));
     if (after.monitoringState !== state.monitoringState || after.primary !== state.primary) return after;
-    return newest(after, await this.nextAdopted(HOLD_PROBE_GAP_MS - (this.now() - started)));
+    return newest(after, await this.nextAdopted(HOLD_PROBE_GAP_MS - (this.now() - started), after));
   }
 
-  /** The first state this process adopts within `ms` (undefined when none: the time ran out). */
-  private nextAdopted(ms: number): Promise<MonitorState | undefined> {
+  /** The first state newer than `than` this process adopts within `ms` (undefined when none: the time ran out). */
+  private nextAdopted(ms: number, than: MonitorState): Promise<MonitorState | undefined> {
     if (ms <= 0) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       let unsubscribe: (() => void) | undefined;
@@ -349,7 +349,7 @@ export class SessionService {
         resolve(state);
       };
       const timer = setTimeout(done, ms);
-      unsubscribe = this.d.stateCache?.subscribe(done);
+      unsubscribe = this.d.stateCache?.subscribe((state) => state.version > than.version && done(state));
     });
   }
 
