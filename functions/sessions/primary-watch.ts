@@ -24,7 +24,8 @@ export interface PrimaryWatchDeps {
  *   server accepts and never answers): it probes, once, so the monitor counts the hang from then,
  *   not from its next scheduled round;
  * - this process sees the monitor decide the Primary is lost (FAILOVER_IN_PROGRESS in a newer
- *   epoch): it answers the failover 503 at once instead of waiting out the BAM timeout. The call
+ *   epoch, or already another Primary that no planned switchover from it brought): it answers the
+ *   failover 503 at once instead of waiting out the BAM timeout. The call
  *   itself runs on to its timeout; what it answers then is dropped. A call BAM may apply later gets
  *   what a timed-out one gets (the 503), so only the client decides to send it again.
  */
@@ -33,7 +34,7 @@ export function watchPrimaryCall<T>(call: Promise<T>, server: BamServer, epoch: 
   let stop = () => {};
   const lost = new Promise<never>((_, reject) => {
     const check = (state: MonitorState | undefined) => {
-      if (state?.monitoringState === 'FAILOVER_IN_PROGRESS' && state.epoch > epoch) reject(new FailoverInProgressError(d.retryAfterSeconds()));
+      if (state && state.epoch > epoch && lostFrom(state, server.name)) reject(new FailoverInProgressError(d.retryAfterSeconds()));
     };
     const unsubscribe = d.subscribe?.(check) ?? (() => undefined);
     check(d.latest?.());
@@ -47,4 +48,14 @@ export function watchPrimaryCall<T>(call: Promise<T>, server: BamServer, epoch: 
   });
   lost.catch(() => undefined);
   return Promise.race([call, lost]).finally(() => stop());
+}
+
+/**
+ * Whether `state` says `server` was lost as the Primary. Not after a planned switchover away from
+ * it: the server answers 503 during and after the handover, which the hold path rides out.
+ */
+function lostFrom(state: MonitorState, server: string): boolean {
+  if (state.monitoringState === 'FAILOVER_IN_PROGRESS') return true;
+  const planned = state.lastSwitchover?.outcome === 'completed' && state.lastSwitchover.from === server && state.lastSwitchover.epoch === state.epoch;
+  return state.monitoringState === 'MONITORING' && state.primary !== server && !planned;
 }
