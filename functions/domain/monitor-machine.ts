@@ -192,11 +192,11 @@ function blankServer(s: BamServer): ServerStatus {
  * MAINTENANCE: it is never DOWN, so it never starts a failover nor raises a DOWN alarm, and its role
  * changes carry reason `maintenance`. Entering DISABLED starts a new incarnation: pinned sessions end.
  *
- * `served`: when each server last served a call seen by the caller (epoch ms). Failures count as
- * consecutive only with no success between them (HAProxy's `fall`), and a served call is a success
- * as much as a failed probe is a failure: it ends a failure streak that began before it, and a
- * failed probe sent before it does not count (one slow answer). A DOWN server comes back only
- * through a probe that answers.
+ * `served`: per server, when the latest call it served (as the caller saw) was sent, epoch ms.
+ * Failures count as consecutive only with no success between them (HAProxy's `fall`), and a served
+ * call is a success as much as a failed probe is a failure: one sent after a failure streak began
+ * ends it, and a failed probe sent before it does not count (one slow answer). A DOWN server comes
+ * back only through a probe that answers.
  */
 export function advance(
   prev: MonitorState,
@@ -236,7 +236,7 @@ export function advance(
     if (disabled) s.disabledSince = before.mode === 'DISABLED' ? (before.disabledSince ?? now) : now;
     else delete s.disabledSince;
     const servedAt = served[conf.name];
-    // A call served since the streak began ends it (a DOWN server is not brought back by calls).
+    // A call sent since the streak began, and served, ends it (a DOWN server is not brought back by calls).
     const broken = before.health !== 'DOWN' && before.consecutiveFailures > 0 && servedAt !== undefined && servedAt >= (before.failingSince ?? Infinity);
     const streak = broken ? 0 : before.consecutiveFailures;
     const streakSince = broken ? null : (before.failingSince ?? null);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BamServer } from '../commons/config.js';
 import { abortSwitchover, advance, initialState, nextConfirmingProbeMs, type HostModes, type MachineSettings, type MonitorState, type Switchover } from '../domain/monitor-machine.js';
-import { lastAnswerAt } from '../bam/answers.js';
+import { lastServedAt } from '../bam/answers.js';
 import { BamHttpError } from '../bam/http.js';
 import { probeServer, type ProbeResult } from '../bam/probe.js';
 import type { MonitorStore } from '../adapters/monitor-store.js';
@@ -32,7 +32,7 @@ export interface MonitorOptions {
    */
   handover?: (switchover: Switchover) => Promise<void>;
   onHandoverError?: (err: unknown, switchover: Switchover) => void;
-  /** When this process last saw a server serve a call (default: every BAM answer this process received, see bam/answers.ts). */
+  /** When the latest call a server served was sent, as this process saw it (default: every BAM answer it received, see bam/answers.ts). */
   servedAt?: (url: string) => number | undefined;
 }
 
@@ -64,7 +64,7 @@ export class FailoverMonitor {
   constructor(private readonly o: MonitorOptions) {
     this.probe = o.probe ?? probeServer;
     this.now = o.now ?? Date.now;
-    this.servedAt = o.servedAt ?? lastAnswerAt;
+    this.servedAt = o.servedAt ?? lastServedAt;
   }
 
   /**

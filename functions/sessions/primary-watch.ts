@@ -8,8 +8,8 @@ export const STALL_MS = 200;
 export interface PrimaryWatchDeps {
   /** A probe round (shared with any begun less than `minGapMs` ago). */
   probeNow?: (minGapMs?: number) => Promise<unknown>;
-  /** When this process last saw the server at `url` serve a call. */
-  servedAt: (url: string) => number | undefined;
+  /** When this process last received an answer the server at `url` served. */
+  answeredAt: (url: string) => number | undefined;
   /** Every monitor state this process adopts from now on; answers the unsubscribe. */
   subscribe?: (listener: (state: MonitorState) => void) => () => void;
   /** The latest state this process adopted (the decision may have come just before the call). */
@@ -39,7 +39,7 @@ export function watchPrimaryCall<T>(call: Promise<T>, server: BamServer, epoch: 
     const unsubscribe = d.subscribe?.(check) ?? (() => undefined);
     check(d.latest?.());
     const stall = setTimeout(() => {
-      if ((d.servedAt(server.url) ?? Number.NEGATIVE_INFINITY) < sentAt) void d.probeNow?.(STALL_MS).catch(() => undefined);
+      if ((d.answeredAt(server.url) ?? Number.NEGATIVE_INFINITY) < sentAt) void d.probeNow?.(STALL_MS).catch(() => undefined);
     }, STALL_MS);
     stop = () => {
       clearTimeout(stall);

@@ -46,8 +46,8 @@ export interface SessionServiceDeps {
    * a drain takes effect the moment its activation answers. Absent: every host ENABLED.
    */
   hostModes?: () => Promise<HostModes>;
-  /** When this process last saw a BAM server serve a call (default: bam/answers.ts). */
-  servedAt?: (url: string) => number | undefined;
+  /** When this process last received an answer a BAM server served (default: bam/answers.ts). */
+  answeredAt?: (url: string) => number | undefined;
   now?: () => number;
 }
 
@@ -228,7 +228,7 @@ export class SessionService {
     const cache = this.d.stateCache;
     return watchPrimaryCall(call, server, epoch, {
       probeNow: this.d.probeNow,
-      servedAt: this.d.servedAt ?? lastAnswerAt,
+      answeredAt: this.d.answeredAt ?? lastAnswerAt,
       ...(cache ? { subscribe: (listener) => cache.subscribe(listener), latest: () => cache.peek() } : {}),
       retryAfterSeconds: () => this.retryAfterSeconds,
       now: this.now,
