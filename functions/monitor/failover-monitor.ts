@@ -87,14 +87,17 @@ export class FailoverMonitor {
   private readonly servedAt: (url: string) => number | undefined;
 
   /**
-   * `fresh`: read the stored state before applying (a request's round: another process may have
-   * moved it). `waitForAll`: wait for DOWN servers too. `followUps`: how many confirming rounds
-   * this one may lead to (see followUp).
+   * `fresh`: build on the stored state (a request's round: another process may have moved it).
+   * `waitForAll`: wait for DOWN servers too. `followUps`: how many confirming rounds this one may
+   * lead to (see followUp). `byRequest`: begun by a request (see `latest`).
    */
   private startRound(opts: { fresh: boolean; waitForAll?: boolean; followUps?: number; byRequest?: boolean }): Promise<RoundResult> {
     const probes = new RoundProbes(this.o.servers, this.probe, this.o.probeTimeoutMs, this.now);
     const modesAt = probes.startedAt;
     const modes = this.o.modes?.().catch(() => undefined);
+    // A request's round reads the stored state while it probes (another process may have moved it), unless this monitor has just seen it.
+    const stored = opts.fresh && !(this.current && this.now() - this.currentAt <= FRESH_MS) ? this.o.store.get().then((r) => r?.state) : undefined;
+    void stored?.catch(() => undefined);
     if (!opts.waitForAll) {
       probes.release(this.downServers());
       this.open.add(probes);
@@ -111,7 +114,7 @@ export class FailoverMonitor {
         // Modes read before those a later round already applied are stale: keep the last known.
         const fresh = m !== undefined && modesAt >= this.modesAt;
         if (fresh) this.modesAt = modesAt;
-        return this.apply(results, fresh ? m : undefined, opts.fresh, decide);
+        return this.apply(results, fresh ? m : undefined, stored, decide);
       });
     })();
     void done.then(
@@ -150,7 +153,7 @@ export class FailoverMonitor {
    * decided on one round). A failure is only bookkeeping (last probe, last failure).
    */
   private straggler(r: ProbeResult): void {
-    const next = r.ok ? this.startRound({ fresh: true, waitForAll: true }) : this.serial(() => this.apply([r], undefined, false));
+    const next = r.ok ? this.startRound({ fresh: true, waitForAll: true }) : this.serial(() => this.apply([r], undefined, undefined));
     void next.catch(() => undefined);
   }
 
@@ -188,9 +191,16 @@ export class FailoverMonitor {
     return run;
   }
 
-  private async apply(probes: ProbeResult[], modes: HostModes | undefined, fresh: boolean, decided: (state: MonitorState) => void = () => undefined): Promise<RoundResult> {
-    // A state read or written a moment ago is fresh enough: rounds that follow each other closely cost one read, not one each.
-    if (!this.current || (fresh && this.now() - this.currentAt > FRESH_MS)) this.adopt((await this.o.store.get())?.state ?? initialState(this.o.servers, this.now()));
+  /** `stored`: the stored state as read while the round probed (a request's round), to build on unless this monitor has a newer one. */
+  private async apply(
+    probes: ProbeResult[],
+    modes: HostModes | undefined,
+    stored: Promise<MonitorState | undefined> | undefined,
+    decided: (state: MonitorState) => void = () => undefined,
+  ): Promise<RoundResult> {
+    const read = await stored;
+    if (read && (!this.current || read.version > this.current.version)) this.adopt(read);
+    if (!this.current) this.adopt((await this.o.store.get())?.state ?? initialState(this.o.servers, this.now()));
     const prev = this.current!;
     const now = this.now();
     const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes, this.served());
