@@ -5,14 +5,20 @@
  * and prints detection time (Primary stopped → FAILOVER_IN_PROGRESS, seen by the monitor alone,
  * no client traffic) and restore time (promote → a restorable session served again, polled by a
  * client every 20 ms), then the restore time with 10 and with N (default 10,000) live sessions.
+ * `--hang`: the Primary hangs instead, under load (see bench-failover-hang.ts).
  */
 import { startLocalStack, type LocalStack } from '../local/runtime.js';
 import { cli } from './cli-options.js';
 import { BENCH_FAILOVER } from './commands.js';
+import { hangBench } from './bench-failover-hang.js';
 
 const values = cli(BENCH_FAILOVER);
 const trials = values.trials as number;
 const manySessions = values.sessions as number;
+if (values.hang === true) {
+  await hangBench(trials, values.clients as number);
+  process.exit(0);
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -4,16 +4,22 @@
  * local stack (local defaults: probe every 1 s, timeout 1 s, 2 failures) through
  *   (a) a stop → promote failover: goal zero 5xx but the failover 503, zero 401 for restorable sessions;
  *   (b) a Primary blip of --blip-ms (default 400) under load: goal no epoch change, no 401, no 5xx.
- * Prints the count per outcome and the p50/p95 latency of each phase.
+ * Prints the count per outcome and the p50/p95 latency of each phase. `--flapping`: short outages
+ * of a Primary that answers between them instead (see bench-load-flapping.ts).
  */
 import { startLocalStack, type LocalStack } from '../local/runtime.js';
 import { LoadDriver, errorsIn, percentile, type LoadTally } from '../local/load-driver.js';
 import { cli } from './cli-options.js';
 import { BENCH_LOAD } from './commands.js';
+import { flappingBench } from './bench-load-flapping.js';
 
 const values = cli(BENCH_LOAD);
 const clients = values.clients as number;
 const blipMs = values['blip-ms'] as number;
+if (values.flapping === true) {
+  await flappingBench(clients, values.flaps as number, values['flap-ms'] as number, values['flap-every'] as number);
+  process.exit(0);
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function monitoring(stack: LocalStack) {

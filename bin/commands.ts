@@ -26,16 +26,28 @@ export const BENCH_FAILOVER: CommandSpec = {
   options: {
     trials: { type: 'integer', min: 1, max: 1000, default: 10, description: 'stop/promote trials' },
     sessions: { type: 'integer', min: 10, max: 1_000_000, default: 10_000, description: 'live sessions for the restore-at-scale figure' },
+    hang: {
+      type: 'boolean',
+      description: 'hang the Primary (it accepts connections, never answers) instead of stopping it, under load; prints detection and restore p50/p95 and what the clients got',
+    },
+    clients: { type: 'integer', min: 2, max: 1000, default: 100, description: 'with --hang: concurrent clients (half restorable, half alias)' },
   },
 };
 
 export const BENCH_LOAD: CommandSpec = {
   command: 'npm run bench:load --',
   summary:
-    'Concurrent clients (half restorable service-user sessions, half alice through the alias) through a stop -> promote failover and a short Primary blip; prints answers per outcome and latencies.',
+    'Concurrent clients (half restorable service-user sessions, half alice through the alias) through a stop -> promote failover and a short Primary blip, or (--flapping) through short outages of a Primary that answers between them; prints answers per outcome and latencies.',
   options: {
     clients: { type: 'integer', min: 2, max: 1000, default: 100, description: 'concurrent clients' },
     'blip-ms': { type: 'integer', min: 1, max: 5000, default: 400, description: 'length of the Primary blip in ms' },
+    flapping: {
+      type: 'boolean',
+      description: 'instead: the Primary stopped for --flap-ms, --flaps times, one every --flap-every ms, while the clients call it (issue 24: 100 ms, 10 times, 500 ms; run it with --clients 20)',
+    },
+    flaps: { type: 'integer', min: 1, max: 1000, default: 10, description: 'with --flapping: how many outages' },
+    'flap-ms': { type: 'integer', min: 1, max: 5000, default: 100, description: 'with --flapping: length of each outage in ms' },
+    'flap-every': { type: 'integer', min: 2, max: 60_000, default: 500, description: 'with --flapping: ms from one outage to the next' },
   },
 };
 

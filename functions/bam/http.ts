@@ -1,3 +1,4 @@
+import { noteAnswer } from './answers.js';
 import { meantStatus } from './bam-status.js';
 import { exchange, type Exchange } from './keep-alive.js';
 
@@ -114,8 +115,10 @@ export async function bamFetch(url: string, req: BamRequest): Promise<BamRespons
   // The timeout covers the body and a retry too: a server that stalls is as hung as one that never answers.
   const deadline = Date.now() + req.timeoutMs;
   let res: Exchange;
+  let sentAt = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
+      sentAt = Date.now();
       res = await exchange(url, method, headers, body, deadline);
       break;
     } catch (err) {
@@ -126,6 +129,7 @@ export async function bamFetch(url: string, req: BamRequest): Promise<BamRespons
       throw unreachable;
     }
   }
+  if (res.status < 400) noteAnswer(url, sentAt);
   const parsed = parseBody(res.text);
   if (res.status >= 400) {
     // BAM may echo the request (its query included) in an error: keep none of it.

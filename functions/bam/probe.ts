@@ -27,8 +27,8 @@ export type ProbeResult =
   | { server: string; ok: false; error: string; failure?: ProbeFailure; lastFailure?: string; latencyMs: number; at: number };
 
 export interface ProbeOptions {
-  /** REST v1 getSystemInfo over a read-only session of this server (see SystemInfoSessions). */
-  systemInfo?: () => Promise<Record<string, string>>;
+  /** REST v1 getSystemInfo over a read-only session of this server (see SystemInfoSessions), within `timeoutMs`. */
+  systemInfo?: (timeoutMs: number) => Promise<Record<string, string>>;
   /** This server's Failover API base URL and the mutual-TLS material; absent: no Failover API step. */
   failoverApi?: { url: string; tls: FailoverApiConfig };
   now?: () => number;
@@ -42,7 +42,9 @@ class NoRoleError extends Error {}
  * 1. the Failover API health (`GET /bam/v1/health` on its own HTTPS port, client certificate);
  * 2. REST v1 getSystemInfo over a read-only session (replicationRole);
  * 3. `/servlets/health`: alive, role UNKNOWN.
- * Each failure is classified; the probe fails only when no step answered.
+ * Each failure is classified; the probe fails only when no step answered. The steps share the one
+ * timeout (the first gets half of it): a hung server fails the probe when it ends, not a timeout
+ * per step later.
  */
 export async function probeServer(name: string, baseUrl: string, timeoutMs: number, opts: ProbeOptions = {}): Promise<ProbeResult> {
   const now = opts.now ?? Date.now;
@@ -62,7 +64,8 @@ export async function probeServer(name: string, baseUrl: string, timeoutMs: numb
 
   if (opts.failoverApi) {
     try {
-      const res = await failoverGet(`${opts.failoverApi.url}/bam/v1/health`, opts.failoverApi.tls, left());
+      // Half the time at most: a Failover API service that hangs must leave the REST steps time to answer.
+      const res = await failoverGet(`${opts.failoverApi.url}/bam/v1/health`, opts.failoverApi.tls, Math.max(1, Math.floor(timeoutMs / 2)));
       return answered('failover-api', reportedRoleFromHealth(parseJson(res.text)));
     } catch (err) {
       failed('failover-api', err);
@@ -70,7 +73,7 @@ export async function probeServer(name: string, baseUrl: string, timeoutMs: numb
   }
   if (opts.systemInfo) {
     try {
-      const role = (await opts.systemInfo()).replicationRole;
+      const role = (await opts.systemInfo(left())).replicationRole;
       if (!role) throw new NoRoleError('getSystemInfo reported no replicationRole');
       return answered('system-info', role);
     } catch (err) {

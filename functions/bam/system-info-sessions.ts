@@ -1,3 +1,4 @@
+import type { BamCredential } from './credential.js';
 import { BamHttpError } from './http.js';
 import { BamV1Client } from './v1-client.js';
 
@@ -14,18 +15,21 @@ type LoginMode = 'read-only' | 'plain';
  * replaced by one new login.
  */
 export class SystemInfoSessions {
-  private readonly clients = new Map<string, Promise<BamV1Client>>();
+  private readonly credentials = new Map<string, Promise<BamCredential>>();
   private readonly modes = new Map<string, LoginMode>();
 
   constructor(private readonly service: { username: string; password: string }) {}
 
+  /** Every request of one call (a login included) ends by `timeoutMs` from its start: it is one probe step. */
   async systemInfo(name: string, url: string, timeoutMs: number): Promise<Record<string, string>> {
+    const deadline = Date.now() + timeoutMs;
+    const left = () => Math.max(1, deadline - Date.now());
     let reloggedIn = false;
     let switched = false;
     for (;;) {
       let client: BamV1Client;
       try {
-        client = await this.client(name, url, timeoutMs);
+        client = new BamV1Client(url, left(), await this.credential(name, url, left()));
       } catch (err) {
         if (!switched && isRefusal(err)) {
           switched = true;
@@ -39,7 +43,7 @@ export class SystemInfoSessions {
       } catch (err) {
         if (!reloggedIn && isCredentialRejection(err)) {
           reloggedIn = true;
-          this.clients.delete(name);
+          this.credentials.delete(name);
           continue;
         }
         if (!switched && isRefusal(err)) {
@@ -54,19 +58,20 @@ export class SystemInfoSessions {
   }
 
   private switchMode(name: string): void {
-    this.clients.delete(name);
+    this.credentials.delete(name);
     this.modes.set(name, this.modes.get(name) === 'plain' ? 'read-only' : 'plain');
   }
 
-  private client(name: string, url: string, timeoutMs: number): Promise<BamV1Client> {
-    let c = this.clients.get(name);
+  private credential(name: string, url: string, timeoutMs: number): Promise<BamCredential> {
+    let c = this.credentials.get(name);
     if (!c) {
       const client = new BamV1Client(url, timeoutMs);
       const { username, password } = this.service;
-      const login = this.modes.get(name) === 'plain' ? client.login(username, password) : client.loginReadOnly(username, password);
-      c = login.then(() => client);
-      c.catch(() => this.clients.delete(name)); // a failed login is not cached
-      this.clients.set(name, c);
+      c = this.modes.get(name) === 'plain' ? client.login(username, password) : client.loginReadOnly(username, password);
+      const mine = c;
+      // A failed login is not cached (nor does it evict a newer one).
+      c.catch(() => this.credentials.get(name) === mine && this.credentials.delete(name));
+      this.credentials.set(name, c);
     }
     return c;
   }

@@ -119,7 +119,7 @@ export function gatewayDeps(): GatewayDeps {
       logger.error('service session for the new Primary not prepared: no credential key', { reason: (err as { detail?: string }).detail ?? String(err) });
       throw err;
     });
-    return sessionService.serviceSession(state);
+    return sessionService.serviceSession(state, { justConfirmed: true });
   };
   const permissions = new DynamoPermissionStore(documentClient, cfg.tableName);
   deps = {

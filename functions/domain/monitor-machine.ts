@@ -65,8 +65,12 @@ export interface ServerStatus {
   disabledSince?: number;
   /** Which probe step answered last (failover-api, system-info, liveness). */
   probeSource?: string;
-  /** The last probe step that failed, as `step: class` (e.g. `failover-api: tls-refused`). */
+  /** The last probe step that failed, as `step: class` (e.g. `failover-api: tls-refused`); kept once the server answers again. */
   lastFailure?: string;
+  /** When the probe that recorded `lastFailure` started, epoch ms. */
+  lastFailureAt?: number;
+  /** Failure streaks begun (each time the server stopped answering, however briefly): outages that were no failover still show here. */
+  outages?: number;
 }
 
 export interface MonitorState {
@@ -141,6 +145,18 @@ export function streakIsDown(failures: number, failingSince: number, lastFailure
   return needed === 0 || lastFailureAt - failingSince >= needed - jitterMs(interval);
 }
 
+/**
+ * How long after a failed probe began the next one should begin so that N of them, each that far
+ * apart, span the window streakIsDown asks for: the soonest a loss can be confirmed. Undefined
+ * with no interval or N = 1 (counting only).
+ */
+export function nextConfirmingProbeMs(settings: MachineSettings): number | undefined {
+  const interval = settings.probeIntervalMs ?? 0;
+  const n = settings.failuresBeforeFailover;
+  if (!interval || n < 2) return undefined;
+  return interval - Math.floor(jitterMs(interval) / (n - 1));
+}
+
 export interface Transition {
   state: MonitorState;
   events: PendingEvent[];
@@ -175,8 +191,25 @@ function blankServer(s: BamServer): ServerStatus {
  * mode (the configuration could not be read). A DISABLED server is still probed but its health is
  * MAINTENANCE: it is never DOWN, so it never starts a failover nor raises a DOWN alarm, and its role
  * changes carry reason `maintenance`. Entering DISABLED starts a new incarnation: pinned sessions end.
+ *
+ * `served`: per server, when the latest call it served (as the caller saw) was sent, epoch ms.
+ * Failures count as consecutive only with no success between them (HAProxy's `fall`), and a served
+ * call is a success as much as a failed probe is a failure: one sent after a failure streak began
+ * ends it, and a failed probe sent before it does not count (one slow answer). A DOWN server comes
+ * back only through a probe that answers.
  */
-export function advance(prev: MonitorState, probes: ProbeResult[], now: number, settings: MachineSettings, configured: BamServer[], modes?: HostModes): Transition {
+export function advance(
+  prev: MonitorState,
+  probes: ProbeResult[],
+  now: number,
+  settings: MachineSettings,
+  configured: BamServer[],
+  modes?: HostModes,
+  served: Record<string, number> = {},
+): Transition {
+  // Rounds may settle out of order (one waits on a hung server, a later one does not): a result
+  // older than the last one applied for its server is stale and never counts, nor overrides it.
+  probes = probes.filter((p) => p.at >= (prev.servers[p.server]?.lastProbeAt ?? Number.NEGATIVE_INFINITY));
   const version = prev.version + 1;
   const occurredAt = new Date(now).toISOString();
   const events: PendingEvent[] = [];
@@ -202,6 +235,11 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
     }
     if (disabled) s.disabledSince = before.mode === 'DISABLED' ? (before.disabledSince ?? now) : now;
     else delete s.disabledSince;
+    const servedAt = served[conf.name];
+    // A call sent since the streak began, and served, ends it (a DOWN server is not brought back by calls).
+    const broken = before.health !== 'DOWN' && before.consecutiveFailures > 0 && servedAt !== undefined && servedAt >= (before.failingSince ?? Infinity);
+    const streak = broken ? 0 : before.consecutiveFailures;
+    const streakSince = broken ? null : (before.failingSince ?? null);
     if (probe?.ok) {
       Object.assign(s, { health: disabled ? 'MAINTENANCE' : 'UP', consecutiveFailures: 0, failingSince: null, lastProbeAt: probe.at, latencyMs: probe.latencyMs });
       delete s.lastError;
@@ -210,15 +248,17 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
       reported[conf.name] = switching && probe.role === 'UNKNOWN' ? before.role : probe.role;
       s.reportedRole = probe.reportedRole ?? null;
       if (probe.source) s.probeSource = probe.source;
-      if (probe.lastFailure) s.lastFailure = probe.lastFailure;
-      else delete s.lastFailure;
+      if (probe.lastFailure) Object.assign(s, { lastFailure: probe.lastFailure, lastFailureAt: probe.at });
     } else if (probe) {
-      s.consecutiveFailures = before.consecutiveFailures + 1;
+      // Sent before the server last served a call: one slow answer, not a failure in a row.
+      const counts = before.health === 'DOWN' || servedAt === undefined || probe.at > servedAt;
+      s.consecutiveFailures = counts ? streak + 1 : streak;
       // A streak stored before failingSince existed began no later than this probe.
-      s.failingSince = before.consecutiveFailures > 0 ? (before.failingSince ?? probe.at) : probe.at;
+      s.failingSince = !counts ? streakSince : streak > 0 ? (streakSince ?? probe.at) : probe.at;
+      if (counts && streak === 0 && !disabled && !switching) s.outages = (before.outages ?? 0) + 1;
       Object.assign(s, { lastProbeAt: probe.at, latencyMs: probe.latencyMs, lastError: probe.error });
-      if (probe.lastFailure ?? probe.failure) s.lastFailure = probe.lastFailure ?? probe.failure;
-      const lost = streakIsDown(s.consecutiveFailures, s.failingSince, probe.at, settings);
+      if (probe.lastFailure ?? probe.failure) Object.assign(s, { lastFailure: probe.lastFailure ?? probe.failure, lastFailureAt: probe.at });
+      const lost = s.failingSince !== null && streakIsDown(s.consecutiveFailures, s.failingSince, probe.at, settings);
       if (disabled) {
         // Out for maintenance: a stopped server is expected, so no DOWN (no alarm, no failover); its role is unknown.
         s.health = 'MAINTENANCE';
@@ -231,6 +271,7 @@ export function advance(prev: MonitorState, probes: ProbeResult[], now: number, 
         reported[conf.name] = s.health === 'DOWN' ? 'UNKNOWN' : before.role;
       }
     } else {
+      Object.assign(s, { consecutiveFailures: streak, failingSince: streakSince });
       if (before.health === 'MAINTENANCE' && !disabled) s.health = before.consecutiveFailures > 0 ? 'DOWN' : 'UP';
       else if (disabled) s.health = 'MAINTENANCE';
       reported[conf.name] = before.role;

@@ -25,6 +25,25 @@ export function switchoversNotCompleted(state: MonitorState): number {
   return last.outcome === 'completed' ? 0 : 1;
 }
 
+/** The outages counted per server when last reported: the metric is what was added since. */
+const outagesReported = new Map<string, number>();
+
+/**
+ * Outages begun since the last report, from the stored counters (whichever process counted them):
+ * each time a server stopped answering, even briefly and with no failover. The first report of a
+ * run only takes note of where the counters stand.
+ */
+export function newOutages(state: MonitorState): number {
+  let added = 0;
+  for (const s of Object.values(state.servers)) {
+    const n = s.outages ?? 0;
+    const before = outagesReported.get(s.name);
+    if (before !== undefined && n > before) added += n - before;
+    outagesReported.set(s.name, n);
+  }
+  return added;
+}
+
 /** How long the longest-DISABLED host has been out (0 when none is). */
 export function longestDisabledSeconds(state: MonitorState, now: number): number {
   const since = Object.values(state.servers).flatMap((s) => (s.mode === 'DISABLED' && s.disabledSince !== undefined ? [s.disabledSince] : []));
@@ -61,6 +80,8 @@ export const handler = middy<MonitorEvent | undefined, { rounds: number }, Error
       // The alarms on a planned switchover that fell back to a failover, and on a host left DISABLED.
       metrics.addMetric('SwitchoverTimedOut', MetricUnit.Count, switchoversNotCompleted(monitor.state));
       metrics.addMetric('LongestDisabledHostSeconds', MetricUnit.Seconds, longestDisabledSeconds(monitor.state, Date.now()));
+      // Short outages that were no failover (a server that keeps answering between them) show here.
+      metrics.addMetric('ServerOutages', MetricUnit.Count, newOutages(monitor.state));
       metrics.publishStoredMetrics();
     };
     recordHistory ??= monitorHistory();

@@ -31,6 +31,9 @@ export function statusBody(state: MonitorState, configuredOrder: string[] = []) 
         reported_role: s.reportedRole ?? null,
         probe_source: s.probeSource ?? null,
         last_failure: s.lastFailure ?? null,
+        // Kept once the server answers again: a short outage that was no failover still shows here.
+        last_failure_at: iso(s.lastFailureAt ?? null),
+        outages: s.outages ?? 0,
         health: s.health,
         mode: s.mode ?? 'ENABLED',
         last_probe_time: iso(s.lastProbeAt),

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { BamServer } from '../commons/config.js';
-import { abortSwitchover, advance, initialState, type HostModes, type MachineSettings, type MonitorState, type Switchover } from '../domain/monitor-machine.js';
+import { abortSwitchover, advance, initialState, nextConfirmingProbeMs, type HostModes, type MachineSettings, type MonitorState, type Switchover } from '../domain/monitor-machine.js';
+import { lastServedAt } from '../bam/answers.js';
 import { BamHttpError } from '../bam/http.js';
 import { probeServer, type ProbeResult } from '../bam/probe.js';
 import type { MonitorStore } from '../adapters/monitor-store.js';
 import type { EventPublisher } from './publisher.js';
 import { flushOutbox } from './outbox-flusher.js';
+import { RoundProbes } from './probe-round.js';
 
 export interface MonitorOptions {
   servers: BamServer[];
@@ -36,6 +38,8 @@ export interface MonitorOptions {
    */
   handover?: (switchover: Switchover) => Promise<void>;
   onHandoverError?: (err: unknown, switchover: Switchover) => void;
+  /** When the latest call a server served was sent, as this process saw it (default: every BAM answer it received, see bam/answers.ts). */
+  servedAt?: (url: string) => number | undefined;
 }
 
 export interface RoundResult {
@@ -66,56 +70,188 @@ export class FailoverMonitor {
   constructor(private readonly o: MonitorOptions) {
     this.probe = o.probe ?? probeServer;
     this.now = o.now ?? Date.now;
+    this.servedAt = o.servedAt ?? lastServedAt;
   }
 
-  async round(): Promise<RoundResult> {
-    this.inFlight ??= this.runRound().finally(() => {
-      this.inFlight = undefined;
-      this.lastRoundEndedAt = this.now();
-    });
-    return this.inFlight;
+  /**
+   * One round now: every server probed at once, each probe failed at its timeout. It does not wait
+   * for rounds still in flight (probes of one server may overlap), nor for servers already DOWN once
+   * the others have answered: a hung server never holds up what the others say (a promoted Standby).
+   */
+  round(): Promise<RoundResult> {
+    return this.startRound({ fresh: false });
   }
 
-  private inFlight?: Promise<RoundResult>;
+  /**
+   * The round begun last. `decided`: its state once written (or found unchanged), before the events
+   * go out: a request that shares a round another request began needs the state, not the publishing
+   * (the one that began it waits for all of it, so a Lambda never stops before its events are out).
+   */
+  private latest?: { startedAt: number; byRequest: boolean; done: Promise<RoundResult>; decided: Promise<MonitorState | undefined> };
+  private applying: Promise<unknown> = Promise.resolve();
   private readonly hooks = new Set<Promise<unknown>>();
-  private lastRoundEndedAt = 0;
+  private readonly servedAt: (url: string) => number | undefined;
 
-  private async runRound(): Promise<RoundResult> {
-    if (!this.current) this.current = (await this.read())?.state ?? initialState(this.o.servers, this.now());
-    const prev = this.current;
-    const [modes, probes] = await Promise.all([this.o.modes?.().catch(() => undefined), Promise.all(this.o.servers.map((s) => this.probe(s.name, s.url, this.o.probeTimeoutMs)))]);
+  /**
+   * `fresh`: build on the stored state (a request's round: another process may have moved it).
+   * `waitForAll`: wait for DOWN servers too. `followUps`: how many confirming rounds this one may
+   * lead to (see followUp). `byRequest`: begun by a request (see `latest`).
+   */
+  private startRound(opts: { fresh: boolean; waitForAll?: boolean; followUps?: number; byRequest?: boolean }): Promise<RoundResult> {
+    const probes = new RoundProbes(this.o.servers, this.probe, this.o.probeTimeoutMs, this.now);
+    const modesAt = probes.startedAt;
+    const modes = this.o.modes?.().catch(() => undefined);
+    // A request's round reads the stored state while it probes (another process may have moved it), unless this monitor has just seen it.
+    const stored = opts.fresh && !(this.current && this.now() - this.currentAt <= FRESH_MS) ? this.read().then((r) => r?.state) : undefined;
+    void stored?.catch(() => undefined);
+    if (!opts.waitForAll) {
+      probes.release(this.downServers());
+      this.open.add(probes);
+    }
+    if (opts.followUps) this.followUp(probes, opts.followUps);
+    let decide: (state: MonitorState | undefined) => void = () => undefined;
+    const decided = new Promise<MonitorState | undefined>((resolve) => (decide = resolve));
+    const done = (async () => {
+      const results = await probes.gather();
+      this.open.delete(probes);
+      for (const name of probes.stragglers(results)) void probes.result(name).then((r) => this.straggler(r));
+      const m = await modes;
+      return this.serial(() => {
+        // Modes read before those a later round already applied are stale: keep the last known.
+        const fresh = m !== undefined && modesAt >= this.modesAt;
+        if (fresh) this.modesAt = modesAt;
+        return this.apply(results, fresh ? m : undefined, stored, decide);
+      });
+    })();
+    void done.then(
+      (r) => decide(r.state),
+      () => decide(undefined),
+    );
+    this.latest = { startedAt: probes.startedAt, byRequest: opts.byRequest === true, done, decided };
+    return done;
+  }
+
+  private downServers(): string[] {
+    return Object.values(this.current?.servers ?? {}).flatMap((s) => (s.health === 'DOWN' ? [s.name] : []));
+  }
+
+  /**
+   * A request's round (off the schedule) whose probe of a server not DOWN is still unanswered when
+   * the next probe could confirm that server's loss: the next round starts then, so a hang that a
+   * stalled call noticed is confirmed as soon as the window allows (SPEC §5), not at the next
+   * scheduled round (which confirms its own rounds in time). At most N−1 such rounds follow one.
+   */
+  private followUp(probes: RoundProbes, left: number): void {
+    const after = nextConfirmingProbeMs(this.o.settings);
+    if (after === undefined || this.o.probeTimeoutMs <= after) return;
+    const timer = setTimeout(() => {
+      const down = new Set(this.downServers());
+      const watched = this.o.servers.map((s) => s.name).filter((n) => !down.has(n));
+      const covered = (this.latest?.startedAt ?? -Infinity) >= probes.startedAt + after;
+      if (probes.pending(watched) && !covered) void this.startRound({ fresh: true, followUps: left - 1 }).catch(() => undefined);
+    }, after);
+    timer.unref?.();
+  }
+
+  /**
+   * A DOWN server's probe that settled after its round was applied. An answer means it is back: a
+   * new round asks every server at once and waits for all (confirmation and split brain are
+   * decided on one round). A failure is only bookkeeping (last probe, last failure).
+   */
+  private straggler(r: ProbeResult): void {
+    const next = r.ok ? this.startRound({ fresh: true, waitForAll: true }) : this.serial(() => this.apply([r], undefined, undefined));
+    void next.catch(() => undefined);
+  }
+
+  /** Rounds still gathering that stop waiting for a server once it is DOWN. */
+  private readonly open = new Set<RoundProbes>();
+
+  /** When the host modes last applied were read (rounds settle out of order). */
+  private modesAt = Number.NEGATIVE_INFINITY;
+
+  /** When `current` was last read from the store or written to it. */
+  private currentAt = Number.NEGATIVE_INFINITY;
+
+  private adopt(state: MonitorState | undefined): void {
+    this.current = state;
+    this.currentAt = this.now();
+    // A round still waiting on a server just declared DOWN waits no more: nobody needs that answer now.
+    const down = this.downServers();
+    if (down.length) for (const r of this.open) r.release(down);
+  }
+
+  /** When this process last saw each server serve a call (the counting rule weighs it against failed probes). */
+  private served(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const s of this.o.servers) {
+      const at = this.servedAt(s.url);
+      if (at !== undefined) out[s.name] = at;
+    }
+    return out;
+  }
+
+  /** Transitions are applied one at a time, in the order rounds settle. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.applying.then(fn, fn);
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  /** `stored`: the stored state as read while the round probed (a request's round), to build on unless this monitor has a newer one. */
+  private async apply(
+    probes: ProbeResult[],
+    modes: HostModes | undefined,
+    stored: Promise<MonitorState | undefined> | undefined,
+    decided: (state: MonitorState) => void = () => undefined,
+  ): Promise<RoundResult> {
+    const read = await stored;
+    if (read && (!this.current || read.version > this.current.version)) this.adopt(read);
+    if (!this.current) this.adopt((await this.read())?.state ?? initialState(this.o.servers, this.now()));
+    const prev = this.current!;
     const now = this.now();
-    const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes);
-    // Failure counters matter (for hysteresis across runs) only up to the threshold.
+    const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes, this.served());
+    // Failure counters matter (for hysteresis across runs) only up to the threshold; a streak that
+    // began anew (a call served between failures) must be seen by every monitor, and so must an outage.
     const cap = (n = 0) => Math.min(n, this.o.settings.failuresBeforeFailover);
-    const countersMoved = this.o.servers.some((s) => cap(t.state.servers[s.name]?.consecutiveFailures) !== cap(prev.servers[s.name]?.consecutiveFailures));
+    const countersMoved = this.o.servers.some((s) => {
+      const [a, b] = [t.state.servers[s.name], prev.servers[s.name]];
+      return cap(a?.consecutiveFailures) !== cap(b?.consecutiveFailures) || (a?.failingSince ?? null) !== (b?.failingSince ?? null) || (a?.outages ?? 0) !== (b?.outages ?? 0);
+    });
     const due = now - this.lastPersistAt >= (this.o.refreshMs ?? 10_000);
     if (!t.significant && !countersMoved && !due && prev.version > 0) {
       this.current = { ...t.state, version: prev.version }; // nothing worth a write
       if (this.outboxDirty) await this.flushOutbox(); // events another process committed
       return { state: this.current, committed: false, events: 0 };
     }
-    const committed = await this.o.store.commit(t.state, t.events);
+    let committed: boolean;
+    try {
+      committed = await this.o.store.commit(t.state, t.events);
+    } catch (err) {
+      this.current = undefined; // re-read the stored state next time: never build on a write that may not have happened
+      throw err;
+    }
     if (!committed) {
       // Another monitor got there first: its state is as fresh as ours; continue from it.
-      this.current = (await this.read())?.state;
+      this.adopt((await this.read())?.state);
       if (this.outboxDirty) await this.flushOutbox(); // its events, if that process may not publish them
       return { state: this.current ?? prev, committed: false, events: 0 };
     }
-    this.current = t.state;
+    this.adopt(t.state);
     this.lastPersistAt = now;
-    if (t.switchover === 'started' && t.state.switchover && this.o.handover) await this.askHandover(t.state, t.state.switchover);
-    if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
-    if (t.events.length > 0) this.outboxDirty = true;
-    if (this.outboxDirty) await this.flushOutbox();
+    decided(t.state);
     if (t.state.monitoringState === 'MONITORING' && t.state.epoch !== prev.epoch && this.onNewPrimary) {
-      // Not awaited inside the round: the hook talks to BAM (up to its timeout), and a request that
-      // needs a probe meanwhile must not wait behind it. loop() waits for it before returning.
+      // Started at once (restored sessions wait for it), not awaited here: the hook talks to BAM
+      // (up to its timeout), and a request that needs a probe meanwhile must not wait behind it.
+      // loop() waits for it before returning.
       const hook = this.onNewPrimary(t.state)
         .catch(() => undefined)
         .finally(() => this.hooks.delete(hook));
       this.hooks.add(hook);
     }
+    if (t.switchover === 'started' && t.state.switchover && this.o.handover) await this.askHandover(t.state, t.state.switchover);
+    if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
+    if (t.events.length > 0) this.outboxDirty = true;
+    if (this.outboxDirty) await this.flushOutbox();
     return { state: t.state, committed: true, events: t.events.length };
   }
 
@@ -135,7 +271,7 @@ export class FailoverMonitor {
         const t = abortSwitchover(current, this.now(), `${err.status}: ${err.bamMessage}`);
         if (!t) return;
         if (await this.o.store.commit(t.state, t.events).catch(() => false)) {
-          this.current = t.state;
+          this.adopt(t.state);
           this.outboxDirty = true;
           return;
         }
@@ -146,15 +282,14 @@ export class FailoverMonitor {
   }
 
   /**
-   * One round from the stored state, for a request that found the Primary unreachable (or none
-   * known). Requests share a round in flight, and a round that ended moments ago is not repeated,
-   * so a burst of requests cannot flood BAM with probes.
+   * A round from the stored state, for a request that found the Primary unreachable (or none known):
+   * requests share a round begun less than `minGapMs` ago, so a burst of them cannot flood BAM with
+   * probes; an older round still waiting on a hung server is not waited for.
    */
-  async probeNow(minGapMs = 200): Promise<void> {
-    if (this.inFlight) return void (await this.inFlight.catch(() => undefined));
-    if (this.now() - this.lastRoundEndedAt < minGapMs) return;
-    this.current = undefined;
-    await this.round();
+  async probeNow(minGapMs = 200): Promise<MonitorState | undefined> {
+    const latest = this.latest;
+    if (latest && this.now() - latest.startedAt < minGapMs) return latest.byRequest ? latest.decided : (await latest.done.catch(() => undefined))?.state;
+    return (await this.startRound({ fresh: true, followUps: this.o.settings.failuresBeforeFailover - 1, byRequest: true })).state;
   }
 
   /** The stored state; events waiting in its outbox (another process's round committed them) mark the outbox for a flush. */
@@ -183,22 +318,42 @@ export class FailoverMonitor {
   /** Whether the outbox may hold events: true at start (a crashed run may have left some), after new events, after failures. */
   private outboxDirty = true;
 
-  /** Probes every `intervalMs` until `keepGoing()` says stop (the Lambda's remaining time, or a local stop flag). */
+  /**
+   * Starts a round every `intervalMs` until `keepGoing()` says stop (the Lambda's remaining time, or
+   * a local stop flag). A round still waiting on a hung server does not delay the next one.
+   */
   async loop(intervalMs: number, keepGoing: () => boolean, onError: (err: unknown) => void = () => {}): Promise<number> {
     let rounds = 0;
+    const failed = (err: unknown) => {
+      this.current = undefined; // re-read the stored state next round: never build on a write that may not have happened
+      onError(err);
+    };
+    const mine = new Set<Promise<void>>(); // requests await the rounds they started; the loop its own
     while (keepGoing()) {
       rounds++;
       const started = this.now();
       try {
-        if (!this.o.gate || (await this.o.gate())) await this.round();
+        if (!this.o.gate || (await this.o.gate())) {
+          const round = this.round().then(() => undefined, failed);
+          mine.add(round);
+          void round.finally(() => mine.delete(round));
+          await Promise.race([round, sleep(intervalMs - (this.now() - started))]);
+        }
       } catch (err) {
-        this.current = undefined; // re-read the stored state next round: never build on a write that may not have happened
-        onError(err);
+        failed(err);
       }
       const wait = intervalMs - (this.now() - started);
-      if (wait > 0 && keepGoing()) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0 && keepGoing()) await sleep(wait);
     }
+    await Promise.all([...mine]);
     await Promise.all([...this.hooks]);
     return rounds;
   }
+}
+
+/** How old a state read or written by this monitor may be for a request's round to build on it. */
+const FRESH_MS = 100;
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
 }

@@ -62,6 +62,8 @@ export const MonitorStatus = z.object({
       reported_role: nullable(z.string()),
       probe_source: nullable(z.string()),
       last_failure: nullable(z.string()),
+      last_failure_at: nullable(isoTime),
+      outages: z.int(),
       health: z.enum(['UP', 'DOWN', 'MAINTENANCE']),
       mode: z.enum(['ENABLED', 'NO_NEW_SESSIONS', 'DISABLED']),
       last_probe_time: nullable(isoTime),

@@ -83,6 +83,20 @@ export class MonitorStateCache {
     const cached = this.entry?.state;
     if (state && cached && cached.version > state.version) return;
     this.entry = { state, at };
+    if (state) for (const listener of this.listeners) listener(state);
+  }
+
+  private readonly listeners = new Set<(state: MonitorState) => void>();
+
+  /** The latest state this process adopted, however old (no read). */
+  peek(): MonitorState | undefined {
+    return this.entry?.state;
+  }
+
+  /** Calls `listener` with every state this process adopts from now on (calls waiting on BAM learn of a decision at once); answers the unsubscribe. */
+  subscribe(listener: (state: MonitorState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** A sign of change (the Primary unreachable, a BAM 401 or 503): the next request reads the state. */

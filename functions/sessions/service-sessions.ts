@@ -35,9 +35,25 @@ export class ServiceSessions {
 
   constructor(private readonly d: ServiceSessionDeps) {}
 
-  /** The epoch's service session, logging in for it if nobody has. */
-  forEpoch(monitor: MonitorState): Promise<ServiceSession> {
-    return this.once(String(monitor.epoch), () => this.obtain(monitor)) as Promise<ServiceSession>;
+  /**
+   * The epoch's service session, logging in for it if nobody has. Once this process has it, it is
+   * kept: the many sessions restored at once after a failover do not each read it again. A copy
+   * another process renewed since is found through the 401 this one gets: that recovery asks for
+   * the stored one (`stored`).
+   */
+  forEpoch(monitor: MonitorState, opts: { stored?: boolean; justConfirmed?: boolean } = {}): Promise<ServiceSession> {
+    const known = opts.stored ? undefined : this.known.get(monitor.epoch);
+    if (known) return Promise.resolve(known);
+    return this.once(String(monitor.epoch), () => this.obtain(monitor, undefined, opts.justConfirmed)) as Promise<ServiceSession>;
+  }
+
+  /** The service session of the latest epochs this process obtained (a few: older epochs are done with). */
+  private readonly known = new Map<number, ServiceSession>();
+
+  private remember(service: ServiceSession): ServiceSession {
+    this.known.set(service.epoch, service);
+    for (const epoch of this.known.keys()) if (epoch < service.epoch - 2) this.known.delete(epoch);
+    return service;
   }
 
   /**
@@ -75,19 +91,23 @@ export class ServiceSessions {
   private once(key: string, start: () => Promise<ServiceSession | undefined>): Promise<ServiceSession | undefined> {
     let flight = this.flights.get(key);
     if (!flight) {
-      flight = start().finally(() => this.flights.delete(key));
+      flight = start()
+        .then((s) => (s?.credential ? this.remember(s) : s))
+        .finally(() => this.flights.delete(key));
       this.flights.set(key, flight);
     }
     return flight;
   }
 
-  private async obtain(monitor: MonitorState, replacing?: string): Promise<ServiceSession> {
+  /** `claimFirst`: this process just confirmed the epoch, so nobody has its session yet: claim without reading first. */
+  private async obtain(monitor: MonitorState, replacing?: string, claimFirst = false): Promise<ServiceSession> {
     const epoch = monitor.epoch;
     const primary = this.d.serverNamed(monitor.primary!);
     const lease = this.d.config.bamTimeoutMs + 1000;
     const deadline = this.d.now() + lease;
+    let unread = claimFirst;
     for (;;) {
-      const stored = await this.d.monitor.getServiceSession(epoch);
+      const stored = unread ? undefined : await this.d.monitor.getServiceSession(epoch);
       if (stored?.credential && stored.credential !== replacing) return stored;
       const old = stored?.credential ? (stored as ServiceSession & { credential: string }) : undefined; // set: the rejected credential is still stored, replace it
       if (await this.d.monitor.claimServiceSession(epoch, primary.name, this.holder, this.d.now(), lease, old?.credential)) {
@@ -108,6 +128,10 @@ export class ServiceSessions {
           return { epoch, server: primary.name, credential: sealed };
         }
         await client.logout().catch(() => undefined); // our lease ran out and another process finished first
+        continue;
+      }
+      if (unread) {
+        unread = false; // someone did claim it: read what they stored
         continue;
       }
       if (this.d.now() > deadline) throw new FailoverInProgressError(this.d.retryAfterSeconds());

@@ -13,6 +13,8 @@ import { ServiceSessions, sharedContext } from './service-sessions.js';
 import { logger } from '../commons/logger.js';
 import type { MonitorStateCache } from './monitor-state-cache.js';
 import { expiryAfterUse, type SessionLifetime } from '../domain/session-lifetime.js';
+import { lastAnswerAt } from '../bam/answers.js';
+import { watchPrimaryCall } from './primary-watch.js';
 
 export const PRIMARY_ALIAS = 'primary-address-manager';
 
@@ -38,8 +40,8 @@ export interface SessionServiceDeps {
   /** Where authenticate takes the monitor state from (absent: a read per request). Signs of change invalidate it. */
   stateCache?: MonitorStateCache;
   cipher: CredentialCipher;
-  /** Runs one immediate probe round when a request finds the Primary unreachable. */
-  probeNow?: (minGapMs?: number) => Promise<unknown>;
+  /** Runs one immediate probe round when a request finds the Primary unreachable; answers the state after it, when it knows it. */
+  probeNow?: (minGapMs?: number) => Promise<MonitorState | undefined>;
   /**
    * The active configuration's host modes, read only by logins naming a host (not per request):
    * a drain takes effect the moment its activation answers. Absent: every host ENABLED.
@@ -47,6 +49,8 @@ export interface SessionServiceDeps {
   hostModes?: () => Promise<HostModes>;
   /** The user's own session lifetime, if an admin set one (session-lifetime.ts); read once per login. */
   lifetimeOf?: (username: string) => Promise<SessionLifetime | undefined>;
+  /** When this process last received an answer a BAM server served (default: bam/answers.ts). */
+  answeredAt?: (url: string) => number | undefined;
   now?: () => number;
 }
 
@@ -54,6 +58,14 @@ export interface SessionServiceDeps {
 const TOUCH_EVERY_MS = 60_000;
 /** An alias call refused by the Primary is retried at most this long before it gets the failover 503. */
 const MAX_RETRY_WINDOW_MS = 3000;
+/**
+ * While a planned switchover holds calls, this process probes at most this often (one round shared
+ * by all its held calls): the new Primary is seen about this soon after BAM's pause ends.
+ */
+const HOLD_PROBE_GAP_MS = 100;
+
+/** Of two views of the state, the later one (a later commit, or the same one seen later). */
+const newest = (a: MonitorState, b: MonitorState | undefined): MonitorState => (b && b.version >= a.version ? b : a);
 
 /**
  * Logging in, authenticating and logging out, including what a BAM failover does to a session
@@ -97,7 +109,7 @@ export class SessionService {
     lifetimeRead.catch(() => undefined);
     let credential: BamCredential;
     try {
-      credential = await client.login(req.username, req.password);
+      credential = await (target === PRIMARY_ALIAS ? this.watched(client.login(req.username, req.password), server, epoch) : client.login(req.username, req.password));
     } catch (err) {
       // The Primary began its handover pause after this login read the state: wait it out, once.
       if (target === PRIMARY_ALIAS && !retried && handoverSymptom(err) && (await this.switchoverSince(epoch))) return this.login(req, until);
@@ -193,7 +205,7 @@ export class SessionService {
     const deadline = this.now() + this.detectionWindowMs;
     for (;;) {
       try {
-        return await call(current);
+        return await (current.session.target === PRIMARY_ALIAS ? this.watched(call(current), current.server, current.monitor?.epoch ?? current.session.epoch) : call(current));
       } catch (err) {
         if (signOfChange(err)) this.d.stateCache?.invalidate();
         // A planned switchover paused BAM (a 503 or a refused connection), or the old Primary forgot its
@@ -218,6 +230,18 @@ export class SessionService {
         if (!(refused && opts.retryUnreachable && current.session.target === PRIMARY_ALIAS && (await this.stillPrimary(current.session, deadline)))) throw err;
       }
     }
+  }
+
+  /** A call to the alias Primary, answered the failover 503 once this process sees the monitor lose it (see primary-watch.ts). */
+  private watched<T>(call: Promise<T>, server: BamServer, epoch: number): Promise<T> {
+    const cache = this.d.stateCache;
+    return watchPrimaryCall(call, server, epoch, {
+      probeNow: this.d.probeNow,
+      answeredAt: this.d.answeredAt ?? lastAnswerAt,
+      ...(cache ? { subscribe: (listener) => cache.subscribe(listener), latest: () => cache.peek() } : {}),
+      retryAfterSeconds: () => this.retryAfterSeconds,
+      now: this.now,
+    });
   }
 
   /**
@@ -268,12 +292,11 @@ export class SessionService {
     const p = this.d.config.probe;
     const limit = Math.min(until, this.now() + 2 * p.intervalMs + p.timeoutMs);
     let state = monitor;
-    let gapMs = 0; // a round that began before the activation did not see it: the first probe may follow it at once
+    // A round begun before the activation may not have seen it: the first probe shares only one
+    // begun since this login saw the drain (or in the last 20 ms: a burst of logins starts few rounds).
+    const sawDrain = this.now();
     while (state.monitoringState === 'MONITORING' && state.primary === monitor.primary && this.now() < limit) {
-      if (this.d.probeNow) await this.d.probeNow(gapMs).catch(() => undefined);
-      gapMs = 200;
-      await new Promise((r) => setTimeout(r, 50));
-      state = (await this.polledState()) ?? state;
+      state = await this.heldRound(state, state === monitor ? Math.max(20, this.now() - sawDrain) : HOLD_PROBE_GAP_MS);
     }
     if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') return this.holdThroughSwitchover(state, until);
     if (state.primary === monitor.primary) logger.warn('alias login served by a drained Primary: no planned switchover started', { primary: monitor.primary, mode });
@@ -306,13 +329,37 @@ export class SessionService {
     const p = this.d.config.probe;
     const limit = Math.min((monitor.switchover?.deadline ?? Infinity) + p.intervalMs + p.timeoutMs, until);
     let state = monitor;
-    while (state.monitoringState === 'SWITCHOVER_IN_PROGRESS' && this.now() < limit) {
-      if (this.d.probeNow) await this.d.probeNow().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 100));
-      state = (await this.polledState()) ?? state;
-    }
+    while (state.monitoringState === 'SWITCHOVER_IN_PROGRESS' && this.now() < limit) state = await this.heldRound(state, HOLD_PROBE_GAP_MS);
     if (state.monitoringState === 'SWITCHOVER_IN_PROGRESS') throw new FailoverInProgressError(this.retryAfterSeconds);
     return state;
+  }
+
+  /**
+   * One step of a hold: a probe round (shared with any this process began less than `gapMs` ago)
+   * and the state it left; if nothing changed, a pause of up to `gapMs` that ends as soon as this
+   * process adopts a newer state. Every held call wakes with the round that confirms the new
+   * Primary, not up to a poll later.
+   */
+  private async heldRound(state: MonitorState, gapMs: number): Promise<MonitorState> {
+    const started = this.now();
+    const after = newest(state, (this.d.probeNow ? await this.d.probeNow(gapMs).catch(() => undefined) : undefined) ?? (await this.polledState()));
+    if (after.monitoringState !== state.monitoringState || after.primary !== state.primary) return after;
+    return newest(after, await this.nextAdopted(HOLD_PROBE_GAP_MS - (this.now() - started), after));
+  }
+
+  /** The first state newer than `than` this process adopts within `ms` (undefined when none: the time ran out). */
+  private nextAdopted(ms: number, than: MonitorState): Promise<MonitorState | undefined> {
+    if (ms <= 0) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      let unsubscribe: (() => void) | undefined;
+      const done = (state?: MonitorState) => {
+        clearTimeout(timer);
+        unsubscribe?.();
+        resolve(state);
+      };
+      const timer = setTimeout(done, ms);
+      unsubscribe = this.d.stateCache?.subscribe((state) => state.version > than.version && done(state));
+    });
   }
 
   /** N probe intervals (by then the monitor has declared a silent Primary lost), but never long for a waiting client. */
@@ -342,7 +389,8 @@ export class SessionService {
     if (!session.restorable || session.target !== PRIMARY_ALIAS) return undefined;
     const monitor = (await this.d.monitor.get())?.state;
     if (monitor?.monitoringState !== 'MONITORING' || !monitor.primary) return undefined;
-    let service = await this.serviceSession(monitor);
+    // The stored one, not this process's copy: another process may have renewed it since.
+    let service = await this.service.forEpoch(monitor, { stored: true });
     if (session.sharedCredential && session.epoch === monitor.epoch && session.credential === service.credential) {
       // undefined: BAM still accepts the stored credential, so the 401 came from elsewhere (the runner): nothing to recover.
       const renewed = await this.service.renew(monitor, { ...service, credential: service.credential });
@@ -390,8 +438,9 @@ export class SessionService {
   /** During a failover no request can reach a Primary: probe now (shared, rate-limited) in case one was just promoted. */
   private async probeAndReload(monitor: MonitorState): Promise<MonitorState> {
     if (!this.d.probeNow) return monitor;
-    await this.d.probeNow().catch(() => undefined);
-    return (await this.d.monitor.get())?.state ?? monitor;
+    // The state the round left (read fresh and advanced): no second read.
+    const after = await this.d.probeNow().catch(() => undefined);
+    return after ?? (await this.d.monitor.get())?.state ?? monitor;
   }
 
   /**
@@ -518,9 +567,12 @@ export class SessionService {
     return current;
   }
 
-  /** The service user's BAM session of the monitor's epoch (the monitor asks for it as soon as it confirms a new Primary). */
-  serviceSession(monitor: MonitorState): Promise<ServiceSession> {
-    return this.service.forEpoch(monitor);
+  /**
+   * The service user's BAM session of the monitor's epoch (the monitor asks for it as soon as it
+   * confirms a new Primary: `justConfirmed`, nobody can have it yet).
+   */
+  serviceSession(monitor: MonitorState, opts: { justConfirmed?: boolean } = {}): Promise<ServiceSession> {
+    return this.service.forEpoch(monitor, opts);
   }
 
   private serverNamed(name: string): BamServer {

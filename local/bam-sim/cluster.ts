@@ -38,6 +38,8 @@ export class SimCluster {
   /** Settable at any time; a switchover already under way keeps the pause it started with. */
   switchoverPauseMs: number;
   private switchoverTimer?: NodeJS.Timeout;
+  /** When the last switchover's pause began and ended (epoch ms), for benchmarks. */
+  lastPause?: { startedAt: number; endedAt?: number };
 
   constructor(opts: SimClusterOptions = {}) {
     this.data = new ClusterData(opts.users ?? { ...DEMO_USERS, 'gateway-svc': 'gateway-svc-pass' }, opts.readOnlyUsers);
@@ -100,7 +102,10 @@ export class SimCluster {
     if (refusal) return refusal;
     const target = findStandby(this.servers.values(), standbyServer!)!;
     for (const s of [old, target]) s.switchingOver = true;
+    const pause: { startedAt: number; endedAt?: number } = { startedAt: Date.now() };
+    this.lastPause = pause;
     this.switchoverTimer = setTimeout(() => {
+      pause.endedAt = Date.now();
       old.role = 'Standby';
       target.role = 'Primary';
       this.current = target.name;

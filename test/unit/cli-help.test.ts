@@ -66,8 +66,10 @@ describe('--help on every script', () => {
 describe('option values', () => {
   it('integers are checked against their range, with the default when absent', () => {
     const spec = COMMANDS['bench:load']!.spec;
-    expect(parseCommandLine(spec, [])).toEqual({ kind: 'ok', values: { clients: 100, 'blip-ms': 400 } });
-    expect(parseCommandLine(spec, ['--clients', '7'])).toEqual({ kind: 'ok', values: { clients: 7, 'blip-ms': 400 } });
+    const flapping = { flapping: false, flaps: 10, 'flap-ms': 100, 'flap-every': 500 };
+    expect(parseCommandLine(spec, [])).toEqual({ kind: 'ok', values: { clients: 100, 'blip-ms': 400, ...flapping } });
+    expect(parseCommandLine(spec, ['--clients', '7'])).toEqual({ kind: 'ok', values: { clients: 7, 'blip-ms': 400, ...flapping } });
+    expect(parseCommandLine(spec, ['--flapping', '--clients', '20'])).toEqual({ kind: 'ok', values: { clients: 20, 'blip-ms': 400, ...flapping, flapping: true } });
     expect(parseCommandLine(spec, ['--clients', '1'])).toEqual({ kind: 'error', message: '--clients must be an integer from 2 to 1000, not "1"' });
     expect(parseCommandLine(spec, ['--clients', 'many'])).toMatchObject({ kind: 'error' });
     expect(parseCommandLine(spec, ['stray'])).toMatchObject({ kind: 'error', message: expect.stringContaining('stray') });
