@@ -18,14 +18,14 @@ module.exports = {
       comment: "A workflow's runner entry imports its own module and no other workflow's.",
       severity: 'error',
       from: { path: '^functions/lambdas/runners/([^/]+)[.]ts$' },
-      to: { path: WORKFLOW_MODULES, pathNot: '^functions/workflows/modules/$1[.]ts$' },
+      to: { path: WORKFLOW_MODULES, pathNot: '^functions/workflows/modules/$1([.]ts$|/)' },
     },
     {
       name: 'workflow-modules-do-not-import-each-other',
-      comment: 'Each module is bundled alone into its runner.',
       severity: 'error',
-      from: { path: '^functions/workflows/modules/([^/]+)[.]ts$' },
-      to: { path: WORKFLOW_MODULES, pathNot: '^functions/workflows/modules/$1[.]ts$' },
+      comment: 'Each module is bundled alone into its runner; its own helpers live in modules/<name>/.',
+      from: { path: '^functions/workflows/modules/([^/.]+)([.]ts$|/)' },
+      to: { path: WORKFLOW_MODULES, pathNot: '^functions/workflows/modules/$1([.]ts$|/)' },
     },
     {
       name: 'workflow-code-reaches-no-gateway-state',
@@ -34,7 +34,7 @@ module.exports = {
       severity: 'error',
       from: { path: ['^functions/workflows/modules/', '^functions/workflows/runner/', '^functions/lambdas/runners/'] },
       to: {
-        path: ['^functions/(adapters|sessions|middleware|group|monitor|maintenance|handlers|api|subscribers)/', '^functions/commons/(config|deps|held-secrets|audit|warm-up|group-view)[.]ts$'],
+        path: ['^functions/(adapters|wiring|sessions|group|monitor|maintenance|permissions|events|ui-api|openapi|lambdas/(?!runners/))'],
         dependencyTypesNot: ['type-only'],
       },
     },

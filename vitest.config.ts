@@ -13,7 +13,7 @@ export default defineConfig({
       // Generated indexes, and the benchmark's own client driver (not gateway code).
       exclude: [
         'functions/workflows/index.ts',
-        'functions/subscribers/index.ts',
+        'functions/lambdas/subscribers/index.ts',
         'local/switchover-load.ts',
         'local/switchover-load-worker.ts',
         'local/threaded-load-driver.ts',

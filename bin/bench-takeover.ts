@@ -8,7 +8,7 @@
  * worst-case arithmetic beside them.
  */
 import { startLocalStack } from '../local/runtime.js';
-import { primaryLeaseMs } from '../functions/domain/group.js';
+import { primaryLeaseMs } from '../functions/group/domain/group.js';
 import { cli } from './cli-options.js';
 import { BENCH_TAKEOVER } from './commands.js';
 

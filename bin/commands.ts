@@ -119,7 +119,7 @@ export const BENCH_UI_POLLING: CommandSpec = {
 export const GEN_WORKFLOWS: CommandSpec = {
   command: 'npm run gen:workflows --',
   summary:
-    "Writes the workflow manifest (functions/workflows/manifest.ts) and each workflow's runner entry (functions/lambdas/runners/) from functions/workflows/modules/, each module read in a sandboxed process of its own, and functions/subscribers/index.ts (npm start and npm test run it first; cdk synth only checks the manifest is fresh).",
+    "Writes the workflow manifest (functions/workflows/manifest.ts) and each workflow's runner entry (functions/lambdas/runners/) from functions/workflows/modules/, each module read in a sandboxed process of its own, and functions/lambdas/subscribers/index.ts (npm start and npm test run it first; cdk synth only checks the manifest is fresh).",
   options: {},
 };
 

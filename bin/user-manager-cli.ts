@@ -159,9 +159,9 @@ async function runInAws(v: Values, command: UserManagerCommand, io: CliIo): Prom
   const { readTenantTokenSecret } = await import('../functions/adapters/tenant-token-key.js');
   const { TenantTokens, signingKey } = await import('../functions/maintenance/tenant-token-service.js');
   const { runUserManagerCommand } = await import('../functions/maintenance/user-manager-commands.js');
-  const { GatewayError } = await import('../functions/commons/errors.js');
+  const { GatewayError } = await import('../functions/kernel/errors.js');
   // The audit entries of this run go to the operator's terminal (stderr: stdout carries the token).
-  (await import('../functions/commons/audit.js')).setAuditSink((e) => io.err(JSON.stringify(e)));
+  (await import('../functions/kernel/audit.js')).setAuditSink((e) => io.err(JSON.stringify(e)));
   const db = makeDocumentClient();
   const arn = v['secret-arn'];
   let key: Uint8Array | undefined;

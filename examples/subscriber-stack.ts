@@ -4,7 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { subscribe } from '../lib/subscribe.js';
-import { patterns } from '../functions/domain/event-patterns.js';
+import { patterns } from '../functions/events/domain/event-patterns.js';
 
 /** Another team's stack: it reacts to the gateway's events on the gateway's bus (output EventBusName). */
 export class RoleWatcherStack extends Stack {

@@ -1,8 +1,8 @@
 import { Aws, Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { patterns } from '../functions/domain/event-patterns.js';
-import { markerName } from '../functions/domain/dns-primary.js';
-import type { SubscriptionDef } from '../functions/subscriptions.js';
+import { patterns } from '../functions/events/domain/event-patterns.js';
+import { markerName } from '../functions/events/domain/dns-primary.js';
+import type { SubscriptionDef } from '../functions/wiring/subscriptions.js';
 import { GatewayFunction } from './gateway-function.js';
 
 /**
@@ -16,7 +16,7 @@ export function dnsSubscriber(
   table: { readonly tableName: string; readonly tableArn: string },
 ): { sub: Omit<SubscriptionDef, 'handler'>; fn: GatewayFunction } {
   const fn = new GatewayFunction(scope, 'SubscriberDnsFollowsPrimary', {
-    entry: 'subscribers/dns-follows-primary',
+    entry: 'lambdas/subscribers/dns-follows-primary',
     timeout: Duration.seconds(30),
     memorySize: 128,
     // The nodes it may follow; their URLs it reads from the group state their agents keep.

@@ -8,8 +8,8 @@ import { DOCS_CSP, UI_CSP } from '../ui/src/security-headers.js';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { ORIGIN_VERIFY_HEADER } from '../functions/middleware/origin-verify.js';
-import { VIEWER_ADDRESS_HEADER } from '../functions/commons/client-address.js';
+import { ORIGIN_VERIFY_HEADER } from '../functions/kernel/origin-verify.js';
+import { VIEWER_ADDRESS_HEADER } from '../functions/kernel/client-address.js';
 import { Construct } from 'constructs';
 import type { GatewaySettings } from './settings.js';
 

@@ -6,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { subscriptions } from '../functions/subscriptions.js';
+import { subscriptions } from '../functions/wiring/subscriptions.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_SERVER_PROJECTION, SESSIONS_BY_USER_INDEX, SESSIONS_BY_USER_PROJECTION } from '../functions/adapters/session-index.js';
 import { EVENT_LOG_PK } from '../functions/adapters/event-log-store.js';
 import { GatewayFunction } from './gateway-function.js';
@@ -14,7 +14,7 @@ import { subscribe } from './subscribe.js';
 import { dnsSubscriber } from './dns-subscriber.js';
 import { expiredItemSweeper, globalTable } from './global-table.js';
 import { credentialKeyPolicy } from './credential-key-policy.js';
-import type { EventPattern } from '../functions/domain/event-patterns.js';
+import type { EventPattern } from '../functions/events/domain/event-patterns.js';
 
 export interface GatewayDataProps {
   serviceUsername: string;
@@ -22,7 +22,7 @@ export interface GatewayDataProps {
   keyUserRoleNames: string[];
   /** A CloudFront edge fronts the API: create the secret it sends to the origin (lib/edge.ts). */
   originVerify?: boolean;
-  /** Deploy the DNS subscriber (functions/subscribers/dns-follows-primary.ts) for this zone and name. */
+  /** Deploy the DNS subscriber (functions/lambdas/subscribers/dns-follows-primary.ts) for this zone and name. */
   dns?: { hostedZoneId: string; recordName: string; nodeIds: string[] };
   /**
    * A two-region group: the table is an MRSC global table with a replica in `replica` and a witness
@@ -160,7 +160,7 @@ export function addSubscribers(
 ): cloudwatch.Alarm[] {
   const handlers: { sub: { id: string; pattern: EventPattern }; fn: GatewayFunction }[] = subscriptions.map((sub) => {
     const fn = new GatewayFunction(scope, `Subscriber${sub.id}`, {
-      entry: `subscribers/${sub.handler}`,
+      entry: `lambdas/subscribers/${sub.handler}`,
       timeout: Duration.seconds(30),
       memorySize: 128,
       environment: sub.table ? { TABLE_NAME: table.tableName } : {},

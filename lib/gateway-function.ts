@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { subscriptions } from '../functions/subscriptions.js';
+import { subscriptions } from '../functions/wiring/subscriptions.js';
 import { workflowManifest } from '../functions/workflows/manifest.js';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
@@ -29,18 +29,18 @@ export const BUNDLING = {
 
 /** Every function's entry below functions/ (the stacks create one Lambda each). */
 export const FUNCTION_ENTRIES = [
-  'api/sessions',
-  'api/workflows',
-  'api/operations',
-  'api/ui',
-  'api/maintenance',
+  'lambdas/sessions',
+  'lambdas/workflows',
+  'lambdas/operations',
+  'lambdas/ui',
+  'lambdas/maintenance',
   // Each workflow's own runner: the only bundle that holds its module.
   ...workflowManifest.workflows.map((w) => `lambdas/runners/${w.name}`),
-  'handlers/monitor',
-  'handlers/group-agent',
-  ...subscriptions.map((s) => `subscribers/${s.handler}`),
-  'subscribers/dns-follows-primary',
-  'handlers/expired-sweeper',
+  'lambdas/monitor',
+  'lambdas/group-agent',
+  ...subscriptions.map((s) => `lambdas/subscribers/${s.handler}`),
+  'lambdas/subscribers/dns-follows-primary',
+  'lambdas/expired-sweeper',
 ];
 
 /** The IAM role name of function `id` in stack `stackName` (at most 64 characters, IAM's limit). */
@@ -67,7 +67,7 @@ export interface GatewayFunctionProps {
 }
 
 /**
- * The files functions/handlers/docs.ts serves in Lambda: the OpenAPI document, generated here from
+ * The files functions/openapi/http/docs.ts serves in Lambda: the OpenAPI document, generated here from
  * the code (so the bundle carries no JSON Schema generator), and the reference page's files.
  */
 export function docsFiles(): Record<string, string> {

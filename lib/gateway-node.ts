@@ -9,10 +9,10 @@ import { HttpApi, type HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupL
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { apiFunctions, type ApiFunction } from '../functions/routes.js';
-import { routes } from '../functions/all-routes.js';
+import { apiFunctions, type ApiFunction } from '../functions/wiring/routes.js';
+import { routes } from '../functions/wiring/all-routes.js';
 import { workflowManifest } from '../functions/workflows/manifest.js';
-import { EVENT_SOURCE } from '../functions/domain/events.js';
+import { EVENT_SOURCE } from '../functions/events/domain/events.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from '../functions/adapters/session-index.js';
 import { EVENT_LOG_PK } from '../functions/adapters/event-log-store.js';
 import { TENANT_TOKENS_PK } from '../functions/adapters/tenant-token-store.js';
@@ -171,7 +171,7 @@ export class GatewayNode extends Construct {
       return f;
     };
 
-    // The API: routes from functions/routes.ts, one Lambda per concern, access logs, throttling.
+    // The API: routes from functions/wiring/all-routes.ts, one Lambda per concern, access logs, throttling.
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.RETAIN });
     this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: `Failover Gateway${s.nodeId ? ` node ${s.nodeId}` : ''}` });
     new HttpStage(this, 'Stage', {
@@ -197,7 +197,7 @@ export class GatewayNode extends Construct {
       // operations serves the API reference page (/docs): swagger-ui's files travel in its asset.
       const f = gatewayFunction(
         `Api${name[0]!.toUpperCase()}${name.slice(1)}`,
-        `api/${name}`,
+        `lambdas/${name}`,
         Duration.seconds(29),
         name,
         undefined,
@@ -236,11 +236,11 @@ export class GatewayNode extends Construct {
       });
     }
 
-    // Scheduled functions: each run loops for most of a minute (see functions/handlers/monitor.ts).
-    const monitor = gatewayFunction('Monitor', 'handlers/monitor', Duration.seconds(70), 'monitor', 128, { MONITOR_PUBLISHES_EVENTS: 'true' });
+    // Scheduled functions: each run loops for most of a minute (see functions/lambdas/monitor.ts).
+    const monitor = gatewayFunction('Monitor', 'lambdas/monitor', Duration.seconds(70), 'monitor', 128, { MONITOR_PUBLISHES_EVENTS: 'true' });
     new events.Rule(this, 'MonitorSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(monitor.fn, { retryAttempts: 0 })] });
     if (s.nodeId) {
-      const agent = gatewayFunction('GroupAgent', 'handlers/group-agent', Duration.seconds(70), 'agent', 128);
+      const agent = gatewayFunction('GroupAgent', 'lambdas/group-agent', Duration.seconds(70), 'agent', 128);
       // The node's URL in the group (what the DNS subscriber points the group's name at).
       agent.fn.addEnvironment('NODE_URL', this.api.apiEndpoint);
       new events.Rule(this, 'GroupAgentSchedule', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(agent.fn, { retryAttempts: 0 })] });
@@ -252,7 +252,7 @@ export class GatewayNode extends Construct {
 
   /**
    * After each deployment that changes it, invoke the sessions function once (an empty payload, its
-   * init event: functions/api/init-event.ts) so the credential data key exists before the first
+   * init event: functions/lambdas/init-event.ts) so the credential data key exists before the first
    * login, and no other function meets a missing key. A failed invocation fails the deployment.
    */
   private createCredentialKeyTrigger(sessions: GatewayFunction, network?: GatewayNetwork): void {

@@ -7,7 +7,7 @@ import { GatewayEdge } from './edge.js';
 import type { GatewaySettings } from './settings.js';
 import { GatewayNetwork } from './network.js';
 import type { VpcSettings } from './network-settings.js';
-import { apiFunctions } from '../functions/routes.js';
+import { apiFunctions } from '../functions/wiring/routes.js';
 
 export interface GatewayStackProps extends StackProps {
   settings: GatewaySettings;
@@ -96,7 +96,7 @@ function tokenOutputs(stack: Stack, data: GatewayData) {
 
 /**
  * The CloudFront distribution behind the edge web ACL, when there is one. The API functions then
- * refuse requests without the distribution's secret header (functions/middleware/origin-verify.ts),
+ * refuse requests without the distribution's secret header (functions/kernel/origin-verify.ts),
  * so the WAF cannot be bypassed through the execute-api address, and trust the distribution's
  * origin for cookie-authenticated changes (its Origin is not the API's Host).
  */

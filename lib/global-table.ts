@@ -58,11 +58,11 @@ export function globalTable(scope: Construct, regions: { replica: string; witnes
 const EXPIRING_ITEMS = ['SESSION#*', 'THROTTLE#*', 'TENANT_TOKENS', 'MONITOR', 'AIRLOCK#SESSION#*'];
 
 /**
- * TTL's replacement on the MRSC table (functions/handlers/expired-sweeper.ts), hourly, in the first
+ * TTL's replacement on the MRSC table (functions/lambdas/expired-sweeper.ts), hourly, in the first
  * region. It may scan the table and delete expiring kinds of items, each only if still expired.
  */
 export function expiredItemSweeper(scope: Construct, table: dynamodb.TableV2): GatewayFunction {
-  const fn = new GatewayFunction(scope, 'ExpiredItemSweeper', { entry: 'handlers/expired-sweeper', timeout: Duration.minutes(15), memorySize: 256, environment: { TABLE_NAME: table.tableName } });
+  const fn = new GatewayFunction(scope, 'ExpiredItemSweeper', { entry: 'lambdas/expired-sweeper', timeout: Duration.minutes(15), memorySize: 256, environment: { TABLE_NAME: table.tableName } });
   fn.allow(['dynamodb:Scan'], [table.tableArn]);
   fn.allow(['dynamodb:DeleteItem'], [table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': EXPIRING_ITEMS } });
   new events.Rule(scope, 'ExpiredItemSweepSchedule', { schedule: events.Schedule.rate(Duration.hours(1)), targets: [new targets.LambdaFunction(fn.fn, { retryAttempts: 0 })] });

@@ -101,7 +101,7 @@ export function readSettings(ctx: ContextReader): GatewaySettings {
     vpcs,
     disabledHostAlarmMinutes,
     ...(failover ? { failover } : {}),
-    // The DNS subscriber follows only these nodes (functions/subscribers/dns-follows-primary.ts).
+    // The DNS subscriber follows only these nodes (functions/lambdas/subscribers/dns-follows-primary.ts).
     ...(dns ? { dns: { ...dns, nodeIds: nodes } } : {}),
     ...regions,
     nodes,

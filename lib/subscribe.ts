@@ -2,7 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { EventPattern } from '../functions/domain/event-patterns.js';
+import type { EventPattern } from '../functions/events/domain/event-patterns.js';
 
 /** What a rule target needs to retry and dead-letter; every target class in aws-events-targets takes these. */
 export interface DeliveryOptions {
@@ -13,7 +13,7 @@ export interface DeliveryOptions {
 
 export interface SubscribeProps {
   bus: events.IEventBus;
-  /** A pattern object from functions/domain/event-patterns.ts (the local bus matches the same object). */
+  /** A pattern object from functions/events/domain/event-patterns.ts (the local bus matches the same object). */
   pattern: EventPattern;
   /** Builds the target with the delivery options, e.g. `(o) => new targets.LambdaFunction(fn, o)` or `(o) => new targets.SqsQueue(q, o)`. */
   target: (options: DeliveryOptions) => events.IRuleTarget;

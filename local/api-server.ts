@@ -2,8 +2,8 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { ApiFunction } from '../functions/routes.js';
-import { selectRoute } from '../functions/all-routes.js';
+import type { ApiFunction } from '../functions/wiring/routes.js';
+import { selectRoute } from '../functions/wiring/all-routes.js';
 import { lambdaContext } from './lambda-context.js';
 import { serveUi } from './ui-static.js';
 import { withSecurityBaseline } from './response-headers.js';
@@ -18,7 +18,7 @@ const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
 /**
  * Emulates an API Gateway HTTP API: turns each request into a payload-2.0 event, picks the route
- * as API Gateway would, and invokes the Lambda function (functions/api/*) that serves it.
+ * as API Gateway would, and invokes the Lambda function (functions/lambdas/*) that serves it.
  */
 export class LocalApiServer {
   private server?: http.Server;

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { ApiFunction } from '../functions/routes.js';
+import type { ApiFunction } from '../functions/wiring/routes.js';
 import { LocalApiServer, type HttpLambda, type LocalControls } from './api-server.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -36,21 +36,21 @@ async function registerLocalRunners(): Promise<void> {
  */
 export async function startNode(port: number, controls: LocalControls): Promise<GatewayNode> {
   const functions: Record<ApiFunction, HttpLambda> = {
-    sessions: (await import('../functions/api/sessions.js')).handler,
-    workflows: (await import('../functions/api/workflows.js')).handler,
-    operations: (await import('../functions/api/operations.js')).handler,
-    ui: (await import('../functions/api/ui.js')).handler,
-    maintenance: (await import('../functions/api/maintenance.js')).handler,
+    sessions: (await import('../functions/lambdas/sessions.js')).handler,
+    workflows: (await import('../functions/lambdas/workflows.js')).handler,
+    operations: (await import('../functions/lambdas/operations.js')).handler,
+    ui: (await import('../functions/lambdas/ui.js')).handler,
+    maintenance: (await import('../functions/lambdas/maintenance.js')).handler,
   };
   // Workflow code runs through each workflow's own runner entry, as the workflows function invokes it
   // in AWS (same process here: in AWS the boundary is each runner's own function, role and network).
   await registerLocalRunners();
   // /openapi.json: built from this code on first request (in AWS the CDK app writes it into the asset).
-  const { serveOpenApiDocument } = await import('../functions/handlers/docs.js');
+  const { serveOpenApiDocument } = await import('../functions/openapi/http/docs.js');
   const { currentOpenApi } = await import('../functions/openapi/current.js');
   serveOpenApiDocument(() => currentOpenApi(true));
-  const monitor = (await import('../functions/handlers/monitor.js')).handler as unknown as Background;
-  const agent = (await import('../functions/handlers/group-agent.js')).handler as unknown as Background;
+  const monitor = (await import('../functions/lambdas/monitor.js')).handler as unknown as Background;
+  const agent = (await import('../functions/lambdas/group-agent.js')).handler as unknown as Background;
 
   let api: LocalApiServer | undefined;
   let url = '';

@@ -100,9 +100,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const nodeUrl = (port: number) => (basePort ? { NODE_URL: `http://127.0.0.1:${port}` } : {});
   Object.assign(process.env, env, links ? { NODE_ID: 'a', DYNAMODB_ENDPOINT: links.a.endpoint, ...nodeUrl(basePort) } : {});
 
-  const { gatewayDeps } = await import('../functions/commons/deps.js');
-  const { statusBody } = await import('../functions/handlers/status.js');
-  const { roleOf } = await import('../functions/domain/group.js');
+  const { gatewayDeps } = await import('../functions/wiring/gateway.js');
+  const { statusBody } = await import('../functions/monitor/http/status.js');
+  const { roleOf } = await import('../functions/group/domain/group.js');
   // The controls read the table directly: they must answer whichever node is cut off.
   const { makeDocumentClient } = await import('../functions/adapters/dynamo.js');
   const { DynamoGroupStore } = await import('../functions/adapters/group-store.js');
@@ -111,9 +111,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const tableView = { group: new DynamoGroupStore(direct, tableName), monitor: new DynamoMonitorStore(direct, tableName) };
 
   // Subscriptions: the same patterns and handlers the CDK stack deploys as rules and Lambdas.
-  const { subscriptions, subscriberHandlers } = await import('../functions/subscribers/index.js');
+  const { subscriptions, subscriberHandlers } = await import('../functions/lambdas/subscribers/index.js');
   for (const sub of subscriptions) {
-    // The module the subscription was discovered in exports its handler (functions/subscribers/define.ts).
+    // The module the subscription was discovered in exports its handler (functions/events/define-subscription.ts).
     const fn = subscriberHandlers[sub.handler] as (event: unknown, ctx: Context) => Promise<unknown>;
     bus.subscribe(sub.id, sub.pattern, (event) => fn(event, lambdaContext(`gateway-${sub.handler}`, 30_000)));
   }

@@ -1,4 +1,4 @@
-import { GatewayError } from '../functions/commons/errors.js';
+import { GatewayError } from '../functions/kernel/errors.js';
 import { parseUserManagerCommand, runUserManagerCommand } from '../functions/maintenance/user-manager-commands.js';
 import { tenantTokens } from '../functions/maintenance/tenant-tokens.js';
 

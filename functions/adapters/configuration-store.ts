@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './dynamo.js';
 import { ItemOutbox, appendOutboxSets, type Outbox } from './outbox.js';
-import type { PendingEvent } from '../domain/events.js';
+import type { PendingEvent } from '../events/domain/events.js';
 import type { Activation, Modes } from '../maintenance/configuration.js';
 
 const KEY = { pk: 'AIRLOCK#CONFIG', sk: 'ACTIVE' };

@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE, type PendingEvent } from '../domain/events.js';
-import type { EventPublisher } from '../monitor/publisher.js';
+import { EVENT_SOURCE, type PendingEvent } from '../events/domain/events.js';
+import type { EventPublisher } from '../events/publisher.js';
 
 /**
  * EventBridge publisher. PutEvents takes at most 10 entries and can fail per entry, so events go

@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './dynamo.js';
 import { ItemOutbox, appendOutboxSets, type Outbox } from './outbox.js';
-import type { GroupChange, GroupState } from '../domain/group.js';
-import type { PendingEvent } from '../domain/events.js';
+import type { GroupChange, GroupState } from '../group/domain/group.js';
+import type { PendingEvent } from '../events/domain/events.js';
 
 const KEY = { pk: 'GROUP', sk: 'STATE' };
 

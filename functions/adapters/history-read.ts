@@ -1,5 +1,5 @@
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { HISTORY_PK, HISTORY_SLOTS, HOUR_MS, minuteOf, parseStored, slotKey, type StoredSample } from '../domain/history.js';
+import { HISTORY_PK, HISTORY_SLOTS, HOUR_MS, minuteOf, parseStored, slotKey, type StoredSample } from '../monitor/domain/history.js';
 
 /**
  * The dashboard's last hour from its ring (adapters/history-store.ts writes it): the samples before

@@ -1,6 +1,6 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './dynamo.js';
-import { HISTORY_PK, SAMPLES_PER_SLOT, encodeSample, minuteOf, slotKey, type HistorySample } from '../domain/history.js';
+import { HISTORY_PK, SAMPLES_PER_SLOT, encodeSample, minuteOf, slotKey, type HistorySample } from '../monitor/domain/history.js';
 
 /** Slots are overwritten after an hour anyway; the TTL only tidies up after a gateway is removed. */
 const TTL_SECONDS = 2 * 3600;

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally, isConditionFailure } from './dynamo.js';
-import type { MonitorState } from '../domain/monitor-machine.js';
-import type { PendingEvent } from '../domain/events.js';
+import type { MonitorState } from '../monitor/domain/monitor-machine.js';
+import type { PendingEvent } from '../events/domain/events.js';
 import { ItemOutbox, appendOutboxSets, sortEvents, type Outbox } from './outbox.js';
 
 export interface StoredMonitor {

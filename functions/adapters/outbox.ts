@@ -1,6 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './dynamo.js';
-import type { PendingEvent } from '../domain/events.js';
+import type { PendingEvent } from '../events/domain/events.js';
 
 /**
  * The outbox pattern on one DynamoDB item: events are added to a map attribute `outbox` in the

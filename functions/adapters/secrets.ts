@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient, isConditionFailure } from './dynamo.js';
-import { heldSecrets, holdSecret } from '../commons/held-secrets.js';
-import { CredentialKeyMissingError } from '../domain/lazy-credential-cipher.js';
+import { heldSecrets, holdSecret } from '../wiring/held-secrets.js';
+import { CredentialKeyMissingError } from '../sessions/domain/lazy-credential-cipher.js';
 
 export { CredentialKeyMissingError };
 

@@ -1,5 +1,5 @@
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Counter } from '../domain/login-backoff.js';
+import type { Counter } from '../sessions/domain/login-backoff.js';
 import { isConditionFailure } from './dynamo.js';
 
 const BATCH_ATTEMPTS = 4;

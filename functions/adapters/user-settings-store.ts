@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SessionLifetime } from '../domain/session-lifetime.js';
+import type { SessionLifetime } from '../sessions/domain/session-lifetime.js';
 
 /**
  * Per-user settings an admin gives (today: the session lifetime), one item per user:

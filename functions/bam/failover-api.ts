@@ -1,5 +1,5 @@
 import https from 'node:https';
-import type { FailoverApiConfig } from '../commons/config.js';
+import type { FailoverApiConfig } from '../wiring/config.js';
 import { BamHttpError, BamUnreachableError, safeUrl } from './http.js';
 
 /**

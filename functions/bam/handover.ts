@@ -1,4 +1,4 @@
-import type { BamServer } from '../commons/config.js';
+import type { BamServer } from '../wiring/config.js';
 import { BamV1Client } from './v1-client.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { FailoverApiConfig } from '../commons/config.js';
+import type { FailoverApiConfig } from '../wiring/config.js';
 import { BamHttpError, BamUnreachableError, bamFetch } from './http.js';
 import { FailoverTlsError, failoverGet } from './failover-api.js';
 

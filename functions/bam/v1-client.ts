@@ -1,5 +1,5 @@
 import { BamHttpError, bamFetch } from './http.js';
-import { badRequest } from '../commons/errors.js';
+import { badRequest } from '../kernel/errors.js';
 import type { BamCredential } from './credential.js';
 
 /** BAM entity as REST v1 returns it; properties are BAM's `k=v|k2=v2|` string. */

@@ -1,5 +1,5 @@
 import type { BamV2Client } from './v2-client.js';
-import { badRequest, notFound } from '../commons/errors.js';
+import { badRequest, notFound } from '../kernel/errors.js';
 import { v2Path } from './v2-path.js';
 
 export { v2Path };

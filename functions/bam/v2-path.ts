@@ -1,4 +1,4 @@
-import { badRequest } from '../commons/errors.js';
+import { badRequest } from '../kernel/errors.js';
 
 /**
  * A BAM v2 path with its interpolated values percent-encoded as single segments:

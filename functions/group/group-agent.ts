@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoGroupStore } from '../adapters/group-store.js';
-import { bootstrap, changePrimary, decide, join, primaryLeaseMs, roleOf, type GroupIntervals, type GroupState, type HeartbeatObservation, type NodeRole } from '../domain/group.js';
-import type { EventPublisher } from '../monitor/publisher.js';
-import { flushOutbox } from '../monitor/outbox-flusher.js';
+import { bootstrap, changePrimary, decide, join, primaryLeaseMs, roleOf, type GroupIntervals, type GroupState, type HeartbeatObservation, type NodeRole } from './domain/group.js';
+import type { EventPublisher } from '../events/publisher.js';
+import { flushOutbox } from '../events/outbox-flusher.js';
 
 export interface GroupAgentOptions {
   nodeId: string;

@@ -1,4 +1,4 @@
-import { roleOf, type GroupIntervals, type GroupState } from '../domain/group.js';
+import { roleOf, type GroupIntervals, type GroupState } from './domain/group.js';
 
 const iso = (ms: number | undefined | null) => (ms ? new Date(ms).toISOString() : null);
 

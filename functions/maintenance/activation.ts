@@ -1,6 +1,6 @@
 import type { DynamoConfigurationStore } from '../adapters/configuration-store.js';
-import type { PendingEvent } from '../domain/events.js';
-import type { MonitorState } from '../domain/monitor-machine.js';
+import type { PendingEvent } from '../events/domain/events.js';
+import type { MonitorState } from '../monitor/domain/monitor-machine.js';
 import { BACKEND_GROUP } from './contract.js';
 import { planActivation, validate, type ConfiguredServer, type Modes, type MonitorView, type WorkingCopy } from './configuration.js';
 import { airlockError } from './jsonapi.js';

@@ -1,5 +1,5 @@
 import { BACKEND_GROUP, HOST_MODES, quoted, type BackendHost, type HostMode } from './contract.js';
-import { eligibleTarget, type Health } from '../domain/monitor-machine.js';
+import { eligibleTarget, type Health } from '../monitor/domain/monitor-machine.js';
 import type { BamRole } from '../bam/probe.js';
 
 /**

@@ -1,5 +1,5 @@
-import { GatewayError } from '../commons/errors.js';
-import { MAX_BODY_BYTES, json, type HttpEvent, type HttpResult } from '../commons/http.js';
+import { GatewayError } from '../kernel/errors.js';
+import { MAX_BODY_BYTES, json, type HttpEvent, type HttpResult } from '../kernel/http.js';
 
 /**
  * JSON:API wire helpers for /airlock/rest (SPEC §11): error documents, and request bodies as real

@@ -1,14 +1,14 @@
-import { config } from '../commons/config.js';
-import { isJsonContentType, type HttpEvent } from '../commons/http.js';
-import { CSRF_HEADER, browserCrossSite, trustedOrigins } from '../middleware/csrf.js';
-import { csrfTokenMatches, hashToken, sessionCookieName, tokenFromCookies, tokenFromHeaders } from '../domain/tokens.js';
+import { config } from '../wiring/config.js';
+import { isJsonContentType, type HttpEvent } from '../kernel/http.js';
+import { CSRF_HEADER, browserCrossSite, trustedOrigins } from '../sessions/csrf.js';
+import { csrfTokenMatches, hashToken, sessionCookieName, tokenFromCookies, tokenFromHeaders } from '../sessions/domain/tokens.js';
 import type { AirlockSession } from '../adapters/airlock-session-store.js';
 import type { AirlockPrincipal } from './contract.js';
 import { airlockError } from './jsonapi.js';
-import { maintenanceDeps } from './deps.js';
+import { maintenanceDeps } from '../wiring/maintenance.js';
 import { recheckTenantToken, verifyTenantToken } from './tenant-tokens.js';
-import { endedByCluster } from '../domain/session-binding.js';
-import { absoluteEnd } from '../domain/session-lifetime.js';
+import { endedByCluster } from '../sessions/domain/session-binding.js';
+import { absoluteEnd } from '../sessions/domain/session-lifetime.js';
 
 /** The permission that lets a gateway user (the web UI) use the maintenance API. Admins hold it. */
 export const MAINTENANCE_PERMISSION = 'maintenance';

@@ -1,5 +1,5 @@
 import type { BoundSessionFilter } from '../adapters/session-store.js';
-import type { MonitorState } from '../domain/monitor-machine.js';
+import type { MonitorState } from '../monitor/domain/monitor-machine.js';
 import type { BackendHost } from './contract.js';
 
 /** The login alias (functions/sessions/session-service.ts PRIMARY_ALIAS), repeated so this bundle stays free of the session service. */

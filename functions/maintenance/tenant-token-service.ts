@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import { GatewayError, badRequest } from '../commons/errors.js';
+import { GatewayError, badRequest } from '../kernel/errors.js';
 import type { AirlockPrincipal } from './contract.js';
 
 /**

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { validate } from '../commons/validation.js';
-import { audit } from '../commons/audit.js';
-import { badRequest, notFound } from '../commons/errors.js';
+import { validate } from '../kernel/validation.js';
+import { audit } from '../kernel/audit.js';
+import { badRequest, notFound } from '../kernel/errors.js';
 import type { TenantTokenRecord, TenantTokens } from './tenant-token-service.js';
 
 /**

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { BamServer } from '../commons/config.js';
-import { abortSwitchover, advance, initialState, nextConfirmingProbeMs, type HostModes, type MachineSettings, type MonitorState, type Switchover } from '../domain/monitor-machine.js';
+import type { BamServer } from '../wiring/config.js';
+import { abortSwitchover, advance, initialState, nextConfirmingProbeMs, type HostModes, type MachineSettings, type MonitorState, type Switchover } from './domain/monitor-machine.js';
 import { lastServedAt } from '../bam/answers.js';
 import { BamHttpError } from '../bam/http.js';
 import { probeServer, type ProbeResult } from '../bam/probe.js';
 import type { MonitorStore } from '../adapters/monitor-store.js';
-import type { EventPublisher } from './publisher.js';
-import { flushOutbox } from './outbox-flusher.js';
+import type { EventPublisher } from '../events/publisher.js';
+import { flushOutbox } from '../events/outbox-flusher.js';
 import { RoundProbes } from './probe-round.js';
 
 export interface MonitorOptions {

@@ -1,4 +1,4 @@
-import type { BamServer } from '../commons/config.js';
+import type { BamServer } from '../wiring/config.js';
 import type { ProbeResult } from '../bam/probe.js';
 
 export type Probe = (name: string, url: string, timeoutMs: number) => Promise<ProbeResult>;

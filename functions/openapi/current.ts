@@ -1,5 +1,5 @@
-import { adminRouteKeys } from '../handlers/admin.js';
-import { routes } from '../all-routes.js';
+import { adminRouteKeys } from '../permissions/http/admin.js';
+import { routes } from '../wiring/all-routes.js';
 import { workflowManifest } from '../workflows/manifest.js';
 import { workflowSchemas } from '../workflows/manifest-schemas.js';
 import { joinManifest } from '../workflows/manifest-schema.js';

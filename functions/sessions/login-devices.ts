@@ -1,6 +1,6 @@
-import type { GatewayConfig } from '../commons/config.js';
+import type { GatewayConfig } from '../wiring/config.js';
 import { heldCredentialKey } from '../adapters/secrets.js';
-import { deviceCookie, deviceCookieName, deviceCookieOf, deviceKey, newDeviceId, signDevice, verifyDevice } from '../domain/device-cookie.js';
+import { deviceCookie, deviceCookieName, deviceCookieOf, deviceKey, newDeviceId, signDevice, verifyDevice } from './domain/device-cookie.js';
 
 let derived: { from: Buffer; key: Buffer } | undefined;
 

@@ -1,7 +1,7 @@
-import { GatewayError, badRequest, forbidden } from '../commons/errors.js';
-import { MAX_BODY_BYTES, isJsonContentType, parseJsonBody, type HttpEvent } from '../commons/http.js';
-import { boundaryOf, LOGIN_FORM_LIMITS, parseMultipart } from '../commons/multipart.js';
-import { validate } from '../commons/validation.js';
+import { GatewayError, badRequest, forbidden } from '../kernel/errors.js';
+import { MAX_BODY_BYTES, isJsonContentType, parseJsonBody, type HttpEvent } from '../kernel/http.js';
+import { boundaryOf, LOGIN_FORM_LIMITS, parseMultipart } from '../kernel/multipart.js';
+import { validate } from '../kernel/validation.js';
 import { LoginBody } from './login-body.js';
 import type { LoginRequest } from './session-service.js';
 

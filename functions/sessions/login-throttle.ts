@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { validate } from '../commons/validation.js';
-import { logger } from '../commons/logger.js';
-import { IN_FLIGHT_LEASE_MS, afterFailure, blockedFor, expiresAt, type BackoffPolicy, type Counter, type ThrottleKeys } from '../domain/login-backoff.js';
-import { planFor, trustOf, type AttemptPlan, type Cap, type Trust } from '../domain/login-trust.js';
+import { validate } from '../kernel/validation.js';
+import { logger } from '../kernel/logger.js';
+import { IN_FLIGHT_LEASE_MS, afterFailure, blockedFor, expiresAt, type BackoffPolicy, type Counter, type ThrottleKeys } from './domain/login-backoff.js';
+import { planFor, trustOf, type AttemptPlan, type Cap, type Trust } from './domain/login-trust.js';
 import type { DynamoThrottleStore, Slot } from '../adapters/throttle-store.js';
 import { LoginViewCache } from './login-view-cache.js';
 

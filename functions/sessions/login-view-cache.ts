@@ -1,4 +1,4 @@
-import type { Counter } from '../domain/login-backoff.js';
+import type { Counter } from './domain/login-backoff.js';
 
 /** How old a remembered counter may be when it only slows a known client. */
 export const SLOW_VIEW_MS = 1000;

@@ -1,6 +1,6 @@
-import type { BamServer } from '../commons/config.js';
-import { FailoverInProgressError } from '../commons/errors.js';
-import type { MonitorState } from '../domain/monitor-machine.js';
+import type { BamServer } from '../wiring/config.js';
+import { FailoverInProgressError } from '../kernel/errors.js';
+import type { MonitorState } from '../monitor/domain/monitor-machine.js';
 
 /** How long a call through the alias may go unanswered, with its server serving nothing since it was sent, before it probes. */
 export const STALL_MS = 200;

@@ -1,8 +1,8 @@
-import type { BamServer, GatewayConfig } from '../commons/config.js';
-import { FailoverInProgressError } from '../commons/errors.js';
-import type { MonitorState } from '../domain/monitor-machine.js';
-import type { CredentialCipher } from '../domain/credential-cipher.js';
-import { newToken } from '../domain/tokens.js';
+import type { BamServer, GatewayConfig } from '../wiring/config.js';
+import { FailoverInProgressError } from '../kernel/errors.js';
+import type { MonitorState } from '../monitor/domain/monitor-machine.js';
+import type { CredentialCipher } from './domain/credential-cipher.js';
+import { newToken } from './domain/tokens.js';
 import type { BamCredential } from '../bam/credential.js';
 import { bamClient, type BamClient } from '../bam/clients.js';
 import { BamHttpError } from '../bam/http.js';

@@ -1,18 +1,18 @@
-import { HELD_CALL_LIMIT_MS, type BamServer, type GatewayConfig } from '../commons/config.js';
-import { FailoverInProgressError, GatewayError, badRequest, unauthorized } from '../commons/errors.js';
-import { switchoverTarget, type HostModes, type MonitorState } from '../domain/monitor-machine.js';
-import type { CredentialCipher } from '../domain/credential-cipher.js';
+import { HELD_CALL_LIMIT_MS, type BamServer, type GatewayConfig } from '../wiring/config.js';
+import { FailoverInProgressError, GatewayError, badRequest, unauthorized } from '../kernel/errors.js';
+import { switchoverTarget, type HostModes, type MonitorState } from '../monitor/domain/monitor-machine.js';
+import type { CredentialCipher } from './domain/credential-cipher.js';
 import { randomBytes } from 'node:crypto';
-import { hashToken, newToken, secretsEqual } from '../domain/tokens.js';
+import { hashToken, newToken, secretsEqual } from './domain/tokens.js';
 import type { BamCredential } from '../bam/credential.js';
 import { bamClient, type BamClient } from '../bam/clients.js';
 import { BamHttpError, BamUnreachableError } from '../bam/http.js';
 import type { SessionRecord, SessionStore, SessionSummary } from '../adapters/session-store.js';
 import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js';
 import { ServiceSessions, sharedContext } from './service-sessions.js';
-import { logger } from '../commons/logger.js';
-import type { MonitorStateCache } from './monitor-state-cache.js';
-import { expiryAfterUse, type SessionLifetime } from '../domain/session-lifetime.js';
+import { logger } from '../kernel/logger.js';
+import type { MonitorStateCache } from '../monitor/monitor-state-cache.js';
+import { expiryAfterUse, type SessionLifetime } from './domain/session-lifetime.js';
 import { lastAnswerAt } from '../bam/answers.js';
 import { watchPrimaryCall } from './primary-watch.js';
 

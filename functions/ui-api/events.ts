@@ -1,9 +1,9 @@
 import { documentClient } from '../adapters/dynamo.js';
 import { readEventRange, type EventPage } from '../adapters/event-log-range.js';
 import { MAX_EVENTS } from '../adapters/event-log-store.js';
-import { gatewayDeps } from '../commons/deps.js';
-import type { HttpEvent } from '../commons/http.js';
-import { forOrdinaryUser } from '../domain/event-view.js';
+import { gatewayDeps } from '../wiring/gateway.js';
+import type { HttpEvent } from '../kernel/http.js';
+import { forOrdinaryUser } from '../events/domain/event-view.js';
 import { EventsQuery, normalIso, parseQuery } from './queries.js';
 
 /** Operators (admins hold every permission) see who changed what; others the events without it. */

@@ -1,10 +1,10 @@
 import { documentClient } from '../adapters/dynamo.js';
 import { DynamoHistoryStore } from '../adapters/history-store.js';
-import { gatewayDeps } from '../commons/deps.js';
-import { logger } from '../commons/logger.js';
-import type { GroupIntervals, GroupState } from '../domain/group.js';
-import { sampleOf, worthRecording, type HistorySample } from '../domain/history.js';
-import type { MonitorState } from '../domain/monitor-machine.js';
+import { gatewayDeps } from '../wiring/gateway.js';
+import { logger } from '../kernel/logger.js';
+import type { GroupIntervals, GroupState } from '../group/domain/group.js';
+import { sampleOf, worthRecording, type HistorySample } from '../monitor/domain/history.js';
+import type { MonitorState } from '../monitor/domain/monitor-machine.js';
 
 export interface HistoryRecorderOptions {
   history: { append(sample: HistorySample): Promise<unknown> };

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { badRequest } from '../commons/errors.js';
-import { validate, type Output, type Schema } from '../commons/validation.js';
+import { badRequest } from '../kernel/errors.js';
+import { validate, type Output, type Schema } from '../kernel/validation.js';
 
 /** How far before its cursor an incremental dashboard read looks for events recorded late. */
 export const EVENT_LOOKBACK_MS = 30_000;

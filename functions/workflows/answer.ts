@@ -1,5 +1,5 @@
-import { GatewayError } from '../commons/errors.js';
-import type { HttpResult } from '../commons/http.js';
+import { GatewayError } from '../kernel/errors.js';
+import type { HttpResult } from '../kernel/http.js';
 import type { RunnerAnswer, RunnerFailure } from './runner-protocol.js';
 
 /**

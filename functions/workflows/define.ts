@@ -1,8 +1,8 @@
-import type { Output, Schema } from '../commons/validation.js';
+import type { Output, Schema } from '../kernel/validation.js';
 import type { BamApi } from '../bam/clients.js';
-import type { MonitoringState } from '../domain/monitor-machine.js';
+import type { MonitoringState } from '../monitor/domain/monitor-machine.js';
 import type { NodeState } from '../group/node-state.js';
-import { isRoutePattern } from '../commons/path-match.js';
+import { isRoutePattern } from '../kernel/path-match.js';
 
 /**
  * What a workflow module is written with (docs/workflows.md). A module runs only in its own

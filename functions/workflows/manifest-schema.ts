@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { isRoutePattern } from '../commons/path-match.js';
-import { validate } from '../commons/validation.js';
+import { isRoutePattern } from '../kernel/path-match.js';
+import { validate } from '../kernel/validation.js';
 
 /**
  * The workflow manifest: everything the trusted side knows of the workflow modules (routes,

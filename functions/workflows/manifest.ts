@@ -7,7 +7,7 @@ export const workflowManifest: WorkflowRouting = {
     {
       "name": "api",
       "module": "api.ts",
-      "sourceHash": "174a538eb52fa3406ea6f6fd50e2495fe493aaae61f6a18b47ad5b5484fc9a16",
+      "sourceHash": "b596ee84c69b0e2c3670f57d737b07944dbb0150eb63a80f8ce668d7f793575c",
       "defaultMessage": "Unable to complete the request in Address Manager",
       "routes": [
         {
@@ -135,7 +135,7 @@ export const workflowManifest: WorkflowRouting = {
     {
       "name": "dns_records",
       "module": "dns_records.ts",
-      "sourceHash": "13d5908aa15dbc400f20aee32ba7298eca87c3b574be19b05a58305facf38a15",
+      "sourceHash": "610fe51fe1e780f609a5d66291cc90107cc631c0fee6f349352954d3f079229e",
       "defaultMessage": "Unable to add the host record in Address Manager",
       "routes": [
         {
@@ -151,7 +151,7 @@ export const workflowManifest: WorkflowRouting = {
     {
       "name": "failover_rest_endpoints",
       "module": "failover_rest_endpoints.ts",
-      "sourceHash": "3276a67a637c8d6b9d09825b65f4946ae6fd4e8d2749b1320fb00947b626bd73",
+      "sourceHash": "feea408b008bb304f18a265c2a86e0e0326f89b07f8b817821798b5be6d17f52",
       "defaultMessage": "Unable to retrieve configurations from Address Manager",
       "routes": [
         {
@@ -167,7 +167,7 @@ export const workflowManifest: WorkflowRouting = {
     {
       "name": "ip_space",
       "module": "ip_space.ts",
-      "sourceHash": "d2f6c6a5327925c413a85dace057de41f9f38b53bc37b041c7761ca1dc029dc6",
+      "sourceHash": "2f806692284e2702de898bbf9245ae8e4ed5f82ca719abaa3d9875032a4835d4",
       "defaultMessage": "Unable to list IPv4 blocks from Address Manager",
       "routes": [
         {

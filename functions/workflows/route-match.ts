@@ -1,5 +1,5 @@
-import { GatewayError, notFound } from '../commons/errors.js';
-import { matchPath } from '../commons/path-match.js';
+import { GatewayError, notFound } from '../kernel/errors.js';
+import { matchPath } from '../kernel/path-match.js';
 import type { RoutingRoute, RoutingWorkflow, WorkflowRouting } from './manifest-schema.js';
 
 /** The manifest route a request path names, with its decoded params, or why there is none (404 / 405). */

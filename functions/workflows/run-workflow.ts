@@ -1,8 +1,8 @@
-import { FailoverInProgressError, GatewayError, forbidden, notFound } from '../commons/errors.js';
-import { json, readJsonBody, type HttpEvent, type HttpResult } from '../commons/http.js';
-import { logger } from '../commons/logger.js';
+import { FailoverInProgressError, GatewayError, forbidden, notFound } from '../kernel/errors.js';
+import { json, readJsonBody, type HttpEvent, type HttpResult } from '../kernel/http.js';
+import { logger } from '../kernel/logger.js';
 import { BamHttpError, BamUnreachableError } from '../bam/http.js';
-import type { BamServer } from '../commons/config.js';
+import type { BamServer } from '../wiring/config.js';
 import type { NodeState } from '../group/node-state.js';
 import { PRIMARY_ALIAS, type AuthenticatedSession } from '../sessions/session-service.js';
 import { buildAnswer, workflowError, WorkflowAnswerRefused } from './answer.js';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { BamCredential } from '../bam/credential.js';
-import type { MonitoringState } from '../domain/monitor-machine.js';
+import type { MonitoringState } from '../monitor/domain/monitor-machine.js';
 import type { NodeState } from '../group/node-state.js';
 import type { HttpMethod } from './define.js';
 

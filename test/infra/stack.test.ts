@@ -7,9 +7,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { GatewayNodeStack, GatewaySharedStack, GatewayStack } from '../../lib/gateway-stack.js';
 import { readSettings } from '../../lib/settings.js';
-import { routes } from '../../functions/all-routes.js';
+import { routes } from '../../functions/wiring/all-routes.js';
 import { workflowManifest } from '../../functions/workflows/manifest.js';
-import { patterns } from '../../functions/domain/event-patterns.js';
+import { patterns } from '../../functions/events/domain/event-patterns.js';
 
 function app(context: Record<string, unknown> = {}, bundle = false) {
   // Most tests skip esbuild bundling: they check the template, not the bundles.
@@ -278,7 +278,7 @@ describe('a synth with real bundling', () => {
       if (/from\s*"@aws-sdk\//.test(code)) importingSdk++;
     }
     expect(importingSdk).toBe(7); // every function but the sample subscriber and the runners, which need no AWS service
-    // The API reference page's files travel with the operations function only (functions/handlers/docs.ts).
+    // The API reference page's files travel with the operations function only (functions/openapi/http/docs.ts).
     const withDocs = bundles.filter((b) => ['swagger-ui-bundle.js', 'swagger-ui.css'].every((f) => existsSync(path.join(path.dirname(b), 'swagger-ui', f))));
     expect(withDocs).toHaveLength(1);
     const doc = JSON.parse(readFileSync(path.join(path.dirname(withDocs[0]!), 'openapi.json'), 'utf8'));

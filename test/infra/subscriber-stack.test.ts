@@ -5,7 +5,7 @@ import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RoleWatcherStack } from '../../examples/subscriber-stack.js';
-import { patterns } from '../../functions/domain/event-patterns.js';
+import { patterns } from '../../functions/events/domain/event-patterns.js';
 
 /** README's "Subscribing from another stack": the example is the file, and the file synthesizes. */
 describe('a separate subscriber stack (examples/subscriber-stack.ts)', () => {

@@ -8,7 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { GatewayEdgeStack } from '../../lib/edge.js';
 import { readSettings, TWO_REGION_TIMING } from '../../lib/settings.js';
 import { twoRegionGroup } from '../../lib/two-region.js';
-import { patterns } from '../../functions/domain/event-patterns.js';
+import { patterns } from '../../functions/events/domain/event-patterns.js';
 
 /** The app as bin/app.ts builds it for `-c nodes=a,b -c regions=eu-west-1,eu-west-2 -c witnessRegion=eu-west-3`. */
 function deployment(extra: Record<string, unknown> = {}) {

@@ -5,7 +5,7 @@ import { BamV2Client } from '../../functions/bam/v2-client.js';
 import { BamHttpError, BamUnreachableError } from '../../functions/bam/http.js';
 import { probeServer } from '../../functions/bam/probe.js';
 import { SystemInfoSessions } from '../../functions/bam/system-info-sessions.js';
-import type { FailoverApiConfig } from '../../functions/commons/config.js';
+import type { FailoverApiConfig } from '../../functions/wiring/config.js';
 
 let cluster: SimCluster;
 const url = (name: string) => cluster.server(name).url;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BamV2Client } from '../../functions/bam/v2-client.js';
 import { findZoneV2 } from '../../functions/bam/v2-lookups.js';
-import { parseConfig } from '../../functions/commons/config.js';
+import { parseConfig } from '../../functions/wiring/config.js';
 
 /** A tiny REST v2 as BAM documents it: nested zones, name:eq filters only, PATCH as merge-patch, 500 for missing rights. */
 const zones: Record<string, { id: number; name: string }[]> = { '/api/v2/views/1/zones': [{ id: 10, name: 'com' }], '/api/v2/zones/10/zones': [{ id: 11, name: 'example' }] };

@@ -47,17 +47,17 @@ afterAll(async () => {
 
 describe('a function that is not the data-key creator, started before the key exists', () => {
   it('the monitor runs its probe round and writes its state', async () => {
-    const { handler } = await import('../../functions/handlers/monitor.js');
+    const { handler } = await import('../../functions/lambdas/monitor.js');
     await expect(handler({ mode: 'once' }, lambdaContext('gateway-monitor', 60_000))).resolves.toEqual({ rounds: 1 });
-    const { gatewayDeps } = await import('../../functions/commons/deps.js');
+    const { gatewayDeps } = await import('../../functions/wiring/gateway.js');
     const stored = await gatewayDeps().monitorStore.get();
     expect(stored?.state.primary).toBe('bam1');
     expect(kms).toHaveReceivedCommandTimes(GenerateDataKeyCommand, 0);
   });
 
   it('fails only the service session for a new Primary, with a logged reason, and uses the key once it exists', async () => {
-    const { gatewayDeps } = await import('../../functions/commons/deps.js');
-    const { logger } = await import('../../functions/commons/logger.js');
+    const { gatewayDeps } = await import('../../functions/wiring/gateway.js');
+    const { logger } = await import('../../functions/kernel/logger.js');
     const { CredentialKeyMissingError, loadCredentialKey } = await import('../../functions/adapters/secrets.js');
     const errors = vi.spyOn(logger, 'error');
     const { monitor, monitorStore } = gatewayDeps();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
-import { auditSink, setAuditSink, type AuditEntry } from '../../functions/commons/audit.js';
+import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel/audit.js';
 import { call } from '../support/client.js';
 
 /**

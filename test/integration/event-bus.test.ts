@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { LocalEventBus } from '../../local/event-bus.js';
-import { patterns } from '../../functions/domain/event-patterns.js';
-import { InvalidEventError, parseGatewayEvent, subscriber } from '../../functions/subscribers/subscriber.js';
+import { patterns } from '../../functions/events/domain/event-patterns.js';
+import { InvalidEventError, parseGatewayEvent, subscriber } from '../../functions/events/subscriber.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 
 let bus: LocalEventBus;

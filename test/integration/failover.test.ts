@@ -61,7 +61,7 @@ describe('an Address Manager failover', () => {
 
 describe('the monitor Lambda', () => {
   it('probes in a loop until shortly before its timeout, then returns', async () => {
-    const { handler } = await import('../../functions/handlers/monitor.js');
+    const { handler } = await import('../../functions/lambdas/monitor.js');
     const started = Date.now();
     const result = await handler({}, lambdaContext('gateway-monitor', 5000));
     const took = Date.now() - started;
@@ -72,7 +72,7 @@ describe('the monitor Lambda', () => {
   });
 
   it('probes once when asked to', async () => {
-    const { handler } = await import('../../functions/handlers/monitor.js');
+    const { handler } = await import('../../functions/lambdas/monitor.js');
     expect(await handler({ mode: 'once' }, lambdaContext('gateway-monitor', 60_000))).toEqual({ rounds: 1 });
   });
 });

@@ -39,20 +39,20 @@ const keyItem = async () => (await t.db.send(new GetCommand({ TableName: t.table
 
 describe('the sessions function init event', () => {
   it('the trigger invocation (empty payload) creates the data key and answers ok', async () => {
-    const { handler } = await import('../../functions/api/sessions.js');
+    const { handler } = await import('../../functions/lambdas/sessions.js');
     expect(await keyItem()).toBeUndefined();
     await expect(handler({}, lambdaContext('gateway-sessions', 29_000))).resolves.toEqual({ ok: true });
     expect((await keyItem())?.wrappedKey).toEqual(expect.any(String));
   });
 
   it('the explicit init event answers ok and creates no second key', async () => {
-    const { handler } = await import('../../functions/api/sessions.js');
+    const { handler } = await import('../../functions/lambdas/sessions.js');
     await expect(handler({ gatewayInit: 'credential-key' }, lambdaContext('gateway-sessions', 29_000))).resolves.toEqual({ ok: true });
     expect(kms).toHaveReceivedCommandTimes(GenerateDataKeyCommand, 1);
   });
 
   it('an API request carrying the same fields in its body is routed as HTTP, never as init', async () => {
-    const { handler } = await import('../../functions/api/sessions.js');
+    const { handler } = await import('../../functions/lambdas/sessions.js');
     const event = {
       version: '2.0',
       routeKey: 'POST /rest_login',

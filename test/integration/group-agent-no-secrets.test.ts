@@ -26,7 +26,7 @@ afterAll(async () => {
 
 describe('the group-agent handler without secrets', () => {
   it('runs a round: the first node creates the group and is its Primary', async () => {
-    const { handler } = await import('../../functions/handlers/group-agent.js');
+    const { handler } = await import('../../functions/lambdas/group-agent.js');
     await expect(handler({ mode: 'once' }, lambdaContext('gateway-group-agent', 60_000))).resolves.toEqual({ ticks: 1, role: 'PRIMARY' });
     const group = await new DynamoGroupStore(t.db, t.tableName).get();
     expect(group?.primary).toBe('a');

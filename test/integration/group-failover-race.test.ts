@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setAuditSink, type AuditEntry } from '../../functions/commons/audit.js';
+import { setAuditSink, type AuditEntry } from '../../functions/kernel/audit.js';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, eventually, login } from '../support/client.js';
 

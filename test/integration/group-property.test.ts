@@ -4,10 +4,10 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoGroupStore } from '../../functions/adapters/group-store.js';
 import { makeDocumentClient } from '../../functions/adapters/dynamo.js';
 import { GroupAgent } from '../../functions/group/group-agent.js';
-import { changePrimary, failoverTarget } from '../../functions/domain/group.js';
-import { flushOutbox } from '../../functions/monitor/outbox-flusher.js';
-import type { EventPublisher } from '../../functions/monitor/publisher.js';
-import type { PendingEvent } from '../../functions/domain/events.js';
+import { changePrimary, failoverTarget } from '../../functions/group/domain/group.js';
+import { flushOutbox } from '../../functions/events/outbox-flusher.js';
+import type { EventPublisher } from '../../functions/events/publisher.js';
+import type { PendingEvent } from '../../functions/events/domain/events.js';
 import { freshTable } from '../support/dynamo.js';
 import { partitionable } from '../support/table-faults.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
-import { auditSink, setAuditSink, type AuditEntry } from '../../functions/commons/audit.js';
+import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel/audit.js';
 import { call, login } from '../support/client.js';
 import { callFrom, loginFrom } from '../support/from-ip.js';
 

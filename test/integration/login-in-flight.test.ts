@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoThrottleStore } from '../../functions/adapters/throttle-store.js';
-import { IN_FLIGHT_LEASE_MS, throttleKeys } from '../../functions/domain/login-backoff.js';
+import { IN_FLIGHT_LEASE_MS, throttleKeys } from '../../functions/sessions/domain/login-backoff.js';
 import { LoginThrottle, loginLimits, type Admission } from '../../functions/sessions/login-throttle.js';
 import { freshTable } from '../support/dynamo.js';
 

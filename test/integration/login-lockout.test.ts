@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
-import { auditSink, setAuditSink, type AuditEntry } from '../../functions/commons/audit.js';
+import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel/audit.js';
 
 /**
  * The login limits never become a lockout others can cause (SPEC §13), over real HTTP from many

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoThrottleStore } from '../../functions/adapters/throttle-store.js';
-import { IN_FLIGHT_LEASE_MS, throttleKeys } from '../../functions/domain/login-backoff.js';
+import { IN_FLIGHT_LEASE_MS, throttleKeys } from '../../functions/sessions/domain/login-backoff.js';
 import { LoginThrottle, loginLimits } from '../../functions/sessions/login-throttle.js';
 import { freshTable } from '../support/dynamo.js';
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
 import { MAX_EXPRESSION_BYTES } from '../../functions/adapters/outbox.js';
-import { flushOutbox } from '../../functions/monitor/outbox-flusher.js';
-import type { EventPublisher } from '../../functions/monitor/publisher.js';
-import type { PendingEvent } from '../../functions/domain/events.js';
+import { flushOutbox } from '../../functions/events/outbox-flusher.js';
+import type { EventPublisher } from '../../functions/events/publisher.js';
+import type { PendingEvent } from '../../functions/events/domain/events.js';
 import { freshTable } from '../support/dynamo.js';
 
 let t: Awaited<ReturnType<typeof freshTable>>;

@@ -24,8 +24,8 @@ beforeAll(async () => {
   mkdirSync(path.join(scratch, 'workflows', 'modules'), { recursive: true });
   writeFileSync(path.join(scratch, 'workflows', 'modules', 'zone_report.ts'), code);
   // define.ts and what it imports at run time (type-only imports vanish when compiled).
-  mkdirSync(path.join(scratch, 'commons'), { recursive: true });
-  for (const f of ['workflows/define.ts', 'commons/errors.ts', 'commons/path-match.ts']) writeFileSync(path.join(scratch, f), readFileSync(path.join(root, 'functions', f), 'utf8'));
+  mkdirSync(path.join(scratch, 'kernel'), { recursive: true });
+  for (const f of ['workflows/define.ts', 'kernel/errors.ts', 'kernel/path-match.ts']) writeFileSync(path.join(scratch, f), readFileSync(path.join(root, 'functions', f), 'utf8'));
   workflow = ((await import(path.join(scratch, 'workflows', 'modules', 'zone_report.ts'))) as { default: Workflow }).default;
   cluster = await new SimCluster().start();
 });
@@ -68,7 +68,7 @@ describe('the README workflow example', () => {
     const route = workflow.routes[0]!;
     const client = version === 1 ? new BamV1Client(cluster.server('bam1').url, 2000) : new BamV2Client(cluster.server('bam1').url, 2000);
     await client.login('alice', 'alice-pass');
-    const { validate } = await import('../../functions/commons/validation.js');
+    const { validate } = await import('../../functions/kernel/validation.js');
     const parsed = validate(route.query!, { limit: '5' });
     if (!parsed.ok) throw new Error('query did not parse');
     const query = parsed.data;

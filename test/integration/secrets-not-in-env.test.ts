@@ -54,7 +54,7 @@ describe('secrets at a cold start in AWS', () => {
     expect(process.env).not.toHaveProperty('CREDENTIAL_KEY');
     expect(envDump()).not.toContain(PASSWORD);
     expect(envDump()).not.toContain(key);
-    const { config } = await import('../../functions/commons/config.js');
+    const { config } = await import('../../functions/wiring/config.js');
     expect(config().service).toEqual({ username: 'gateway-svc', password: PASSWORD });
     expect(heldCredentialKey()!.equals(plainKey)).toBe(true);
   });

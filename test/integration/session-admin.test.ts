@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
-import { auditSink, setAuditSink, type AuditEntry } from '../../functions/commons/audit.js';
-import { hashToken } from '../../functions/domain/tokens.js';
+import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel/audit.js';
+import { hashToken } from '../../functions/sessions/domain/tokens.js';
 import { call, login } from '../support/client.js';
 
 /** Issue 9 item 9: admins list and revoke a user's sessions; privileged routes re-check the session at once. */

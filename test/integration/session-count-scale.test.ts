@@ -4,7 +4,7 @@ import { freshTable } from '../support/dynamo.js';
 import { DynamoSessionStore } from '../../functions/adapters/session-store.js';
 import { countSessions } from '../../functions/maintenance/session-count.js';
 import type { BackendHost } from '../../functions/maintenance/contract.js';
-import type { MonitorState } from '../../functions/domain/monitor-machine.js';
+import type { MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
 import { seedSessions, type SeedSession } from '../../local/session-seed.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
-import { hashToken } from '../../functions/domain/tokens.js';
+import { hashToken } from '../../functions/sessions/domain/tokens.js';
 import { call, eventually, login } from '../support/client.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimCluster } from '../../local/bam-sim/cluster.js';
 import type { DynamoSessionStore } from '../../functions/adapters/session-store.js';
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
-import { hashToken } from '../../functions/domain/tokens.js';
+import { hashToken } from '../../functions/sessions/domain/tokens.js';
 import type { SessionService } from '../../functions/sessions/session-service.js';
 import type { freshTable } from '../support/dynamo.js';
 import { sessionServiceFixture } from '../support/session-service-fixture.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
-import { auditSink, setAuditSink, type AuditEntry } from '../../functions/commons/audit.js';
+import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel/audit.js';
 import { call, login } from '../support/client.js';
 
 /** The per-user session lifetime in the admin API (issue 20): set, shown, cleared, audited, and what a login then gets. */
@@ -33,7 +33,7 @@ const cookieMaxAge = async (username: string, password: string) => {
   expect(res.headers.getSetCookie()[0]).not.toMatch(/Max-Age|Expires/i);
   const { makeDocumentClient } = await import('../../functions/adapters/dynamo.js');
   const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { hashToken } = await import('../../functions/domain/tokens.js');
+  const { hashToken } = await import('../../functions/sessions/domain/tokens.js');
   const item = (await makeDocumentClient(stack.env.DYNAMODB_ENDPOINT).send(new GetCommand({ TableName: stack.env.TABLE_NAME, Key: { pk: `SESSION#${hashToken(token)}`, sk: 'SESSION' } }))).Item;
   const own = item?.maxLifetimeSeconds as number | null | undefined;
   return { maxAge: own === null ? 400 * 86_400 : (own ?? 43_200), token };

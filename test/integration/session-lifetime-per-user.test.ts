@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
 import { DynamoUserSettingsStore } from '../../functions/adapters/user-settings-store.js';
-import { CredentialCipher } from '../../functions/domain/credential-cipher.js';
+import { CredentialCipher } from '../../functions/sessions/domain/credential-cipher.js';
 import { SessionService } from '../../functions/sessions/session-service.js';
 import { sessionServiceFixture } from '../support/session-service-fixture.js';
 

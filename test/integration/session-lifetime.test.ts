@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { parseConfig } from '../../functions/commons/config.js';
+import { parseConfig } from '../../functions/wiring/config.js';
 import type { DynamoSessionStore } from '../../functions/adapters/session-store.js';
-import { hashToken } from '../../functions/domain/tokens.js';
+import { hashToken } from '../../functions/sessions/domain/tokens.js';
 import type { SessionService } from '../../functions/sessions/session-service.js';
 import { sessionServiceFixture } from '../support/session-service-fixture.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
-import { auditSink, setAuditSink, type AuditEntry } from '../../functions/commons/audit.js';
-import { csrfTokenFor, hashToken } from '../../functions/domain/tokens.js';
+import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel/audit.js';
+import { csrfTokenFor, hashToken } from '../../functions/sessions/domain/tokens.js';
 import { call } from '../support/client.js';
 
 /**

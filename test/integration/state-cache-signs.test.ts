@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FailoverInProgressError } from '../../functions/commons/errors.js';
+import { FailoverInProgressError } from '../../functions/kernel/errors.js';
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
-import { CredentialCipher } from '../../functions/domain/credential-cipher.js';
-import { initialState, type MonitorState } from '../../functions/domain/monitor-machine.js';
+import { CredentialCipher } from '../../functions/sessions/domain/credential-cipher.js';
+import { initialState, type MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
 import { BamHttpError, BamUnreachableError } from '../../functions/bam/http.js';
-import { MonitorStateCache } from '../../functions/sessions/monitor-state-cache.js';
+import { MonitorStateCache } from '../../functions/monitor/monitor-state-cache.js';
 import { PRIMARY_ALIAS, SessionService } from '../../functions/sessions/session-service.js';
 import { sessionServiceFixture } from '../support/session-service-fixture.js';
 

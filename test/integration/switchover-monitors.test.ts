@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
 import { FailoverMonitor } from '../../functions/monitor/failover-monitor.js';
-import type { EventPublisher } from '../../functions/monitor/publisher.js';
-import type { Switchover } from '../../functions/domain/monitor-machine.js';
+import type { EventPublisher } from '../../functions/events/publisher.js';
+import type { Switchover } from '../../functions/monitor/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 import { freshTable } from '../support/dynamo.js';
 import { BamHttpError, BamUnreachableError } from '../../functions/bam/http.js';
-import { switchoversNotCompleted } from '../../functions/handlers/monitor.js';
+import { switchoversNotCompleted } from '../../functions/lambdas/monitor.js';
 
 /**
  * The planned switchover driven by monitors sharing one stored state (two gateway nodes, or

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoMonitorStore, type MonitorStore } from '../../functions/adapters/monitor-store.js';
-import { CredentialCipher } from '../../functions/domain/credential-cipher.js';
-import { initialState, type MonitorState } from '../../functions/domain/monitor-machine.js';
-import { MonitorStateCache } from '../../functions/sessions/monitor-state-cache.js';
+import { CredentialCipher } from '../../functions/sessions/domain/credential-cipher.js';
+import { initialState, type MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
+import { MonitorStateCache } from '../../functions/monitor/monitor-state-cache.js';
 import { PRIMARY_ALIAS, SessionService } from '../../functions/sessions/session-service.js';
 import { sessionServiceFixture } from '../support/session-service-fixture.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SimCluster } from '../../local/bam-sim/cluster.js';
 import { freshTable } from '../support/dynamo.js';
-import { warmUp } from '../../functions/commons/warm-up.js';
+import { warmUp } from '../../functions/wiring/warm-up.js';
 import { bamConnections } from '../../functions/bam/keep-alive.js';
 
 describe('warm-up at module init', () => {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { SimCluster } from '../../local/bam-sim/cluster.js';
-import { parseConfig } from '../../functions/commons/config.js';
+import { parseConfig } from '../../functions/wiring/config.js';
 import { DynamoSessionStore } from '../../functions/adapters/session-store.js';
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
-import { CredentialCipher } from '../../functions/domain/credential-cipher.js';
+import { CredentialCipher } from '../../functions/sessions/domain/credential-cipher.js';
 import { SessionService } from '../../functions/sessions/session-service.js';
 import { freshTable } from './dynamo.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress, type VerifiedEvent } from '../../functions/commons/client-address.js';
+import { clientAddress, type VerifiedEvent } from '../../functions/kernel/client-address.js';
 
 const event = (sourceIp: string, headers: Record<string, string>, originVerified?: boolean) =>
   ({ headers, requestContext: { http: { sourceIp } }, ...(originVerified === undefined ? {} : { originVerified }) }) as unknown as VerifiedEvent;

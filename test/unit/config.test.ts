@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../functions/commons/config.js';
+import { parseConfig } from '../../functions/wiring/config.js';
 
 const base = {
   TABLE_NAME: 'gateway',

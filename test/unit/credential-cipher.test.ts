@@ -1,6 +1,6 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CredentialCipher } from '../../functions/domain/credential-cipher.js';
+import { CredentialCipher } from '../../functions/sessions/domain/credential-cipher.js';
 
 const key = randomBytes(32);
 const cipher = new CredentialCipher(key);

@@ -62,7 +62,7 @@ beforeAll(async () => {
   process.env.DNS_RECORD_NAME = NAME;
   process.env.DNS_NODE_IDS = 'a,b';
   process.env.TABLE_NAME = 'gateway';
-  handler = (await import('../../functions/subscribers/dns-follows-primary.js')).handler as never;
+  handler = (await import('../../functions/lambdas/subscribers/dns-follows-primary.js')).handler as never;
 });
 afterAll(() => (r53.restore(), ddb.restore()));
 beforeEach(() => {
@@ -140,7 +140,7 @@ describe('DNS follows the Primary (Route 53, aws-sdk-client-mock)', () => {
 
   it('its rule pattern delivers only gateway nodes becoming PRIMARY (the local bus matches as EventBridge does)', async () => {
     const { matchesPattern } = await import('../../local/event-pattern-match.js');
-    const { patterns } = await import('../../functions/domain/event-patterns.js');
+    const { patterns } = await import('../../functions/events/domain/event-patterns.js');
     expect(matchesPattern(patterns.gatewayNodePromoted, roleEvent('b', 'PRIMARY', 2, 'g7-1'))).toBe(true);
     expect(matchesPattern(patterns.gatewayNodePromoted, roleEvent('b', 'SECONDARY', 2, 'g7-0'))).toBe(false);
     expect(matchesPattern(patterns.gatewayNodePromoted, roleEvent('bam2', 'PRIMARY', 2, 'm4-0', 'address-manager'))).toBe(false);

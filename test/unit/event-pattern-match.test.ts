@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchesPattern } from '../../local/event-pattern-match.js';
-import { patterns } from '../../functions/domain/event-patterns.js';
+import { patterns } from '../../functions/events/domain/event-patterns.js';
 
 // Examples after EventBridge's documentation of content filtering (same pattern shapes and cases).
 const ec2 = {

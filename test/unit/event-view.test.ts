@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forOrdinaryUser } from '../../functions/domain/event-view.js';
+import { forOrdinaryUser } from '../../functions/events/domain/event-view.js';
 
 describe('the events timeline for a user without maintenance rights', () => {
   it('drops who made a maintenance change and their comment, keeping what changed', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GroupAgent } from '../../functions/group/group-agent.js';
-import { bootstrap, join, type GroupState } from '../../functions/domain/group.js';
+import { bootstrap, join, type GroupState } from '../../functions/group/domain/group.js';
 import type { DynamoGroupStore } from '../../functions/adapters/group-store.js';
 
 describe("a Secondary's liveness writes", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrap, changePrimary, decide, failoverTarget, join, roleOf, type GroupState } from '../../functions/domain/group.js';
+import { bootstrap, changePrimary, decide, failoverTarget, join, roleOf, type GroupState } from '../../functions/group/domain/group.js';
 
 const iv = { healthReportMs: 1000, healthCheckMs: 1000, allowedAbsenceMs: 3000 };
 const group = (): GroupState => join(bootstrap('a', 'http://a', 0).state, 'b', 'http://b', 0).state;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { encodeSample, parseStored, sampleOf, slotKey, worthRecording, minuteOf, type HistorySample } from '../../functions/domain/history.js';
+import { encodeSample, parseStored, sampleOf, slotKey, worthRecording, minuteOf, type HistorySample } from '../../functions/monitor/domain/history.js';
 import { decodeSample } from '../../ui/src/history-codec.js';
-import { advance, initialState, type MonitorState } from '../../functions/domain/monitor-machine.js';
+import { advance, initialState, type MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
 import { historyRecorder } from '../../functions/ui-api/history-recorder.js';
-import type { GroupState } from '../../functions/domain/group.js';
+import type { GroupState } from '../../functions/group/domain/group.js';
 
 const servers = [
   { name: 'bam1', url: 'http://bam1' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchPath } from '../../functions/commons/path-match.js';
+import { matchPath } from '../../functions/kernel/path-match.js';
 import { matchRoute } from '../../functions/workflows/route-match.js';
 import { defineWorkflow } from '../../functions/workflows/define.js';
 import { manifestOf } from '../support/manifest.js';

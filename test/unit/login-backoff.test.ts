@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailure, blockedFor, throttleKeys, type Counter } from '../../functions/domain/login-backoff.js';
+import { afterFailure, blockedFor, throttleKeys, type Counter } from '../../functions/sessions/domain/login-backoff.js';
 
 const policy = { maxFailures: 3, windowMs: 60_000, baseDelayMs: 1000, maxDelayMs: 8000 };
 

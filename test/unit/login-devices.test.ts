@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { deviceCookie, deviceCookieOf, deviceKey, newDeviceId, signDevice, verifyDevice } from '../../functions/domain/device-cookie.js';
-import { planFor, trustOf } from '../../functions/domain/login-trust.js';
-import { throttleKeys } from '../../functions/domain/login-backoff.js';
-import { TYPED_NAME_MAX, typedUsername } from '../../functions/commons/audit.js';
+import { deviceCookie, deviceCookieOf, deviceKey, newDeviceId, signDevice, verifyDevice } from '../../functions/sessions/domain/device-cookie.js';
+import { planFor, trustOf } from '../../functions/sessions/domain/login-trust.js';
+import { throttleKeys } from '../../functions/sessions/domain/login-backoff.js';
+import { TYPED_NAME_MAX, typedUsername } from '../../functions/kernel/audit.js';
 
 const key = deviceKey(randomBytes(32));
 const DAY = 86_400;

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../functions/commons/errors.js';
-import type { HttpEvent } from '../../functions/commons/http.js';
-import { boundaryOf, parseMultipart } from '../../functions/commons/multipart.js';
-import { tokenCandidate } from '../../functions/domain/auth-header.js';
-import { newToken, tokenFromRequest } from '../../functions/domain/tokens.js';
+import { GatewayError } from '../../functions/kernel/errors.js';
+import type { HttpEvent } from '../../functions/kernel/http.js';
+import { boundaryOf, parseMultipart } from '../../functions/kernel/multipart.js';
+import { tokenCandidate } from '../../functions/sessions/domain/auth-header.js';
+import { newToken, tokenFromRequest } from '../../functions/sessions/domain/tokens.js';
 import { parseLoginRequest } from '../../functions/sessions/login-request.js';
 
 /** BlueCat Gateway's script clients (SPEC §9.2): form and multipart logins, the scheme-less `auth` header. */

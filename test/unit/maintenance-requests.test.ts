@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GatewayError } from '../../functions/commons/errors.js';
+import type { GatewayError } from '../../functions/kernel/errors.js';
 import { activationBody, canonicalSubPath } from '../../functions/maintenance/requests.js';
 
 const status = (fn: () => unknown) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, initialState, type MachineSettings, type MonitorState, type ServerStatus } from '../../functions/domain/monitor-machine.js';
+import { advance, initialState, type MachineSettings, type MonitorState, type ServerStatus } from '../../functions/monitor/domain/monitor-machine.js';
 import type { ProbeResult } from '../../functions/bam/probe.js';
 
 /**

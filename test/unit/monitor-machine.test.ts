@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, initialState, type MonitorState, type Transition } from '../../functions/domain/monitor-machine.js';
+import { advance, initialState, type MonitorState, type Transition } from '../../functions/monitor/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 
 const servers = [

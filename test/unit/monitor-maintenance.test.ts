@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, initialState, type HostModes, type MonitorState } from '../../functions/domain/monitor-machine.js';
+import { advance, initialState, type HostModes, type MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 
 /** The failover machine with host modes (SPEC §11): a DISABLED server is probed but in MAINTENANCE. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FailoverMonitor } from '../../functions/monitor/failover-monitor.js';
 import type { MonitorStore, StoredMonitor } from '../../functions/adapters/monitor-store.js';
-import type { MachineSettings, MonitorState } from '../../functions/domain/monitor-machine.js';
+import type { MachineSettings, MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 
 /**

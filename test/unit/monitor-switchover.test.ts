@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abortSwitchover, advance, initialState, switchoverTarget, type HostModes, type MonitorState, type Transition } from '../../functions/domain/monitor-machine.js';
+import { abortSwitchover, advance, initialState, switchoverTarget, type HostModes, type MonitorState, type Transition } from '../../functions/monitor/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 
 /** The planned switchover of the Primary in the failover machine (SPEC §11). */
@@ -185,7 +185,7 @@ describe('a planned switchover of the Primary', () => {
 
 describe('the metric behind the alarm on a host left DISABLED', () => {
   it('is how long the longest-DISABLED host has been out, 0 when none is', async () => {
-    const { longestDisabledSeconds } = await import('../../functions/handlers/monitor.js');
+    const { longestDisabledSeconds } = await import('../../functions/lambdas/monitor.js');
     const c = cluster();
     expect(longestDisabledSeconds(c.state, 5000)).toBe(0);
     c.round(1000, all, { bam3: 'DISABLED' });

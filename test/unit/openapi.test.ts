@@ -3,15 +3,15 @@ import * as z from 'zod/mini';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { buildOpenApi } from '../../functions/openapi/document.js';
 import { operationDocs } from '../../functions/openapi/operation-docs.js';
-import { routes } from '../../functions/all-routes.js';
+import { routes } from '../../functions/wiring/all-routes.js';
 import { workflowManifest } from '../../functions/workflows/manifest.js';
 import { workflowSchemas } from '../../functions/workflows/manifest-schemas.js';
 import { joinManifest } from '../../functions/workflows/manifest-schema.js';
 import { manifestOf } from '../support/manifest.js';
 
 const workflows = joinManifest(workflowManifest, workflowSchemas).workflows;
-import { adminRouteKeys } from '../../functions/handlers/admin.js';
-import { airlockRoutePatterns, BASE_PATH } from '../../functions/handlers/airlock.js';
+import { adminRouteKeys } from '../../functions/permissions/http/admin.js';
+import { airlockRoutePatterns, BASE_PATH } from '../../functions/maintenance/http/maintenance-api.js';
 import { defineWorkflow, route } from '../../functions/workflows/define.js';
 
 const real = () => buildOpenApi({ routes, workflows, adminRouteKeys });

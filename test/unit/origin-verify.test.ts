@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
-import { httpHandler } from '../../functions/handlers/http-handler.js';
-import { originVerify } from '../../functions/middleware/origin-verify.js';
-import { clientAddress, type VerifiedEvent } from '../../functions/commons/client-address.js';
-import { json, type HttpEvent, type HttpResult } from '../../functions/commons/http.js';
+import { httpHandler } from '../../functions/wiring/http-handler.js';
+import { originVerify } from '../../functions/kernel/origin-verify.js';
+import { clientAddress, type VerifiedEvent } from '../../functions/kernel/client-address.js';
+import { json, type HttpEvent, type HttpResult } from '../../functions/kernel/http.js';
 import middy from '@middy/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';

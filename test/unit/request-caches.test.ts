@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { initialState, type MonitorState } from '../../functions/domain/monitor-machine.js';
+import { initialState, type MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
 import type { MonitorStore, StoredMonitor } from '../../functions/adapters/monitor-store.js';
-import { MonitorStateCache } from '../../functions/sessions/monitor-state-cache.js';
-import { GrantCache } from '../../functions/sessions/grant-cache.js';
+import { MonitorStateCache } from '../../functions/monitor/monitor-state-cache.js';
+import { GrantCache } from '../../functions/permissions/grant-cache.js';
 
 const servers = [
   { name: 'bam1', url: 'http://bam1' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routes, selectRoute } from '../../functions/all-routes.js';
+import { routes, selectRoute } from '../../functions/wiring/all-routes.js';
 
 describe('route table', () => {
   it.each([
@@ -32,7 +32,7 @@ describe('route table', () => {
 
 describe('grouped Lambda functions', () => {
   it('every route is served by exactly one function, and each function serves its routes', async () => {
-    const { dispatch } = await import('../../functions/api/dispatch.js');
+    const { dispatch } = await import('../../functions/lambdas/dispatch.js');
     const served: string[] = [];
     const fn = dispatch({ login: async (e) => (served.push(e.routeKey), { statusCode: 200 }) });
     const event = (routeKey: string) => ({ routeKey }) as Parameters<typeof fn>[0];

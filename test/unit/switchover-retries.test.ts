@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SessionService, type AuthenticatedSession } from '../../functions/sessions/session-service.js';
 import { BamHttpError, BamUnreachableError } from '../../functions/bam/http.js';
-import { FailoverInProgressError } from '../../functions/commons/errors.js';
-import type { MonitorState } from '../../functions/domain/monitor-machine.js';
+import { FailoverInProgressError } from '../../functions/kernel/errors.js';
+import type { MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
 import type { SessionRecord } from '../../functions/adapters/session-store.js';
 
 /**

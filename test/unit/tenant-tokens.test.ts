@@ -5,7 +5,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { freshTable } from '../support/dynamo.js';
 import { DynamoTenantTokenStore, TENANT_TOKENS_PK } from '../../functions/adapters/tenant-token-store.js';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, TenantTokens, signingKey, type IssueRequest } from '../../functions/maintenance/tenant-token-service.js';
-import { GatewayError } from '../../functions/commons/errors.js';
+import { GatewayError } from '../../functions/kernel/errors.js';
 
 /** Tenant tokens against a real table (dynalite): sign → verify, and every way a token must fail with 401. */
 let t: Awaited<ReturnType<typeof freshTable>>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashToken, newToken, secretsEqual, sessionCookie, sessionCookieName, tokenFromRequest } from '../../functions/domain/tokens.js';
-import { CredentialCipher } from '../../functions/domain/credential-cipher.js';
+import { hashToken, newToken, secretsEqual, sessionCookie, sessionCookieName, tokenFromRequest } from '../../functions/sessions/domain/tokens.js';
+import { CredentialCipher } from '../../functions/sessions/domain/credential-cipher.js';
 import { randomBytes } from 'node:crypto';
 
 describe('session tokens', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MANIFEST_FILE, RUNNER_DIR, SCHEMAS_FILE, renderManifest, renderRunnerEntry, workflowModules } from '../../bin/gen-workflows.js';
 import { defineWorkflow } from '../../functions/workflows/define.js';
-import { matchPath } from '../../functions/commons/path-match.js';
+import { matchPath } from '../../functions/kernel/path-match.js';
 import { checkManifest, joinManifest } from '../../functions/workflows/manifest-schema.js';
 import { workflowSchemas } from '../../functions/workflows/manifest-schemas.js';
 import { workflowManifest } from '../../functions/workflows/manifest.js';

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { answer, created, defineWorkflow, noContent, route, type WorkflowContext } from '../define.js';
-import type { DnsBackend } from '../rest-api/backend.js';
-import { RestApiNotFound } from '../rest-api/entity.js';
-import { dnsName, ipv4List, RECORD_KINDS, zonePathLabels, type RecordKind } from '../rest-api/names.js';
-import { v1Backend } from '../rest-api/v1-backend.js';
-import { v2Backend } from '../rest-api/v2-backend.js';
+import type { DnsBackend } from './api/backend.js';
+import { RestApiNotFound } from './api/entity.js';
+import { dnsName, ipv4List, RECORD_KINDS, zonePathLabels, type RecordKind } from './api/names.js';
+import { v1Backend } from './api/v1-backend.js';
+import { v2Backend } from './api/v2-backend.js';
 
 /**
  * The part of BlueCat's community `rest_api` workflow (gateway-workflows, Community/rest_api,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { notFound } from '../../commons/errors.js';
+import { notFound } from '../../kernel/errors.js';
 import { created, defineWorkflow, route } from '../define.js';
 import { findConfigurationV2, findViewV2, findZoneV2, v2Path } from '../../bam/v2-lookups.js';
 

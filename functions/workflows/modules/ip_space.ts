@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { parseProperties } from '../../bam/v1-client.js';
-import { notFound } from '../../commons/errors.js';
+import { notFound } from '../../kernel/errors.js';
 import { defineWorkflow, route } from '../define.js';
 import { findConfigurationV2, v2Path } from '../../bam/v2-lookups.js';
 

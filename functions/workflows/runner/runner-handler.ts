@@ -1,6 +1,6 @@
-import { GatewayError, badRequest } from '../../commons/errors.js';
-import { logger } from '../../commons/logger.js';
-import { validate, type Schema } from '../../commons/validation.js';
+import { GatewayError, badRequest } from '../../kernel/errors.js';
+import { logger } from '../../kernel/logger.js';
+import { validate, type Schema } from '../../kernel/validation.js';
 import { BamHttpError, BamUnreachableError } from '../../bam/http.js';
 import { bamApi, bamClient } from '../../bam/clients.js';
 import { isWorkflowAnswer, type Workflow, type WorkflowContext, type WorkflowRoute } from '../define.js';

@@ -1,8 +1,0 @@
-/**
- * Who receives which events: every module of functions/subscribers/ that declares
- * `export const subscription = defineSubscription(...)` (see subscribers/define.ts), listed by
- * bin/gen-subscribers.ts. The CDK stack makes one rule (with retries and a dead-letter queue) and
- * one Lambda per entry; the local bus delivers to the same handlers with the same patterns.
- */
-export { subscriptions } from './subscribers/index.js';
-export type { Subscription as SubscriptionDef } from './subscribers/define.js';
