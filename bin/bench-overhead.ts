@@ -124,7 +124,7 @@ async function child(code: string, stored: number): Promise<Figures> {
       env: {
         ...process.env,
         GATEWAY_TEST_DYNAMODB: counted.endpoint,
-        DYNAMODB_ENDPOINT: counted.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: counted.endpoint,
         AWS_REGION: 'local',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',

@@ -79,8 +79,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TABLE_NAME: tableName,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    EVENTBRIDGE_ENDPOINT: bus.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
     EVENT_BUS_NAME: 'failover-gateway-local',
     BAM_SERVERS: opts.bamServers ?? cluster!.serverList(),
     ...(cluster ? await failoverApiEnv(cluster) : {}),
@@ -98,7 +98,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const basePort = opts.port ?? 0;
   // A node's URL is informational (shown in the group view); with free ports it is not known in advance.
   const nodeUrl = (port: number) => (basePort ? { NODE_URL: `http://127.0.0.1:${port}` } : {});
-  Object.assign(process.env, env, links ? { NODE_ID: 'a', DYNAMODB_ENDPOINT: links.a.endpoint, ...nodeUrl(basePort) } : {});
+  Object.assign(process.env, env, links ? { NODE_ID: 'a', AWS_ENDPOINT_URL_DYNAMODB: links.a.endpoint, ...nodeUrl(basePort) } : {});
 
   const { gatewayDeps } = await import('../functions/wiring/gateway.js');
   const { statusBody } = await import('../functions/monitor/http/status.js');
@@ -223,7 +223,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   }
   if (grouped) {
     const bPort = basePort ? basePort + 1 : 0;
-    const worker = nodeWorker({ ...process.env, ...env, NODE_ID: 'b', DYNAMODB_ENDPOINT: links!.b.endpoint, ...nodeUrl(bPort) }, { port: bPort, controlUrl: await controlServer() });
+    const worker = nodeWorker({ ...process.env, ...env, NODE_ID: 'b', AWS_ENDPOINT_URL_DYNAMODB: links!.b.endpoint, ...nodeUrl(bPort) }, { port: bPort, controlUrl: await controlServer() });
     nodes.set('b', await workerHandle('b', worker, links!.b));
   }
 

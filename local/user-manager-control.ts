@@ -1,6 +1,6 @@
 import { GatewayError } from '../functions/kernel/errors.js';
 import { parseUserManagerCommand, runUserManagerCommand } from '../functions/maintenance/user-manager-commands.js';
-import { tenantTokens } from '../functions/maintenance/tenant-tokens.js';
+import { tenantTokens } from '../functions/wiring/tenant-tokens.js';
 
 /**
  * `POST /_local/user-manager`: `npm run user-manager` in another terminal reaches the running

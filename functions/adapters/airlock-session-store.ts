@@ -1,25 +1,17 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AirlockSessionStore } from '../maintenance/ports.js';
 import { conditionally } from './dynamo.js';
-import type { AirlockPrincipal } from '../maintenance/contract.js';
-import type { WorkingCopy } from '../maintenance/configuration.js';
-
-/** A REST session of the maintenance API: who opened it, and its working copy once loaded. No token. */
-export interface AirlockSession {
-  idHash: string;
-  principal: AirlockPrincipal;
-  workingCopy?: WorkingCopy;
-  /** Counts the writes of the working copy: a write names the one it read, so parallel calls lose nothing. */
-  wcRev?: number;
-  createdAt: number;
-  expiresAt: number;
-}
+import type { AirlockPrincipal } from '../maintenance/domain/contract.js';
+import type { WorkingCopy } from '../maintenance/domain/configuration.js';
+import type { AirlockSession } from '../maintenance/ports.js';
+export type { AirlockSession };
 
 const key = (idHash: string) => ({ pk: `AIRLOCK#SESSION#${idHash}`, sk: 'SESSION' });
 /** DynamoDB TTL deletes late (up to days): expiry is checked on read; TTL only tidies up. */
 const ttlOf = (expiresAt: number) => Math.ceil(expiresAt / 1000) + 3600;
 
 /** REST sessions (AIRLOCK#SESSION#<sha256(JSESSIONID)> / SESSION): the id is stored only as its hash. */
-export class DynamoAirlockSessionStore {
+export class DynamoAirlockSessionStore implements AirlockSessionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

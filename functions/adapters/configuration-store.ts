@@ -1,28 +1,23 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConfigurationStore } from '../maintenance/ports.js';
 import { conditionally } from './dynamo.js';
 import { ItemOutbox, appendOutboxSets, type Outbox } from './outbox.js';
 import type { PendingEvent } from '../events/domain/events.js';
-import type { Activation, Modes } from '../maintenance/configuration.js';
+import type { Activation, Modes } from '../maintenance/domain/configuration.js';
+import type { ActiveConfiguration } from '../maintenance/ports.js';
+export type { ActiveConfiguration };
 
 const KEY = { pk: 'AIRLOCK#CONFIG', sk: 'ACTIVE' };
 
 /** Activations kept in the item (comment, who, when, hosts changed): enough for autoMerge and the history view. */
 export const HISTORY_LIMIT = 50;
 
-export interface ActiveConfiguration {
-  /** 0 before the first activation (every host ENABLED). */
-  version: number;
-  modes: Modes;
-  /** Oldest first, at most HISTORY_LIMIT. */
-  history: Activation[];
-}
-
 /**
  * The active maintenance configuration (AIRLOCK#CONFIG / ACTIVE): one versioned item holding the
  * host modes, a bounded activation history and its event outbox, so an activation and its events
  * commit together in one conditional write on the version.
  */
-export class DynamoConfigurationStore {
+export class DynamoConfigurationStore implements ConfigurationStore {
   readonly outbox: Outbox;
 
   constructor(

@@ -3,7 +3,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The one DynamoDB client of a process, created at module scope so a warm Lambda reuses its
- * connections. DYNAMODB_ENDPOINT points it at the embedded dynalite in local mode and tests.
+ * connections. The SDK itself reads AWS_ENDPOINT_URL_DYNAMODB, which points it at the embedded
+ * dynalite in local mode and tests (no code of ours reads the environment here).
  *
  * Single-table design (key schema `pk` / `sk`, both strings; TTL attribute `ttl`):
  *   SESSION#<sha256(token)>  / SESSION   a gateway session (token stored only as its hash)
@@ -14,8 +15,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  *   GROUP                    / STATE     availability group state + its event outbox
  *   CONFIG                   / CREDENTIAL_DATA_KEY   KMS-wrapped key for BAM credentials (AWS)
  */
-export function makeDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBDocumentClient {
-  const client = new DynamoDBClient(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local', maxAttempts: 3 } : { maxAttempts: 3 });
+export function makeDocumentClient(endpoint?: string): DynamoDBDocumentClient {
+  const client = new DynamoDBClient(endpoint ? { endpoint, maxAttempts: 3 } : { maxAttempts: 3 });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 

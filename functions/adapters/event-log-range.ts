@@ -1,30 +1,11 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EVENT_LOG_PK, type LoggedEvent } from './event-log-store.js';
+import { EVENT_LOG_PK, cursorOf, type EventPage, type EventRange } from '../events/domain/event-log.js';
+
+export { cursorOf, type EventPage, type EventRange };
 
 /** At most this many Query pages per read (a type filter may skip many items): bounded, whatever the table holds. */
 const MAX_PAGES = 5;
 const PAGE_SIZE = 200;
-
-export interface EventRange {
-  /** Only events newer than this cursor (an incremental read): `<time>#<id>`, as answers give it. */
-  after?: string;
-  /** Only events older than this cursor ("load more"). */
-  before?: string;
-  /** Only events at or after this time (ISO 8601, as toISOString writes it). */
-  since?: string;
-  type?: string;
-  limit: number;
-}
-
-export interface EventPage {
-  /** Newest first, each with its cursor. */
-  events: (LoggedEvent & { cursor: string })[];
-  /** Older events of the range were left out (ask again with `before` = the last cursor). */
-  more: boolean;
-}
-
-/** An event's place in the log: its sort key. */
-export const cursorOf = (e: { time: string; id: string }) => `${e.time}#${e.id}`;
 
 /**
  * The event log (adapters/event-log-store.ts) read by time, for the web UI: a time range, "load

@@ -6,15 +6,9 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * delivered twice (EventBridge retries) overwrites its own item. The web UI reads it by time
  * (adapters/event-log-range.ts).
  */
-export interface LoggedEvent {
-  id: string;
-  type: string;
-  time: string;
-  detail: Record<string, unknown>;
-}
+import { EVENT_LOG_PK, type LoggedEvent } from '../events/domain/event-log.js';
 
-export const EVENT_LOG_PK = 'EVENTS';
-export const MAX_EVENTS = 200;
+export { EVENT_LOG_PK, type LoggedEvent };
 
 export class DynamoEventLogStore {
   constructor(

@@ -1,16 +1,15 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE, type PendingEvent } from '../events/domain/events.js';
-import type { EventPublisher } from '../events/publisher.js';
+import type { EventPublisher } from '../events/ports.js';
 
 /**
  * EventBridge publisher. PutEvents takes at most 10 entries and can fail per entry, so events go
  * in chunks of 10 and only the failed entries are sent again (a few attempts with backoff).
  * What still fails stays in the caller's outbox for the next run: nothing is lost.
- * EVENTBRIDGE_ENDPOINT points it at the local bus, which speaks the same protocol.
+ * The SDK reads AWS_ENDPOINT_URL_EVENTBRIDGE itself: it points the client at the local bus, which
+ * speaks the same protocol.
  */
-export const eventBridgeClient = new EventBridgeClient(
-  process.env.EVENTBRIDGE_ENDPOINT ? { endpoint: process.env.EVENTBRIDGE_ENDPOINT, region: process.env.AWS_REGION ?? 'local', maxAttempts: 2 } : { maxAttempts: 2 },
-);
+export const eventBridgeClient = new EventBridgeClient({ maxAttempts: 2 });
 
 export class EventBridgePublisher implements EventPublisher {
   constructor(

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { GroupStore } from '../group/ports.js';
 import { conditionally } from './dynamo.js';
 import { ItemOutbox, appendOutboxSets, type Outbox } from './outbox.js';
 import type { GroupChange, GroupState } from '../group/domain/group.js';
@@ -11,7 +12,7 @@ const KEY = { pk: 'GROUP', sk: 'STATE' };
  * name them, and an outbox for the role events. Role changes are conditioned on the version (and,
  * for a takeover, on the heartbeat the taker saw); heartbeats on being the Primary of the epoch.
  */
-export class DynamoGroupStore {
+export class DynamoGroupStore implements GroupStore {
   readonly outbox: Outbox;
 
   constructor(

@@ -1,23 +1,8 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './dynamo.js';
 import type { PendingEvent } from '../events/domain/events.js';
-
-/**
- * The outbox pattern on one DynamoDB item: events are added to a map attribute `outbox` in the
- * same conditional write as the state change that produced them (so a change and its events
- * commit together or not at all), then published by whoever holds a short lease, then removed.
- * Writes only ever add map entries, so removing published ones never races a state change.
- */
-export type Key = { pk: string; sk: string };
-
-export interface Outbox {
-  /** Events waiting, oldest first. */
-  pending(): Promise<PendingEvent[]>;
-  /** Takes the right to publish for `leaseMs`; false if another publisher holds it. */
-  lease(holder: string, now: number, leaseMs: number): Promise<boolean>;
-  /** Removes published events and releases the lease (if still held). */
-  remove(ids: string[], holder: string): Promise<void>;
-}
+import type { Key, Outbox } from '../events/ports.js';
+export type { Key, Outbox };
 
 /** Orders ids of the form `<prefix><version>-<index>`. */
 export function sortEvents(events: PendingEvent[]): PendingEvent[] {

@@ -1,5 +1,5 @@
 import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
-import type { RunnerRequest } from '../workflows/runner-protocol.js';
+import type { RunnerRequest } from '../workflows/ports.js';
 
 /**
  * Calls one workflow's own runner. In AWS it is a synchronous invocation of that workflow's

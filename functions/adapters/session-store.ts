@@ -1,56 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './dynamo.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from './session-index.js';
-
-/** A gateway session as stored. Holds no token and no password; `credential` is ciphertext. */
-export interface SessionRecord {
-  tokenHash: string;
-  /** Opaque id naming the session to admins (list, revoke): reveals neither the token nor its hash. */
-  sessionId: string;
-  username: string;
-  /** `primary-address-manager` or the name of a specific server. */
-  target: string;
-  boundServer: string;
-  /** Encrypted BamCredential for boundServer. */
-  credential: string;
-  /** True when this credential is the service user's shared one (never logged out per session). */
-  sharedCredential: boolean;
-  /** The login used the failover-monitoring service credentials: restorable after a failover. */
-  restorable: boolean;
-  /** Cluster epoch the binding was made in (alias sessions). */
-  epoch: number;
-  /** Incarnation of boundServer when bound (specific-server sessions end when it goes DOWN). */
-  serverIncarnation: number;
-  createdAt: number;
-  lastSeenAt: number;
-  expiresAt: number;
-  /** The user's own absolute lifetime when they logged in (seconds; null: none); absent: the configured default. */
-  maxLifetimeSeconds?: number | null;
-}
-
-/** What the admin listing shows of a session; `tokenHash` stays inside the gateway (it addresses the item). */
-export type SessionSummary = Pick<SessionRecord, 'tokenHash' | 'sessionId' | 'username' | 'target' | 'boundServer' | 'restorable' | 'createdAt' | 'lastSeenAt' | 'expiresAt'>;
-
-export interface SessionStore {
-  create(session: SessionRecord): Promise<void>;
-  get(tokenHash: string): Promise<SessionRecord | undefined>;
-  delete(tokenHash: string): Promise<void>;
-  touch(tokenHash: string, lastSeenAt: number, expiresAt: number): Promise<void>;
-  /** Moves a session to a new binding, only if it is still bound in `fromEpoch`. */
-  rebind(tokenHash: string, fromEpoch: number, to: Pick<SessionRecord, 'boundServer' | 'credential' | 'sharedCredential' | 'epoch' | 'serverIncarnation'>): Promise<boolean>;
-  /** A user's sessions, whatever the case of the name, from the index (eventually consistent: a session made a moment ago may be missing). */
-  listByUser(username: string): Promise<SessionSummary[]>;
-}
-
-/**
- * Which live sessions bound to a server to count: pinned ones (target = the server), optionally
- * only of its current incarnation; alias ones (target = `alias`), only restorable ones or those
- * bound since `sinceEpoch`. An absent part counts nothing.
- */
-export interface BoundSessionFilter {
-  pinned?: { incarnation?: number };
-  alias?: { target: string; sinceEpoch: number };
-}
+import type { SessionRecord, SessionSummary, SessionStore, BoundSessionFilter } from '../sessions/ports.js';
+export type { SessionRecord, SessionSummary, SessionStore, BoundSessionFilter };
 
 const key = (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'SESSION' });
 /** The index key of a user: BAM user names are case-insensitive (`Alice` and `alice` are one user). */

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TenantTokenRecord, TenantTokenStore } from '../maintenance/tenant-token-service.js';
+import type { TenantTokenRecord, TenantTokenStore } from '../maintenance/ports.js';
 
 /**
  * Tenant-token records (never the token itself), one item per token, all in one partition so that

@@ -1,28 +1,13 @@
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ThrottleStore } from '../sessions/ports.js';
 import type { Counter } from '../sessions/domain/login-backoff.js';
 import { isConditionFailure } from './dynamo.js';
+import type { Slot, Place } from '../sessions/ports.js';
+export type { Slot, Place };
 
 const BATCH_ATTEMPTS = 4;
 const LOGIN = 'LOGIN';
 const KNOWN = 'KNOWN';
-
-/** One throttle item as read: its failure counter, and its count of logins in flight (0 when started over). */
-export interface Slot {
-  counter?: Counter;
-  inFlight: number;
-  /** When the count in flight was started: a place's lease, given back with it. */
-  leaseAt?: number;
-  /** Places given back so far: when it moves, a queue for the count is moving. */
-  turns: number;
-}
-
-/** A place taken in a count: the lease to give it back with, and the item's counter as the place was taken (one atomic write). */
-export interface Place {
-  lease: number;
-  counter?: Counter;
-  /** The count in flight with this place. */
-  inFlight: number;
-}
 
 // Every attribute by placeholder: no expression can trip over a reserved word.
 const NAMES = { '#f': 'failures', '#w': 'windowStart', '#b': 'blockedUntil', '#n': 'inflight', '#l': 'leaseAt', '#r': 'turns', '#ttl': 'ttl' };
@@ -44,7 +29,7 @@ const slotOf = (i: Record<string, unknown> | undefined, now: number, leaseMs: nu
  * also reads the counter, atomically.
  * The mark that a username logged in from an address: the pair's pk, sk `KNOWN` (`knownUntil`).
  */
-export class DynamoThrottleStore {
+export class DynamoThrottleStore implements ThrottleStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,5 +1,4 @@
 import https from 'node:https';
-import type { FailoverApiConfig } from '../wiring/config.js';
 import { BamHttpError, BamUnreachableError, safeUrl } from './http.js';
 
 /**
@@ -64,4 +63,14 @@ export function failoverGet(url: string, tls: FailoverApiConfig, timeoutMs: numb
     });
     req.end();
   });
+}
+
+/** How to reach BAM's Failover API (HTTPS with a client certificate), when configured. */
+export interface FailoverApiConfig {
+  /** Failover API base URL per server name; a server absent here has no Failover API step. */
+  urls: Record<string, string>;
+  clientCert: string;
+  clientKey: string;
+  /** The only CA trusted for these connections. */
+  ca: string;
 }

@@ -1,5 +1,5 @@
-import type { Outbox } from '../adapters/outbox.js';
-import type { EventPublisher } from './publisher.js';
+import type { Outbox } from './ports.js';
+import type { EventPublisher } from './ports.js';
 
 const LEASE_MS = 15_000;
 

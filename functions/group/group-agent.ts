@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoGroupStore } from '../adapters/group-store.js';
+import type { GroupStore } from './ports.js';
 import { bootstrap, changePrimary, decide, join, primaryLeaseMs, roleOf, type GroupIntervals, type GroupState, type HeartbeatObservation, type NodeRole } from './domain/group.js';
-import type { EventPublisher } from '../events/publisher.js';
+import type { EventPublisher } from '../events/ports.js';
 import { flushOutbox } from '../events/outbox-flusher.js';
 
 export interface GroupAgentOptions {
   nodeId: string;
   nodeUrl: string | null;
   intervals: GroupIntervals;
-  store: DynamoGroupStore;
+  store: GroupStore;
   publisher: EventPublisher;
   now?: () => number;
   onRoleChange?: (from: NodeRole, to: NodeRole, state: GroupState) => void;

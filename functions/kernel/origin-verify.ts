@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { GatewayError } from './errors.js';
 import type { HttpResult } from './http.js';
 import type { VerifiedEvent } from './client-address.js';
-import { secretsEqual } from '../sessions/domain/tokens.js';
+import { secretsEqual } from './secrets-equal.js';
 
 /** The header CloudFront adds to every origin request (lib/edge.ts), with the secret's value. */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
@@ -11,16 +11,16 @@ export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 /**
  * Behind the CloudFront + WAF edge, the API's own execute-api address stays public: a request that
  * does not carry the distribution's secret header came around the WAF and is refused (403
- * `DirectAccessRefused`) before anything else runs. Active only when ORIGIN_VERIFY_SECRET_ARN is
- * set (CDK sets it only with an edge) and never in local mode. An accepted request is marked
+ * `DirectAccessRefused`) before anything else runs. Active only with a secret (CDK sets
+ * ORIGIN_VERIFY_SECRET_ARN only with an edge) and never in local mode. An accepted request is marked
  * `originVerified` (so its viewer address is trusted) and loses the header, which no handler or
  * workflow code needs to see.
  */
-export function originVerify(loadSecret: (arn: string) => Promise<string>): middy.MiddlewareObj<VerifiedEvent, HttpResult, Error, Context> {
+export function originVerify(o: { secretArn: string | undefined; localMode: boolean; loadSecret: (arn: string) => Promise<string> }): middy.MiddlewareObj<VerifiedEvent, HttpResult, Error, Context> {
+  const { secretArn: arn, localMode, loadSecret } = o;
   return {
     before: async (request) => {
-      const arn = process.env.ORIGIN_VERIFY_SECRET_ARN;
-      if (!arn || process.env.LOCAL_MODE === 'true') return;
+      if (!arn || localMode) return;
       const expected = await loadSecret(arn);
       const headers = request.event.headers ?? {};
       const sent = headers[ORIGIN_VERIFY_HEADER];

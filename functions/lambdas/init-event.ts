@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import type { HttpLambda } from './dispatch.js';
-import { loadSecrets } from '../adapters/secrets.js';
+import type { HttpLambda } from '../wiring/http-api.js';
+import { loadSecrets } from '../wiring/secrets.js';
 import { audit } from '../kernel/audit.js';
 import { logger } from '../kernel/logger.js';
 

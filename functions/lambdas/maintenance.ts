@@ -1,5 +1,2 @@
-import { dispatch, type HttpLambda } from './dispatch.js';
-import { handler as airlock } from '../maintenance/http/maintenance-api.js';
-
-/** Lambda `maintenance`: the Airlock-style maintenance REST API under /airlock/rest (see functions/routes.ts). */
-export const handler = dispatch({ airlock: airlock as HttpLambda });
+/** Lambda `maintenance`: the Airlock-style maintenance REST API under /airlock/rest, which routes its own paths (JSON:API errors, its own REST sessions). */
+export { handler } from '../maintenance/http/maintenance-api.js';

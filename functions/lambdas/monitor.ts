@@ -2,10 +2,10 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { gatewayDeps } from '../wiring/gateway.js';
 import { logger } from '../kernel/logger.js';
-import { loadServiceSecret } from '../adapters/secrets.js';
+import { loadServiceSecret } from '../wiring/secrets.js';
 import { MetricUnit, metrics } from '../kernel/metrics.js';
 import type { MonitorState } from '../monitor/domain/monitor-machine.js';
-import { monitorHistory } from '../ui-api/history-recorder.js';
+import { monitorHistory } from '../wiring/monitor-history.js';
 
 /** The web UI's last hour: a sample of each round's state (functions/ui-api/history-recorder.ts). */
 let recordHistory: ReturnType<typeof monitorHistory> | undefined;

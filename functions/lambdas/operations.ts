@@ -1,19 +1,24 @@
-import { dispatch, type HttpLambda } from './dispatch.js';
-import { handler as status } from '../monitor/http/status.js';
-import { handler as admin } from '../permissions/http/admin.js';
-import { handler as availability } from '../group/http/availability.js';
-import { handler as notFound } from '../kernel/not-found.js';
-import { handler as docs } from '../openapi/http/docs.js';
+import { statusRoute } from '../monitor/http/status.js';
+import { adminRoute } from '../permissions/http/admin.js';
+import { availabilityRoutes } from '../group/http/availability.js';
+import { notFoundRoute } from '../kernel/not-found.js';
+import { docsRoutes } from '../openapi/http/docs.js';
+import { httpApi } from '../wiring/http-api.js';
+import { adminDeps, availabilityDeps } from '../wiring/api-deps.js';
+import { lambdaTaskRoot } from '../wiring/environment.js';
+import { gatewayDeps } from '../wiring/gateway.js';
 import { warmUpInLambda } from '../wiring/warm-up.js';
 
 // Connections and SDK warmed during init, not on the first request.
 await warmUpInLambda();
 
-/** Lambda `operations`: status, availability group, admin API, the OpenAPI document and reference page, and the JSON 404 (see functions/routes.ts). */
-export const handler = dispatch({
-  status: status as HttpLambda,
-  admin: admin as HttpLambda,
-  availability: availability as HttpLambda,
-  docs: docs as HttpLambda,
-  'not-found': notFound as HttpLambda,
-});
+/** The routes of Lambda `operations`: status, the availability group, the admin API, the API reference, the JSON 404. */
+export const routes = {
+  'GET /failover_monitoring/status': statusRoute(() => gatewayDeps().config.servers),
+  'ANY /admin/{proxy+}': adminRoute(adminDeps),
+  ...availabilityRoutes(availabilityDeps),
+  ...docsRoutes(lambdaTaskRoot),
+  $default: notFoundRoute,
+};
+
+export const handler = httpApi(routes, () => gatewayDeps().sessionService);

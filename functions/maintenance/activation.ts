@@ -1,8 +1,8 @@
-import type { DynamoConfigurationStore } from '../adapters/configuration-store.js';
+import type { ConfigurationStore } from './ports.js';
 import type { PendingEvent } from '../events/domain/events.js';
 import type { MonitorState } from '../monitor/domain/monitor-machine.js';
-import { BACKEND_GROUP } from './contract.js';
-import { planActivation, validate, type ConfiguredServer, type Modes, type MonitorView, type WorkingCopy } from './configuration.js';
+import { BACKEND_GROUP } from './domain/contract.js';
+import { planActivation, validate, type ConfiguredServer, type Modes, type MonitorView, type WorkingCopy } from './domain/configuration.js';
 import { airlockError } from './jsonapi.js';
 
 export interface ActivateRequest {
@@ -44,7 +44,7 @@ export function monitorView(state: MonitorState | undefined): MonitorView | unde
  * options do not allow it (or another activation wins the conditional write meanwhile), 400 with
  * the validator's errors; otherwise the new version, committed with its events in one write.
  */
-export async function activate(store: DynamoConfigurationStore, r: ActivateRequest): Promise<ActivateResult> {
+export async function activate(store: ConfigurationStore, r: ActivateRequest): Promise<ActivateResult> {
   const active = await store.get();
   const plan = planActivation(r.workingCopy, active, r.options);
   if ('outdated' in plan) throw airlockError(409, 'OUTDATED_CONFIGURATION', plan.detail);

@@ -1,6 +1,6 @@
-import { BACKEND_GROUP, type BackendHost } from './contract.js';
-import type { ActiveConfiguration } from '../adapters/configuration-store.js';
-import type { ValidatorMessage } from './configuration.js';
+import { BACKEND_GROUP, type BackendHost } from './domain/contract.js';
+import type { ActiveConfiguration } from './ports.js';
+import type { ValidatorMessage } from './domain/configuration.js';
 
 /** The JSON:API documents of /airlock/rest (SPEC §11), in Airlock's resource types. */
 const iso = (ms: number) => new Date(ms).toISOString();

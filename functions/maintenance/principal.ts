@@ -1,12 +1,14 @@
 import { config } from '../wiring/config.js';
 import { isJsonContentType, type HttpEvent } from '../kernel/http.js';
-import { CSRF_HEADER, browserCrossSite, trustedOrigins } from '../sessions/csrf.js';
+import { CSRF_HEADER, browserCrossSite } from '../sessions/csrf.js';
+import { edgeSettings } from '../wiring/config.js';
+import { environment } from '../wiring/environment.js';
 import { csrfTokenMatches, hashToken, sessionCookieName, tokenFromCookies, tokenFromHeaders } from '../sessions/domain/tokens.js';
-import type { AirlockSession } from '../adapters/airlock-session-store.js';
-import type { AirlockPrincipal } from './contract.js';
+import type { AirlockSession } from './ports.js';
+import type { AirlockPrincipal } from './domain/contract.js';
 import { airlockError } from './jsonapi.js';
 import { maintenanceDeps } from '../wiring/maintenance.js';
-import { recheckTenantToken, verifyTenantToken } from './tenant-tokens.js';
+import { recheckTenantToken, verifyTenantToken } from '../wiring/tenant-tokens.js';
 import { endedByCluster } from '../sessions/domain/session-binding.js';
 import { absoluteEnd } from '../sessions/domain/session-lifetime.js';
 
@@ -130,7 +132,7 @@ async function principalOfSession(tokenHash: string, now: number): Promise<Airlo
  */
 function refuseCrossSite(event: HttpEvent): void {
   if (!STATE_CHANGING.has(event.requestContext.http.method.toUpperCase())) return;
-  const reason = browserCrossSite(event, trustedOrigins());
+  const reason = browserCrossSite(event, edgeSettings(environment()).trustedOrigins);
   if (reason) throw airlockError(403, 'FORBIDDEN', `Cross-site request refused: ${reason}.`);
   const gatewayCookie = tokenFromCookies(event.cookies ?? [], sessionCookieName(config().localMode));
   if (!gatewayCookie) return;

@@ -1,4 +1,4 @@
-import { quoted } from './contract.js';
+import { quoted } from './domain/contract.js';
 import { airlockError, isObject } from './jsonapi.js';
 
 /** What /airlock/rest requests carry, read strictly: the path as routing and path rights see it, and the activate body. */

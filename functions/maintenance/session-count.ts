@@ -1,6 +1,6 @@
-import type { BoundSessionFilter } from '../adapters/session-store.js';
+import type { BoundSessionFilter } from '../sessions/ports.js';
 import type { MonitorState } from '../monitor/domain/monitor-machine.js';
-import type { BackendHost } from './contract.js';
+import type { BackendHost } from './domain/contract.js';
 
 /** The login alias (functions/sessions/session-service.ts PRIMARY_ALIAS), repeated so this bundle stays free of the session service. */
 const PRIMARY_ALIAS = 'primary-address-manager';

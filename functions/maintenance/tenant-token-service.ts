@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { GatewayError, badRequest } from '../kernel/errors.js';
-import type { AirlockPrincipal } from './contract.js';
+import type { AirlockPrincipal } from './domain/contract.js';
+import type { TenantTokenRecord, TenantTokenStore } from './ports.js';
+export type { TenantTokenRecord, TenantTokenStore };
 
 /**
  * Tenant users and their tokens (SPEC §11), free of AWS: JWTs signed HS256 with the gateway's key,
@@ -15,26 +17,6 @@ const MAX_EXPIRY_SECONDS = 366 * 24 * 3600;
 const MAX_REGEX_LENGTH = 2000;
 /** Names become parts of table keys: no `#`, no spaces. */
 const NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
-
-export interface TenantTokenRecord {
-  jti: string;
-  user: string;
-  tenant: string;
-  roles: string[];
-  readPaths: string;
-  writePaths: string;
-  /** Seconds since the epoch, as in the JWT. */
-  issuedAt: number;
-  expiresAt: number;
-}
-
-export interface TenantTokenStore {
-  put(record: TenantTokenRecord): Promise<void>;
-  /** The record, if it exists (strongly consistent: a revocation counts on the next call). */
-  get(tenant: string, user: string, jti: string): Promise<TenantTokenRecord | undefined>;
-  list(filter: { tenant?: string; user?: string }): Promise<TenantTokenRecord[]>;
-  delete(record: Pick<TenantTokenRecord, 'tenant' | 'user' | 'jti'>): Promise<void>;
-}
 
 export interface IssueRequest {
   user: string;

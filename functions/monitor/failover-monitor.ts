@@ -4,8 +4,8 @@ import { abortSwitchover, advance, initialState, nextConfirmingProbeMs, type Hos
 import { lastServedAt } from '../bam/answers.js';
 import { BamHttpError } from '../bam/http.js';
 import { probeServer, type ProbeResult } from '../bam/probe.js';
-import type { MonitorStore } from '../adapters/monitor-store.js';
-import type { EventPublisher } from '../events/publisher.js';
+import type { MonitorStore } from './ports.js';
+import type { EventPublisher } from '../events/ports.js';
 import { flushOutbox } from '../events/outbox-flusher.js';
 import { RoundProbes } from './probe-round.js';
 

@@ -1,5 +1,5 @@
 import type { MonitorState } from './domain/monitor-machine.js';
-import type { MonitorStore } from '../adapters/monitor-store.js';
+import type { MonitorStore } from './ports.js';
 
 /**
  * The monitor state as requests use it, so the steady state costs no DynamoDB read for it.

@@ -1,8 +1,7 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../kernel/http.js';
-import { config } from '../wiring/config.js';
-import { sessionCookieName, tokenFromRequest } from './domain/tokens.js';
+import { tokenFromRequest } from './domain/tokens.js';
 import type { AuthenticatedSession, SessionService } from './session-service.js';
 
 export type AuthContext = Context & { auth?: AuthenticatedSession };
@@ -20,13 +19,13 @@ export const HEARTBEAT_HEADER = 'x-gateway-heartbeat';
  * 503 where the call needs the Primary and a failover is in progress.
  */
 export function authenticate(
-  service: () => SessionService,
-  opts: { duringFailover: 'refuse' | 'allow'; heartbeat?: boolean } = { duringFailover: 'refuse' },
+  service: () => Pick<SessionService, 'authenticate'>,
+  opts: { duringFailover: 'refuse' | 'allow'; heartbeat?: boolean; cookieName: string },
 ): middy.MiddlewareObj<HttpEvent, HttpResult, Error, AuthContext> {
   return {
     before: async (request) => {
       const headers = request.event.headers ?? {};
-      const token = tokenFromRequest(headers, request.event.cookies ?? [], sessionCookieName(config().localMode));
+      const token = tokenFromRequest(headers, request.event.cookies ?? [], opts.cookieName);
       const slide = !opts.heartbeat && headers[HEARTBEAT_HEADER] === undefined;
       request.context.auth = await service().authenticate(token, { duringFailover: opts.duringFailover, slide });
     },

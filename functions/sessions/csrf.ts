@@ -1,9 +1,8 @@
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { config } from '../wiring/config.js';
 import { GatewayError, forbidden } from '../kernel/errors.js';
 import type { HttpEvent, HttpResult } from '../kernel/http.js';
-import { csrfTokenMatches, sessionCookieName, tokenFromCookies, tokenFromHeaders } from './domain/tokens.js';
+import { csrfTokenMatches, tokenFromCookies, tokenFromHeaders } from './domain/tokens.js';
 import { requireJsonContentType } from '../kernel/http.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -19,18 +18,18 @@ export const CSRF_HEADER = 'x-csrf-token';
  * never add one. `POST /rest_login` authenticates with the body, not the cookie: only its origin is
  * checked (login CSRF).
  */
-export function csrfGuard(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+export function csrfGuard(o: { cookieName: string; trustedOrigins: string[] }): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
   return {
     before: async (request) => {
       const { event } = request;
       if (event.rawPath === '/rest_login') {
-        const reason = browserCrossSite(event, trustedOrigins());
+        const reason = browserCrossSite(event, o.trustedOrigins);
         if (reason) throw forbidden(`Cross-site login refused: ${reason}.`);
         return;
       }
-      const reason = crossSiteReason(event, trustedOrigins());
+      const reason = crossSiteReason(event, o.trustedOrigins, o.cookieName);
       if (reason) throw forbidden(`Cross-site request refused: ${reason}. Send the token in the Authorization header, or call from the gateway's own origin.`);
-      const cookieToken = cookieAuthenticatedChange(event);
+      const cookieToken = cookieAuthenticatedChange(event, o.cookieName);
       if (cookieToken === undefined) return;
       if (!csrfTokenMatches(cookieToken, event.headers?.[CSRF_HEADER])) {
         throw new GatewayError(
@@ -45,14 +44,14 @@ export function csrfGuard(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, C
 }
 
 /** The session cookie's token when the request is a state change authenticated by that cookie alone. */
-export function cookieAuthenticatedChange(event: HttpEvent): string | undefined {
+export function cookieAuthenticatedChange(event: HttpEvent, cookieName: string): string | undefined {
   if (!STATE_CHANGING.has(event.requestContext.http.method.toUpperCase())) return undefined;
   if (tokenFromHeaders(event.headers ?? {})) return undefined;
-  return tokenFromCookies(event.cookies ?? [], sessionCookieName(config().localMode));
+  return tokenFromCookies(event.cookies ?? [], cookieName);
 }
 
-export function crossSiteReason(event: HttpEvent, trusted: string[]): string | undefined {
-  if (cookieAuthenticatedChange(event) === undefined) return undefined;
+export function crossSiteReason(event: HttpEvent, trusted: string[], cookieName: string): string | undefined {
+  if (cookieAuthenticatedChange(event, cookieName) === undefined) return undefined;
   return browserCrossSite(event, trusted);
 }
 
@@ -74,12 +73,4 @@ function sameOrigin(origin: string, host: string | undefined, trusted: string[])
   } catch {
     return false;
   }
-}
-
-/** Extra origins allowed to use the cookie, e.g. a UI served from CloudFront: `https://ui.example.com,...`. */
-export function trustedOrigins(): string[] {
-  return (process.env.TRUSTED_ORIGINS ?? '')
-    .split(',')
-    .map((o) => o.trim().replace(/\/+$/, '').toLowerCase())
-    .filter(Boolean);
 }

@@ -3,7 +3,7 @@ import { validate } from '../kernel/validation.js';
 import { logger } from '../kernel/logger.js';
 import { IN_FLIGHT_LEASE_MS, afterFailure, blockedFor, expiresAt, type BackoffPolicy, type Counter, type ThrottleKeys } from './domain/login-backoff.js';
 import { planFor, trustOf, type AttemptPlan, type Cap, type Trust } from './domain/login-trust.js';
-import type { DynamoThrottleStore, Slot } from '../adapters/throttle-store.js';
+import type { Slot, ThrottleStore } from './ports.js';
 import { LoginViewCache } from './login-view-cache.js';
 
 export interface LoginLimits {
@@ -99,7 +99,7 @@ const sleepFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export class LoginThrottle {
   constructor(
-    private readonly store: DynamoThrottleStore,
+    private readonly store: ThrottleStore,
     private readonly limits: LoginLimits,
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = sleepFor,

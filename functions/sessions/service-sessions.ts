@@ -7,7 +7,7 @@ import type { BamCredential } from '../bam/credential.js';
 import { bamClient, type BamClient } from '../bam/clients.js';
 import { BamHttpError } from '../bam/http.js';
 import { BamV1Client } from '../bam/v1-client.js';
-import type { MonitorStore, ServiceSession } from '../adapters/monitor-store.js';
+import type { MonitorStore, ServiceSession } from '../monitor/ports.js';
 
 export interface ServiceSessionDeps {
   config: GatewayConfig;

@@ -1,14 +1,10 @@
-import { documentClient } from '../adapters/dynamo.js';
-import { DynamoConfigurationStore } from '../adapters/configuration-store.js';
-import { readHistory } from '../adapters/history-read.js';
-import { readEventRange } from '../adapters/event-log-range.js';
-import { gatewayDeps } from '../wiring/gateway.js';
+import type { UiDeps } from './ports.js';
 import type { HttpEvent } from '../kernel/http.js';
 import { HOUR_MS } from '../monitor/domain/history.js';
 import { initialState, type MonitorState } from '../monitor/domain/monitor-machine.js';
 import { groupView } from '../group/node-state.js';
 import { statusBody } from '../monitor/http/status.js';
-import { hostsOf } from '../maintenance/configuration.js';
+import { hostsOf } from '../maintenance/domain/configuration.js';
 import { countSessions } from '../maintenance/session-count.js';
 import { eventsFor } from './events.js';
 import { DashboardQuery, EVENT_LOOKBACK_MS, parseQuery } from './queries.js';
@@ -27,9 +23,6 @@ export interface SessionAnswer {
   permissions: string[];
   [field: string]: unknown;
 }
-
-let configurationStore: DynamoConfigurationStore | undefined;
-const configuration = () => (configurationStore ??= new DynamoConfigurationStore(documentClient, gatewayDeps().config.tableName));
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 const claimsPrimary = (role: string | null | undefined) => /^(primary|standalone)$/i.test(role ?? '');
@@ -50,22 +43,21 @@ export function splitBrainServers(state: MonitorState): string[] {
  * hour's on the first; a few seconds more, see EVENT_LOOKBACK_MS), and with `history=1` the
  * samples of the last hour since its last read.
  */
-export async function dashboardAnswer(event: HttpEvent, session: SessionAnswer, monitor: MonitorState | undefined) {
+export async function dashboardAnswer(event: HttpEvent, session: SessionAnswer, monitor: MonitorState | undefined, deps: UiDeps) {
   const q = parseQuery(DashboardQuery, event.queryStringParameters);
-  const { config, sessions } = gatewayDeps();
+  const { config, sessionCounter: sessions } = deps;
   const now = Date.now();
   const state = monitor ?? initialState(config.servers, now);
   const seesNodes = session.permissions.includes('availability_group');
-  const table = config.tableName;
   const full = q.events_after === undefined;
   const [active, group, events, failoverEvents, samples] = await Promise.all([
-    configuration().get(),
-    seesNodes && config.node ? gatewayDeps().groupView.current(1000) : Promise.resolve(undefined),
+    deps.configuration.get(),
+    seesNodes && config.node ? deps.groupView.current(1000) : Promise.resolve(undefined),
     // Incremental reads look back a little before the cursor: an event is recorded after its time (the
     // outbox, the bus), so one may land behind a newer one already read. The page drops those it has.
-    readEventRange(documentClient, table, { limit: EVENTS_PER_READ, since: new Date(full ? now - HOUR_MS : Date.parse(q.events_after!.split('#')[0]!) - EVENT_LOOKBACK_MS).toISOString() }),
-    full ? readEventRange(documentClient, table, { limit: FAILOVER_EVENTS, type: 'MONITORING_STATE_CHANGED' }) : Promise.resolve(undefined),
-    q.history === '1' ? readHistory(documentClient, table, now, q.history_after ? Number(q.history_after) : undefined) : Promise.resolve(undefined),
+    deps.events.range({ limit: EVENTS_PER_READ, since: new Date(full ? now - HOUR_MS : Date.parse(q.events_after!.split('#')[0]!) - EVENT_LOOKBACK_MS).toISOString() }),
+    full ? deps.events.range({ limit: FAILOVER_EVENTS, type: 'MONITORING_STATE_CHANGED' }) : Promise.resolve(undefined),
+    q.history === '1' ? deps.history.samples(now, q.history_after ? Number(q.history_after) : undefined) : Promise.resolve(undefined),
   ]);
   const hosts = hostsOf(config.servers, active.modes);
   const counts = await Promise.all(hosts.map((h) => countSessions(sessions, h, state, now)));

@@ -1,7 +1,5 @@
-import { documentClient } from '../adapters/dynamo.js';
-import { readEventRange, type EventPage } from '../adapters/event-log-range.js';
-import { MAX_EVENTS } from '../adapters/event-log-store.js';
-import { gatewayDeps } from '../wiring/gateway.js';
+import { MAX_EVENTS, type EventPage } from '../events/domain/event-log.js';
+import type { EventReader } from './ports.js';
 import type { HttpEvent } from '../kernel/http.js';
 import { forOrdinaryUser } from '../events/domain/event-view.js';
 import { EventsQuery, normalIso, parseQuery } from './queries.js';
@@ -16,11 +14,11 @@ export function eventsFor(page: EventPage['events'], permissions: string[]): Eve
  * type, from a time on (`since`), older than a cursor (`before`: load more), newer than one
  * (`after`: what came since the last read). `more` says older ones of the range were left out.
  */
-export async function eventsAnswer(event: HttpEvent, permissions: string[]) {
+export async function eventsAnswer(event: HttpEvent, permissions: string[], events: EventReader) {
   const q = parseQuery(EventsQuery, event.queryStringParameters);
   const limit = q.limit ? Math.min(Math.max(Number(q.limit), 1), MAX_EVENTS) : 100;
   const since = q.since ? normalIso(q.since) : undefined;
-  const page = await readEventRange(documentClient, gatewayDeps().config.tableName, {
+  const page = await events.range({
     limit,
     ...(q.type ? { type: q.type } : {}),
     ...(since ? { since } : {}),

@@ -1,7 +1,3 @@
-import { documentClient } from '../adapters/dynamo.js';
-import { DynamoHistoryStore } from '../adapters/history-store.js';
-import { gatewayDeps } from '../wiring/gateway.js';
-import { logger } from '../kernel/logger.js';
 import type { GroupIntervals, GroupState } from '../group/domain/group.js';
 import { sampleOf, worthRecording, type HistorySample } from '../monitor/domain/history.js';
 import type { MonitorState } from '../monitor/domain/monitor-machine.js';
@@ -16,7 +12,7 @@ export interface HistoryRecorderOptions {
 }
 
 /**
- * The dashboard's last hour, kept by the monitor's loop (handlers/monitor.ts calls the answer once
+ * The dashboard's last hour, kept by the monitor's loop (lambdas/monitor.ts calls the answer once
  * per round with the state that round left): a sample when the picture changed or 10 s passed.
  * A state that did not move (a Secondary node's monitor skips its rounds) is never sampled twice.
  * The write is not awaited: a round never waits for the picture of itself.
@@ -41,18 +37,4 @@ export function historyRecorder(o: HistoryRecorderOptions): (state: MonitorState
         busy = false;
       });
   };
-}
-
-/**
- * The recorder of this process's monitor, as the monitor handler uses it: the ring in the table,
- * the group as the monitor's own role check reads it (its cache: no extra read), errors logged.
- */
-export function monitorHistory(): (state: MonitorState | undefined) => void {
-  const { config, groupView } = gatewayDeps();
-  const roleFreshMs = 2 * Math.max(config.group.healthReportMs, config.group.healthCheckMs);
-  return historyRecorder({
-    history: new DynamoHistoryStore(documentClient, config.tableName),
-    ...(config.node ? { group: () => groupView.current(roleFreshMs), intervals: config.group } : {}),
-    onError: (err) => logger.warn('history sample not kept', { error: (err as Error).message }),
-  });
 }

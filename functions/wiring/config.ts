@@ -1,6 +1,11 @@
 import * as z from 'zod/mini';
 import { validate } from '../kernel/validation.js';
 import { heldSecrets } from './held-secrets.js';
+import { environment } from './environment.js';
+import type { BamServer } from '../monitor/domain/bam-server.js';
+import type { FailoverApiConfig } from '../bam/failover-api.js';
+export type { FailoverApiConfig };
+export type { BamServer };
 
 /**
  * Runtime configuration of every gateway function, read from environment variables.
@@ -59,6 +64,7 @@ const groupFields = {
   TABLE_NAME: z.string().check(z.minLength(3)),
   NODE_ID: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32'))),
   NODE_URL: z.optional(z.url()),
+  EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1)), 'default'),
   HEALTH_REPORT_INTERVAL_MS: intFrom(1000),
   HEALTH_CHECK_INTERVAL_MS: intFrom(1000),
   ALLOWED_ABSENCE_INTERVAL_MS: intFrom(3000),
@@ -118,25 +124,14 @@ const schema = z
     ),
     // false in the API functions (lib/gateway-node.ts): only the monitor function may publish monitor events.
     MONITOR_PUBLISHES_EVENTS: z._default(z.enum(['true', 'false']), 'true'),
+    // CDK sets these only with the CloudFront edge (lib/gateway-stack.ts): the origin-verify secret, and
+    // the distribution's origin, trusted for cookie-authenticated changes.
+    ORIGIN_VERIFY_SECRET_ARN: z.optional(z.string()),
+    TRUSTED_ORIGINS: z.optional(z.string()),
     // How long a workflow's runner may take (its Lambda timeout in AWS): under the API function's 29 s.
     WORKFLOW_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(25_000)), 25_000),
   })
   .check(absenceLongerThanReport);
-
-export interface BamServer {
-  name: string;
-  url: string;
-}
-
-/** How to reach BAM's Failover API (HTTPS with a client certificate), when configured. */
-export interface FailoverApiConfig {
-  /** Failover API base URL per server name; a server absent here has no Failover API step. */
-  urls: Record<string, string>;
-  clientCert: string;
-  clientKey: string;
-  /** The only CA trusted for these connections. */
-  ca: string;
-}
 
 export interface GatewayConfig {
   tableName: string;
@@ -165,13 +160,17 @@ export interface GatewayConfig {
   monitorPublishesEvents: boolean;
   /** How long a workflow's runner may take before the call answers 504. */
   workflowTimeoutMs: number;
+  /** The edge's origin-verify secret (absent without an edge), and the origins trusted for cookie-authenticated changes. */
+  edge: { originVerifySecretArn?: string; trustedOrigins: string[] };
   /** This node of the availability group; absent: a single gateway, not in a group. */
   node?: { id: string; url: string | null };
   group: { healthReportMs: number; healthCheckMs: number; allowedAbsenceMs: number };
+  /** The event bus the gateway publishes to (EVENT_BUS_NAME). */
+  eventBusName: string;
 }
 
 /** The part of the configuration the group agent needs. */
-export type GroupConfig = Pick<GatewayConfig, 'tableName' | 'node' | 'group'>;
+export type GroupConfig = Pick<GatewayConfig, 'tableName' | 'node' | 'group' | 'eventBusName'>;
 
 export class ConfigError extends Error {}
 
@@ -211,6 +210,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     ...(e.WORKFLOW_RUNNERS ? { workflowRunners: JSON.parse(e.WORKFLOW_RUNNERS) as Record<string, string> } : {}),
     workflowTimeoutMs: e.WORKFLOW_TIMEOUT_MS,
     monitorPublishesEvents: e.MONITOR_PUBLISHES_EVENTS === 'true',
+    edge: edgeSettings(env),
     ...groupPart(e),
   };
 }
@@ -238,8 +238,24 @@ export function parseGroupConfig(env: NodeJS.ProcessEnv): GroupConfig {
 function groupPart(e: z.infer<typeof groupSchema>): GroupConfig {
   return {
     tableName: e.TABLE_NAME,
+    eventBusName: e.EVENT_BUS_NAME,
     ...(e.NODE_ID ? { node: { id: e.NODE_ID, url: e.NODE_URL ?? null } } : {}),
     group: { healthReportMs: e.HEALTH_REPORT_INTERVAL_MS, healthCheckMs: e.HEALTH_CHECK_INTERVAL_MS, allowedAbsenceMs: e.ALLOWED_ABSENCE_INTERVAL_MS },
+  };
+}
+
+/**
+ * What every HTTP request's middleware needs before the secrets are loaded (so before the whole
+ * configuration can be read): the mode, the edge's origin-verify secret, the trusted origins.
+ */
+export function edgeSettings(env: NodeJS.ProcessEnv): GatewayConfig['edge'] & { localMode: boolean } {
+  return {
+    localMode: env.LOCAL_MODE === 'true',
+    ...(env.ORIGIN_VERIFY_SECRET_ARN ? { originVerifySecretArn: env.ORIGIN_VERIFY_SECRET_ARN } : {}),
+    trustedOrigins: (env.TRUSTED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, '').toLowerCase())
+      .filter(Boolean),
   };
 }
 
@@ -247,7 +263,7 @@ let cached: GatewayConfig | undefined;
 
 /** The process's configuration, parsed once (a Lambda environment never changes its variables). */
 export function config(): GatewayConfig {
-  cached ??= parseConfig({ ...process.env, ...heldSecrets() });
+  cached ??= parseConfig({ ...environment(), ...heldSecrets() });
   return cached;
 }
 
@@ -255,6 +271,6 @@ let cachedGroup: GroupConfig | undefined;
 
 /** The group agent's configuration: reads no BAM server, secret or key, so its function needs none. */
 export function groupConfig(): GroupConfig {
-  cachedGroup ??= parseGroupConfig(process.env);
+  cachedGroup ??= parseGroupConfig(environment());
   return cachedGroup;
 }

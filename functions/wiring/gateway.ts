@@ -8,7 +8,7 @@ import { GroupAgent } from '../group/group-agent.js';
 import { roleOf } from '../group/domain/group.js';
 import { EventBridgePublisher } from '../adapters/eventbridge-publisher.js';
 import { LazyCredentialCipher } from '../sessions/domain/lazy-credential-cipher.js';
-import { ensureCredentialKey, heldCredentialKey, missingKeyError } from '../adapters/secrets.js';
+import { ensureCredentialKey, heldCredentialKey, missingKeyError } from './secrets.js';
 import { FailoverMonitor } from '../monitor/failover-monitor.js';
 import { probeServer } from '../bam/probe.js';
 import { SystemInfoSessions } from '../bam/system-info-sessions.js';
@@ -164,7 +164,7 @@ function groupParts(cfg: GroupConfig): Omit<GroupAgentDeps, 'config'> {
 }
 
 function makeGroupParts(cfg: GroupConfig): Omit<GroupAgentDeps, 'config'> {
-  const publisher = new EventBridgePublisher(process.env.EVENT_BUS_NAME ?? 'default');
+  const publisher = new EventBridgePublisher(cfg.eventBusName);
   const groupStore = new DynamoGroupStore(documentClient, cfg.tableName);
   const node = cfg.node;
   const groupAgent = node

@@ -1,6 +1,7 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../adapters/dynamo.js';
 import { bamFetch } from '../bam/http.js';
+import { inLambda, tableName } from './environment.js';
 
 const WARM_UP_LIMIT_MS = 1500;
 
@@ -25,5 +26,5 @@ export async function warmUp(tableName: string | undefined, db: DynamoDBDocument
 
 /** At module init in Lambda only (the init phase runs before the first request, and is not billed at idle). */
 export async function warmUpInLambda(): Promise<void> {
-  if (process.env.AWS_LAMBDA_FUNCTION_NAME) await warmUp(process.env.TABLE_NAME);
+  if (inLambda()) await warmUp(tableName());
 }

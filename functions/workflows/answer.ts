@@ -1,6 +1,6 @@
 import { GatewayError } from '../kernel/errors.js';
 import type { HttpResult } from '../kernel/http.js';
-import type { RunnerAnswer, RunnerFailure } from './runner-protocol.js';
+import type { RunnerAnswer, RunnerFailure } from './ports.js';
 
 /**
  * The trusted side builds every HTTP answer of a workflow route itself, from what the runner

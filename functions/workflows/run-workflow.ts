@@ -9,7 +9,7 @@ import { buildAnswer, workflowError, WorkflowAnswerRefused } from './answer.js';
 import type { HttpMethod } from './define.js';
 import type { WorkflowRouting } from './manifest-schema.js';
 import { matchRoute } from './route-match.js';
-import { parseRunnerResponse, safeHeaders, type RunnerRequest } from './runner-protocol.js';
+import { parseRunnerResponse, safeHeaders, type RunnerRequest } from './ports.js';
 
 /**
  * A workflow call, the trusted half: authenticate (done by the caller), find the route in the

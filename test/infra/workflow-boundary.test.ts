@@ -189,7 +189,7 @@ app.synth();
   // Imported once the stack has set the environment: the adapters build their clients at import.
   const { makeDocumentClient } = await import('../../functions/adapters/dynamo.js');
   const { DynamoPermissionStore } = await import('../../functions/adapters/permission-store.js');
-  await new DynamoPermissionStore(makeDocumentClient(stack.env.DYNAMODB_ENDPOINT), stack.env.TABLE_NAME!).grant({ kind: 'user', name: 'alice' }, 'evil_flow');
+  await new DynamoPermissionStore(makeDocumentClient(stack.env.AWS_ENDPOINT_URL_DYNAMODB), stack.env.TABLE_NAME!).grant({ kind: 'user', name: 'alice' }, 'evil_flow');
   token = await login(stack.url, 'alice', 'alice-pass');
 }, 300_000);
 

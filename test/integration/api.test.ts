@@ -168,7 +168,7 @@ describe('what the table holds', () => {
       await login(base, 'gateway-svc', 'gateway-svc-pass'),
       await login(base, 'alice', 'alice-pass', { bam_alias: 'bam1' }),
     ];
-    const db = new DynamoDBClient({ endpoint: stack.env.DYNAMODB_ENDPOINT, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const db = new DynamoDBClient({ endpoint: stack.env.AWS_ENDPOINT_URL_DYNAMODB, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const items = (await db.send(new ScanCommand({ TableName: stack.env.TABLE_NAME }))).Items ?? [];
     const dump = JSON.stringify(items);
     expect(items.filter((i) => i.pk?.S?.startsWith('SESSION#')).length).toBeGreaterThanOrEqual(tokens.length);

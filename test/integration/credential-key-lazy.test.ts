@@ -26,9 +26,9 @@ beforeAll(async () => {
   cluster = await new SimCluster().start();
   bus = await new LocalEventBus({ retries: 0, backoffMs: 10 }).start();
   Object.assign(process.env, {
-    DYNAMODB_ENDPOINT: t.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: t.endpoint,
     TABLE_NAME: t.tableName,
-    EVENTBRIDGE_ENDPOINT: bus.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
     EVENT_BUS_NAME: 'gateway-test',
     BAM_SERVERS: cluster.serverList(),
     GATEWAY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:gw',
@@ -58,7 +58,7 @@ describe('a function that is not the data-key creator, started before the key ex
   it('fails only the service session for a new Primary, with a logged reason, and uses the key once it exists', async () => {
     const { gatewayDeps } = await import('../../functions/wiring/gateway.js');
     const { logger } = await import('../../functions/kernel/logger.js');
-    const { CredentialKeyMissingError, loadCredentialKey } = await import('../../functions/adapters/secrets.js');
+    const { CredentialKeyMissingError, loadCredentialKey } = await import('../../functions/wiring/secrets.js');
     const errors = vi.spyOn(logger, 'error');
     const { monitor, monitorStore } = gatewayDeps();
     const state = (await monitorStore.get())!.state;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { loadCredentialKey } from '../../functions/adapters/secrets.js';
+import { loadCredentialKey } from '../../functions/wiring/secrets.js';
 import { createGatewayTable } from '../../local/dynamo.js';
 import { freshTable } from '../support/dynamo.js';
 import { fakeKms } from '../support/fake-kms.js';

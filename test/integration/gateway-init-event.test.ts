@@ -21,7 +21,7 @@ let t: Awaited<ReturnType<typeof freshTable>>;
 beforeAll(async () => {
   t = await freshTable();
   Object.assign(process.env, {
-    DYNAMODB_ENDPOINT: t.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: t.endpoint,
     TABLE_NAME: t.tableName,
     BAM_SERVERS: 'bam1=http://127.0.0.1:9',
     GATEWAY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:gw',

@@ -15,7 +15,7 @@ let bus: LocalEventBus;
 beforeAll(async () => {
   t = await freshTable();
   bus = await new LocalEventBus({ retries: 0, backoffMs: 10 }).start();
-  Object.assign(process.env, { DYNAMODB_ENDPOINT: t.endpoint, TABLE_NAME: t.tableName, EVENTBRIDGE_ENDPOINT: bus.endpoint, EVENT_BUS_NAME: 'gateway-test', NODE_ID: 'a' });
+  Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: t.endpoint, TABLE_NAME: t.tableName, AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint, EVENT_BUS_NAME: 'gateway-test', NODE_ID: 'a' });
   for (const name of ['GATEWAY_SERVICE_USERNAME', 'GATEWAY_SERVICE_PASSWORD', 'CREDENTIAL_KEY', 'GATEWAY_SECRET_ARN', 'CREDENTIAL_KMS_KEY_ID', 'BAM_SERVERS']) delete process.env[name];
   vi.resetModules(); // the gateway modules read the environment when first imported
 });

@@ -6,7 +6,7 @@ import { GroupAgent } from '../../functions/group/group-agent.js';
 import { FailoverMonitor } from '../../functions/monitor/failover-monitor.js';
 import { flushOutbox } from '../../functions/events/outbox-flusher.js';
 import { changePrimary, roleOf } from '../../functions/group/domain/group.js';
-import type { EventPublisher } from '../../functions/events/publisher.js';
+import type { EventPublisher } from '../../functions/events/ports.js';
 import type { PendingEvent } from '../../functions/events/domain/events.js';
 import { freshTable } from '../support/dynamo.js';
 import { recordCalls, type RecordedCall } from '../support/table-faults.js';

@@ -3,7 +3,7 @@ import { DynamoGroupStore } from '../../functions/adapters/group-store.js';
 import { makeDocumentClient } from '../../functions/adapters/dynamo.js';
 import { GroupAgent } from '../../functions/group/group-agent.js';
 import { primaryLeaseMs, type NodeRole } from '../../functions/group/domain/group.js';
-import type { EventPublisher } from '../../functions/events/publisher.js';
+import type { EventPublisher } from '../../functions/events/ports.js';
 import type { PendingEvent } from '../../functions/events/domain/events.js';
 import { createGatewayTable } from '../../local/dynamo.js';
 import { freshTable } from '../support/dynamo.js';

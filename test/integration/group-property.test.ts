@@ -6,7 +6,7 @@ import { makeDocumentClient } from '../../functions/adapters/dynamo.js';
 import { GroupAgent } from '../../functions/group/group-agent.js';
 import { changePrimary, failoverTarget } from '../../functions/group/domain/group.js';
 import { flushOutbox } from '../../functions/events/outbox-flusher.js';
-import type { EventPublisher } from '../../functions/events/publisher.js';
+import type { EventPublisher } from '../../functions/events/ports.js';
 import type { PendingEvent } from '../../functions/events/domain/events.js';
 import { freshTable } from '../support/dynamo.js';
 import { partitionable } from '../support/table-faults.js';

@@ -3,7 +3,7 @@ import { DynamoGroupStore } from '../../functions/adapters/group-store.js';
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
 import { GroupAgent } from '../../functions/group/group-agent.js';
 import { FailoverMonitor } from '../../functions/monitor/failover-monitor.js';
-import type { EventPublisher } from '../../functions/events/publisher.js';
+import type { EventPublisher } from '../../functions/events/ports.js';
 import type { PendingEvent } from '../../functions/events/domain/events.js';
 import { bootstrap, changePrimary, join, roleOf } from '../../functions/group/domain/group.js';
 import { createGatewayTable } from '../../local/dynamo.js';

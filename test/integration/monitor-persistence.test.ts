@@ -4,7 +4,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
 import { EventBridgePublisher } from '../../functions/adapters/eventbridge-publisher.js';
 import { FailoverMonitor } from '../../functions/monitor/failover-monitor.js';
-import type { EventPublisher } from '../../functions/events/publisher.js';
+import type { EventPublisher } from '../../functions/events/ports.js';
 import type { PendingEvent } from '../../functions/events/domain/events.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 import { freshTable } from '../support/dynamo.js';

@@ -3,7 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
 import { MAX_EXPRESSION_BYTES } from '../../functions/adapters/outbox.js';
 import { flushOutbox } from '../../functions/events/outbox-flusher.js';
-import type { EventPublisher } from '../../functions/events/publisher.js';
+import type { EventPublisher } from '../../functions/events/ports.js';
 import type { PendingEvent } from '../../functions/events/domain/events.js';
 import { freshTable } from '../support/dynamo.js';
 

@@ -5,7 +5,7 @@ import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { freshTable } from '../support/dynamo.js';
 import { fakeKms } from '../support/fake-kms.js';
-import type { RunnerRequest, RunnerResponse } from '../../functions/workflows/runner-protocol.js';
+import type { RunnerRequest, RunnerResponse } from '../../functions/workflows/ports.js';
 
 /**
  * A cold start as in AWS (SPEC §13): Secrets Manager and KMS are mocked (there are none locally),
@@ -21,13 +21,13 @@ let plainKey: Buffer;
 beforeAll(async () => {
   t = await freshTable();
   Object.assign(process.env, {
-    DYNAMODB_ENDPOINT: t.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: t.endpoint,
     TABLE_NAME: t.tableName,
     BAM_SERVERS: 'bam1=http://127.0.0.1:9',
     GATEWAY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:gw',
     CREDENTIAL_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:111122223333:key/k',
   });
-  vi.resetModules(); // the gateway modules read DYNAMODB_ENDPOINT when first imported
+  vi.resetModules(); // the gateway modules read AWS_ENDPOINT_URL_DYNAMODB when first imported
   for (const name of ['GATEWAY_SERVICE_USERNAME', 'GATEWAY_SERVICE_PASSWORD', 'CREDENTIAL_KEY', 'CREDENTIAL_KEY_CREATOR']) delete process.env[name];
   sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ serviceUsername: 'gateway-svc', servicePassword: PASSWORD }) });
   fakeKms(kms, (k) => (plainKey = k));
@@ -38,7 +38,7 @@ const envDump = () => JSON.stringify(process.env);
 
 describe('secrets at a cold start in AWS', () => {
   it('a function other than sessions does not create the data key, and runs on without it', async () => {
-    const { loadSecrets, heldCredentialKey } = await import('../../functions/adapters/secrets.js');
+    const { loadSecrets, heldCredentialKey } = await import('../../functions/wiring/secrets.js');
     await loadSecrets();
     expect(heldCredentialKey()).toBeUndefined();
     expect(kms).toHaveReceivedCommandTimes(GenerateDataKeyCommand, 0);
@@ -46,7 +46,7 @@ describe('secrets at a cold start in AWS', () => {
 
   it('the sessions function creates it; the service password and the key stay out of process.env, and the configuration has them', async () => {
     process.env.CREDENTIAL_KEY_CREATOR = 'true';
-    const { loadSecrets, heldCredentialKey } = await import('../../functions/adapters/secrets.js');
+    const { loadSecrets, heldCredentialKey } = await import('../../functions/wiring/secrets.js');
     await loadSecrets();
     expect(kms).toHaveReceivedCommandTimes(GenerateDataKeyCommand, 1);
     const key = plainKey.toString('base64');

@@ -3,7 +3,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { freshTable } from '../support/dynamo.js';
 import { DynamoSessionStore } from '../../functions/adapters/session-store.js';
 import { countSessions } from '../../functions/maintenance/session-count.js';
-import type { BackendHost } from '../../functions/maintenance/contract.js';
+import type { BackendHost } from '../../functions/maintenance/domain/contract.js';
 import type { MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
 import { seedSessions, type SeedSession } from '../../local/session-seed.js';
 

@@ -39,7 +39,7 @@ const monitor = async () => (await call(base, 'GET', '/failover_monitoring/statu
 /** Time passing, for one session: its stored expiry moves into the past (the session service refuses it then). */
 async function expire(token: string): Promise<void> {
   // Not functions/adapters/dynamo.js: importing it here would build its module-scope client before the stack sets the endpoint.
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.env.DYNAMODB_ENDPOINT, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.env.AWS_ENDPOINT_URL_DYNAMODB, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
   await db.send(
     new UpdateCommand({
       TableName: stack.env.TABLE_NAME!,

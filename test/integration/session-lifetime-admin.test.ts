@@ -34,7 +34,8 @@ const cookieMaxAge = async (username: string, password: string) => {
   const { makeDocumentClient } = await import('../../functions/adapters/dynamo.js');
   const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
   const { hashToken } = await import('../../functions/sessions/domain/tokens.js');
-  const item = (await makeDocumentClient(stack.env.DYNAMODB_ENDPOINT).send(new GetCommand({ TableName: stack.env.TABLE_NAME, Key: { pk: `SESSION#${hashToken(token)}`, sk: 'SESSION' } }))).Item;
+  const item = (await makeDocumentClient(stack.env.AWS_ENDPOINT_URL_DYNAMODB).send(new GetCommand({ TableName: stack.env.TABLE_NAME, Key: { pk: `SESSION#${hashToken(token)}`, sk: 'SESSION' } })))
+    .Item;
   const own = item?.maxLifetimeSeconds as number | null | undefined;
   return { maxAge: own === null ? 400 * 86_400 : (own ?? 43_200), token };
 };

@@ -20,7 +20,7 @@ beforeAll(async () => {
   stack = await startLocalStack({ env: { SESSION_TTL_SECONDS: String(IDLE_MS / 1000) } });
   // Imported once the stack has set the environment: the module makes the gateway's client when first loaded.
   const { makeDocumentClient } = await import('../../functions/adapters/dynamo.js');
-  db = makeDocumentClient(stack.env.DYNAMODB_ENDPOINT);
+  db = makeDocumentClient(stack.env.AWS_ENDPOINT_URL_DYNAMODB);
   setAuditSink((e) => entries.push(e));
 }, 60_000);
 afterAll(async () => {

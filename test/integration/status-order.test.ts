@@ -16,7 +16,7 @@ describe('GET /failover_monitoring/status', () => {
     expect(configured.length).toBeGreaterThan(1);
     // Real DynamoDB keeps no map order: store the servers map in reverse to stand for that.
     const { makeDocumentClient } = await import('../../functions/adapters/dynamo.js'); // after the stack set its env
-    const db = makeDocumentClient(stack.env.DYNAMODB_ENDPOINT);
+    const db = makeDocumentClient(stack.env.AWS_ENDPOINT_URL_DYNAMODB);
     const Key = { pk: 'MONITOR', sk: 'STATE' };
     const stored = (await db.send(new GetCommand({ TableName: stack.env.TABLE_NAME, Key, ConsistentRead: true }))).Item!;
     const servers = stored.state.servers as Record<string, unknown>;

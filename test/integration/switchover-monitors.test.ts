@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
 import { FailoverMonitor } from '../../functions/monitor/failover-monitor.js';
-import type { EventPublisher } from '../../functions/events/publisher.js';
+import type { EventPublisher } from '../../functions/events/ports.js';
 import type { Switchover } from '../../functions/monitor/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 import { freshTable } from '../support/dynamo.js';

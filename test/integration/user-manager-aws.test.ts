@@ -9,7 +9,7 @@ import { TenantTokens, signingKey } from '../../functions/maintenance/tenant-tok
 
 /**
  * `npm run user-manager -- --table ... --secret-arn ...`: the same commands against a deployed
- * table and key. The table is dynalite (DYNAMODB_ENDPOINT); Secrets Manager, which has no local
+ * table and key. The table is dynalite (AWS_ENDPOINT_URL_DYNAMODB); Secrets Manager, which has no local
  * stand-in, is mocked. A token the CLI creates verifies with the secret's key, and --delete revokes it.
  */
 const sm = mockClient(SecretsManagerClient);
@@ -20,7 +20,7 @@ let tokens: TenantTokens;
 
 beforeAll(async () => {
   t = await freshTable();
-  process.env.DYNAMODB_ENDPOINT = t.endpoint;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = t.endpoint;
   sm.on(GetSecretValueCommand, { SecretId: ARN }).resolves({ SecretString: material });
   tokens = new TenantTokens(new DynamoTenantTokenStore(t.db, t.tableName), async () => signingKey(material));
 });

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { userManager } from '../../bin/user-manager-cli.js';
-import type { AirlockPrincipal } from '../../functions/maintenance/contract.js';
+import type { AirlockPrincipal } from '../../functions/maintenance/domain/contract.js';
 
 /**
  * `npm run user-manager` against a running local gateway (startLocalStack, as `npm start`): the CLI
@@ -16,8 +16,8 @@ let verify: (token: string) => Promise<AirlockPrincipal>;
 beforeAll(async () => {
   stack = await startLocalStack();
   port = new URL(stack.url).port;
-  // Imported after the stack set TABLE_NAME, DYNAMODB_ENDPOINT and TENANT_TOKEN_KEY, as the gateway's functions are.
-  verify = (await import('../../functions/maintenance/tenant-tokens.js')).verifyTenantToken;
+  // Imported after the stack set TABLE_NAME, AWS_ENDPOINT_URL_DYNAMODB and TENANT_TOKEN_KEY, as the gateway's functions are.
+  verify = (await import('../../functions/wiring/tenant-tokens.js')).verifyTenantToken;
 });
 afterAll(async () => stack?.close());
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { answer, attachment, noContent } from '../../functions/workflows/define.js';
 import { badRequest } from '../../functions/kernel/errors.js';
-import type { RunnerRequest } from '../../functions/workflows/runner-protocol.js';
+import type { RunnerRequest } from '../../functions/workflows/ports.js';
 import type { WorkflowRoute } from '../../functions/workflows/define.js';
 import { runnerOf, withRouteHandler, withRunner } from '../support/runners.js';
 import { call, login } from '../support/client.js';

@@ -12,7 +12,7 @@ import {
   type Activation,
   type MonitorView,
   type WorkingCopy,
-} from '../../functions/maintenance/configuration.js';
+} from '../../functions/maintenance/domain/configuration.js';
 
 const servers = [
   { name: 'bam1', url: 'http://127.0.0.1:4001' },

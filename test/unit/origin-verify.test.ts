@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
-import { httpHandler } from '../../functions/wiring/http-handler.js';
+import { httpChain } from '../../functions/wiring/http-api.js';
 import { originVerify } from '../../functions/kernel/origin-verify.js';
 import { clientAddress, type VerifiedEvent } from '../../functions/kernel/client-address.js';
 import { json, type HttpEvent, type HttpResult } from '../../functions/kernel/http.js';
@@ -9,15 +9,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 /**
- * The origin-verify middleware with a held secret (the AWS loader is replaced by a function
- * answering it, or Secrets Manager mocked for the shared HTTP stack): requests without CloudFront's header value are refused before the handler runs.
+ * The origin-verify middleware with a held secret (the loader is replaced by a function answering
+ * it, or Secrets Manager mocked for the shared HTTP chain): requests without CloudFront's header value are refused before the handler runs.
  */
 const SECRET = 'origin-secret-0123456789abcdef';
 const ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:origin';
 
 function handlerSeeing(seen: VerifiedEvent[]) {
   return middy<HttpEvent, HttpResult, Error, Context>()
-    .use(originVerify(async () => SECRET))
+    .use(originVerify({ secretArn: process.env.ORIGIN_VERIFY_SECRET_ARN, localMode: process.env.LOCAL_MODE === 'true', loadSecret: async () => SECRET }))
     .handler(async (event) => {
       seen.push(event);
       return json(200, { from: clientAddress(event), headers: event.headers });
@@ -51,7 +51,7 @@ describe('requests that went around the CloudFront edge', () => {
   ])('a request with the header %s is a 403 DirectAccessRefused in the JSON envelope; the handler does not run', async (_what, headers) => {
     Object.assign(process.env, { ORIGIN_VERIFY_SECRET_ARN: ARN, LOCAL_MODE: 'false' });
     let ran = false;
-    const handler = httpHandler().handler(async () => {
+    const handler = httpChain().handler(async () => {
       ran = true;
       return json(200, {});
     });

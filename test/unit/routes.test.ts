@@ -31,16 +31,34 @@ describe('route table', () => {
 });
 
 describe('grouped Lambda functions', () => {
-  it('every route is served by exactly one function, and each function serves its routes', async () => {
-    const { dispatch } = await import('../../functions/lambdas/dispatch.js');
+  it('every route is served by exactly one function, and each function serves exactly its routes', async () => {
+    const entries = {
+      sessions: await import('../../functions/lambdas/sessions.js'),
+      operations: await import('../../functions/lambdas/operations.js'),
+      ui: await import('../../functions/lambdas/ui.js'),
+      workflows: await import('../../functions/lambdas/workflows.js'),
+    };
+    for (const [fn, entry] of Object.entries(entries)) {
+      const table = routes.filter((r) => r.fn === fn).map((r) => r.routeKey);
+      expect(Object.keys(entry.routes).sort(), fn).toEqual(table.sort());
+    }
+    // The maintenance function routes its own paths under its one proxy route.
+    expect(routes.filter((r) => r.fn === 'maintenance').map((r) => r.routeKey)).toEqual(['ANY /airlock/rest/{proxy+}']);
+    for (const r of routes) expect(['sessions', 'workflows', 'operations', 'ui', 'maintenance']).toContain(r.fn);
+  });
+
+  it('a route wired to the wrong function is a 500 MisroutedRequest, and no handler runs', async () => {
+    const { httpApi } = await import('../../functions/wiring/http-api.js');
     const served: string[] = [];
-    const fn = dispatch({ login: async (e) => (served.push(e.routeKey), { statusCode: 200 }) });
-    const event = (routeKey: string) => ({ routeKey }) as Parameters<typeof fn>[0];
+    const fn = httpApi({ 'POST /rest_login': { auth: 'public', handle: async (e) => (served.push(e.routeKey), { statusCode: 200 }) } }, () => {
+      throw new Error('no session needed');
+    });
+    const event = (routeKey: string) =>
+      ({ routeKey, rawPath: '/', headers: {}, requestContext: { http: { method: 'POST', path: '/', sourceIp: '127.0.0.1' } } }) as unknown as Parameters<typeof fn>[0];
     expect((await fn(event('POST /rest_login'), {} as never)).statusCode).toBe(200);
     const wrong = await fn(event('GET /failover_monitoring/status'), {} as never);
     expect(wrong.statusCode).toBe(500);
     expect(JSON.parse(wrong.body!)).toMatchObject({ code: 'MisroutedRequest' });
     expect(served).toEqual(['POST /rest_login']);
-    for (const r of routes) expect(['sessions', 'workflows', 'operations', 'ui', 'maintenance']).toContain(r.fn);
   });
 });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { freshTable } from '../support/dynamo.js';
 import { DynamoTenantTokenStore } from '../../functions/adapters/tenant-token-store.js';
 import { TenantTokens, signingKey } from '../../functions/maintenance/tenant-token-service.js';
-import { mayCall, type AirlockPrincipal } from '../../functions/maintenance/contract.js';
+import { mayCall, type AirlockPrincipal } from '../../functions/maintenance/domain/contract.js';
 
 /** The path rights a verified token carries, as mayCall enforces them (SPEC §11): full match, GET → readPaths, others → writePaths. */
 let t: Awaited<ReturnType<typeof freshTable>>;

@@ -7,13 +7,15 @@ import { json, type HttpEvent, type HttpResult } from '../../kernel/http.js';
 import { audit } from '../../kernel/audit.js';
 import { clientAddress } from '../../kernel/client-address.js';
 import { logger } from '../../kernel/logger.js';
-import { loadOriginVerifySecret, loadSecrets } from '../../adapters/secrets.js';
+import { loadOriginVerifySecret, loadSecrets } from '../../wiring/secrets.js';
+import { edgeSettings } from '../../wiring/config.js';
+import { environment } from '../../wiring/environment.js';
 import { originVerify } from '../../kernel/origin-verify.js';
 import { newToken, hashToken } from '../../sessions/domain/tokens.js';
 import { roleOf } from '../../group/domain/group.js';
 import { flushOutbox } from '../../events/outbox-flusher.js';
-import { mayCall, quoted, whoOf, type AirlockPrincipal } from '../contract.js';
-import { changeMode, findHost, healthOf, hostsOf, isOurGroup, parseMode, validate, viewOf, type WorkingCopy } from '../configuration.js';
+import { mayCall, quoted, whoOf, type AirlockPrincipal } from '../domain/contract.js';
+import { changeMode, findHost, healthOf, hostsOf, isOurGroup, parseMode, validate, viewOf, type WorkingCopy } from '../domain/configuration.js';
 import { activate, monitorView } from '../activation.js';
 import { configurationsDocument, groupDocument, validatorDocument } from '../documents.js';
 import { airlockError, errorDocument, isObject, tolerantBody } from '../jsonapi.js';
@@ -22,7 +24,7 @@ import { maintenanceDeps } from '../../wiring/maintenance.js';
 import { REST_SESSION_COOKIE, resolveCaller } from '../principal.js';
 import { countSessions } from '../session-count.js';
 import { switchoverStatus } from '../../monitor/domain/switchover-status.js';
-import type { AirlockSession } from '../../adapters/airlock-session-store.js';
+import type { AirlockSession } from '../ports.js';
 
 export const BASE_PATH = '/airlock/rest';
 /** A REST session idles out after this (SPEC §11). */
@@ -312,4 +314,14 @@ function jsonApiErrors(): middy.MiddlewareObj<HttpEvent, HttpResult, Error, Cont
 }
 
 /** ANY /airlock/rest/{proxy+}: the Airlock-style maintenance REST API (SPEC §11). */
-export const handler = middy<HttpEvent, HttpResult, Error, Context>().use(httpHeaderNormalizer()).use(jsonApiErrors()).use(originVerify(loadOriginVerifySecret)).before(loadSecrets).handler(route);
+export const handler = middy<HttpEvent, HttpResult, Error, Context>()
+  .use(httpHeaderNormalizer())
+  .use(jsonApiErrors())
+  .use(originVerify({ ...originSettings(), loadSecret: loadOriginVerifySecret }))
+  .before(loadSecrets)
+  .handler(route);
+
+function originSettings() {
+  const e = edgeSettings(environment());
+  return { secretArn: e.originVerifySecretArn, localMode: e.localMode };
+}

@@ -1,5 +1,5 @@
-import type { BamRole, ProbeResult } from '../../bam/probe.js';
-import type { BamServer } from '../../wiring/config.js';
+import type { BamRole, ProbeResult } from './bam-server.js';
+import type { BamServer } from './bam-server.js';
 import type { PendingEvent } from '../../events/domain/events.js';
 
 /** A host's maintenance mode (SPEC §11), as the active configuration holds it; absent = ENABLED. */

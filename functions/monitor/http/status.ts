@@ -1,9 +1,8 @@
-import { gatewayDeps } from '../../wiring/gateway.js';
 import { json } from '../../kernel/http.js';
 import { initialState, type MonitorState } from '../domain/monitor-machine.js';
-import { authenticate, authOf } from '../../sessions/authenticate.js';
+import { authOf, type AuthContext } from '../../sessions/authenticate.js';
 import { switchoverStatus } from '../domain/switchover-status.js';
-import { httpHandler } from '../../wiring/http-handler.js';
+import type { Route } from '../../kernel/http-route.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -44,17 +43,19 @@ export function statusBody(state: MonitorState, configuredOrder: string[] = []) 
 }
 
 /** GET /failover_monitoring/status: the monitor's view of the cluster. Answers during a failover too. */
-export const handler = httpHandler()
-  .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow' }))
-  .handler(async (_event, context) => {
-    const { config } = gatewayDeps();
-    // The state authenticate checked the session against: no second read.
-    const state = authOf(context).monitor ?? initialState(config.servers, Date.now());
-    return json(
-      200,
-      statusBody(
-        state,
-        config.servers.map((s) => s.name),
-      ),
-    );
-  });
+export function statusRoute(servers: () => { name: string; url: string }[]): Route<AuthContext> {
+  return {
+    auth: 'session-during-failover',
+    handle: async (_event, context) => {
+      // The state authenticate checked the session against: no second read.
+      const state = authOf(context).monitor ?? initialState(servers(), Date.now());
+      return json(
+        200,
+        statusBody(
+          state,
+          servers().map((s) => s.name),
+        ),
+      );
+    },
+  };
+}

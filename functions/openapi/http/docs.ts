@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { json, type HttpResult } from '../../kernel/http.js';
-import { httpHandler } from '../../wiring/http-handler.js';
+import type { Route, Routes } from '../../kernel/http-route.js';
 import { DOCS_SECURITY_HEADERS, UI_SECURITY_HEADERS } from '../../../ui/src/security-headers.js';
 
 /**
@@ -38,8 +38,8 @@ const ASSETS: Record<string, string> = { 'swagger-ui-bundle.js': 'text/javascrip
  * Where swagger-ui-dist's files are: in Lambda, copied beside the bundle at build time
  * (lib/gateway-function.ts); locally, the package in node_modules.
  */
-function assetDir(): string {
-  if (process.env.LAMBDA_TASK_ROOT) return path.join(process.env.LAMBDA_TASK_ROOT, 'swagger-ui');
+function assetDir(taskRoot: string | undefined): string {
+  if (taskRoot) return path.join(taskRoot, 'swagger-ui');
   return path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 }
 
@@ -58,10 +58,10 @@ export function serveOpenApiDocument(build: () => string): void {
 }
 
 /** In Lambda, openapi.json was written beside the bundle by the CDK app. */
-async function openApiJson(): Promise<string> {
+async function openApiJson(taskRoot: string | undefined): Promise<string> {
   let doc = cached.get('openapi.json');
   if (doc === undefined) {
-    doc = localDocument ? localDocument() : await readFile(path.join(process.env.LAMBDA_TASK_ROOT ?? '.', 'openapi.json'), 'utf8');
+    doc = localDocument ? localDocument() : await readFile(path.join(taskRoot ?? '.', 'openapi.json'), 'utf8');
     cached.set('openapi.json', doc);
   }
   return doc;
@@ -73,9 +73,15 @@ const text = (type: string, body: string, cacheControl = 'public, max-age=300'):
   body,
 });
 
-export const handler = httpHandler().handler(async (event) => {
-  const p = event.rawPath.replace(/\/+$/, '');
-  if (p === '/openapi.json') return { statusCode: 200, body: await openApiJson(), headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...UI_SECURITY_HEADERS } };
+/** The document and the reference page (public). `taskRoot`: the Lambda bundle's folder, where the CDK app put the files (undefined locally). */
+export function docsRoutes(taskRoot: () => string | undefined): Routes {
+  const route: Route = { auth: 'public', handle: (event) => serve(event.rawPath, taskRoot()) };
+  return { 'GET /openapi.json': route, 'GET /docs': route, 'GET /docs/{proxy+}': route };
+}
+
+async function serve(rawPath: string, taskRoot: string | undefined): Promise<HttpResult> {
+  const p = rawPath.replace(/\/+$/, '');
+  if (p === '/openapi.json') return { statusCode: 200, body: await openApiJson(taskRoot), headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...UI_SECURITY_HEADERS } };
   if (p === '/docs') return text('text/html; charset=utf-8', PAGE, 'no-cache');
   const name = p.slice('/docs/'.length);
   if (name === 'init.js') return text('text/javascript; charset=utf-8', INIT);
@@ -84,8 +90,8 @@ export const handler = httpHandler().handler(async (event) => {
   if (!type) return json(404, { code: 'NotFound', message: `No file ${p}.`, status: 404 });
   let body = cached.get(name);
   if (body === undefined) {
-    body = await readFile(path.join(assetDir(), name), 'utf8');
+    body = await readFile(path.join(assetDir(taskRoot), name), 'utf8');
     cached.set(name, body);
   }
   return text(type, body);
-});
+}

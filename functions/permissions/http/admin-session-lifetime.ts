@@ -1,4 +1,4 @@
-import { gatewayDeps } from '../../wiring/gateway.js';
+import type { AdminDeps } from '../admin-deps.js';
 import { badRequest } from '../../kernel/errors.js';
 import { parseLifetime, type SessionLifetime } from '../../sessions/domain/session-lifetime.js';
 
@@ -21,18 +21,17 @@ function userName(name: string | undefined): string {
   return name;
 }
 
-const view = (username: string, own: SessionLifetime | undefined) => {
-  const defaultSeconds = gatewayDeps().config.sessionMaxLifetimeSeconds;
+const view = (defaultSeconds: number, username: string, own: SessionLifetime | undefined) => {
   return { username, session_max_lifetime_seconds: own === undefined ? defaultSeconds : own, source: own === undefined ? 'default' : 'user', default_seconds: defaultSeconds };
 };
 
-export const sessionLifetimeRoutes: Route[] = [
+export const sessionLifetimeRoutes = (d: () => AdminDeps): Route[] => [
   {
     method: 'GET',
     path: '/admin/session-lifetimes',
     run: async () => ({
-      default_seconds: gatewayDeps().config.sessionMaxLifetimeSeconds,
-      users: (await gatewayDeps().userSettings.list()).map((u) => ({
+      default_seconds: d().defaultLifetimeSeconds,
+      users: (await d().userSettings.list()).map((u) => ({
         username: u.username,
         session_max_lifetime_seconds: u.sessionLifetime,
         updated_by: u.updatedBy,
@@ -45,7 +44,7 @@ export const sessionLifetimeRoutes: Route[] = [
     path: '/admin/users/{name}/session-lifetime',
     run: async (p) => {
       const user = userName(p.name);
-      return view(user, (await gatewayDeps().userSettings.get(user))?.sessionLifetime);
+      return view(d().defaultLifetimeSeconds, user, (await d().userSettings.get(user))?.sessionLifetime);
     },
   },
   {
@@ -53,8 +52,8 @@ export const sessionLifetimeRoutes: Route[] = [
     path: '/admin/users/{name}/session-lifetime/{value}',
     run: async (p, caller) => {
       const user = userName(p.name);
-      const saved = await gatewayDeps().userSettings.setSessionLifetime(user, parseLifetime(p.value ?? ''), caller.actor);
-      return view(user, saved.sessionLifetime);
+      const saved = await d().userSettings.setSessionLifetime(user, parseLifetime(p.value ?? ''), caller.actor);
+      return view(d().defaultLifetimeSeconds, user, saved.sessionLifetime);
     },
   },
   {
@@ -62,8 +61,8 @@ export const sessionLifetimeRoutes: Route[] = [
     path: '/admin/users/{name}/session-lifetime',
     run: async (p) => {
       const user = userName(p.name);
-      await gatewayDeps().userSettings.clear(user);
-      return view(user, undefined);
+      await d().userSettings.clear(user);
+      return view(d().defaultLifetimeSeconds, user, undefined);
     },
   },
 ];

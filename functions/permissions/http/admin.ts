@@ -1,15 +1,15 @@
-import { gatewayDeps } from '../../wiring/gateway.js';
 import { GatewayError, badRequest, forbidden, notFound } from '../../kernel/errors.js';
 import { json } from '../../kernel/http.js';
-import type { Principal } from '../../adapters/permission-store.js';
-import { authenticate, authOf } from '../../sessions/authenticate.js';
+import type { AdminDeps, Principal } from '../admin-deps.js';
+import type { Route as HttpRoute } from '../../kernel/http-route.js';
+import { authOf, type AuthContext } from '../../sessions/authenticate.js';
 import { matchPath } from '../../kernel/path-match.js';
-import { workflowManifest } from '../../workflows/manifest.js';
-import { workflowPermissions } from '../../workflows/route-match.js';
-import { httpHandler } from '../../wiring/http-handler.js';
+import { knownPermissions } from '../known-permissions.js';
 import { audit, type AuditAction } from '../../kernel/audit.js';
 import { clientAddress } from '../../kernel/client-address.js';
 import { sessionLifetimeRoutes } from './admin-session-lifetime.js';
+
+type Deps = () => AdminDeps;
 
 /** Admin changes that go to the audit log (SPEC §13), by route; `target` names what changed. */
 const AUDITED: Record<string, { action: AuditAction; target: (p: Record<string, string>) => string }> = {
@@ -20,11 +20,6 @@ const AUDITED: Record<string, { action: AuditAction; target: (p: Record<string, 
   'PUT /admin/users/{name}/session-lifetime/{value}': { action: 'session-lifetime-changed', target: (p) => `users/${p.name}/session-lifetime/${p.value}` },
   'DELETE /admin/users/{name}/session-lifetime': { action: 'session-lifetime-changed', target: (p) => `users/${p.name}/session-lifetime/default` },
 };
-
-/** Every permission something checks: each workflow's and route's, and the availability group's. */
-export function knownPermissions(): string[] {
-  return [...new Set(['availability_group', 'maintenance', ...workflowManifest.workflows.map((w) => w.name), ...workflowPermissions(workflowManifest)])].sort();
-}
 
 const NAME = /^[A-Za-z0-9_.@+-]{1,128}$/;
 
@@ -56,9 +51,9 @@ type Route = { method: string; path: string; run: (p: Record<string, string>, ca
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Ends sessions of a user and audits each; 404 when a named one does not exist. */
-async function revokeSessions(p: Record<string, string>, caller: Caller, sessionId?: string) {
+async function revokeSessions(d: Deps, p: Record<string, string>, caller: Caller, sessionId?: string) {
   const user = sessionUser(p.name!);
-  const ended = await gatewayDeps().sessionService.revoke(user, sessionId);
+  const ended = await d().sessions.revoke(user, sessionId);
   for (const id of ended) audit({ action: 'session-revoked', outcome: 'success', actor: caller.actor, sourceIp: caller.sourceIp, target: `user ${user} session ${id}` });
   if (sessionId !== undefined && ended.length === 0) throw notFound(`User ${user} has no session ${sessionId}.`);
   return { revoked: ended };
@@ -77,16 +72,16 @@ async function revokeSessions(p: Record<string, string>, caller: Caller, session
  *   DELETE /admin/users/{name}/sessions[/{id}]                 revoke all of them, or one
  * and the per-user session lifetimes of admin-session-lifetime.ts.
  */
-const routes: Route[] = [
+const adminRoutes = (d: Deps): Route[] => [
   { method: 'GET', path: '/admin/permissions', run: async () => ({ permissions: knownPermissions() }) },
-  { method: 'GET', path: '/admin/{kind}/{name}/permissions', run: async (p) => ({ permissions: await gatewayDeps().permissions.permissionsOf(principal(p.kind!, p.name!)) }) },
+  { method: 'GET', path: '/admin/{kind}/{name}/permissions', run: async (p) => ({ permissions: await d().permissions.permissionsOf(principal(p.kind!, p.name!)) }) },
   {
     method: 'PUT',
     path: '/admin/{kind}/{name}/permissions/{permission}',
     run: async (p) => {
       const who = principal(p.kind!, p.name!);
-      await gatewayDeps().permissions.grant(who, permissionName(p.permission!));
-      gatewayDeps().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
+      await d().permissions.grant(who, permissionName(p.permission!));
+      d().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
       return { message: `Granted ${p.permission} to ${who.kind} ${who.name}.` };
     },
   },
@@ -95,8 +90,8 @@ const routes: Route[] = [
     path: '/admin/{kind}/{name}/permissions/{permission}',
     run: async (p) => {
       const who = principal(p.kind!, p.name!);
-      await gatewayDeps().permissions.revoke(who, permissionName(p.permission!));
-      gatewayDeps().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
+      await d().permissions.revoke(who, permissionName(p.permission!));
+      d().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
       return { message: `Revoked ${p.permission} from ${who.kind} ${who.name}.` };
     },
   },
@@ -104,7 +99,7 @@ const routes: Route[] = [
     method: 'GET',
     path: '/admin/users/{name}/sessions',
     run: async (p) => ({
-      sessions: (await gatewayDeps().sessionService.sessionsOf(sessionUser(p.name!))).map((s) => ({
+      sessions: (await d().sessions.sessionsOf(sessionUser(p.name!))).map((s) => ({
         id: s.sessionId,
         created_at: iso(s.createdAt),
         last_seen_at: iso(s.lastSeenAt),
@@ -115,15 +110,15 @@ const routes: Route[] = [
       })),
     }),
   },
-  { method: 'DELETE', path: '/admin/users/{name}/sessions', run: (p, caller) => revokeSessions(p, caller) },
-  { method: 'DELETE', path: '/admin/users/{name}/sessions/{id}', run: (p, caller) => revokeSessions(p, caller, p.id!) },
-  { method: 'GET', path: '/admin/users/{name}/groups', run: async (p) => ({ groups: await gatewayDeps().permissions.groupsOf(principal('users', p.name!).name) }) },
+  { method: 'DELETE', path: '/admin/users/{name}/sessions', run: (p, caller) => revokeSessions(d, p, caller) },
+  { method: 'DELETE', path: '/admin/users/{name}/sessions/{id}', run: (p, caller) => revokeSessions(d, p, caller, p.id!) },
+  { method: 'GET', path: '/admin/users/{name}/groups', run: async (p) => ({ groups: await d().permissions.groupsOf(principal('users', p.name!).name) }) },
   {
     method: 'PUT',
     path: '/admin/groups/{group}/members/{user}',
     run: async (p) => {
-      await gatewayDeps().permissions.addMember(principal('groups', p.group!).name, principal('users', p.user!).name);
-      gatewayDeps().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
+      await d().permissions.addMember(principal('groups', p.group!).name, principal('users', p.user!).name);
+      d().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
       return { message: `Added ${p.user} to ${p.group}.` };
     },
   },
@@ -131,37 +126,44 @@ const routes: Route[] = [
     method: 'DELETE',
     path: '/admin/groups/{group}/members/{user}',
     run: async (p) => {
-      await gatewayDeps().permissions.removeMember(principal('groups', p.group!).name, principal('users', p.user!).name);
-      gatewayDeps().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
+      await d().permissions.removeMember(principal('groups', p.group!).name, principal('users', p.user!).name);
+      d().grants.clear(); // this process sees the change at once; others within GRANT_CACHE_MS
       return { message: `Removed ${p.user} from ${p.group}.` };
     },
   },
-  ...sessionLifetimeRoutes,
+  ...sessionLifetimeRoutes(d),
 ];
 
 /** "METHOD path" of every admin route, for the OpenAPI document (functions/openapi/). */
-export const adminRouteKeys = routes.map((r) => `${r.method} ${r.path}`);
+export const adminRouteKeys = adminRoutes(() => {
+  throw new Error('no deps: route keys only');
+}).map((r) => `${r.method} ${r.path}`);
 
-export const handler = httpHandler()
-  .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow' }))
-  .handler(async (event, context) => {
-    const { session } = authOf(context);
-    if (!gatewayDeps().config.admins.includes(session.username)) throw forbidden(`User ${session.username} is not a gateway admin.`);
-    const method = event.requestContext.http.method.toUpperCase();
-    const matches = routes.map((r) => ({ r, params: matchPath(r.path, event.rawPath) })).filter((m) => m.params);
-    if (matches.length === 0) throw notFound(`No admin route ${event.rawPath}.`);
-    const hit = matches.find((m) => m.r.method === method);
-    if (!hit) throw new GatewayError(405, 'MethodNotAllowed', `${method} is not allowed on ${event.rawPath}.`);
-    const caller: Caller = { actor: session.username, sourceIp: clientAddress(event) };
-    const audited = AUDITED[`${hit.r.method} ${hit.r.path}`];
-    if (!audited) return json(200, await hit.r.run(hit.params!, caller));
-    const entry = { action: audited.action, ...caller, target: audited.target(hit.params!), correlationId: context.awsRequestId };
-    try {
-      const answer = await hit.r.run(hit.params!, caller);
-      audit({ ...entry, outcome: 'success' });
-      return json(200, answer);
-    } catch (err) {
-      audit({ ...entry, outcome: 'failure', reason: err instanceof GatewayError ? err.code : 'error' });
-      throw err;
-    }
-  });
+/** `ANY /admin/{proxy+}`: gateway admins only; answers during a BAM failover (it needs no BAM). */
+export function adminRoute(d: Deps): HttpRoute<AuthContext> {
+  const routes = adminRoutes(d);
+  return {
+    auth: 'session-during-failover',
+    handle: async (event, context) => {
+      const { session } = authOf(context);
+      if (!d().admins.includes(session.username)) throw forbidden(`User ${session.username} is not a gateway admin.`);
+      const method = event.requestContext.http.method.toUpperCase();
+      const matches = routes.map((r) => ({ r, params: matchPath(r.path, event.rawPath) })).filter((m) => m.params);
+      if (matches.length === 0) throw notFound(`No admin route ${event.rawPath}.`);
+      const hit = matches.find((m) => m.r.method === method);
+      if (!hit) throw new GatewayError(405, 'MethodNotAllowed', `${method} is not allowed on ${event.rawPath}.`);
+      const caller: Caller = { actor: session.username, sourceIp: clientAddress(event) };
+      const audited = AUDITED[`${hit.r.method} ${hit.r.path}`];
+      if (!audited) return json(200, await hit.r.run(hit.params!, caller));
+      const entry = { action: audited.action, ...caller, target: audited.target(hit.params!), correlationId: context.awsRequestId };
+      try {
+        const answer = await hit.r.run(hit.params!, caller);
+        audit({ ...entry, outcome: 'success' });
+        return json(200, answer);
+      } catch (err) {
+        audit({ ...entry, outcome: 'failure', reason: err instanceof GatewayError ? err.code : 'error' });
+        throw err;
+      }
+    },
+  };
+}

@@ -1,4 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { secretsEqual } from '../../kernel/secrets-equal.js';
+
+export { secretsEqual };
 import { tokenCandidate } from './auth-header.js';
 
 /** 256 bits from the CSPRNG, base64url: opaque to clients, never stored. */
@@ -55,13 +58,6 @@ export const sessionCookieName = (localMode: boolean) => (localMode ? 'gateway_s
 export function sessionCookie(token: string, maxAgeSeconds: number | undefined, localMode: boolean): string {
   const maxAge = maxAgeSeconds === undefined ? [] : [`Max-Age=${maxAgeSeconds}`];
   return [`${sessionCookieName(localMode)}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', ...maxAge, ...(localMode ? [] : ['Secure'])].join('; ');
-}
-
-/** Constant-time comparison of two secrets of any length (compares their digests). */
-export function secretsEqual(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a, 'utf8').digest();
-  const db = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(da, db);
 }
 
 /**

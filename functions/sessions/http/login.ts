@@ -1,22 +1,26 @@
-import { gatewayDeps } from '../../wiring/gateway.js';
 import { audit, typedUsername } from '../../kernel/audit.js';
 import { clientAddress } from '../../kernel/client-address.js';
 import { GatewayError } from '../../kernel/errors.js';
 import { json, type HttpResult } from '../../kernel/http.js';
-import { documentClient } from '../../adapters/dynamo.js';
-import { DynamoThrottleStore } from '../../adapters/throttle-store.js';
 import { throttleKeys } from '../domain/login-backoff.js';
 import { secretsEqual, sessionCookie } from '../domain/tokens.js';
-import { LoginThrottle, loginLimits, type LoginLimits } from '../login-throttle.js';
+import type { LoginLimits, LoginThrottle } from '../login-throttle.js';
 import { deviceCookieAfterLogin, deviceOf } from '../login-devices.js';
 import { errorResponse } from '../../kernel/http-errors.js';
-import { httpHandler } from '../../wiring/http-handler.js';
 import { parseLoginRequest } from '../login-request.js';
+import type { SessionService } from '../session-service.js';
+import type { Route } from '../../kernel/http-route.js';
+import type { GatewayConfig } from '../../wiring/config.js';
 
-let limits: LoginLimits | undefined;
-const loginLimitsNow = () => (limits ??= loginLimits(process.env));
-let throttle: LoginThrottle | undefined;
-const loginThrottle = () => (throttle ??= new LoginThrottle(new DynamoThrottleStore(documentClient, gatewayDeps().config.tableName), loginLimitsNow()));
+/** What the login needs (the wiring gives it). */
+export interface LoginDeps {
+  config: Pick<GatewayConfig, 'credentialKey' | 'localMode' | 'service'>;
+  /** The credential key this process holds (the device cookies' key derives from it). */
+  heldCredentialKey: () => GatewayConfig['credentialKey'] | undefined;
+  sessionService: Pick<SessionService, 'login'>;
+  throttle: LoginThrottle;
+  limits: LoginLimits;
+}
 
 /**
  * What an unauthenticated caller may learn from a failed login (SPEC §13): that the credentials
@@ -35,14 +39,20 @@ function publicLoginError(err: unknown): { error: unknown; wrongCredentials: boo
 }
 
 /** POST /rest_login: logs in to BAM and answers BlueCat's `{"access_token": "BAMAuthToken: <token>"}`. */
-export const handler = httpHandler().handler(async (event, context): Promise<HttpResult> => {
+export function loginRoute(deps: () => LoginDeps): Route {
+  return { auth: 'public', handle: (event, context) => login(deps(), event, context) };
+}
+
+async function login(d: LoginDeps, event: Parameters<Route['handle']>[0], context: Parameters<Route['handle']>[1]): Promise<HttpResult> {
   const body = parseLoginRequest(event);
-  const { sessionService, config } = gatewayDeps();
+  const { sessionService, config } = d;
+  const loginThrottle = () => d.throttle;
+  const loginLimitsNow = () => d.limits;
   const sourceIp = clientAddress(event);
   // Until BAM accepts it, the username is only what was typed: the audit log keeps a tame form of it.
   const who = { actor: typedUsername(body.username), sourceIp, target: body.bam_alias ?? body.bam_url ?? 'default', correlationId: context.awsRequestId };
   // A browser that logged in as this user before shows its device cookie: failures elsewhere cannot refuse it.
-  const device = deviceOf(config, event.cookies, body.username, loginLimitsNow().knownClientMs);
+  const device = deviceOf({ ...config, held: d.heldCredentialKey }, event.cookies, body.username, loginLimitsNow().knownClientMs);
   const keys = throttleKeys(body.username, sourceIp, config.service.username, device);
   // The service credentials are known here: a right attempt takes no place in flight, so parallel
   // service logins never pace each other. Whatever refuses a wrong attempt (a blocked counter, a
@@ -72,6 +82,6 @@ export const handler = httpHandler().handler(async (event, context): Promise<Htt
   audit({ action: 'login', outcome: 'success', ...who, actor: body.username, ...(slowed ? { reason: slowed } : {}) });
   // A browser-session cookie: closing the browser ends it; the server keeps the idle timeout and
   // the absolute lifetime (SPEC §4.3), whatever a client does with the cookie.
-  const cookies = [sessionCookie(token, undefined, config.localMode), ...deviceCookieAfterLogin(config, body.username, device, loginLimitsNow().knownClientMs)];
+  const cookies = [sessionCookie(token, undefined, config.localMode), ...deviceCookieAfterLogin({ ...config, held: d.heldCredentialKey }, body.username, device, loginLimitsNow().knownClientMs)];
   return json(200, { access_token: `BAMAuthToken: ${token}` }, {}, cookies);
-});
+}

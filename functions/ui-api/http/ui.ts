@@ -1,50 +1,42 @@
-import { gatewayDeps } from '../../wiring/gateway.js';
-import { notFound } from '../../kernel/errors.js';
 import { json, type HttpEvent } from '../../kernel/http.js';
-import { documentClient } from '../../adapters/dynamo.js';
-import { DynamoConfigurationStore } from '../../adapters/configuration-store.js';
+import type { Route, Routes } from '../../kernel/http-route.js';
 import { csrfTokenFor, sessionCookieName, tokenFromRequest } from '../../sessions/domain/tokens.js';
-import { hostsOf } from '../../maintenance/configuration.js';
+import { hostsOf } from '../../maintenance/domain/configuration.js';
 import { countSessions } from '../../maintenance/session-count.js';
-import { authenticate, authOf, type AuthContext } from '../../sessions/authenticate.js';
+import { authOf, type AuthContext } from '../../sessions/authenticate.js';
 import { workflowManifest } from '../../workflows/manifest.js';
 import { dashboardAnswer, type SessionAnswer } from '../dashboard.js';
 import { eventsAnswer } from '../events.js';
-import { knownPermissions } from '../../permissions/http/admin.js';
-import { httpHandler } from '../../wiring/http-handler.js';
+import type { UiDeps } from '../ports.js';
 import { absoluteEnd } from '../../sessions/domain/session-lifetime.js';
 
 /** The login alias; repeated from the session service so this bundle path stays small. */
 const PRIMARY_ALIAS = 'primary-address-manager';
 const iso = (ms: number) => new Date(ms).toISOString();
 
-let configurationStore: DynamoConfigurationStore | undefined;
-const configuration = () => (configurationStore ??= new DynamoConfigurationStore(documentClient, gatewayDeps().config.tableName));
-
 /**
  * GET /ui/api/login-options (public): the BAM Selection list (the alias first and default, then
  * each server by name: names only, never URLs, SPEC §13) and the monitoring state, so the login
  * page can say a failover is in progress before anyone types a password.
  */
-export const publicHandler = httpHandler().handler(async () => {
-  const { config, monitorStore } = gatewayDeps();
-  const state = (await monitorStore.get())?.state;
+async function loginOptions(d: UiDeps) {
+  const state = (await d.monitor.get())?.state;
   return json(200, {
-    bam_selection: [PRIMARY_ALIAS, ...config.servers.map((s) => s.name)],
+    bam_selection: [PRIMARY_ALIAS, ...d.config.servers.map((s) => s.name)],
     default_alias: PRIMARY_ALIAS,
     monitoring_state: state?.monitoringState ?? 'STOPPED',
   });
-});
+}
 
-type Answer = (event: HttpEvent, context: AuthContext) => Promise<unknown>;
+type Answer = (event: HttpEvent, context: AuthContext, d: UiDeps) => Promise<unknown>;
 
 /**
  * What the signed-in user holds, directly or through a group; admins hold every permission. One
  * query for the user's grants, one for their groups, one per group: the heartbeat asks this every
  * few seconds per open page, so not one read per known permission.
  */
-async function permissionsOf(username: string): Promise<string[]> {
-  const { config, permissions } = gatewayDeps();
+async function permissionsOf(d: UiDeps, username: string): Promise<string[]> {
+  const { config, permissions, knownPermissions } = d;
   if (config.admins.includes(username)) return knownPermissions();
   const [own, groups] = await Promise.all([permissions.permissionsOf({ kind: 'user', name: username }), permissions.groupsOf(username)]);
   const viaGroups = await Promise.all(groups.map((g) => permissions.permissionsOf({ kind: 'group', name: g })));
@@ -54,11 +46,11 @@ async function permissionsOf(username: string): Promise<string[]> {
 
 const answers: Record<string, Answer> = {
   /** Who is signed in, until when, what they may do, and the CSRF token for their changes. Also the UI's heartbeat. */
-  '/ui/api/session': async (event, context) => {
+  '/ui/api/session': async (event, context, d) => {
     const { session, monitor } = authOf(context);
-    const { config } = gatewayDeps();
+    const { config } = d;
     const token = tokenFromRequest(event.headers ?? {}, event.cookies ?? [], sessionCookieName(config.localMode))!;
-    const permissions = await permissionsOf(session.username);
+    const permissions = await permissionsOf(d, session.username);
     return {
       username: session.username,
       session_id: session.sessionId,
@@ -74,12 +66,12 @@ const answers: Record<string, Answer> = {
     };
   },
   /** Events kept in the table, newest first: of a type, a time range, load more, incremental (ui-api/events.ts). */
-  '/ui/api/events': async (event, context) => eventsAnswer(event, await permissionsOf(authOf(context).session.username)),
+  '/ui/api/events': async (event, context, d) => eventsAnswer(event, await permissionsOf(d, authOf(context).session.username), d.events),
   /** One read for everything an open page shows; also its heartbeat (ui-api/dashboard.ts). */
-  '/ui/api/dashboard': async (event, context) => dashboardAnswer(event, (await answers['/ui/api/session']!(event, context)) as SessionAnswer, authOf(context).monitor),
+  '/ui/api/dashboard': async (event, context, d) => dashboardAnswer(event, (await answers['/ui/api/session']!(event, context, d)) as SessionAnswer, authOf(context).monitor, d),
   /** The workflows the user may use, with the routes they may call. */
-  '/ui/api/workflows': async (_event, context) => {
-    const held = new Set(await permissionsOf(authOf(context).session.username));
+  '/ui/api/workflows': async (_event, context, d) => {
+    const held = new Set(await permissionsOf(d, authOf(context).session.username));
     return {
       workflows: workflowManifest.workflows
         .map((w) => ({
@@ -90,9 +82,9 @@ const answers: Record<string, Answer> = {
     };
   },
   /** Live sessions each BAM server would still serve (SPEC §11's count), with its mode. */
-  '/ui/api/session-counts': async () => {
-    const { config, monitorStore, sessions } = gatewayDeps();
-    const [monitor, active] = await Promise.all([monitorStore.get(), configuration().get()]);
+  '/ui/api/session-counts': async (_event, _context, d) => {
+    const { config, sessionCounter: sessions } = d;
+    const [monitor, active] = await Promise.all([d.monitor.get(), d.configuration.get()]);
     const now = Date.now();
     const hosts = hostsOf(config.servers, active.modes);
     return { servers: await Promise.all(hosts.map(async (h) => ({ name: h.name, mode: h.mode, sessions: await countSessions(sessions, h, monitor?.state, now) }))) };
@@ -100,22 +92,26 @@ const answers: Record<string, Answer> = {
 };
 
 /**
- * The signed-in web UI's reads (SPEC §12). They come from the gateway's own table, never from BAM,
- * so they answer during a failover for every session the failover has not ended: an open page
- * stays up and shows the failover (the session answer's `monitoring_state`). Once a new Primary is
- * confirmed, a session the failover ended gets its 401 here, and its page the login page.
+ * The web UI's API. Its signed-in reads come from the gateway's own table, never from BAM, so they
+ * answer during a failover for every session the failover has not ended: an open page stays up and
+ * shows the failover. Once a new Primary is confirmed, a session the failover ended gets its 401,
+ * and its page the login page. `GET /ui/api/session` never slides the idle timeout (a page reads it
+ * on its own); the others slide it unless the page says it read on its own (X-Gateway-Heartbeat).
+ * `GET /ui/api/login-options` is public: the BAM Selection list (the alias first and default, then
+ * each server by name: names only, never URLs) and the monitoring state, so the login page can say
+ * a failover is in progress before anyone types a password.
  */
-/** Who is signed in: read by a page on its own, so it never slides the idle timeout. */
-const sessionRead = httpHandler()
-  .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow', heartbeat: true }))
-  .handler(async (event, context) => json(200, await answers['/ui/api/session']!(event, context)));
-
-const reads = httpHandler()
-  .use(authenticate(() => gatewayDeps().sessionService, { duringFailover: 'allow' }))
-  .handler(async (event, context) => {
-    const answer = answers[event.rawPath];
-    if (!answer) throw notFound(`No route for GET ${event.rawPath}.`);
-    return json(200, await answer(event, context));
+export function uiRoutes(deps: () => UiDeps): Routes<AuthContext> {
+  const read = (path: string, auth: Route['auth'] = 'session-during-failover'): Route<AuthContext> => ({
+    auth,
+    handle: async (event, context) => json(200, await answers[path]!(event, context, deps())),
   });
-
-export const handler = (event: HttpEvent, context: AuthContext) => (event.rawPath === '/ui/api/session' ? sessionRead(event, context) : reads(event, context));
+  return {
+    'GET /ui/api/login-options': { auth: 'public', handle: () => loginOptions(deps()) },
+    'GET /ui/api/session': read('/ui/api/session', 'heartbeat'),
+    'GET /ui/api/events': read('/ui/api/events'),
+    'GET /ui/api/workflows': read('/ui/api/workflows'),
+    'GET /ui/api/session-counts': read('/ui/api/session-counts'),
+    'GET /ui/api/dashboard': read('/ui/api/dashboard'),
+  };
+}

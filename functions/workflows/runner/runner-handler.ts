@@ -4,7 +4,7 @@ import { validate, type Schema } from '../../kernel/validation.js';
 import { BamHttpError, BamUnreachableError } from '../../bam/http.js';
 import { bamApi, bamClient } from '../../bam/clients.js';
 import { isWorkflowAnswer, type Workflow, type WorkflowContext, type WorkflowRoute } from '../define.js';
-import type { RunnerAnswer, RunnerFailure, RunnerRequest, RunnerResponse } from '../runner-protocol.js';
+import type { RunnerAnswer, RunnerFailure, RunnerRequest, RunnerResponse } from '../ports.js';
 
 /**
  * The Lambda handler of one workflow's own runner (functions/lambdas/runners/<name>.ts): the only

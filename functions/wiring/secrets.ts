@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient, isConditionFailure } from './dynamo.js';
-import { heldSecrets, holdSecret } from '../wiring/held-secrets.js';
+import { documentClient, isConditionFailure } from '../adapters/dynamo.js';
+import { heldSecrets, holdSecret } from './held-secrets.js';
 import { CredentialKeyMissingError } from '../sessions/domain/lazy-credential-cipher.js';
 
 export { CredentialKeyMissingError };

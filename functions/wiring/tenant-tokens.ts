@@ -1,8 +1,8 @@
 import { documentClient } from '../adapters/dynamo.js';
 import { DynamoTenantTokenStore } from '../adapters/tenant-token-store.js';
 import { tenantTokenKeyMaterial } from '../adapters/tenant-token-key.js';
-import { TenantTokens, signingKey } from './tenant-token-service.js';
-import type { AirlockPrincipal } from './contract.js';
+import { TenantTokens, signingKey } from '../maintenance/tenant-token-service.js';
+import type { AirlockPrincipal } from '../maintenance/domain/contract.js';
 
 /**
  * This process's tenant-token service, on the gateway table (TABLE_NAME) and the gateway's key

@@ -1,0 +1,24 @@
+import type { PendingEvent } from './domain/events.js';
+
+/**
+ * The outbox pattern on one DynamoDB item: events are added to a map attribute `outbox` in the
+ * same conditional write as the state change that produced them (so a change and its events
+ * commit together or not at all), then published by whoever holds a short lease, then removed.
+ * Writes only ever add map entries, so removing published ones never races a state change.
+ */
+export type Key = { pk: string; sk: string };
+
+export interface Outbox {
+  /** Events waiting, oldest first. */
+  pending(): Promise<PendingEvent[]>;
+  /** Takes the right to publish for `leaseMs`; false if another publisher holds it. */
+  lease(holder: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Removes published events and releases the lease (if still held). */
+  remove(ids: string[], holder: string): Promise<void>;
+}
+
+/** Where committed events go: EventBridge in AWS, the local bus (same protocol) in local mode. */
+export interface EventPublisher {
+  /** Publishes what it can; answers the ids that were accepted. Never throws for per-entry failures. */
+  publish(events: PendingEvent[]): Promise<{ published: string[]; failed: string[] }>;
+}
