@@ -118,10 +118,19 @@ export function renderManifest(m: WorkflowManifest): { routing: string; schemas:
       "import type { WorkflowSchemas } from './manifest-schema.js';",
       '',
       "/** The routes' JSON Schemas, by workflow and `METHOD path`: only the OpenAPI document reads them. */",
-      `export const workflowSchemas: WorkflowSchemas = ${JSON.stringify(schemas, null, 2)};`,
+      `export const workflowSchemas: WorkflowSchemas = ${compactByRoute(schemas)};`,
       '',
     ].join('\n'),
   };
+}
+
+/** One line per route's schemas: a readable diff when a route changes, without hundreds of lines of generated JSON. */
+function compactByRoute(schemas: Record<string, Record<string, unknown>>): string {
+  const workflows = Object.entries(schemas).map(([name, routes]) => {
+    const lines = Object.entries(routes).map(([route, s]) => `    ${JSON.stringify(route)}: ${JSON.stringify(s)},`);
+    return `  ${JSON.stringify(name)}: {\n${lines.join('\n')}\n  },`;
+  });
+  return `{\n${workflows.join('\n')}\n}`;
 }
 
 export function renderRunnerEntry(name: string): string {

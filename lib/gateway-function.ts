@@ -17,7 +17,7 @@ import type { FunctionNetwork } from './network.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** How every function is bundled (bin/bench-bundle.ts measures exactly this). */
+/** How every function is bundled (bench/bundle.ts measures exactly this). */
 export const BUNDLING = {
   minify: true,
   target: 'node22',

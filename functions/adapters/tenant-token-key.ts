@@ -7,7 +7,7 @@
  */
 let loading: Promise<string> | undefined;
 
-export function tenantTokenKeyMaterial(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export function tenantTokenKeyMaterial(env: Readonly<Record<string, string | undefined>>): Promise<string> {
   if (env.TENANT_TOKEN_KEY) return Promise.resolve(env.TENANT_TOKEN_KEY);
   const arn = env.TENANT_TOKEN_SECRET_ARN;
   if (!arn) return Promise.reject(new Error('No tenant-token key: set TENANT_TOKEN_KEY (local) or TENANT_TOKEN_SECRET_ARN (AWS).'));

@@ -38,7 +38,7 @@ export function maintenanceDeps(): MaintenanceDeps {
     permissions: new DynamoPermissionStore(documentClient, t),
     monitorStore: new DynamoMonitorStore(documentClient, t),
     groupStore: new DynamoGroupStore(documentClient, t),
-    publisher: new EventBridgePublisher(process.env.EVENT_BUS_NAME ?? 'default'),
+    publisher: new EventBridgePublisher(cfg.eventBusName ?? 'default'),
   };
   return deps;
 }

@@ -2,11 +2,12 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { documentClient, isConditionFailure } from '../adapters/dynamo.js';
 import { heldSecrets, holdSecret } from './held-secrets.js';
 import { CredentialKeyMissingError } from '../sessions/domain/lazy-credential-cipher.js';
+import { environment, tableName } from './environment.js';
 
 export { CredentialKeyMissingError };
 
 /**
- * Secrets from AWS, read into module memory (never into process.env); local mode sets them as
+ * Secrets from AWS, read into module memory (never into the process environment); local mode sets them as
  * variables itself, and none of this runs:
  * - GATEWAY_SECRET_ARN: the Secrets Manager secret with the service credentials
  *   (JSON: serviceUsername, servicePassword, and failoverClientKey when the Failover API is used),
@@ -45,7 +46,7 @@ let keyLoading: Promise<void> | undefined;
 
 /** The service credentials, once per Lambda environment (retried on the next call if it failed). */
 export function loadServiceSecret(): Promise<void> {
-  const arn = process.env.GATEWAY_SECRET_ARN;
+  const arn = environment().GATEWAY_SECRET_ARN;
   if (!arn) return Promise.resolve();
   serviceLoaded ??= readServiceSecret(arn).catch((err: unknown) => {
     serviceLoaded = undefined;
@@ -61,7 +62,7 @@ export function loadServiceSecret(): Promise<void> {
  */
 export async function loadSecrets(): Promise<void> {
   await loadServiceSecret();
-  if (process.env.CREDENTIAL_KEY_CREATOR === 'true') return ensureCredentialKey();
+  if (environment().CREDENTIAL_KEY_CREATOR === 'true') return ensureCredentialKey();
   await ensureCredentialKey().catch((err: unknown) => {
     if (!(err instanceof CredentialKeyMissingError)) throw err;
   });
@@ -73,9 +74,9 @@ export async function loadSecrets(): Promise<void> {
  * kept. Throws CredentialKeyMissingError while it does not exist.
  */
 export function ensureCredentialKey(): Promise<void> {
-  const keyId = process.env.CREDENTIAL_KMS_KEY_ID;
-  if (heldSecrets().CREDENTIAL_KEY || process.env.CREDENTIAL_KEY || !keyId) return Promise.resolve();
-  keyLoading ??= loadCredentialKey(documentClient, process.env.TABLE_NAME ?? '', keyId, { create: process.env.CREDENTIAL_KEY_CREATOR === 'true' })
+  const keyId = environment().CREDENTIAL_KMS_KEY_ID;
+  if (heldSecrets().CREDENTIAL_KEY || environment().CREDENTIAL_KEY || !keyId) return Promise.resolve();
+  keyLoading ??= loadCredentialKey(documentClient, tableName(), keyId, { create: environment().CREDENTIAL_KEY_CREATOR === 'true' })
     .then((key) => holdSecret('CREDENTIAL_KEY', key))
     .finally(() => {
       keyLoading = undefined;
@@ -96,7 +97,7 @@ export function heldCredentialKey(): Buffer | undefined {
 /** Why there is no key, for the operator (logged), naming what to do. */
 export function missingKeyError(): CredentialKeyMissingError {
   return new CredentialKeyMissingError(
-    process.env.CREDENTIAL_KMS_KEY_ID ? MISSING_DATA_KEY : 'No credential key is configured: set CREDENTIAL_KEY (32 bytes, base64) in local mode, or CREDENTIAL_KMS_KEY_ID in AWS.',
+    environment().CREDENTIAL_KMS_KEY_ID ? MISSING_DATA_KEY : 'No credential key is configured: set CREDENTIAL_KEY (32 bytes, base64) in local mode, or CREDENTIAL_KMS_KEY_ID in AWS.',
   );
 }
 

@@ -3,6 +3,7 @@ import { DynamoTenantTokenStore } from '../adapters/tenant-token-store.js';
 import { tenantTokenKeyMaterial } from '../adapters/tenant-token-key.js';
 import { TenantTokens, signingKey } from '../maintenance/tenant-token-service.js';
 import type { AirlockPrincipal } from '../maintenance/domain/contract.js';
+import { environment, tableName } from './environment.js';
 
 /**
  * This process's tenant-token service, on the gateway table (TABLE_NAME) and the gateway's key
@@ -14,8 +15,8 @@ let service: TenantTokens | undefined;
 let key: { material: string; bytes: Uint8Array } | undefined;
 
 export function tenantTokens(): TenantTokens {
-  service ??= new TenantTokens(new DynamoTenantTokenStore(documentClient, process.env.TABLE_NAME ?? ''), async () => {
-    const material = await tenantTokenKeyMaterial();
+  service ??= new TenantTokens(new DynamoTenantTokenStore(documentClient, tableName()), async () => {
+    const material = await tenantTokenKeyMaterial(environment());
     if (key?.material !== material) key = { material, bytes: signingKey(material) };
     return key.bytes;
   });

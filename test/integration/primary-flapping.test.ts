@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
-import { LoadDriver, errorsIn } from '../../local/load-driver.js';
+import { LoadDriver, errorsIn } from '../../bench/support/load-driver.js';
 import { call } from '../support/client.js';
 
 /**

@@ -6,6 +6,7 @@ import { decide, markerName, markerValue, parseMarker, targetHost } from '../../
 import { readTxt, route53, swapRecord } from '../../adapters/route53-record.js';
 import type { NodeRoleChanged } from '../../events/domain/events.js';
 import { subscriber } from '../../events/subscriber.js';
+import { environment, tableName, type Environment } from '../../wiring/environment.js';
 
 /**
  * Sample subscriber (deployed with `-c dnsHostedZoneId=... -c dnsRecordName=...`): when a gateway
@@ -30,7 +31,7 @@ export interface DnsSettings {
 /** Where a node's API is, as the group state records it (its agent's NODE_URL). */
 export type NodeUrlOf = (nodeId: string) => Promise<string | null | undefined>;
 
-export function dnsSettings(env: NodeJS.ProcessEnv = process.env): DnsSettings {
+export function dnsSettings(env: Environment = environment()): DnsSettings {
   const zoneId = env.DNS_HOSTED_ZONE_ID ?? '';
   const recordName = env.DNS_RECORD_NAME ?? '';
   const ttl = Number(env.DNS_RECORD_TTL ?? 30);
@@ -89,7 +90,7 @@ let groupStore: DynamoGroupStore | undefined;
 
 /** The URL a node's agent recorded (one consistent read of the group item). */
 const recordedUrl: NodeUrlOf = async (nodeId) => {
-  groupStore ??= new DynamoGroupStore(documentClient, process.env.TABLE_NAME ?? '');
+  groupStore ??= new DynamoGroupStore(documentClient, tableName());
   return (await groupStore.get())?.members[nodeId]?.url;
 };
 

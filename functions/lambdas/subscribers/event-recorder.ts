@@ -8,6 +8,7 @@ import { EVENT_SOURCE } from '../../events/domain/events.js';
 import { InvalidEventError } from '../../events/subscriber.js';
 import { defineSubscription } from '../../events/define-subscription.js';
 import { patterns } from '../../events/domain/event-patterns.js';
+import { tableName } from '../../wiring/environment.js';
 
 /** The web UI's event timeline (GET /ui/api/events) reads what this one keeps. */
 export const subscription = defineSubscription({ id: 'EventRecorder', pattern: patterns.allGatewayEvents, table: 'write' });
@@ -26,7 +27,7 @@ const Envelope = z.object({
 });
 
 let store: DynamoEventLogStore | undefined;
-const eventLog = () => (store ??= new DynamoEventLogStore(documentClient, process.env.TABLE_NAME ?? ''));
+const eventLog = () => (store ??= new DynamoEventLogStore(documentClient, tableName()));
 
 export const handler = middy<unknown, void, Error, Context>().handler(async (event) => {
   const parsed = validate(Envelope, event);

@@ -18,10 +18,10 @@
  * not counted as failed requests of the load.
  */
 import { startLocalStack, type LocalStack } from '../local/runtime.js';
-import { ThreadedSwitchoverLoad, type Answer } from '../local/switchover-load.js';
-import { percentile } from '../local/load-driver.js';
-import { cli } from './cli-options.js';
-import { BENCH_SWITCHOVER } from './commands.js';
+import { ThreadedSwitchoverLoad, type Answer } from './support/switchover-load.js';
+import { percentile } from './support/load-driver.js';
+import { cli } from '../bin/cli-options.js';
+import { BENCH_SWITCHOVER } from '../bin/commands.js';
 
 const args = cli(BENCH_SWITCHOVER);
 const clients = args.clients as number;

@@ -18,8 +18,8 @@ import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cli } from './cli-options.js';
-import { BENCH_LOGINS } from './commands.js';
+import { cli } from '../bin/cli-options.js';
+import { BENCH_LOGINS } from '../bin/commands.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -9,8 +9,8 @@
  */
 import { startLocalStack } from '../local/runtime.js';
 import { primaryLeaseMs } from '../functions/group/domain/group.js';
-import { cli } from './cli-options.js';
-import { BENCH_TAKEOVER } from './commands.js';
+import { cli } from '../bin/cli-options.js';
+import { BENCH_TAKEOVER } from '../bin/commands.js';
 
 const values = cli(BENCH_TAKEOVER);
 const trials = values.trials as number;

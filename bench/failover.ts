@@ -8,9 +8,9 @@
  * `--hang`: the Primary hangs instead, under load (see bench-failover-hang.ts).
  */
 import { startLocalStack, type LocalStack } from '../local/runtime.js';
-import { cli } from './cli-options.js';
-import { BENCH_FAILOVER } from './commands.js';
-import { hangBench } from './bench-failover-hang.js';
+import { cli } from '../bin/cli-options.js';
+import { BENCH_FAILOVER } from '../bin/commands.js';
+import { hangBench } from './failover-hang.js';
 
 const values = cli(BENCH_FAILOVER);
 const trials = values.trials as number;

@@ -22,8 +22,8 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { seedSessions } from '../local/session-seed.js';
-import { cli } from './cli-options.js';
-import { BENCH_OVERHEAD, OVERHEAD_BASELINE } from './commands.js';
+import { cli } from '../bin/cli-options.js';
+import { BENCH_OVERHEAD, OVERHEAD_BASELINE } from '../bin/commands.js';
 
 // Lambda runs Node 22; the SDK's warning about this machine's Node 20 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -11,8 +11,8 @@
  */
 import os from 'node:os';
 import { startLocalStack, type LocalStack } from '../local/runtime.js';
-import { errorsIn, percentile, type LoadTally } from '../local/load-driver.js';
-import { ThreadedLoadDriver } from '../local/threaded-load-driver.js';
+import { errorsIn, percentile, type LoadTally } from './support/load-driver.js';
+import { ThreadedLoadDriver } from './support/threaded-load-driver.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (x: number) => `${Math.round(x)} ms`;

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLING, FUNCTION_ENTRIES } from '../lib/gateway-function.js';
 import { bundleSizes, ensureUiBuilt, JS_BUDGET_GZIP_KB, printSizes } from '../local/ui-build.js';
-import { cli } from './cli-options.js';
-import { BENCH_BUNDLE } from './commands.js';
+import { cli } from '../bin/cli-options.js';
+import { BENCH_BUNDLE } from '../bin/commands.js';
 
 cli(BENCH_BUNDLE);
 

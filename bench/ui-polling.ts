@@ -8,8 +8,8 @@
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { AFTER_CHANGE_MS } from '../ui/src/poll-schedule.js';
-import { cli } from './cli-options.js';
-import { BENCH_UI_POLLING } from './commands.js';
+import { cli } from '../bin/cli-options.js';
+import { BENCH_UI_POLLING } from '../bin/commands.js';
 
 const options = cli(BENCH_UI_POLLING);
 // Loaded after the options are read: --help answers at once.

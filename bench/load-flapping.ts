@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import { startLocalStack } from '../local/runtime.js';
-import { LoadDriver, errorsIn, percentile } from '../local/load-driver.js';
+import { LoadDriver, errorsIn, percentile } from './support/load-driver.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -8,10 +8,10 @@
  * of a Primary that answers between them instead (see bench-load-flapping.ts).
  */
 import { startLocalStack, type LocalStack } from '../local/runtime.js';
-import { LoadDriver, errorsIn, percentile, type LoadTally } from '../local/load-driver.js';
-import { cli } from './cli-options.js';
-import { BENCH_LOAD } from './commands.js';
-import { flappingBench } from './bench-load-flapping.js';
+import { LoadDriver, errorsIn, percentile, type LoadTally } from './support/load-driver.js';
+import { cli } from '../bin/cli-options.js';
+import { BENCH_LOAD } from '../bin/commands.js';
+import { flappingBench } from './load-flapping.js';
 
 const values = cli(BENCH_LOAD);
 const clients = values.clients as number;
