@@ -69,7 +69,7 @@ export function folderCycles(modules: ICruiseResult['modules']): { folders: stri
 }
 
 /** Runs both checks from `baseDir`; answers the failures as lines (empty: all rules hold). */
-export async function lintDeps(baseDir = root, tops = ['functions', 'lib', 'bin', 'local', 'test']): Promise<string[]> {
+export async function lintDeps(baseDir = root, tops = ['functions', 'lib', 'bin', 'bench', 'local', 'test']): Promise<string[]> {
   const rules = createRequire(import.meta.url)(path.join(root, '.dependency-cruiser.cjs')) as { forbidden: unknown[]; options: Record<string, unknown> };
   const { tsConfig: _own, ...options } = rules.options;
   const result = await cruise(tops, { ...options, baseDir, validate: true, ruleSet: { forbidden: rules.forbidden }, tsConfig: { fileName: path.join(baseDir, 'tsconfig.json') } } as never);

@@ -2,7 +2,7 @@ import { Aws, Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { patterns } from '../functions/events/domain/event-patterns.js';
 import { markerName } from '../functions/events/domain/dns-primary.js';
-import type { SubscriptionDef } from '../functions/wiring/subscriptions.js';
+import type { SubscriptionDef } from '../functions/lambdas/subscriptions.js';
 import { GatewayFunction } from './gateway-function.js';
 
 /**

@@ -6,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { subscriptions } from '../functions/wiring/subscriptions.js';
+import { subscriptions } from '../functions/lambdas/subscriptions.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_SERVER_PROJECTION, SESSIONS_BY_USER_INDEX, SESSIONS_BY_USER_PROJECTION } from '../functions/adapters/session-index.js';
 import { EVENT_LOG_PK } from '../functions/adapters/event-log-store.js';
 import { GatewayFunction } from './gateway-function.js';

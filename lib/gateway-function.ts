@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { subscriptions } from '../functions/wiring/subscriptions.js';
+import { subscriptions } from '../functions/lambdas/subscriptions.js';
 import { workflowManifest } from '../functions/workflows/manifest.js';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
@@ -12,7 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { currentOpenApi } from '../functions/openapi/current.js';
+import { currentOpenApi } from '../functions/wiring/openapi-document.js';
 import type { FunctionNetwork } from './network.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -9,7 +9,7 @@ import { HttpApi, type HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupL
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { apiFunctions, type ApiFunction } from '../functions/wiring/routes.js';
+import { apiFunctions, type ApiFunction } from '../functions/kernel/route-table.js';
 import { routes } from '../functions/wiring/all-routes.js';
 import { workflowManifest } from '../functions/workflows/manifest.js';
 import { EVENT_SOURCE } from '../functions/events/domain/events.js';

@@ -7,7 +7,7 @@ import { GatewayEdge } from './edge.js';
 import type { GatewaySettings } from './settings.js';
 import { GatewayNetwork } from './network.js';
 import type { VpcSettings } from './network-settings.js';
-import { apiFunctions } from '../functions/wiring/routes.js';
+import { apiFunctions } from '../functions/kernel/route-table.js';
 
 export interface GatewayStackProps extends StackProps {
   settings: GatewaySettings;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { ApiFunction } from '../functions/wiring/routes.js';
+import type { ApiFunction } from '../functions/kernel/route-table.js';
 import { selectRoute } from '../functions/wiring/all-routes.js';
 import { lambdaContext } from './lambda-context.js';
 import { serveUi } from './ui-static.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { ApiFunction } from '../functions/wiring/routes.js';
+import type { ApiFunction } from '../functions/kernel/route-table.js';
 import { LocalApiServer, type HttpLambda, type LocalControls } from './api-server.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -47,7 +47,7 @@ export async function startNode(port: number, controls: LocalControls): Promise<
   await registerLocalRunners();
   // /openapi.json: built from this code on first request (in AWS the CDK app writes it into the asset).
   const { serveOpenApiDocument } = await import('../functions/openapi/http/docs.js');
-  const { currentOpenApi } = await import('../functions/openapi/current.js');
+  const { currentOpenApi } = await import('../functions/wiring/openapi-document.js');
   serveOpenApiDocument(() => currentOpenApi(true));
   const monitor = (await import('../functions/lambdas/monitor.js')).handler as unknown as Background;
   const agent = (await import('../functions/lambdas/group-agent.js')).handler as unknown as Background;

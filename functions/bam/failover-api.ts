@@ -1,5 +1,7 @@
 import https from 'node:https';
 import { BamHttpError, BamUnreachableError, safeUrl } from './http.js';
+import type { FailoverApiConfig } from '../kernel/bam-types.js';
+export type { FailoverApiConfig };
 
 /**
  * BAM's Failover API: its own HTTPS service (port 8444 by default) that requires a client
@@ -63,14 +65,4 @@ export function failoverGet(url: string, tls: FailoverApiConfig, timeoutMs: numb
     });
     req.end();
   });
-}
-
-/** How to reach BAM's Failover API (HTTPS with a client certificate), when configured. */
-export interface FailoverApiConfig {
-  /** Failover API base URL per server name; a server absent here has no Failover API step. */
-  urls: Record<string, string>;
-  clientCert: string;
-  clientKey: string;
-  /** The only CA trusted for these connections. */
-  ca: string;
 }

@@ -1,4 +1,4 @@
-import type { BamServer } from '../wiring/config.js';
+import type { BamServer } from '../kernel/bam-types.js';
 import { BamV1Client } from './v1-client.js';
 
 /**

@@ -23,3 +23,20 @@ export interface Route<C extends Context = Context> {
 
 /** Routes by API Gateway route key (`POST /rest_login`, `ANY /admin/{proxy+}`...). */
 export type Routes<C extends Context = Context> = Record<string, Route<C>>;
+
+/** A route's context once its authentication ran: `auth` is who calls, as the feature that authenticates describes them. */
+export type AuthContext<A = unknown> = Context & { auth?: A };
+
+/**
+ * Who calls, typed as the route needs it (a route asks only for what it reads: the username, the
+ * monitor state the authentication read...). Throws when the route has no authentication.
+ */
+export function authOf<A>(context: AuthContext<A>): A {
+  if (!context.auth) throw new Error('authenticate() middleware missing');
+  return context.auth;
+}
+
+/** What most routes read of their caller: the session's username. */
+export interface Caller {
+  session: { username: string };
+}

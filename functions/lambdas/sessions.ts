@@ -9,7 +9,7 @@ import { warmUpInLambda } from '../wiring/warm-up.js';
 // Connections and SDK warmed during init, not on the first request.
 await warmUpInLambda();
 
-/** The routes of Lambda `sessions` (functions/wiring/routes.ts names its routes). */
+/** The routes of Lambda `sessions` (functions/kernel/route-table.ts names its routes). */
 export const routes = { 'POST /rest_login': loginRoute(loginDeps), 'POST /rest_logout': logoutRoute(logoutDeps) };
 
 /** Lambda `sessions`: logging in and out, and the deployment's init event, which makes the credential data key exist (init-event.ts). */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { RouteDef } from '../wiring/routes.js';
+import type { RouteDef } from '../kernel/route-table.js';
 import type { ManifestRoute, ManifestWorkflow } from '../workflows/manifest-schema.js';
 import * as s from './schemas.js';
 import { operationDocs as defaultDocs, type JsonSchemaDoc, type OperationDoc, type Security } from './operation-docs.js';

@@ -1,10 +1,11 @@
 import type middy from '@middy/core';
-import type { Context } from 'aws-lambda';
+import { authOf as kernelAuthOf, type AuthContext as KernelAuthContext } from '../kernel/http-route.js';
 import type { HttpEvent, HttpResult } from '../kernel/http.js';
 import { tokenFromRequest } from './domain/tokens.js';
 import type { AuthenticatedSession, SessionService } from './session-service.js';
 
-export type AuthContext = Context & { auth?: AuthenticatedSession };
+/** A route's context after `authenticate`: the session, its server and BAM client, the monitor state read. */
+export type AuthContext = KernelAuthContext<AuthenticatedSession>;
 
 /**
  * Sent by the web UI on the calls it makes on its own (its heartbeat and live views, while nobody
@@ -33,6 +34,5 @@ export function authenticate(
 }
 
 export function authOf(context: AuthContext): AuthenticatedSession {
-  if (!context.auth) throw new Error('authenticate() middleware missing');
-  return context.auth;
+  return kernelAuthOf(context);
 }

@@ -1,5 +1,5 @@
 import { workflowManifest } from '../workflows/manifest.js';
-import { staticRoutes, type RouteDef } from './routes.js';
+import { staticRoutes, type RouteDef } from '../kernel/route-table.js';
 
 /** Every route: the gateway's own and each workflow's prefix, from the manifest (the trusted side never imports a workflow module). */
 export const routes: RouteDef[] = [

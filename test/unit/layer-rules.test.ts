@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cruise } from 'dependency-cruiser';
+import { lintDeps } from '../../bin/lint-deps.js';
 
 /**
  * The import rules of .dependency-cruiser.cjs (`npm run lint:deps`, part of `npm test`) fail, and
  * name the import, when code breaks them: shown on a small tree built here with the real rules.
  */
-const root = path.resolve(import.meta.dirname, '../..');
-const rules = createRequire(import.meta.url)(path.join(root, '.dependency-cruiser.cjs')) as { forbidden: unknown[]; options: Record<string, unknown> };
 
 async function violations(files: Record<string, string>): Promise<string[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'layers-'));
@@ -20,11 +17,7 @@ async function violations(files: Record<string, string>): Promise<string[]> {
       writeFileSync(path.join(dir, file), code);
     }
     writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }));
-    const { tsConfig: _ignored, ...options } = rules.options;
-    const tops = [...new Set(Object.keys(files).map((f) => f.split('/')[0]!))];
-    const result = await cruise(tops, { ...options, baseDir: dir, validate: true, ruleSet: { forbidden: rules.forbidden }, tsConfig: { fileName: path.join(dir, 'tsconfig.json') } } as never);
-    const out = typeof result.output === 'string' ? undefined : result.output;
-    return (out?.summary.violations ?? []).map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
+    return await lintDeps(dir, [...new Set(Object.keys(files).map((f) => f.split('/')[0]!))]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -64,6 +57,44 @@ describe('the layer rules', () => {
   it('code outside test/ importing test support fails', async () => {
     expect(await violations({ 'local/tool.ts': "import { x } from '../test/support/x.js';\nexport const y = x;\n", 'test/support/x.ts': 'export const x = 1;\n' })).toEqual([
       'nothing-outside-test-imports-test: local/tool.ts → test/support/x.ts',
+    ]);
+  });
+
+  it("a feature's domain importing anything but domain code and the kernel fails", async () => {
+    expect(
+      await violations({
+        'functions/monitor/domain/rules.ts': "import { probe } from '../../bam/probe.js';\nimport type { E } from '../../events/domain/e.js';\nexport const n: E = probe;\n",
+        'functions/bam/probe.ts': 'export const probe = 1;\n',
+        'functions/events/domain/e.ts': 'export type E = number;\n',
+      }),
+    ).toEqual(['domain-imports-only-domain: functions/monitor/domain/rules.ts → functions/bam/probe.ts']);
+  });
+
+  it('a use case importing an adapter instead of its port fails; the wiring may', async () => {
+    expect(
+      await violations({
+        'functions/sessions/login.ts': "import { DynamoStore } from '../adapters/store.js';\nexport const n = DynamoStore;\n",
+        'functions/wiring/deps.ts': "import { DynamoStore } from '../adapters/store.js';\nexport const m = DynamoStore;\n",
+        'functions/adapters/store.ts': 'export class DynamoStore {}\n',
+      }),
+    ).toEqual(['features-use-ports-not-adapters: functions/sessions/login.ts → functions/adapters/store.ts']);
+  });
+
+  it('the kernel importing a feature fails', async () => {
+    expect(await violations({ 'functions/kernel/http.ts': "import { x } from '../sessions/x.js';\nexport const y = x;\n", 'functions/sessions/x.ts': 'export const x = 1;\n' })).toEqual([
+      'kernel-imports-only-kernel: functions/kernel/http.ts → functions/sessions/x.ts',
+    ]);
+  });
+
+  it('a cycle between folders fails, type imports included, naming an import of each edge', async () => {
+    expect(
+      await violations({
+        'functions/monitor/state.ts': "import type { S } from '../sessions/session.js';\nexport type M = S;\n",
+        'functions/sessions/session.ts': "import { m } from '../monitor/m.js';\nexport type S = string;\nexport const n = m;\n",
+        'functions/monitor/m.ts': 'export const m = 1;\n',
+      }),
+    ).toEqual([
+      'no-cycle-between-folders: functions/monitor ⇄ functions/sessions, through functions/monitor/state.ts → functions/sessions/session.ts; functions/sessions/session.ts → functions/monitor/m.ts',
     ]);
   });
 });

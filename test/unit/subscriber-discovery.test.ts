@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderSubscriberIndex, subscriberModules, SUBSCRIBER_DIR } from '../../bin/gen-subscribers.js';
 import { checkSubscriptions, defineSubscription } from '../../functions/events/define-subscription.js';
-import { subscriptions } from '../../functions/wiring/subscriptions.js';
+import { subscriptions } from '../../functions/lambdas/subscriptions.js';
 import { patterns } from '../../functions/events/domain/event-patterns.js';
 
 /** Subscribers are discovered like workflows: a module that declares its subscription is deployed and delivered to. */

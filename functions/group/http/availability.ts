@@ -3,7 +3,9 @@ import { clientAddress } from '../../kernel/client-address.js';
 import { GatewayError, badRequest, forbidden, notFound } from '../../kernel/errors.js';
 import { json } from '../../kernel/http.js';
 import { changePrimary, failoverTarget, type GroupChange, type GroupIntervals, type GroupState } from '../domain/group.js';
-import { authOf, type AuthContext } from '../../sessions/authenticate.js';
+import { authOf, type AuthContext as RouteContext, type Caller } from '../../kernel/http-route.js';
+
+type AuthContext = RouteContext<Caller>;
 import { groupView, nodeState } from '../node-state.js';
 import { flushOutbox } from '../../events/outbox-flusher.js';
 import type { EventPublisher } from '../../events/ports.js';

@@ -1,6 +1,9 @@
 import { json } from '../../kernel/http.js';
 import { initialState, type MonitorState } from '../domain/monitor-machine.js';
-import { authOf, type AuthContext } from '../../sessions/authenticate.js';
+import { authOf, type AuthContext as RouteContext } from '../../kernel/http-route.js';
+
+/** The status route reads the monitor state its caller's authentication already read. */
+type AuthContext = RouteContext<{ monitor: MonitorState | undefined }>;
 import { switchoverStatus } from '../domain/switchover-status.js';
 import type { Route } from '../../kernel/http-route.js';
 

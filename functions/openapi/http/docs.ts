@@ -51,7 +51,7 @@ const FAVICON =
 const cached = new Map<string, string>();
 let localDocument: (() => string) | undefined;
 
-/** Local mode: the runtime hands over the document it built (functions/openapi/current.ts). */
+/** Local mode: the runtime hands over the document it built (functions/wiring/openapi-document.ts). */
 export function serveOpenApiDocument(build: () => string): void {
   localDocument = build;
   cached.delete('openapi.json');

@@ -2,7 +2,9 @@ import { GatewayError, badRequest, forbidden, notFound } from '../../kernel/erro
 import { json } from '../../kernel/http.js';
 import type { AdminDeps, Principal } from '../admin-deps.js';
 import type { Route as HttpRoute } from '../../kernel/http-route.js';
-import { authOf, type AuthContext } from '../../sessions/authenticate.js';
+import { authOf, type AuthContext as RouteContext, type Caller as SessionCaller } from '../../kernel/http-route.js';
+
+type AuthContext = RouteContext<SessionCaller>;
 import { matchPath } from '../../kernel/path-match.js';
 import { knownPermissions } from '../known-permissions.js';
 import { audit, type AuditAction } from '../../kernel/audit.js';

@@ -1,6 +1,6 @@
 /**
- * The API's routes, the handler behind each (functions/handlers/<handler>.ts) and the Lambda
- * function that hosts it (functions/api/<fn>.ts). The CDK stack creates one API Gateway route per
+ * The API's routes, the route factory behind each (a feature's http/ folder) and the Lambda
+ * function that hosts it (functions/lambdas/<fn>.ts). The CDK stack creates one API Gateway route per
  * entry and one Lambda per `fn`; the local runtime routes with the same list.
  *
  * Functions are grouped by concern, not one per route nor one for all:

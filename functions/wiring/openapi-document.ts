@@ -1,9 +1,9 @@
 import { adminRouteKeys } from '../permissions/http/admin.js';
-import { routes } from '../wiring/all-routes.js';
+import { routes } from './all-routes.js';
 import { workflowManifest } from '../workflows/manifest.js';
 import { workflowSchemas } from '../workflows/manifest-schemas.js';
 import { joinManifest } from '../workflows/manifest-schema.js';
-import { buildOpenApi } from './document.js';
+import { buildOpenApi } from '../openapi/document.js';
 
 /**
  * The document of this code base: the local runtime serves it as it starts, the CDK app writes it
