@@ -6,7 +6,7 @@ import type { Switchover } from '../../functions/monitor/domain/monitor-machine.
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 import { freshTable } from '../support/dynamo.js';
 import { BamHttpError, BamUnreachableError } from '../../functions/bam/http.js';
-import { switchoversNotCompleted } from '../../functions/lambdas/monitor.js';
+import { switchoversNotCompleted } from '../../functions/monitor/monitor-metrics.js';
 
 /**
  * The planned switchover driven by monitors sharing one stored state (two gateway nodes, or

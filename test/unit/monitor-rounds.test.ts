@@ -58,7 +58,7 @@ function monitorWith(p: ReturnType<typeof manualProbes>, store: MonitorStore, se
   });
 }
 
-async function eventually<T>(check: () => T | undefined | false, what: string, timeoutMs = 3000): Promise<T> {
+async function eventually<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = check();

@@ -185,7 +185,7 @@ describe('a planned switchover of the Primary', () => {
 
 describe('the metric behind the alarm on a host left DISABLED', () => {
   it('is how long the longest-DISABLED host has been out, 0 when none is', async () => {
-    const { longestDisabledSeconds } = await import('../../functions/lambdas/monitor.js');
+    const { longestDisabledSeconds } = await import('../../functions/monitor/monitor-metrics.js');
     const c = cluster();
     expect(longestDisabledSeconds(c.state, 5000)).toBe(0);
     c.round(1000, all, { bam3: 'DISABLED' });
