@@ -1,3 +1,4 @@
+import type { MarkerRecord, PrimaryDnsRecords } from '../events/ports.js';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type Change, type ResourceRecordSet } from '@aws-sdk/client-route-53';
 
 /** Module scope: a warm Lambda reuses its connections. Route 53 is global; the SDK picks its endpoint. */
@@ -34,3 +35,14 @@ export async function swapRecord(
     throw err;
   }
 }
+
+type RouteMarker = MarkerRecord & { set: ResourceRecordSet };
+
+/** The DNS subscriber's records on Route 53, through the module-scope client. */
+export const route53Records: PrimaryDnsRecords = {
+  async readMarker(zoneId, name) {
+    const set = await readTxt(route53, zoneId, name);
+    return set ? ({ value: set.ResourceRecords?.[0]?.Value, set } satisfies RouteMarker) : undefined;
+  },
+  swap: (zoneId, o) => swapRecord(route53, zoneId, { ...o, previous: (o.previous as RouteMarker | undefined)?.set }),
+};

@@ -22,3 +22,16 @@ export interface EventPublisher {
   /** Publishes what it can; answers the ids that were accepted. Never throws for per-entry failures. */
   publish(events: PendingEvent[]): Promise<{ published: string[]; failed: string[] }>;
 }
+
+/** A marker record as read, handed back unchanged to replace it (Route 53 deletes only an exact match). */
+export interface MarkerRecord {
+  value: string | undefined;
+}
+
+/** The DNS records that follow the Primary: the name (a CNAME) and its marker TXT record (adapters/route53-record.ts). */
+export interface PrimaryDnsRecords {
+  /** The marker record of this exact name, if any. */
+  readMarker(zoneId: string, name: string): Promise<MarkerRecord | undefined>;
+  /** In one atomic change: replace the marker `previous` with `marker` and point the name at `target`; false when the marker changed meanwhile. */
+  swap(zoneId: string, o: { recordName: string; target: string; ttl: number; markerName: string; marker: string; previous: MarkerRecord | undefined; comment: string }): Promise<boolean>;
+}
