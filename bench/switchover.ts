@@ -14,7 +14,7 @@
  * work when a hundred held calls are released together, which no BAM server does.
  *
  * Apart from the load, a few non-restorable alias sessions (bob) opened before each change and
- * used after it are reported on their own line: SPEC §11 ends them (401), by design, so they are
+ * used after it are reported on their own line: a switchover ends them (401, docs/maintenance.md), by design, so they are
  * not counted as failed requests of the load.
  */
 import { startLocalStack, type LocalStack } from '../local/runtime.js';
@@ -93,7 +93,7 @@ try {
     };
   };
   const setMode = async (hostName: string, mode: string) => (await prepare(hostName, mode))();
-  // Non-restorable alias sessions open across the change: SPEC §11 ends them; reported apart from the load.
+  // Non-restorable alias sessions open across the change: a switchover ends them (docs/maintenance.md); reported apart from the load.
   const bystanders = async () =>
     Promise.all(Array.from({ length: 5 }, async () => String((await json(stack, 'POST', '/rest_login', { body: { username: 'bob', password: 'bob-pass' } })).body.access_token).split(' ')[1]!));
   const afterChange = async (tokens: string[]) => {
@@ -105,7 +105,7 @@ try {
     );
     const counts: Record<string, number> = {};
     for (const c of codes) counts[c] = (counts[c] ?? 0) + 1;
-    console.log(`  non-restorable alias sessions open across the change (not part of the load; SPEC §11 ends them): ${JSON.stringify(counts)}`);
+    console.log(`  non-restorable alias sessions open across the change (not part of the load; a switchover ends them): ${JSON.stringify(counts)}`);
   };
 
   // (a) planned: drain the Primary bam1.

@@ -23,7 +23,7 @@ await ensureUiBuilt({ log: (line) => console.error(line) });
 const uiAssetsDir = fileURLToPath(new URL('../ui/dist', import.meta.url));
 const { gatewayApp } = await import('../lib/gateway-app.js');
 
-// AWS's CloudFormation validator runs inside every synth: an error in a template fails it (SPEC §10).
+// AWS's CloudFormation validator runs inside every synth: an error in a template fails it (docs/deploying.md).
 const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
 const settings = readSettings((k) => app.node.tryGetContext(k));
 gatewayApp(app, {

@@ -92,7 +92,7 @@ const VIEWER_ADDRESS_CODE = `async function handler(event) {
  * API requires (the execute-api address stays public: without it, calling that would skip the WAF).
  * The secret reaches the template only as a dynamic reference.
  *
- * The web UI (SPEC §12) shares the distribution, so the browser sees one origin for UI and API (the
+ * The web UI (docs/web-ui.md) shares the distribution, so the browser sees one origin for UI and API (the
  * session cookie is `__Host-`, SameSite=Strict): its page paths and `/assets/*` come from a private
  * S3 bucket (origin access control), everything else from the API. Every answer carries the
  * security headers (strict CSP, HSTS, nosniff, no framing, no referrer).

@@ -58,7 +58,7 @@ export class GatewayData extends Construct {
   /** The value CloudFront sends as `x-origin-verify`; only the API functions read it. Absent without an edge. */
   readonly originVerifySecret?: secrets.Secret;
   readonly credentialKey: kms.Key;
-  /** Signs tenant tokens (SPEC §11); the maintenance function reads it (TENANT_TOKEN_SECRET_ARN). */
+  /** Signs tenant tokens (docs/maintenance.md); the maintenance function reads it (TENANT_TOKEN_SECRET_ARN). */
   readonly tenantTokenKey: secrets.Secret;
   readonly deadLetterAlarms: cloudwatch.Alarm[] = [];
 

@@ -270,7 +270,7 @@ export class GatewayNode extends Construct {
     const failover = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'FailoverInProgress', dimensionsMap: dims, statistic: 'Maximum', period: Duration.minutes(1) });
     const roundErrors = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'MonitorRoundErrors', dimensionsMap: dims, statistic: 'Sum', period: Duration.minutes(5) });
     const backlog = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'OutboxBacklog', dimensionsMap: dims, statistic: 'Minimum', period: Duration.minutes(5) });
-    // Both emitted by the monitor (SPEC §11): a planned switchover that fell back to a failover, and
+    // Both emitted by the monitor (docs/maintenance.md): a planned switchover that fell back to a failover, and
     // how long the host DISABLED the longest has been out of service.
     const switchoverTimedOut = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'SwitchoverTimedOut', dimensionsMap: dims, statistic: 'Sum', period: Duration.minutes(5) });
     const longestDisabled = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'LongestDisabledHostSeconds', dimensionsMap: dims, statistic: 'Maximum', period: Duration.minutes(5) });

@@ -30,7 +30,7 @@ export interface FunctionNetwork {
 const DYNAMODB_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 /**
- * The private network path to BAM in one region (SPEC §10): the VPC (imported as named, or an
+ * The private network path to BAM in one region (docs/deploying.md): the VPC (imported as named, or an
  * isolated one created here), the endpoints through which the functions reach AWS (DynamoDB as a
  * gateway endpoint; Secrets Manager, KMS, EventBridge and Lambda as interface endpoints with private
  * DNS, so the SDK's default addresses resolve to them), each with a policy naming only this

@@ -118,7 +118,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     bus.subscribe(sub.id, sub.pattern, (event) => fn(event, lambdaContext(`gateway-${sub.handler}`, 30_000)));
   }
 
-  // Local demo permissions (SPEC §3): alice may run the sample workflow, and through the
+  // Local demo permissions (docs/configuration.md): alice may run the sample workflow, and through the
   // network-engineers group the two others; bob may run nothing.
   const { permissions } = gatewayDeps();
   await permissions.grant({ kind: 'user', name: 'alice' }, 'failover_rest_endpoints');

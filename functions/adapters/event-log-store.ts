@@ -1,7 +1,7 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
- * The recent gateway events, kept in the table for the web UI's timeline (SPEC §12): one item per
+ * The recent gateway events, kept in the table for the web UI's timeline (docs/web-ui.md): one item per
  * event under pk `EVENTS`, sk `<time>#<id>` (newest last), TTL'd after `retentionDays`. An event
  * delivered twice (EventBridge retries) overwrites its own item. The web UI reads it by time
  * (adapters/event-log-range.ts).

@@ -1,5 +1,5 @@
 /**
- * The key material tenant tokens are signed with (SPEC §11), held in module memory:
+ * The key material tenant tokens are signed with (docs/maintenance.md), held in module memory:
  * - local mode: TENANT_TOKEN_KEY, a random string the local runtime makes per `npm start`
  *   (shared by both nodes; tokens die with the process, as its table does);
  * - AWS: the generated Secrets Manager secret named by TENANT_TOKEN_SECRET_ARN, read once per

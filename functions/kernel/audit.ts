@@ -1,7 +1,7 @@
 import { logger } from './logger.js';
 
 /**
- * The audit log (SPEC §13): one structured line per security-relevant act, with who, from where,
+ * The audit log (docs/security.md): one structured line per security-relevant act, with who, from where,
  * what and the outcome. Never put a token, password or BAM credential in an entry: name the user
  * and the target instead. In AWS these lines go to the function's log group, filterable with
  * `{ $.audit = true }`.

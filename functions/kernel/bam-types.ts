@@ -1,6 +1,6 @@
 /** The vocabulary every part of the gateway shares about BAM servers: their configuration, roles and probe results (plain types). */
 
-/** The gateway's view of a role (SPEC §5): a Standalone server serves the API, so it is PRIMARY. */
+/** The gateway's view of a role (docs/failover.md): a Standalone server serves the API, so it is PRIMARY. */
 export type BamRole = 'PRIMARY' | 'STANDBY' | 'UNKNOWN';
 
 /** Which probe step answered. */

@@ -1,5 +1,5 @@
 /**
- * Errors that become HTTP answers. Every gateway error answers with the SPEC §4 envelope:
+ * Errors that become HTTP answers. Every gateway error answers with the envelope of docs/api.md:
  * {"code": "<Word>", "message": "<human text>", "status": <http status>, "details"?}.
  */
 export class GatewayError extends Error {
@@ -21,7 +21,7 @@ export const forbidden = (message: string) => new GatewayError(403, 'Forbidden',
 export const notFound = (message = 'No such resource.') => new GatewayError(404, 'NotFound', message);
 
 /**
- * The answer BlueCat Gateway gives while an Address Manager failover is in progress (SPEC §4.1).
+ * The answer BlueCat Gateway gives while an Address Manager failover is in progress (docs/api.md).
  * Its body deliberately breaks the usual envelope: existing clients match on it.
  */
 export class FailoverInProgressError extends Error {

@@ -7,7 +7,7 @@ import { audit } from './audit.js';
 import { clientAddress } from './client-address.js';
 
 /**
- * Turns any error into a JSON answer (SPEC §4): gateway errors keep their status and message;
+ * Turns any error into a JSON answer (docs/api.md): gateway errors keep their status and message;
  * a failover in progress gets BlueCat's 503 body and Retry-After; anything unexpected is a 500
  * with a generic message and a correlation id, never internals.
  */
@@ -20,7 +20,7 @@ export function httpErrors(opts: { defaultMessage?: string } = {}): middy.Middle
   };
 }
 
-/** Every 401 and 403 answered goes to the audit log (SPEC §13): who (if known), from where, which route, why. */
+/** Every 401 and 403 answered goes to the audit log (docs/security.md): who (if known), from where, which route, why. */
 function auditRefusal(status: number | undefined, err: unknown, event: HttpEvent, context: Context | undefined): void {
   if (status !== 401 && status !== 403) return;
   const actor = (context as { auth?: { session?: { username?: string } } } | undefined)?.auth?.session?.username;

@@ -6,7 +6,7 @@ import { logger } from '../kernel/logger.js';
 /**
  * This node's availability-group agent. Like the monitor, the schedule starts it every minute and
  * it ticks (heartbeat or check) until shortly before its timeout. Without NODE_ID it does nothing.
- * It reads only the group's configuration: its function holds no secret and no key (SPEC §13).
+ * It reads only the group's configuration: its function holds no secret and no key (docs/security.md).
  */
 export const handler = middy<{ mode?: 'once' | 'loop' } | undefined, { ticks: number; role: string }, Error, Context>().handler(async (event, context) => {
   const { groupAgent, config } = groupAgentDeps();

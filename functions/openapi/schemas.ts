@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 const nullable = <T extends z.ZodMiniType>(t: T) => z.nullable(t);
 const isoTime = z.string().check(z.describe('ISO 8601 time'));
 
-/** SPEC §4's error envelope: every gateway error but the failover 503 and /airlock/rest's. */
+/** The error envelope (docs/api.md): every gateway error but the failover 503 and /airlock/rest's. */
 export const ErrorEnvelope = z.object({
   code: z.string().check(z.describe('a word, e.g. Unauthorized, SessionEndedByFailover')),
   message: z.string(),

@@ -63,7 +63,7 @@ const pemOf = (kind: string) => z.optional(z.string().check(z.regex(PEM(kind), `
 const intFrom = (def: number, min = 1) => z._default(z.coerce.number().check(z.int(), z.minimum(min)), def);
 const nonEmpty = () => z.string().check(z.minLength(1));
 
-/** What the group agent reads: no BAM server, secret or key (it has none, SPEC §13). */
+/** What the group agent reads: no BAM server, secret or key (it has none, docs/security.md). */
 const groupFields = {
   TABLE_NAME: z.string().check(z.minLength(3)),
   NODE_ID: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32'))),

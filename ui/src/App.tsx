@@ -35,7 +35,7 @@ export function App() {
 /**
  * Every signed-in page: the live read (also the session's heartbeat, live.tsx) and the shell. A
  * 401, or the failover 503 of a call that needs the Primary, takes the user to the login page,
- * keeping the page they were on (reference/000); the UI's own reads go on through a failover.
+ * keeping the page they were on (as BlueCat Gateway does); the UI's own reads go on through a failover.
  */
 function SignedIn({ path }: { path: string }) {
   const hadSession = useRef(false);

@@ -1,6 +1,6 @@
 /**
  * The UI's one way to call the gateway: same origin, the session cookie (HttpOnly: never seen
- * here), and for every change the session's CSRF token and a JSON body (SPEC §12). A failover 503
+ * here), and for every change the session's CSRF token and a JSON body (docs/web-ui.md). A failover 503
  * and a 401 are reported to the app, which takes the user to the login page keeping their page.
  */
 export class ApiError extends Error {

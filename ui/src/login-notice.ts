@@ -1,4 +1,4 @@
-/** What the login page tells a user sent there by a lost session (SPEC §12). */
+/** What the login page tells a user sent there by a lost session (docs/web-ui.md). */
 export const FAILOVER_ENDED = 'Your session ended because of an Address Manager failover. Log in again to start a new session.';
 export const SESSION_ENDED = 'Your session has ended. Log in again.';
 

@@ -22,7 +22,7 @@ export interface Operator {
 }
 
 /**
- * Taking the Primary out is a planned switchover (SPEC §11), not a plain drain or disable: say only
+ * Taking the Primary out is a planned switchover (docs/maintenance.md), not a plain drain or disable: say only
  * what that does. Only a restorable alias session survives it; the operator's own is no exception.
  */
 function primaryOut(host: HostStatus, mode: Mode, target: HostStatus, me: Operator): string {
@@ -35,7 +35,7 @@ function primaryOut(host: HostStatus, mode: Mode, target: HostStatus, me: Operat
   );
 }
 
-/** What a change will do, said before it is made (SPEC §12). */
+/** What a change will do, said before it is made (docs/web-ui.md). */
 export function consequence(p: Pending, hosts: HostStatus[], group: GroupView | null, me: Operator): { title: string; body: string; confirm: string; danger: boolean } {
   if (p.kind === 'node') {
     const other = group?.nodes.find((n) => n.node_id !== group.primary_node);

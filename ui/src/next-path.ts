@@ -1,7 +1,7 @@
 import { HOME, isUiPage } from './page-paths.js';
 
 /**
- * The page `next` may send a user to after logging in (SPEC §12): only one of this UI's own pages,
+ * The page `next` may send a user to after logging in (docs/web-ui.md): only one of this UI's own pages,
  * on this origin, with its query string. Anything else (another site, `//host`, `\\host`, a scheme,
  * an API path, the login page itself) goes to the dashboard: no open redirect.
  */

@@ -1,5 +1,5 @@
 /**
- * The web UI's security headers (SPEC §12, §13), one definition for the local runtime and the
+ * The web UI's security headers (docs/web-ui.md, docs/security.md), one definition for the local runtime and the
  * CloudFront response headers policy. No inline script or style anywhere: the build emits none.
  */
 export const UI_CSP = [

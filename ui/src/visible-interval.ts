@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
 
 /**
- * Runs `tick` now and every `ms` while the page is visible (SPEC §12: a light heartbeat, live views
- * every 2 s), and again as soon as the page becomes visible. Hidden tabs cost the gateway nothing.
+ * Runs `tick` now and every `ms` while the page is visible (a light heartbeat, live views every
+ * 2 s: docs/web-ui.md), and again as soon as the page becomes visible. Hidden tabs cost the gateway nothing.
  */
 export function useVisibleInterval(tick: () => void | Promise<void>, ms: number, deps: unknown[] = []): void {
   const latest = useRef(tick);

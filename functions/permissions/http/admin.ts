@@ -13,7 +13,7 @@ import { sessionLifetimeRoutes } from './admin-session-lifetime.js';
 
 type Deps = () => AdminDeps;
 
-/** Admin changes that go to the audit log (SPEC §13), by route; `target` names what changed. */
+/** Admin changes that go to the audit log (docs/security.md), by route; `target` names what changed. */
 const AUDITED: Record<string, { action: AuditAction; target: (p: Record<string, string>) => string }> = {
   'PUT /admin/{kind}/{name}/permissions/{permission}': { action: 'permission-granted', target: (p) => `${p.kind}/${p.name}/${p.permission}` },
   'DELETE /admin/{kind}/{name}/permissions/{permission}': { action: 'permission-revoked', target: (p) => `${p.kind}/${p.name}/${p.permission}` },

@@ -16,7 +16,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * GET /ui/api/login-options (public): the BAM Selection list (the alias first and default, then
- * each server by name: names only, never URLs, SPEC §13) and the monitoring state, so the login
+ * each server by name: names only, never URLs, docs/security.md) and the monitoring state, so the login
  * page can say a failover is in progress before anyone types a password.
  */
 async function loginOptions(d: UiDeps) {
@@ -81,7 +81,7 @@ const answers: Record<string, Answer> = {
         .filter((w) => w.routes.length > 0),
     };
   },
-  /** Live sessions each BAM server would still serve (SPEC §11's count), with its mode. */
+  /** Live sessions each BAM server would still serve (the count docs/maintenance.md describes), with its mode. */
   '/ui/api/session-counts': async (_event, _context, d) => {
     const { config, sessionCounter: sessions } = d;
     const [monitor, active] = await Promise.all([d.monitor.get(), d.configuration.get()]);

@@ -15,7 +15,7 @@ interface LoginOptions {
 }
 
 /**
- * BlueCat Gateway's login page with BAM Selection (SPEC §12). Sent here by a call that needed the
+ * BlueCat Gateway's login page with BAM Selection (docs/web-ui.md). Sent here by a call that needed the
  * Primary during a failover, it shows the failover message and checks the session again after
  * each `Retry-After` (and on a refresh): once the failover is over, a restorable session is back
  * and the user returns to `next`; an ended one is explained, and after logging in the user
