@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, eventually, login } from './client.js';
+import { workflowManifest } from '../../functions/workflows/manifest.js';
 
 /**
  * The workflow runtime's behaviour, the same for BAM REST v1 and v2 (one stack per test file,
@@ -116,15 +117,12 @@ export function workflowSuite(apiVersion: '1' | '2') {
       expect(r.body).toMatchObject({ status });
     });
 
-    it('lists every permission there is', async () => {
-      expect((await call(base, 'GET', '/admin/permissions', { token: tokens.admin })).body.permissions).toEqual([
-        'api',
-        'availability_group',
-        'dns_records',
-        'failover_rest_endpoints',
-        'ip_space',
-        'maintenance',
-      ]);
+    it("lists every permission there is: each workflow's and the gateway's own two", async () => {
+      const own = ['availability_group', 'maintenance'];
+      // The sample workflows are there; a workflow added to functions/workflows/modules/ joins them.
+      expect(workflowManifest.workflows.map((w) => w.name)).toEqual(expect.arrayContaining(['api', 'dns_records', 'failover_rest_endpoints', 'ip_space']));
+      const expected = [...new Set([...workflowManifest.workflows.flatMap((w) => [w.name, ...w.routes.map((r) => r.permission)]), ...own])].sort();
+      expect((await call(base, 'GET', '/admin/permissions', { token: tokens.admin })).body.permissions).toEqual(expected);
     });
   });
 
