@@ -1,16 +1,12 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConfigurationStore } from '../maintenance/ports.js';
 import { conditionally } from './dynamo.js';
 import { ItemOutbox, appendOutboxSets, type Outbox } from './outbox.js';
 import type { PendingEvent } from '../events/domain/events.js';
-import type { Activation, Modes } from '../maintenance/domain/configuration.js';
-import type { ActiveConfiguration } from '../maintenance/ports.js';
-export type { ActiveConfiguration };
+import { HISTORY_LIMIT, type Activation, type ActiveConfiguration, type Modes } from '../maintenance/domain/configuration.js';
+import type { ConfigurationStore } from '../maintenance/ports.js';
 
+// The stored name (AIRLOCK#CONFIG) stays as deployed tables and IAM conditions know it.
 const KEY = { pk: 'AIRLOCK#CONFIG', sk: 'ACTIVE' };
-
-/** Activations kept in the item (comment, who, when, hosts changed): enough for autoMerge and the history view. */
-export const HISTORY_LIMIT = 50;
 
 /**
  * The active maintenance configuration (AIRLOCK#CONFIG / ACTIVE): one versioned item holding the

@@ -1,4 +1,7 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PermissionStore, Principal } from '../permissions/ports.js';
+
+export type { Principal };
 
 /**
  * Workflow permissions, granted to users or to groups, and group membership:
@@ -6,7 +9,6 @@ import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, t
  *   PERMISSION#GROUP#<group>    / <permission>
  *   MEMBER#<username>           / GROUP#<group>
  */
-export type Principal = { kind: 'user' | 'group'; name: string };
 
 type Key = { pk: string; sk: string };
 
@@ -16,7 +18,7 @@ const memberKey = (username: string, group: string) => ({ pk: `MEMBER#${username
 const BATCH_ATTEMPTS = 6;
 const BATCH_BACKOFF_MS = 25;
 
-export class DynamoPermissionStore {
+export class DynamoPermissionStore implements PermissionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,21 +1,27 @@
+import type { TenantTokenKeySource } from '../maintenance/ports.js';
+
 /**
  * The key material tenant tokens are signed with (docs/maintenance.md), held in module memory:
- * - local mode: TENANT_TOKEN_KEY, a random string the local runtime makes per `npm start`
- *   (shared by both nodes; tokens die with the process, as its table does);
- * - AWS: the generated Secrets Manager secret named by TENANT_TOKEN_SECRET_ARN, read once per
- *   Lambda environment (retried on the next call if it failed).
+ * - local mode: `key`, a random string the local runtime makes per `npm start` (shared by both
+ *   nodes; tokens die with the process, as its table does);
+ * - AWS: the generated Secrets Manager secret `secretArn`, read once per Lambda environment
+ *   (retried on the next call if it failed).
  */
-let loading: Promise<string> | undefined;
+export class SecretTenantTokenKey implements TenantTokenKeySource {
+  private loading: Promise<string> | undefined;
 
-export function tenantTokenKeyMaterial(env: Readonly<Record<string, string | undefined>>): Promise<string> {
-  if (env.TENANT_TOKEN_KEY) return Promise.resolve(env.TENANT_TOKEN_KEY);
-  const arn = env.TENANT_TOKEN_SECRET_ARN;
-  if (!arn) return Promise.reject(new Error('No tenant-token key: set TENANT_TOKEN_KEY (local) or TENANT_TOKEN_SECRET_ARN (AWS).'));
-  loading ??= readTenantTokenSecret(arn).catch((err: unknown) => {
-    loading = undefined;
-    throw err;
-  });
-  return loading;
+  constructor(private readonly from: { key?: string; secretArn?: string }) {}
+
+  material(): Promise<string> {
+    if (this.from.key) return Promise.resolve(this.from.key);
+    const arn = this.from.secretArn;
+    if (!arn) return Promise.reject(new Error('No tenant-token key: set TENANT_TOKEN_KEY (local) or TENANT_TOKEN_SECRET_ARN (AWS).'));
+    this.loading ??= readTenantTokenSecret(arn).catch((err: unknown) => {
+      this.loading = undefined;
+      throw err;
+    });
+    return this.loading;
+  }
 }
 
 /** The secret's value; the SDK client is loaded on first use, since only AWS needs it. */

@@ -1,9 +1,9 @@
-import type { ConfigurationStore } from './ports.js';
 import type { PendingEvent } from '../events/domain/events.js';
 import type { MonitorState } from '../monitor/domain/monitor-machine.js';
 import { BACKEND_GROUP } from './domain/contract.js';
 import { planActivation, validate, type ConfiguredServer, type Modes, type MonitorView, type WorkingCopy } from './domain/configuration.js';
-import { airlockError } from './jsonapi.js';
+import { maintenanceError } from './jsonapi.js';
+import type { ConfigurationStore } from './ports.js';
 
 export interface ActivateRequest {
   workingCopy: WorkingCopy;
@@ -47,11 +47,11 @@ export function monitorView(state: MonitorState | undefined): MonitorView | unde
 export async function activate(store: ConfigurationStore, r: ActivateRequest): Promise<ActivateResult> {
   const active = await store.get();
   const plan = planActivation(r.workingCopy, active, r.options);
-  if ('outdated' in plan) throw airlockError(409, 'OUTDATED_CONFIGURATION', plan.detail);
+  if ('outdated' in plan) throw maintenanceError(409, 'OUTDATED_CONFIGURATION', plan.detail);
   const names = r.servers.map((s) => s.name);
   const errors = validate(names, active.modes, plan.modes, monitorView(r.monitor)).filter((m) => m.severity === 'ERROR');
   if (errors.length) {
-    throw airlockError(
+    throw maintenanceError(
       400,
       'VALIDATION_FAILED',
       errors[0]!.detail,
@@ -84,6 +84,6 @@ export async function activate(store: ConfigurationStore, r: ActivateRequest): P
     detail: { version, previousVersion: active.version, by: r.by, comment: r.comment, merged: plan.merged, changes, epoch, occurredAt },
   });
   const committed = await store.activate(active, plan.modes, { version, comment: r.comment, by: r.by, at: r.now, hosts: plan.changed }, events);
-  if (!committed) throw airlockError(409, 'OUTDATED_CONFIGURATION', 'Another activation completed meanwhile: load the active configuration again, or activate with autoMerge.');
+  if (!committed) throw maintenanceError(409, 'OUTDATED_CONFIGURATION', 'Another activation completed meanwhile: load the active configuration again, or activate with autoMerge.');
   return { version, modes: plan.modes, changes, merged: plan.merged, comment: r.comment, activated: true };
 }

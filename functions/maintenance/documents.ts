@@ -1,8 +1,7 @@
 import { BACKEND_GROUP, type BackendHost } from './domain/contract.js';
-import type { ActiveConfiguration } from './ports.js';
-import type { ValidatorMessage } from './domain/configuration.js';
+import type { ActiveConfiguration, ValidatorMessage } from './domain/configuration.js';
 
-/** The JSON:API documents of /airlock/rest (SPEC §11), in Airlock's resource types. */
+/** The JSON:API documents of the maintenance API (/airlock/rest), in Airlock's resource types. */
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function groupDocument(hosts: BackendHost[]) {

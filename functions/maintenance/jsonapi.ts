@@ -2,8 +2,8 @@ import { GatewayError } from '../kernel/errors.js';
 import { MAX_BODY_BYTES, json, type HttpEvent, type HttpResult } from '../kernel/http.js';
 
 /**
- * JSON:API wire helpers for /airlock/rest (SPEC §11): error documents, and request bodies as real
- * Airlock clients send them (empty, `null`, JSON with or without Content-Type, or JSON encoded
+ * JSON:API wire helpers for the maintenance API (/airlock/rest): error documents, and request
+ * bodies as real Airlock clients send them (empty, `null`, JSON with or without Content-Type, or JSON encoded
  * twice as a string, as pyAirlock's activate does).
  */
 export interface JsonApiError {
@@ -25,7 +25,7 @@ const TITLES: Record<number, string> = {
 };
 
 /** A refusal carrying one or more JSON:API errors (the first one's status is the answer's). */
-export function airlockError(status: number, code: string, detail: string, more: JsonApiError[] = []): GatewayError {
+export function maintenanceError(status: number, code: string, detail: string, more: JsonApiError[] = []): GatewayError {
   return new GatewayError(status, code, detail, { errors: more });
 }
 
@@ -41,14 +41,14 @@ export function errorDocument(err: GatewayError): HttpResult {
 /** The body as a value: undefined for empty or `null`; 400 for anything that is not JSON; 413 when too large. */
 export function tolerantBody(event: HttpEvent): unknown {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw airlockError(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw maintenanceError(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
   if (raw.trim() === '') return undefined;
   let value: unknown;
   try {
     value = JSON.parse(raw);
     if (typeof value === 'string' && /^\s*[{[]/.test(value)) value = JSON.parse(value);
   } catch {
-    throw airlockError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+    throw maintenanceError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
   }
   return value ?? undefined;
 }

@@ -1,5 +1,5 @@
 import { quoted } from './domain/contract.js';
-import { airlockError, isObject } from './jsonapi.js';
+import { maintenanceError, isObject } from './jsonapi.js';
 
 /** What /airlock/rest requests carry, read strictly: the path as routing and path rights see it, and the activate body. */
 
@@ -19,10 +19,10 @@ export function canonicalSubPath(subPath: string): string {
       try {
         decoded = decodeURIComponent(segment);
       } catch {
-        throw airlockError(400, 'BAD_REQUEST', 'The path has a malformed percent-escape.');
+        throw maintenanceError(400, 'BAD_REQUEST', 'The path has a malformed percent-escape.');
       }
       // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-      if (/[/\\\u0000-\u001f\u007f]/.test(decoded)) throw airlockError(400, 'BAD_REQUEST', 'A path segment may not encode a slash, a backslash or a control character.');
+      if (/[/\\\u0000-\u001f\u007f]/.test(decoded)) throw maintenanceError(400, 'BAD_REQUEST', 'A path segment may not encode a slash, a backslash or a control character.');
       return decoded;
     })
     .join('/');
@@ -35,15 +35,15 @@ export function canonicalSubPath(subPath: string): string {
  */
 export function activationBody(body: unknown): { comment: string; options: { autoMerge: boolean; ignoreOutdatedConfiguration: boolean } } {
   if (body === undefined) return { comment: '', options: { autoMerge: false, ignoreOutdatedConfiguration: false } };
-  if (!isObject(body)) throw airlockError(400, 'BAD_REQUEST', 'Send an empty body, or {"comment": "...", "options": {"autoMerge": false, "ignoreOutdatedConfiguration": false}}.');
-  if (body.comment !== undefined && body.comment !== null && typeof body.comment !== 'string') throw airlockError(400, 'BAD_REQUEST', 'comment must be a string.');
-  if (body.options !== undefined && body.options !== null && !isObject(body.options)) throw airlockError(400, 'BAD_REQUEST', 'options must be an object.');
+  if (!isObject(body)) throw maintenanceError(400, 'BAD_REQUEST', 'Send an empty body, or {"comment": "...", "options": {"autoMerge": false, "ignoreOutdatedConfiguration": false}}.');
+  if (body.comment !== undefined && body.comment !== null && typeof body.comment !== 'string') throw maintenanceError(400, 'BAD_REQUEST', 'comment must be a string.');
+  if (body.options !== undefined && body.options !== null && !isObject(body.options)) throw maintenanceError(400, 'BAD_REQUEST', 'options must be an object.');
   const options = isObject(body.options) ? body.options : {};
   const flag = (name: string) => {
     const v = options[name];
     if (v === undefined || v === null || v === false || v === 'false') return false;
     if (v === true || v === 'true') return true;
-    throw airlockError(400, 'BAD_REQUEST', `options.${name} must be true or false, not ${quoted(v)}.`);
+    throw maintenanceError(400, 'BAD_REQUEST', `options.${name} must be true or false, not ${quoted(v)}.`);
   };
   // Whole code points, and a lone surrogate made U+FFFD: DynamoDB stores only valid UTF-8.
   const comment = typeof body.comment === 'string' ? [...body.comment.replace(LONE_SURROGATE, '\uFFFD')].slice(0, 1000).join('') : '';

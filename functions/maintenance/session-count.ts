@@ -1,16 +1,14 @@
 import type { BoundSessionFilter } from '../sessions/ports.js';
 import type { MonitorState } from '../monitor/domain/monitor-machine.js';
 import type { BackendHost } from './domain/contract.js';
+import type { BoundSessionCounter } from './ports.js';
+export type { BoundSessionCounter };
 
 /** The login alias (functions/sessions/session-service.ts PRIMARY_ALIAS), repeated so this bundle stays free of the session service. */
 const PRIMARY_ALIAS = 'primary-address-manager';
 
-export interface BoundSessionCounter {
-  countBound(server: string, now: number, which: BoundSessionFilter): Promise<{ count: number; requests: number }>;
-}
-
 /**
- * Which sessions bound to `host` it would still serve (SPEC §11 session counts), mirroring the
+ * Which sessions bound to `host` it would still serve (the session counts of the back-end group's status), mirroring the
  * session service's checks:
  * - pinned sessions (target = host) of its current incarnation (one bound before it went DOWN has
  *   ended), none while it is DISABLED (they end);

@@ -1,12 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { GatewayError, badRequest } from '../kernel/errors.js';
-import type { AirlockPrincipal } from './domain/contract.js';
-import type { TenantTokenRecord, TenantTokenStore } from './ports.js';
-export type { TenantTokenRecord, TenantTokenStore };
+import type { MaintenancePrincipal } from './domain/contract.js';
+import type { TenantTokenKeySource, TenantTokenRecord, TenantTokenStore } from './ports.js';
 
 /**
- * Tenant users and their tokens (SPEC §11), free of AWS: JWTs signed HS256 with the gateway's key,
+ * Tenant users and their tokens, free of AWS: JWTs signed HS256 with the gateway's key,
  * each recorded in a store by its jti. A token is valid only while its record exists, so deleting
  * the records revokes at once. The store never holds the token, only its id and claims.
  */
@@ -31,6 +30,18 @@ export interface IssueRequest {
 export function signingKey(material: string): Uint8Array {
   if (material.length < 32) throw new Error('the tenant-token key material is too short (at least 32 characters)');
   return new Uint8Array(createHash('sha256').update(material, 'utf8').digest());
+}
+
+/**
+ * The signing key of a key source, derived again only when the material changes (a rotated secret).
+ */
+export function keyOf(source: TenantTokenKeySource): () => Promise<Uint8Array> {
+  let held: { material: string; bytes: Uint8Array } | undefined;
+  return async () => {
+    const material = await source.material();
+    if (held?.material !== material) held = { material, bytes: signingKey(material) };
+    return held.bytes;
+  };
 }
 
 /** `8h`, `30m`, `90s`, `2d` or plain seconds → seconds; undefined when it is none of these. */
@@ -106,7 +117,7 @@ export class TenantTokens {
   }
 
   /** The caller a token names, or a 401 InvalidToken saying why (never quoting the token). */
-  async verify(token: string): Promise<AirlockPrincipal> {
+  async verify(token: string): Promise<MaintenancePrincipal> {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, await this.key(), {
@@ -137,7 +148,7 @@ export class TenantTokens {
    * a 401 InvalidToken once the token was revoked (its record deleted) or has expired, so the
    * session ends with the token. One strongly consistent GetItem, as session/create costs.
    */
-  async recheck(p: AirlockPrincipal): Promise<AirlockPrincipal> {
+  async recheck(p: MaintenancePrincipal): Promise<MaintenancePrincipal> {
     const record = p.tenant && p.tokenId ? await this.store.get(p.tenant, p.user, p.tokenId) : undefined;
     if (!record) throw invalid('The tenant token this REST session was opened with was revoked: the session has ended. Use a new token (npm run user-manager) and create a new session.');
     if (record.expiresAt * 1000 <= this.now()) throw invalid('The tenant token this REST session was opened with has expired: the session has ended. Use a new token (npm run user-manager).');

@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import { validate } from '../kernel/validation.js';
 import { audit } from '../kernel/audit.js';
 import { badRequest, notFound } from '../kernel/errors.js';
-import type { TenantTokenRecord, TenantTokens } from './tenant-token-service.js';
+import type { TenantTokenRecord } from './ports.js';
+import type { TenantTokens } from './tenant-token-service.js';
 
 /**
  * What `npm run user-manager` asks, as JSON: the same object goes to the local gateway's

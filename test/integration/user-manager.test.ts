@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { userManager } from '../../bin/user-manager-cli.js';
-import type { AirlockPrincipal } from '../../functions/maintenance/domain/contract.js';
+import type { MaintenancePrincipal } from '../../functions/maintenance/domain/contract.js';
 
 /**
  * `npm run user-manager` against a running local gateway (startLocalStack, as `npm start`): the CLI
@@ -11,7 +11,7 @@ import type { AirlockPrincipal } from '../../functions/maintenance/domain/contra
  */
 let stack: LocalStack;
 let port: string;
-let verify: (token: string) => Promise<AirlockPrincipal>;
+let verify: (token: string) => Promise<MaintenancePrincipal>;
 
 beforeAll(async () => {
   stack = await startLocalStack();

@@ -11,7 +11,8 @@ import { manifestOf } from '../support/manifest.js';
 
 const workflows = joinManifest(workflowManifest, workflowSchemas).workflows;
 import { adminRouteKeys } from '../../functions/permissions/http/admin.js';
-import { airlockRoutePatterns, BASE_PATH } from '../../functions/maintenance/http/maintenance-api.js';
+import { BASE_PATH } from '../../functions/maintenance/http/maintenance-api.js';
+import { maintenanceRoutePatterns } from '../../functions/maintenance/http/routes.js';
 import { defineWorkflow, route } from '../../functions/workflows/define.js';
 
 const real = () => buildOpenApi({ routes, workflows, adminRouteKeys });
@@ -67,14 +68,14 @@ describe('the OpenAPI document', () => {
         const [method, path] = k.split(' ') as [string, string];
         return { method, sample: path.slice(BASE_PATH.length).replace(/\{[^}]+\}/g, 'address-manager') };
       });
-    for (const r of airlockRoutePatterns)
+    for (const r of maintenanceRoutePatterns)
       expect(
         documented.some((d) => d.method === r.method && r.path.test(d.sample)),
         `${r.method} ${r.path}`,
       ).toBe(true);
     for (const d of documented)
       expect(
-        airlockRoutePatterns.some((r) => r.method === d.method && r.path.test(d.sample)),
+        maintenanceRoutePatterns.some((r) => r.method === d.method && r.path.test(d.sample)),
         `${d.method} ${d.sample}`,
       ).toBe(true);
   });

@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { freshTable } from '../support/dynamo.js';
-import { DynamoTenantTokenStore } from '../../functions/adapters/tenant-token-store.js';
+import { InMemoryTenantTokenStore } from '../support/fakes/tenant-token-store.js';
 import { TenantTokens, signingKey } from '../../functions/maintenance/tenant-token-service.js';
-import { mayCall, type AirlockPrincipal } from '../../functions/maintenance/domain/contract.js';
+import { mayCall, type MaintenancePrincipal } from '../../functions/maintenance/domain/contract.js';
 
-/** The path rights a verified token carries, as mayCall enforces them (SPEC §11): full match, GET → readPaths, others → writePaths. */
-let t: Awaited<ReturnType<typeof freshTable>>;
-let principal: AirlockPrincipal;
+/** The path rights a verified token carries, as mayCall enforces them: full match, GET → readPaths, others → writePaths. */
+let principal: MaintenancePrincipal;
 
 beforeAll(async () => {
-  t = await freshTable();
   const key = signingKey(randomBytes(32).toString('base64'));
-  const tokens = new TenantTokens(new DynamoTenantTokenStore(t.db, t.tableName), async () => key);
-  // reference/004's tenant user, with our back-end group in place of virtual hosts.
+  const tokens = new TenantTokens(new InMemoryTenantTokenStore(), async () => key);
+  // Airlock's example tenant user, with our back-end group in place of virtual hosts.
   const { token } = await tokens.issue({
     user: 'tenant_user',
     tenant: 'myTenant',
@@ -23,7 +20,6 @@ beforeAll(async () => {
   });
   principal = await tokens.verify(token);
 });
-afterAll(async () => t?.close());
 
 describe("a tenant token's path rights", () => {
   it('allow the writes its writePaths match, including /session/create as a write', () => {

@@ -3,9 +3,9 @@ import { eligibleTarget, type Health } from '../../monitor/domain/monitor-machin
 import type { BamRole } from '../../monitor/domain/bam-server.js';
 
 /**
- * The maintenance configuration model (SPEC §11), pure: hosts from the configured BAM servers,
- * addressing a group and a host the ways Airlock clients do, working copies, validation, and the
- * activation merge rules. No I/O; the store and the handler bring the data.
+ * The maintenance configuration model, pure: hosts from the configured BAM servers, addressing a
+ * group and a host the ways Airlock clients do, working copies, validation, and the activation
+ * merge rules. No I/O; the stores and the API bring the data.
  */
 
 /** Host modes by host name; a host absent here is ENABLED. */
@@ -30,6 +30,17 @@ export interface Activation {
   by: string;
   at: number;
   hosts: string[];
+}
+
+/** Activations the active configuration keeps (comment, who, when, hosts changed): enough for autoMerge and the history view. */
+export const HISTORY_LIMIT = 50;
+
+export interface ActiveConfiguration {
+  /** 0 before the first activation (every host ENABLED). */
+  version: number;
+  modes: Modes;
+  /** Oldest first, at most HISTORY_LIMIT. */
+  history: Activation[];
 }
 
 /** The monitor's view of a server, as far as validation and status need it. */
@@ -199,11 +210,7 @@ export type ActivationPlan = { modes: Modes; changed: string[]; merged: boolean 
  * copy overwrites), or `autoMerge` and the activations since load changed none of its hosts (its
  * changes go on top of the active modes). `history` must cover every version after the loaded one.
  */
-export function planActivation(
-  wc: WorkingCopy,
-  active: { version: number; modes: Modes; history: Activation[] },
-  opts: { ignoreOutdatedConfiguration?: boolean; autoMerge?: boolean },
-): ActivationPlan {
+export function planActivation(wc: WorkingCopy, active: ActiveConfiguration, opts: { ignoreOutdatedConfiguration?: boolean; autoMerge?: boolean }): ActivationPlan {
   const changedFrom = (modes: Modes, next: Modes) =>
     Object.keys({ ...modes, ...next })
       .filter((h) => modeOf(modes, h) !== modeOf(next, h))

@@ -1,6 +1,6 @@
 /**
- * The maintenance API's shared vocabulary (SPEC §11), agreed before its parts were built: the
- * back-end group and hosts, host modes, and who is calling. Plain types, no I/O.
+ * The maintenance feature's shared vocabulary: the back-end group and its hosts, host modes, and
+ * who is calling. Plain types, no I/O.
  */
 export type HostMode = 'ENABLED' | 'NO_NEW_SESSIONS' | 'DISABLED';
 export const HOST_MODES: readonly HostMode[] = ['ENABLED', 'NO_NEW_SESSIONS', 'DISABLED'];
@@ -25,7 +25,7 @@ export interface BackendHost {
  * gateway session holding the `maintenance` permission (the web UI). Path rights apply to both:
  * a session's are `.*`.
  */
-export interface AirlockPrincipal {
+export interface MaintenancePrincipal {
   kind: 'tenant' | 'session';
   /** Tenant user name, or the gateway username. */
   user: string;
@@ -40,7 +40,7 @@ export interface AirlockPrincipal {
 }
 
 /** Whether a principal may call `method` on `subPath` (the path after /airlock/rest). */
-export function mayCall(p: AirlockPrincipal, method: string, subPath: string): boolean {
+export function mayCall(p: MaintenancePrincipal, method: string, subPath: string): boolean {
   const pattern = method.toUpperCase() === 'GET' || method.toUpperCase() === 'HEAD' ? p.readPaths : p.writePaths;
   try {
     return new RegExp(`^(?:${pattern})$`).test(subPath);
@@ -57,6 +57,6 @@ export function quoted(value: unknown, max = 80): string {
 }
 
 /** Who a principal is in the audit log, the activation history and events: a gateway username, or `tenant:<tenant>/<user>`. */
-export function whoOf(p: AirlockPrincipal): string {
+export function whoOf(p: MaintenancePrincipal): string {
   return p.kind === 'tenant' ? `tenant:${p.tenant ?? '?'}/${p.user}` : p.user;
 }

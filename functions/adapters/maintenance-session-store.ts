@@ -1,32 +1,30 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AirlockSessionStore } from '../maintenance/ports.js';
 import { conditionally } from './dynamo.js';
-import type { AirlockPrincipal } from '../maintenance/domain/contract.js';
 import type { WorkingCopy } from '../maintenance/domain/configuration.js';
-import type { AirlockSession } from '../maintenance/ports.js';
-export type { AirlockSession };
+import type { MaintenanceSession, MaintenanceSessionStore, WorkingCopySave } from '../maintenance/ports.js';
 
+// The stored names (key prefix AIRLOCK#SESSION#, type airlock-session) stay as deployed tables and IAM conditions know them.
 const key = (idHash: string) => ({ pk: `AIRLOCK#SESSION#${idHash}`, sk: 'SESSION' });
 /** DynamoDB TTL deletes late (up to days): expiry is checked on read; TTL only tidies up. */
 const ttlOf = (expiresAt: number) => Math.ceil(expiresAt / 1000) + 3600;
 
-/** REST sessions (AIRLOCK#SESSION#<sha256(JSESSIONID)> / SESSION): the id is stored only as its hash. */
-export class DynamoAirlockSessionStore implements AirlockSessionStore {
+/** Maintenance sessions (AIRLOCK#SESSION#<sha256(JSESSIONID)> / SESSION): the id is stored only as its hash. */
+export class DynamoMaintenanceSessionStore implements MaintenanceSessionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async create(s: AirlockSession): Promise<void> {
+  async create(s: MaintenanceSession): Promise<void> {
     await this.db.send(
       new PutCommand({ TableName: this.tableName, Item: { ...key(s.idHash), type: 'airlock-session', ...s, ttl: ttlOf(s.expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
   }
 
-  async get(idHash: string): Promise<AirlockSession | undefined> {
+  async get(idHash: string): Promise<MaintenanceSession | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(idHash), ConsistentRead: true }));
     if (!res.Item) return undefined;
-    const { principal, workingCopy, wcRev, createdAt, expiresAt } = res.Item as AirlockSession;
+    const { principal, workingCopy, wcRev, createdAt, expiresAt } = res.Item as MaintenanceSession;
     return { idHash, principal, ...(workingCopy ? { workingCopy } : {}), ...(wcRev ? { wcRev } : {}), createdAt, expiresAt };
   }
 
@@ -46,11 +44,7 @@ export class DynamoAirlockSessionStore implements AirlockSessionStore {
     );
   }
 
-  /**
-   * Replaces the working copy (and slides the idle expiry) if it is still revision `readRev` (what
-   * the caller read); 'conflict' when another call wrote it meanwhile, 'gone' when the session ended.
-   */
-  async saveWorkingCopy(idHash: string, expiresAt: number, workingCopy: WorkingCopy, readRev = 0): Promise<'saved' | 'conflict' | 'gone'> {
+  async saveWorkingCopy(idHash: string, expiresAt: number, workingCopy: WorkingCopy, readRev = 0): Promise<WorkingCopySave> {
     const write = this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
