@@ -1,9 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { GroupStore } from '../group/ports.js';
 import { conditionally } from './dynamo.js';
 import { ItemOutbox, appendOutboxSets, type Outbox } from './outbox.js';
 import type { GroupChange, GroupState } from '../group/domain/group.js';
 import type { PendingEvent } from '../events/domain/events.js';
-import type { GroupStore } from '../group/ports.js';
 
 const KEY = { pk: 'GROUP', sk: 'STATE' };
 

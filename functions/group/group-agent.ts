@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { GroupStore } from './ports.js';
 import { bootstrap, changePrimary, decide, join, primaryLeaseMs, roleOf, type GroupIntervals, type GroupState, type HeartbeatObservation, type NodeRole } from './domain/group.js';
 import type { EventPublisher } from '../events/ports.js';
 import { flushOutbox } from '../events/outbox-flusher.js';
-import type { GroupStore } from './ports.js';
 
 export interface GroupAgentOptions {
   nodeId: string;

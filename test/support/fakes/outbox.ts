@@ -1,5 +1,5 @@
 import type { PendingEvent } from '../../../functions/events/domain/events.js';
-import type { Outbox } from '../../../functions/adapters/outbox.js';
+import type { Outbox } from '../../../functions/events/ports.js';
 import { sortEvents } from '../../../functions/adapters/outbox.js';
 
 /**
