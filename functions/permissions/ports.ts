@@ -1,5 +1,7 @@
+import type { Principal } from './admin-deps.js';
+
 /** Who a permission is granted to: a user, or a group whose members all hold it. */
-export type Principal = { kind: 'user' | 'group'; name: string };
+export type { Principal };
 
 /**
  * Workflow and feature permissions, granted to users or to groups, and group membership. Reads

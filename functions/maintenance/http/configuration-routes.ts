@@ -19,7 +19,7 @@ const workingCopyDeps = (c: Call): WorkingCopyDeps => ({ sessions: c.deps.mainte
 /** Publishes the configuration outbox; what fails stays there for the next activation or load-active. */
 async function publishPending(c: Call): Promise<void> {
   const { configurations, publisher } = c.deps;
-  await flushOutbox(configurations.outbox, publisher, `airlock-${c.event.requestContext.requestId}`, Date.now()).catch((err: unknown) =>
+  await flushOutbox(configurations.outbox, publisher, `maintenance-${c.event.requestContext.requestId}`, Date.now()).catch((err: unknown) =>
     logger.warn('maintenance events not published yet', { error: err as Error }),
   );
 }
