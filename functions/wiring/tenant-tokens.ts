@@ -3,7 +3,7 @@ import { DynamoTenantTokenStore } from '../adapters/tenant-token-store.js';
 import { SecretTenantTokenKey } from '../adapters/tenant-token-key.js';
 import { TenantTokens, keyOf } from '../maintenance/tenant-token-service.js';
 import type { MaintenancePrincipal } from '../maintenance/domain/contract.js';
-import { environment } from './environment.js';
+import { environment, tableName } from './environment.js';
 
 /**
  * This process's tenant-token service, on the gateway table (TABLE_NAME) and the gateway's key:
@@ -18,7 +18,7 @@ export function tenantTokens(): TenantTokens {
   if (service) return service;
   const e = environment();
   const key = new SecretTenantTokenKey({ ...(e.TENANT_TOKEN_KEY ? { key: e.TENANT_TOKEN_KEY } : {}), ...(e.TENANT_TOKEN_SECRET_ARN ? { secretArn: e.TENANT_TOKEN_SECRET_ARN } : {}) });
-  service = new TenantTokens(new DynamoTenantTokenStore(documentClient, e.TABLE_NAME ?? ''), keyOf(key));
+  service = new TenantTokens(new DynamoTenantTokenStore(documentClient, tableName()), keyOf(key));
   return service;
 }
 
