@@ -6,7 +6,7 @@ import { launch, logIn, watchedPage } from './browser.js';
 /**
  * The page's own calls (heartbeat, live views) do not count as the user's activity for the
  * session's idle timeout: past a few seconds after the user's last click, tap or key, the UI sends
- * them with `x-gateway-heartbeat` (SPEC §12).
+ * them with `x-gateway-heartbeat` (docs/web-ui.md). The page's one poller, GET /ui/api/dashboard, is its heartbeat.
  */
 let stack: LocalStack;
 let browser: Browser;
@@ -34,7 +34,7 @@ describe("the web UI's heartbeat", () => {
     await logIn(page, 'alice', 'alice-pass');
     await page.waitForURL(/\/dashboard$/);
     const idleFrom = Date.now();
-    await expect.poll(() => seen.some((s) => s.at > idleFrom + 6000 && s.path === '/ui/api/session'), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => seen.some((s) => s.at > idleFrom + 6000 && s.path === '/ui/api/dashboard'), { timeout: 20_000 }).toBe(true);
     const idle = seen.filter((s) => s.at > idleFrom + 6000);
     expect(idle.length).toBeGreaterThan(0);
     expect(idle.filter((s) => !s.heartbeat)).toEqual([]);
