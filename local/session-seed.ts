@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SessionRecord } from '../functions/adapters/session-store.js';
+import type { SessionRecord } from '../functions/sessions/domain/session-record.js';
 
 export type SeedSession = SessionRecord;
 type Put = { PutRequest: { Item: Record<string, unknown> } };

@@ -5,6 +5,7 @@ import type { PendingEvent } from '../events/domain/events.js';
 import { ItemOutbox, appendOutboxSets, sortEvents, type Outbox } from './outbox.js';
 import type { StoredMonitor, ServiceSession, MonitorStore } from '../monitor/ports.js';
 export type { StoredMonitor, ServiceSession, MonitorStore };
+import type { ServiceSessionStore } from '../sessions/ports.js';
 
 const STATE_KEY = { pk: 'MONITOR', sk: 'STATE' };
 
@@ -14,7 +15,7 @@ const STATE_KEY = { pk: 'MONITOR', sk: 'STATE' };
  * keyed by event id that commits only ever add to, so removing published entries needs no version
  * check and never races a transition.
  */
-export class DynamoMonitorStore implements MonitorStore {
+export class DynamoMonitorStore implements MonitorStore, ServiceSessionStore {
   readonly outbox: Outbox;
 
   constructor(

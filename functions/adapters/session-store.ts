@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './dynamo.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from './session-index.js';
-import type { SessionRecord, SessionSummary, SessionStore, BoundSessionFilter } from '../sessions/ports.js';
+import type { SessionBinding, SessionRecord, SessionSummary, SessionStore, BoundSessionFilter } from '../sessions/ports.js';
 export type { SessionRecord, SessionSummary, SessionStore, BoundSessionFilter };
 
 const key = (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'SESSION' });
@@ -122,7 +122,7 @@ export class DynamoSessionStore implements SessionStore {
     );
   }
 
-  async rebind(tokenHash: string, fromEpoch: number, to: Pick<SessionRecord, 'boundServer' | 'credential' | 'sharedCredential' | 'epoch' | 'serverIncarnation'>): Promise<boolean> {
+  async rebind(tokenHash: string, fromEpoch: number, to: SessionBinding): Promise<boolean> {
     return conditionally(
       this.db.send(
         new UpdateCommand({

@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SessionLifetime } from '../sessions/domain/session-lifetime.js';
+import type { UserSettings, UserSettingsReader } from '../sessions/ports.js';
 
 /**
  * Per-user settings an admin gives (today: the session lifetime), one item per user:
@@ -11,14 +12,7 @@ import type { SessionLifetime } from '../sessions/domain/session-lifetime.js';
 const PK = 'PERMISSION#SETTINGS';
 const key = (username: string) => ({ pk: PK, sk: `USER#${username.toLowerCase()}` });
 
-export interface UserSettings {
-  username: string;
-  sessionLifetime: SessionLifetime;
-  updatedAt: number;
-  updatedBy: string;
-}
-
-export class DynamoUserSettingsStore {
+export class DynamoUserSettingsStore implements UserSettingsReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

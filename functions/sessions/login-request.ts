@@ -3,7 +3,7 @@ import { MAX_BODY_BYTES, isJsonContentType, parseJsonBody, type HttpEvent } from
 import { boundaryOf, LOGIN_FORM_LIMITS, parseMultipart } from '../kernel/multipart.js';
 import { validate } from '../kernel/validation.js';
 import { LoginBody } from './login-body.js';
-import type { LoginRequest } from './session-service.js';
+import type { LoginRequest } from './domain/login-target.js';
 
 /**
  * `POST /rest_login`'s body in the three forms BlueCat Gateway's clients send (SPEC §9.2): JSON,

@@ -1,4 +1,4 @@
-import type { BamServer } from '../wiring/config.js';
+import type { BamServer } from './domain/servers.js';
 import { FailoverInProgressError } from '../kernel/errors.js';
 import type { MonitorState } from '../monitor/domain/monitor-machine.js';
 

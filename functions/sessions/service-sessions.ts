@@ -1,31 +1,28 @@
-import type { BamServer, GatewayConfig } from '../wiring/config.js';
 import { FailoverInProgressError } from '../kernel/errors.js';
 import type { MonitorState } from '../monitor/domain/monitor-machine.js';
-import type { CredentialCipher } from './domain/credential-cipher.js';
-import { newToken } from './domain/tokens.js';
 import type { BamCredential } from '../bam/credential.js';
-import { bamClient, type BamClient } from '../bam/clients.js';
-import { BamHttpError } from '../bam/http.js';
-import { BamV1Client } from '../bam/v1-client.js';
-import type { MonitorStore, ServiceSession } from '../monitor/ports.js';
+import { newToken } from './domain/tokens.js';
+import { serverNamed, type BamServer } from './domain/servers.js';
+import { sharedContext } from './domain/session-record.js';
+import type { BamLogins, CredentialSealer, ServiceSession, ServiceSessionStore } from './ports.js';
+import type { SessionSettings } from './settings.js';
 
 export interface ServiceSessionDeps {
-  config: GatewayConfig;
-  monitor: MonitorStore;
-  cipher: CredentialCipher;
+  settings: Pick<SessionSettings, 'servers' | 'bamTimeoutMs' | 'service'>;
+  store: ServiceSessionStore;
+  cipher: CredentialSealer;
+  bam: BamLogins;
   now: () => number;
-  serverNamed: (name: string) => BamServer;
   /** The answer for a failed service login (no probe: this also runs inside a monitor round). */
   failure: (err: unknown, server: BamServer) => Promise<Error>;
   retryAfterSeconds: () => number;
 }
 
-/** Encryption context of the shared service credential of an epoch. */
-export const sharedContext = (epoch: number) => `service#${epoch}`;
+type StoredServiceSession = ServiceSession & { credential: string };
 
 /**
  * The service user's BAM session of each epoch: the one BAM login that restores every restorable
- * session (SPEC §4.3). Logging in happens at most once across every process, for an epoch and for
+ * session. Logging in happens at most once across every process, for an epoch and for
  * each credential BAM rejects (a restart): the first caller claims the stored item (a conditional
  * write with a lease) and logs in; the others wait for its credential.
  */
@@ -62,7 +59,7 @@ export class ServiceSessions {
    * (one cheap call with that credential), and only if BAM rejects it too is it replaced (one
    * login). Answers undefined when BAM still accepts it.
    */
-  renew(monitor: MonitorState, rejected: ServiceSession & { credential: string }): Promise<ServiceSession | undefined> {
+  renew(monitor: MonitorState, rejected: StoredServiceSession): Promise<ServiceSession | undefined> {
     return this.once(`${monitor.epoch}:${rejected.credential}`, async () => {
       if (await this.stillAccepted(rejected)) return undefined;
       return this.obtain(monitor, rejected.credential);
@@ -70,22 +67,17 @@ export class ServiceSessions {
   }
 
   /** Whether BAM still accepts a stored service credential (401/403: no); other failures propagate. */
-  private async stillAccepted(service: ServiceSession & { credential: string }): Promise<boolean> {
-    const client = this.client(service);
-    try {
-      if (client instanceof BamV1Client) await client.getSystemInfo();
-      else await client.httpGet('/sessions/current');
-      return true;
-    } catch (err) {
-      if (err instanceof BamHttpError && (err.status === 401 || err.status === 403)) return false;
-      throw err;
-    }
+  private stillAccepted(service: StoredServiceSession): Promise<boolean> {
+    return this.d.bam.accepts(this.serverOf(service), this.credentialOf(service));
   }
 
-  /** A BAM client calling `service.server` with the stored (decrypted) service credential. */
-  private client(service: ServiceSession & { credential: string }): BamClient {
-    const credential = JSON.parse(this.d.cipher.decrypt(service.credential, sharedContext(service.epoch))) as BamCredential;
-    return bamClient(this.d.config.apiVersion, this.d.serverNamed(service.server).url, this.d.config.bamTimeoutMs, credential);
+  /** The stored service credential, decrypted. */
+  private credentialOf(service: StoredServiceSession): BamCredential {
+    return JSON.parse(this.d.cipher.decrypt(service.credential, sharedContext(service.epoch))) as BamCredential;
+  }
+
+  private serverOf(service: ServiceSession): BamServer {
+    return serverNamed(this.d.settings.servers, service.server);
   }
 
   private once(key: string, start: () => Promise<ServiceSession | undefined>): Promise<ServiceSession | undefined> {
@@ -102,32 +94,28 @@ export class ServiceSessions {
   /** `claimFirst`: this process just confirmed the epoch, so nobody has its session yet: claim without reading first. */
   private async obtain(monitor: MonitorState, replacing?: string, claimFirst = false): Promise<ServiceSession> {
     const epoch = monitor.epoch;
-    const primary = this.d.serverNamed(monitor.primary!);
-    const lease = this.d.config.bamTimeoutMs + 1000;
+    const primary = serverNamed(this.d.settings.servers, monitor.primary!);
+    const lease = this.d.settings.bamTimeoutMs + 1000;
     const deadline = this.d.now() + lease;
     let unread = claimFirst;
     for (;;) {
-      const stored = unread ? undefined : await this.d.monitor.getServiceSession(epoch);
+      const stored = unread ? undefined : await this.d.store.getServiceSession(epoch);
       if (stored?.credential && stored.credential !== replacing) return stored;
-      const old = stored?.credential ? (stored as ServiceSession & { credential: string }) : undefined; // set: the rejected credential is still stored, replace it
-      if (await this.d.monitor.claimServiceSession(epoch, primary.name, this.holder, this.d.now(), lease, old?.credential)) {
-        const client = bamClient(this.d.config.apiVersion, primary.url, this.d.config.bamTimeoutMs);
+      const old = stored?.credential ? (stored as StoredServiceSession) : undefined; // set: the rejected credential is still stored, replace it
+      if (await this.d.store.claimServiceSession(epoch, primary.name, this.holder, this.d.now(), lease, old?.credential)) {
         let credential: BamCredential;
         try {
-          credential = await client.login(this.d.config.service.username, this.d.config.service.password);
+          credential = await this.d.bam.login(primary, this.d.settings.service.username, this.d.settings.service.password);
         } catch (err) {
           throw await this.d.failure(err, primary);
         }
         const sealed = this.d.cipher.encrypt(JSON.stringify(credential), sharedContext(epoch));
-        if (await this.d.monitor.completeServiceSession(epoch, this.holder, sealed, old?.credential)) {
+        if (await this.d.store.completeServiceSession(epoch, this.holder, sealed, old?.credential)) {
           // The replaced BAM session may still be open (a 403, say): end it, best effort.
-          if (old)
-            await this.client(old)
-              .logout()
-              .catch(() => undefined);
+          if (old) await this.d.bam.logout(this.serverOf(old), this.credentialOf(old)).catch(() => undefined);
           return { epoch, server: primary.name, credential: sealed };
         }
-        await client.logout().catch(() => undefined); // our lease ran out and another process finished first
+        await this.d.bam.logout(primary, credential).catch(() => undefined); // our lease ran out and another process finished first
         continue;
       }
       if (unread) {

@@ -110,7 +110,7 @@ export function gatewayDeps(): GatewayDeps {
     ),
     probeNow: (minGapMs) => monitor.probeNow(minGapMs),
     hostModes: async () => (await configuration.get()).modes,
-    lifetimeOf: async (username) => (await userSettings.get(username))?.sessionLifetime,
+    userSettings,
   });
   // Log the service user in to a newly confirmed Primary at once, so restored sessions find it ready
   // (reading the data key first if this function started before it existed).

@@ -1,10 +1,9 @@
-import { FailoverInProgressError, GatewayError, forbidden, notFound } from '../kernel/errors.js';
+import { FailoverInProgressError, GatewayError, forbidden } from '../kernel/errors.js';
 import { json, readJsonBody, type HttpEvent, type HttpResult } from '../kernel/http.js';
 import { logger } from '../kernel/logger.js';
 import { BamHttpError, BamUnreachableError } from '../bam/http.js';
-import type { BamServer } from '../wiring/config.js';
 import type { NodeState } from '../group/node-state.js';
-import { PRIMARY_ALIAS, type AuthenticatedSession } from '../sessions/session-service.js';
+import type { AuthenticatedSession } from '../sessions/session-service.js';
 import { buildAnswer, workflowError, WorkflowAnswerRefused } from './answer.js';
 import type { HttpMethod } from './define.js';
 import type { WorkflowRouting } from './manifest-schema.js';
@@ -27,7 +26,8 @@ export interface WorkflowCallDeps {
   invoke: (workflow: string, req: RunnerRequest) => Promise<unknown>;
   sessions: {
     runWithRecovery<T>(auth: AuthenticatedSession, call: (auth: AuthenticatedSession) => Promise<T>, opts?: { retryUnreachable?: boolean }): Promise<T>;
-    bamFailure(err: unknown, server: BamServer, viaAlias: boolean): Promise<Error>;
+    /** BAM's answer as the client should see it (sessions/bam-failure.ts). */
+    callFailure(err: BamHttpError | BamUnreachableError, auth: AuthenticatedSession): Promise<Error>;
   };
   bam: { apiVersion: 1 | 2; timeoutMs: number };
 }
@@ -70,7 +70,7 @@ export async function runWorkflowCall(event: HttpEvent, auth: AuthenticatedSessi
     return await deps.sessions.runWithRecovery(auth, runOnce, { retryUnreachable: route.method === 'GET' });
   } catch (err) {
     if (err instanceof FailoverInProgressError || err instanceof GatewayError) throw err;
-    if (err instanceof BamHttpError || err instanceof BamUnreachableError) throw await mapBamFailure(err, auth, deps);
+    if (err instanceof BamHttpError || err instanceof BamUnreachableError) throw await deps.sessions.callFailure(err, auth);
     const failed = (status: number, code: string, why: string) => {
       logger.error('workflow failed', { workflow: workflow.name, route: route.path, correlationId, status, reason: why });
       return json(status, { code, message: workflow.defaultMessage, status, correlation_id: correlationId });
@@ -79,12 +79,4 @@ export async function runWorkflowCall(event: HttpEvent, auth: AuthenticatedSessi
     if ((err as Error).name === 'RunnerTimedOut') return failed(504, 'WorkflowTimedOut', (err as Error).message);
     return failed(500, 'InternalError', err instanceof WorkflowCrashed ? 'the runner reported an unexpected error' : String((err as Error).message ?? err));
   }
-}
-
-/** BAM's answer as the client should see it; a 404 is BAM's, not the route's. */
-async function mapBamFailure(err: BamHttpError | BamUnreachableError, auth: AuthenticatedSession, deps: WorkflowCallDeps): Promise<Error> {
-  if (err instanceof BamHttpError && err.status === 404) return notFound('Address Manager has no such object.');
-  if (err instanceof BamHttpError && [400, 409, 422].includes(err.status))
-    return new GatewayError(err.status === 422 ? 400 : err.status, 'AddressManagerRejected', `Address Manager refused the request: ${err.bamMessage}`);
-  return deps.sessions.bamFailure(err, auth.server, auth.session.target === PRIMARY_ALIAS);
 }

@@ -25,7 +25,7 @@ beforeAll(async () => {
     sessions: fixture.sessions,
     monitor: new DynamoMonitorStore(t.db, t.tableName),
     cipher: new CredentialCipher(config.credentialKey!),
-    lifetimeOf: async (username) => (await settings.get(username))?.sessionLifetime,
+    userSettings: settings,
     now: () => clock,
   });
 });

@@ -3,7 +3,7 @@ import { SessionService, type AuthenticatedSession } from '../../functions/sessi
 import { BamHttpError, BamUnreachableError } from '../../functions/bam/http.js';
 import { FailoverInProgressError } from '../../functions/kernel/errors.js';
 import type { MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
-import type { SessionRecord } from '../../functions/adapters/session-store.js';
+import type { SessionRecord } from '../../functions/sessions/domain/session-record.js';
 
 /**
  * A call BAM may have applied is never run again because of a planned switchover: only a GET route
