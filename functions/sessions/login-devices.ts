@@ -1,10 +1,14 @@
-import type { GatewayConfig } from '../wiring/config.js';
 import { deviceCookie, deviceCookieName, deviceCookieOf, deviceKey, newDeviceId, signDevice, verifyDevice } from './domain/device-cookie.js';
 
 let derived: { from: Buffer; key: Buffer } | undefined;
 
 /** The credential key as configured (local mode), or as this process holds it (`held`: loaded from Secrets Manager in AWS). */
-export type DeviceKeySource = Pick<GatewayConfig, 'credentialKey' | 'localMode'> & { held: () => GatewayConfig['credentialKey'] | undefined };
+export interface DeviceKeySource {
+  credentialKey?: Buffer;
+  held: () => Buffer | undefined;
+  /** Local mode names the cookie without the `__Host-` prefix (plain HTTP). */
+  localMode: boolean;
+}
 
 /** The device cookies' key: derived from the credential key this process holds; none while there is none (AWS, before the key exists). */
 function signingKey(config: DeviceKeySource): Buffer | undefined {

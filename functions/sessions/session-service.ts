@@ -7,7 +7,6 @@ import { CallRecovery } from './call-recovery.js';
 import { ClusterView } from './cluster-view.js';
 import type { LoginRequest } from './domain/login-target.js';
 import type { SessionRecord, SessionSummary } from './domain/session-record.js';
-import { sessionCookieName } from './domain/tokens.js';
 import { FailoverBinding, type DuringFailover } from './failover-binding.js';
 import { Login } from './login.js';
 import type {
@@ -107,11 +106,6 @@ export class SessionService {
   /** The failover 503's Retry-After, in seconds. */
   get retryAfterSeconds(): number {
     return retryAfterSeconds(this.d.config);
-  }
-
-  /** The name of the session cookie a browser sends the token in. */
-  get cookieName(): string {
-    return sessionCookieName(this.d.config.localMode);
   }
 
   login(req: LoginRequest): Promise<{ token: string; session: SessionRecord }> {

@@ -12,8 +12,6 @@ export interface SessionSettings {
   service: { username: string; password: string };
   sessionTtlSeconds: number;
   sessionMaxLifetimeSeconds: number;
-  /** Local mode names the session cookie without the `__Host-` prefix (plain HTTP). */
-  localMode: boolean;
 }
 
 /** API Gateway answers 504 after 30 s: a held call, then a service login and the call itself, must end before (see SwitchoverHold.budgetMs). */
