@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { parseConfig } from '../../functions/wiring/config.js';
-import type { DynamoSessionStore } from '../../functions/adapters/session-store.js';
-import { hashToken } from '../../functions/sessions/domain/tokens.js';
-import type { SessionService } from '../../functions/sessions/session-service.js';
-import { sessionServiceFixture } from '../support/session-service-fixture.js';
+import { parseConfig } from '../../../functions/wiring/config.js';
+import { hashToken } from '../../../functions/sessions/domain/tokens.js';
+import { fakeSessionService } from '../../support/fakes/session-service.js';
 
-/** SPEC §4.3: an idle timeout (sliding) and an absolute lifetime: use never extends a session past createdAt + lifetime. */
+/** An idle timeout (sliding) and an absolute lifetime: use never extends a session past createdAt + lifetime. */
 let clock = 5_000_000;
-let service: SessionService;
-let sessions: DynamoSessionStore;
-
-let fixture: Awaited<ReturnType<typeof sessionServiceFixture>>;
-beforeAll(async () => {
-  fixture = await sessionServiceFixture({ SESSION_TTL_SECONDS: '600', SESSION_MAX_LIFETIME_SECONDS: '1000' }, () => clock);
-  ({ service, sessions } = fixture);
-});
-afterAll(async () => {
-  await fixture?.close();
-});
+const { service, sessions } = fakeSessionService({ SESSION_TTL_SECONDS: '600', SESSION_MAX_LIFETIME_SECONDS: '1000' }, () => clock);
 
 describe('absolute session lifetime', () => {
   it('defaults to 12 hours', () => {

@@ -1,9 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
-import { DynamoUserSettingsStore } from '../../functions/adapters/user-settings-store.js';
-import { CredentialCipher } from '../../functions/sessions/domain/credential-cipher.js';
-import { SessionService } from '../../functions/sessions/session-service.js';
-import { sessionServiceFixture } from '../support/session-service-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { fakeSessionService } from '../../support/fakes/session-service.js';
 
 /**
  * The absolute lifetime as a per-user setting (issue 20): an automation account an admin gave a
@@ -11,25 +7,8 @@ import { sessionServiceFixture } from '../support/session-service-fixture.js';
  * Idle timeout 600 s, default lifetime 1000 s; the clock is the test's.
  */
 let clock = 9_000_000;
-let fixture: Awaited<ReturnType<typeof sessionServiceFixture>>;
-let service: SessionService;
-let settings: DynamoUserSettingsStore;
-
-beforeAll(async () => {
-  fixture = await sessionServiceFixture({ SESSION_TTL_SECONDS: '600', SESSION_MAX_LIFETIME_SECONDS: '1000' }, () => clock);
-  const { config, t } = fixture;
-  settings = new DynamoUserSettingsStore(t.db, t.tableName);
-  fixture.cluster.data.users.set('externaldns', { password: 'edns-pass', canWrite: true });
-  service = new SessionService({
-    config,
-    sessions: fixture.sessions,
-    monitor: new DynamoMonitorStore(t.db, t.tableName),
-    cipher: new CredentialCipher(config.credentialKey!),
-    userSettings: settings,
-    now: () => clock,
-  });
-});
-afterAll(async () => fixture?.close());
+const { service, userSettings: settings, bam } = fakeSessionService({ SESSION_TTL_SECONDS: '600', SESSION_MAX_LIFETIME_SECONDS: '1000' }, () => clock);
+bam.users.set('externaldns', 'edns-pass');
 
 const usable = (token: string) =>
   service.authenticate(token).then(

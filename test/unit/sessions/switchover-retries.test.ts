@@ -1,45 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { SessionService, type AuthenticatedSession } from '../../functions/sessions/session-service.js';
-import { BamHttpError, BamUnreachableError } from '../../functions/bam/http.js';
-import { FailoverInProgressError } from '../../functions/kernel/errors.js';
-import type { MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
-import type { SessionRecord } from '../../functions/sessions/domain/session-record.js';
+import type { SessionService } from '../../../functions/sessions/session-service.js';
+import { readySession } from '../../../functions/sessions/session-client.js';
+import { BamHttpError, BamUnreachableError } from '../../../functions/bam/http.js';
+import { FailoverInProgressError } from '../../../functions/kernel/errors.js';
+import type { MonitorState } from '../../../functions/monitor/domain/monitor-machine.js';
+import type { SessionRecord } from '../../../functions/sessions/ports.js';
+import { fakeSessionService, serverState as server } from '../../support/fakes/session-service.js';
 
 /**
  * A call BAM may have applied is never run again because of a planned switchover: only a GET route
  * is held and re-run, only on a sign that BAM applied nothing (503, refused connection, 401), and a
  * pinned session is not retried on account of a switchover that completed long ago.
  */
-const server = (name: string, role: 'PRIMARY' | 'STANDBY', incarnation = 0) => ({
-  name,
-  url: `http://127.0.0.1:9/${name}`,
-  role,
-  health: 'UP' as const,
-  lastProbeAt: 1,
-  latencyMs: 1,
-  consecutiveFailures: 0,
-  incarnation,
-});
 const now = Date.now();
+/** The service with `session` stored and `state` the monitor's, and the session as authenticate() answers it, without a token round trip. */
 function service(state: MonitorState, session: SessionRecord) {
-  return new SessionService({
-    config: {
-      servers: [
-        { name: 'bam1', url: 'http://127.0.0.1:9/bam1' },
-        { name: 'bam2', url: 'http://127.0.0.1:9/bam2' },
-      ],
-      apiVersion: 2,
-      bamTimeoutMs: 5000,
-      probe: { intervalMs: 1000, timeoutMs: 1000, failuresBeforeFailover: 2 },
-      switchoverBoundMs: 10_000,
-      service: { username: 'svc', password: 'p' },
-      sessionTtlSeconds: 3600,
-      sessionMaxLifetimeSeconds: 43200,
-    } as never,
-    sessions: { get: async () => session, rebind: async () => true } as never,
-    monitor: { get: async () => ({ state }) } as never,
-    cipher: { decrypt: () => JSON.stringify({ version: 2, authorization: 'Basic eA==' }), encrypt: (s: string) => s } as never,
-  });
+  const f = fakeSessionService({ SESSION_TTL_SECONDS: '3600', SWITCHOVER_BOUND_MS: '10000' }, Date.now);
+  f.monitor.state = state;
+  const stored = { ...session, credential: f.cipher.encrypt(JSON.stringify({ version: 2, authorization: 'Basic eA==' }), session.tokenHash) };
+  void f.sessions.create(stored);
+  return { svc: f.service, auth: readySession(stored, undefined, { servers: f.config.servers, cipher: f.cipher, bam: f.bam }) };
 }
 const pinnedToBam2: SessionRecord = {
   tokenHash: 'h',
@@ -75,9 +55,7 @@ const switching: MonitorState = {
   switchover: { from: 'bam1', target: 'bam2', startedAt: now, deadline: now + 10_000 },
 };
 
-async function runs(svc: SessionService, session: SessionRecord, first: Error, opts: { retryUnreachable?: boolean }) {
-  // The session as authenticate() answers it (its private last step), without a token round trip.
-  const auth = (svc as unknown as { ready: (s: SessionRecord, m: undefined) => AuthenticatedSession }).ready(session, undefined);
+async function runs({ svc, auth }: { svc: SessionService; auth: ReturnType<typeof service>['auth'] }, first: Error, opts: { retryUnreachable?: boolean }) {
   let n = 0;
   const outcome = await svc
     .runWithRecovery(
@@ -95,13 +73,13 @@ async function runs(svc: SessionService, session: SessionRecord, first: Error, o
 describe('retries around a planned switchover', () => {
   it('a connection reset (BAM may have applied it) is never re-run, even for a GET route', async () => {
     const svc = service(afterSwitchover(now), pinnedToBam2);
-    const { n } = await runs(svc, pinnedToBam2, new BamUnreachableError('http://127.0.0.1:9/bam2/api/v2/x', 'network', 'ECONNRESET', 'ECONNRESET'), { retryUnreachable: false });
+    const { n } = await runs(svc, new BamUnreachableError('http://127.0.0.1:9/bam2/api/v2/x', 'network', 'ECONNRESET', 'ECONNRESET'), { retryUnreachable: false });
     expect(n).toBe(1);
   });
 
   it('a pinned session is not retried because of a switchover that completed long ago', async () => {
     const svc = service(afterSwitchover(now - 3_600_000), pinnedToBam2);
-    const { n, outcome } = await runs(svc, pinnedToBam2, new BamHttpError(503, 'Service Unavailable', ''), { retryUnreachable: true });
+    const { n, outcome } = await runs(svc, new BamHttpError(503, 'Service Unavailable', ''), { retryUnreachable: true });
     expect(n).toBe(1);
     expect(outcome).toBeInstanceOf(BamHttpError);
   });
@@ -109,7 +87,7 @@ describe('retries around a planned switchover', () => {
   it('during a switchover, a state-changing route that BAM paused gets the failover 503 (the client decides), and runs once', async () => {
     const aliasSession = { ...pinnedToBam2, target: 'primary-address-manager', boundServer: 'bam1', restorable: true, epoch: 2 };
     const svc = service(switching, aliasSession);
-    const { n, outcome } = await runs(svc, aliasSession, new BamHttpError(503, 'Service Unavailable', ''), { retryUnreachable: false });
+    const { n, outcome } = await runs(svc, new BamHttpError(503, 'Service Unavailable', ''), { retryUnreachable: false });
     expect(n).toBe(1);
     expect(outcome).toBeInstanceOf(FailoverInProgressError);
   });

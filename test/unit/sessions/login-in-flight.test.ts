@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoThrottleStore } from '../../functions/adapters/throttle-store.js';
-import { IN_FLIGHT_LEASE_MS, throttleKeys } from '../../functions/sessions/domain/login-backoff.js';
-import { LoginThrottle, loginLimits, type Admission } from '../../functions/sessions/login-throttle.js';
-import { freshTable } from '../support/dynamo.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { IN_FLIGHT_LEASE_MS, throttleKeys } from '../../../functions/sessions/domain/login-backoff.js';
+import { LoginThrottle, loginLimits, type Admission } from '../../../functions/sessions/login-throttle.js';
+import { InMemoryThrottleStore } from '../../support/fakes/throttle-store.js';
 
 /**
- * Counts of logins in flight, on a real table (dynalite), with a clock the test moves: waiting for
+ * Counts of logins in flight, on the throttle's items in memory, with a clock the test moves: waiting for
  * a place advances it (no real waiting), so a full count is seen to hold an attempt until the wait
  * passes.
  */
-let table: Awaited<ReturnType<typeof freshTable>>;
 let now = 1_000_000;
 let throttle: LoginThrottle;
 let patient: LoginThrottle;
@@ -20,8 +18,7 @@ const refusal = { admitted: false, retryAfterSeconds: 1, reason: 'too many login
 const tick = () => new Promise((r) => setImmediate(r));
 
 beforeAll(async () => {
-  table = await freshTable();
-  const store = new DynamoThrottleStore(table.db, table.tableName);
+  const store = new InMemoryThrottleStore();
   const clockSleep = async (ms: number) => {
     now += ms;
     await tick();
@@ -29,7 +26,6 @@ beforeAll(async () => {
   throttle = new LoginThrottle(store, loginLimits(limits), () => now, clockSleep);
   patient = new LoginThrottle(store, loginLimits({ ...limits, LOGIN_QUEUE_WAIT_MS: '600000' }), () => now, clockSleep);
 });
-afterAll(async () => table?.close());
 
 describe('logins in flight', () => {
   it('at most LOGIN_MAX_CONCURRENT at once; the next waits for a place, and is refused with 1 s only once LOGIN_QUEUE_WAIT_MS has passed', async () => {

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoThrottleStore } from '../../functions/adapters/throttle-store.js';
-import { throttleKeys } from '../../functions/sessions/domain/login-backoff.js';
-import { LoginThrottle, loginLimits, type Admission } from '../../functions/sessions/login-throttle.js';
-import { freshTable } from '../support/dynamo.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { throttleKeys } from '../../../functions/sessions/domain/login-backoff.js';
+import { LoginThrottle, loginLimits, type Admission } from '../../../functions/sessions/login-throttle.js';
+import { InMemoryThrottleStore } from '../../support/fakes/throttle-store.js';
 
 /**
- * The limits never become a lockout others can cause (SPEC §13), with the default limits, on a
- * real table (dynalite) and a clock the test moves: a day of an attacker's guesses from many
+ * The limits never become a lockout others can cause, with the default limits, on the
+ * throttle's items in memory and a clock the test moves: a day of an attacker's guesses from many
  * addresses, and the user's own clients logging in through it.
  */
-let table: Awaited<ReturnType<typeof freshTable>>;
 let now = Date.UTC(2026, 11, 6);
 const slept: number[] = [];
 let throttle: LoginThrottle;
@@ -17,14 +15,12 @@ const SVC = 'gateway-svc';
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
-  table = await freshTable();
   const sleep = async (ms: number) => {
     slept.push(ms);
     now += ms;
   };
-  throttle = new LoginThrottle(new DynamoThrottleStore(table.db, table.tableName), loginLimits({}), () => now, sleep);
+  throttle = new LoginThrottle(new InMemoryThrottleStore(), loginLimits({}), () => now, sleep);
 });
-afterAll(async () => table?.close());
 
 /** One attempt, answered as BAM would: `right` or not. */
 async function attempt(user: string, ip: string, right: boolean, device?: string): Promise<Admission> {
