@@ -11,7 +11,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const CSRF_HEADER = 'x-csrf-token';
 
 /**
- * CSRF defence beyond SameSite (SPEC §12, §13). A state-changing request authenticated by the
+ * CSRF defence beyond SameSite. A state-changing request authenticated by the
  * session cookie must come from the gateway's own origin (a cross-site or same-site `Origin` /
  * `Sec-Fetch-Site` is a 403), carry the session's CSRF token in `X-CSRF-Token` (403 otherwise) and
  * declare a JSON body (415). Requests carrying the token in a header are not CSRF-prone: browsers

@@ -6,7 +6,7 @@ import { LoginBody } from './login-body.js';
 import type { LoginRequest } from './domain/login-target.js';
 
 /**
- * `POST /rest_login`'s body in the three forms BlueCat Gateway's clients send (SPEC §9.2): JSON,
+ * `POST /rest_login`'s body in the three forms BlueCat Gateway's clients send: JSON,
  * `application/x-www-form-urlencoded` (BlueCat's Rundeck plugin, `curl -d`) and
  * `multipart/form-data` (BlueCat's Postman collections), all checked by the same schema, so the
  * answers are the same. Forms are what a page of another site can post without asking: the

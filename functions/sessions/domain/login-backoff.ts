@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { throttleAddress } from './source-address.js';
 
 /**
- * Login rate limiting (SPEC §13), as pure decisions over one counter of failed logins (wrong
+ * Login rate limiting, as pure decisions over one counter of failed logins (wrong
  * credentials as BAM answered) in a window. Once a counter holds `maxFailures`, each further
  * failure blocks attempts for `baseDelayMs · 2^(failures − maxFailures)` (capped at `maxDelayMs`).
  */

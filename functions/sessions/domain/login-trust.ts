@@ -33,7 +33,7 @@ export interface AttemptPlan {
 export const trustOf = (keys: ThrottleKeys, knownPair: boolean): Trust => (keys.device ? 'device' : knownPair ? 'pair' : 'unknown');
 
 /**
- * What decides an attempt and what it is charged to (SPEC §13: the limits never become a lockout
+ * What decides an attempt and what it is charged to (the limits never become a lockout
  * others can cause). A known client (device or pair) is refused only by its own failures, and
  * takes a place only in its own count: failures and bursts from elsewhere cannot refuse it. An
  * unknown client is refused by the username's and the address's backoff, so guessing from new

@@ -1,7 +1,7 @@
 import { badRequest } from '../../kernel/errors.js';
 
 /**
- * A session's absolute lifetime (SPEC §4.3): `SESSION_MAX_LIFETIME_SECONDS` by default, or a
+ * A session's absolute lifetime: `SESSION_MAX_LIFETIME_SECONDS` by default, or a
  * per-user setting an admin gives automation accounts (external-dns polls for weeks with the one
  * token it got at start): more seconds, or `null`, no absolute lifetime at all (the idle timeout
  * alone ends the session). A session takes its user's setting when it logs in and keeps it;

@@ -61,7 +61,7 @@ export function sessionCookie(token: string, maxAgeSeconds: number | undefined, 
 }
 
 /**
- * The CSRF token of a session (SPEC §12): derived from the session token, so nothing more is
+ * The CSRF token of a session: derived from the session token, so nothing more is
  * stored, yet neither it nor the stored hash reveals the other (a distinct domain-separated digest).
  * Only a page that can read `GET /ui/api/session` (same origin) learns it.
  */
