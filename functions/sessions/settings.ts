@@ -15,7 +15,7 @@ export interface SessionSettings {
 }
 
 /** API Gateway answers 504 after 30 s: a held call, then a service login and the call itself, must end before (see SwitchoverHold.budgetMs). */
-export const HELD_CALL_LIMIT_MS = 28_000;
+export { HELD_CALL_LIMIT_MS } from '../kernel/gateway-config.js';
 
 /** The failover 503's Retry-After: about as long as the monitor takes to declare a silent Primary lost. */
 export function retryAfterSeconds(settings: Pick<SessionSettings, 'probe'>): number {

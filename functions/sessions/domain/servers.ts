@@ -1,5 +1,5 @@
 import { GatewayError } from '../../kernel/errors.js';
-import type { BamServer } from '../../monitor/domain/bam-server.js';
+import type { BamServer } from '../../kernel/bam-types.js';
 
 export type { BamServer };
 
