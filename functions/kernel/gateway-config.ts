@@ -1,6 +1,6 @@
 import type { BamServer, FailoverApiConfig } from './bam-types.js';
 
-/** API Gateway answers 504 after 30 s: a held call, then a service login and the call itself, must end before (see SessionService.holdBudgetMs). */
+/** API Gateway answers 504 after 30 s: a held call, then a service login and the call itself, must end before (see SwitchoverHold.budgetMs). */
 export const HELD_CALL_LIMIT_MS = 28_000;
 
 /** The gateway's configuration as every part reads it (functions/wiring/config.ts parses it from the environment). */
