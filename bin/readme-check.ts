@@ -5,8 +5,8 @@
  * generators (this script regenerates the workflow index itself; no block needs the UI build),
  * unless the prose says to continue in the same terminal; then bash -euo pipefail with PORT set;
  * a block passes when it exits 0 and prints every
- * `"key":value` its comments show. The "Writing a workflow" example is saved where README says
- * (and removed afterwards), as README tells the reader to do.
+ * `"key":value` its comments show. The "Writing a workflow" example (docs/workflows.md) is saved
+ * where that page says (and removed afterwards), as the page tells the reader to do.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -134,8 +134,8 @@ function terminals(blocks: PageBlock[]): PageBlock[][] {
   return groups;
 }
 
-// The workflow example goes where README says to save it, for the blocks that call it.
-const example = workflowExample(readme);
+// The workflow example goes where its page (docs/workflows.md) says to save it, for the blocks that call it.
+const example = pages.map((p) => workflowExample(p.text)).find((e) => e !== undefined);
 const examplePath = example ? path.join(root, example.file) : undefined;
 const previous = examplePath && existsSync(examplePath) ? readFileSync(examplePath, 'utf8') : undefined;
 const restore = () => {

@@ -1,10 +1,10 @@
 /**
- * README.md's shell blocks as `npm run readme:check` runs them: which ones run, which run in the
+ * The shell blocks of README.md and the docs/*.md pages as `npm run readme:check` runs them: which ones run, which run in the
  * same terminal as the one before, and the output each one shows in its comments. Pure, so the
  * rules are unit-tested.
  */
 export interface ShellBlock {
-  /** 1-based position among the README's sh blocks. */
+  /** 1-based position among the page's sh blocks. */
   index: number;
   heading: string;
   code: string;
@@ -22,12 +22,12 @@ export const NO_CHECK = 'no-check';
 const FENCE = /^```([^\n]*)\n([\s\S]*?)^```[ \t]*$/gm;
 const CONTINUES = /\b(?:continuing|in the same terminal)\b/i;
 
-export function shellBlocks(readme: string): ShellBlock[] {
+export function shellBlocks(page: string): ShellBlock[] {
   const blocks: ShellBlock[] = [];
   let last = 0;
   let heading = '';
-  for (const m of readme.matchAll(FENCE)) {
-    const before = readme.slice(last, m.index);
+  for (const m of page.matchAll(FENCE)) {
+    const before = page.slice(last, m.index);
     const headings = [...before.matchAll(/^#{2,4} (.+)$/gm)];
     if (headings.length) heading = headings[headings.length - 1]![1]!.trim();
     last = m.index + m[0].length;
@@ -72,9 +72,11 @@ function commentStart(line: string): number {
   return -1;
 }
 
-/** The README's workflow example (the ts block of "Writing a workflow") and where it says to save it. */
-export function workflowExample(readme: string): { file: string; code: string } | undefined {
-  const section = readme.slice(readme.indexOf('## Writing a workflow'));
+/** A page's workflow example (the ts block of its "Writing a workflow" section, in docs/workflows.md) and where it says to save it. */
+export function workflowExample(page: string): { file: string; code: string } | undefined {
+  const start = page.indexOf('## Writing a workflow');
+  if (start < 0) return undefined;
+  const section = page.slice(start);
   const file = /Save this as `([^`]+\.ts)`/.exec(section)?.[1];
   const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   return file && code ? { file, code } : undefined;

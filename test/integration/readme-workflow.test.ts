@@ -9,8 +9,8 @@ import ts from 'typescript';
 import { workflowExample } from '../../local/readme-blocks.js';
 
 /**
- * The README's "Writing a workflow" example, taken from the README itself and run against the
- * simulated BAM, so the docs cannot drift from the code. (It is compiled beside a copy of
+ * The "Writing a workflow" example of docs/workflows.md, taken from the page itself and run against
+ * the simulated BAM, so the docs cannot drift from the code. (It is compiled beside a copy of
  * define.ts in a scratch folder inside the repository, never among the real workflows.)
  */
 const root = path.resolve(import.meta.dirname, '../..');
@@ -19,8 +19,7 @@ let cluster: SimCluster;
 let workflow: Workflow;
 
 beforeAll(async () => {
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const code = workflowExample(readme)!.code;
+  const code = workflowExample(readFileSync(path.join(root, 'docs', 'workflows.md'), 'utf8'))!.code;
   mkdirSync(path.join(scratch, 'workflows', 'modules'), { recursive: true });
   writeFileSync(path.join(scratch, 'workflows', 'modules', 'zone_report.ts'), code);
   // define.ts and what it imports at run time (type-only imports vanish when compiled).
@@ -35,7 +34,7 @@ afterAll(async () => {
 });
 
 /**
- * tsc over the snippet exactly as README says to save it (functions/workflows/zone_report.ts),
+ * tsc over the snippet exactly as its page says to save it (functions/workflows/modules/zone_report.ts),
  * with the project's compiler options, without writing it there: what `npm test` would report
  * once a reader has saved it.
  */
@@ -52,14 +51,14 @@ function typeErrorsOf(file: string, code: string): string[] {
   return ts.getPreEmitDiagnostics(program, program.getSourceFile(target)).map((d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }
 
-describe('the README workflow example', () => {
-  it('type-checks as written, where README says to save it', () => {
-    const example = workflowExample(readFileSync(path.join(root, 'README.md'), 'utf8'))!;
+describe('the docs workflow example (docs/workflows.md)', () => {
+  it('type-checks as written, where its page says to save it', () => {
+    const example = workflowExample(readFileSync(path.join(root, 'docs', 'workflows.md'), 'utf8'))!;
     expect(typeErrorsOf(example.file, example.code)).toEqual([]);
   }, 60_000);
 
   it('the type check would catch what broke it before: input.params.name is string | undefined', () => {
-    const broken = workflowExample(readFileSync(path.join(root, 'README.md'), 'utf8'))!.code.replace('found: names.includes(name)', 'found: names.includes(input.params.name)');
+    const broken = workflowExample(readFileSync(path.join(root, 'docs', 'workflows.md'), 'utf8'))!.code.replace('found: names.includes(name)', 'found: names.includes(input.params.name)');
     expect(typeErrorsOf('functions/workflows/modules/zone_report.ts', broken).join('\n')).toContain('TS2345');
   }, 60_000);
 
