@@ -7,12 +7,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { RoleWatcherStack } from '../../examples/subscriber-stack.js';
 import { patterns } from '../../functions/events/domain/event-patterns.js';
 
-/** README's "Subscribing from another stack": the example is the file, and the file synthesizes. */
+/** docs/events.md's "From another stack": the example is the file, and the file synthesizes. */
 describe('a separate subscriber stack (examples/subscriber-stack.ts)', () => {
-  it('is the block README shows, word for word', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  it('is the block docs/events.md shows, word for word', () => {
+    const page = readFileSync(new URL('../../docs/events.md', import.meta.url), 'utf8');
     const file = readFileSync(new URL('../../examples/subscriber-stack.ts', import.meta.url), 'utf8');
-    expect(readme).toContain('```ts\n' + file + '```');
+    expect(page).toContain('```ts\n' + file + '```');
   });
 
   it('synthesizes a rule on the gateway bus with the shared pattern, a Lambda target with retries, and a dead-letter queue', () => {

@@ -19,9 +19,9 @@ describe('subscriber discovery', () => {
     expect(readFileSync(path.join(SUBSCRIBER_DIR, 'index.ts'), 'utf8')).toBe(renderSubscriberIndex(subscriberModules()));
   });
 
-  it("picks up README's example module once it is added to the folder", () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const example = /```ts\n(\/\/ functions\/subscribers\/primary-pager\.ts\n[\s\S]*?)```/.exec(readme)?.[1];
+  it("picks up docs/events.md's example module once it is added to the folder", () => {
+    const page = readFileSync(new URL('../../docs/events.md', import.meta.url), 'utf8');
+    const example = /```ts\n(\/\/ functions\/lambdas\/subscribers\/primary-pager\.ts\n[\s\S]*?)```/.exec(page)?.[1];
     expect(example).toBeDefined();
     const dir = mkdtempSync(path.join(tmpdir(), 'subscribers-'));
     writeFileSync(path.join(dir, 'primary-pager.ts'), example!);
