@@ -27,6 +27,8 @@ const STRUCTURAL_TESTS = [
   'test/integration/ui-api.test.ts',
   'test/integration/openapi-served.test.ts',
 ];
+/** The test that lists every permission (test/support/workflow-suite.ts, run by workflows-v1 and -v2). */
+const PERMISSION_LIST_TEST = ['test/integration/workflows-v2.test.ts', '-t', 'lists every permission there is'];
 const SKIPPED = new Set(['node_modules', '.git', 'coverage', 'cdk.out', '.bench']);
 
 let copy: string;
@@ -88,5 +90,14 @@ describe("adding docs/workflows.md's example workflow the way the page says", ()
     const out = `${vitest.stdout}\n${vitest.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
     expect('failed' in vitest ? out : 'passed').toBe('passed');
     expect(out).toMatch(new RegExp(`Test Files\\s+${STRUCTURAL_TESTS.length} passed`));
+  }, 600_000);
+
+  it('keeps the list of every permission right: GET /admin/permissions names the new workflow too', async () => {
+    const vitest = await inCopy(process.execPath, [path.join(copy, 'node_modules/vitest/vitest.mjs'), 'run', ...PERMISSION_LIST_TEST]).catch((e: { stdout: string; stderr: string }) => ({
+      ...e,
+      failed: true,
+    }));
+    const out = `${vitest.stdout}\n${vitest.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+    expect('failed' in vitest ? out : 'passed').toBe('passed');
   }, 600_000);
 });
