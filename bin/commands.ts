@@ -16,7 +16,7 @@ export const START: CommandSpec = {
     ['GATEWAY_SERVICE_USERNAME', 'failover-monitoring service user (default gateway-svc)'],
     ['GATEWAY_SERVICE_PASSWORD', 'its password (default gateway-svc-pass)'],
   ],
-  notes: ['Every variable is in README.md, "Configuration (local mode)".'],
+  notes: ['Every variable is in docs/configuration.md.'],
 };
 
 export const BENCH_FAILOVER: CommandSpec = {

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the gateway on this machine, with no AWS account, no Docker and no network.
- * Configuration: see README ("Configuration"). Ctrl-C stops everything.
+ * Configuration: see docs/configuration.md. Ctrl-C stops everything.
  */
 import { startLocalStack } from '../local/runtime.js';
 import { explainStartError, resolvePort } from '../local/start-port.js';
@@ -16,7 +16,7 @@ try {
   const stack = await startLocalStack({ port, bamServers: process.env.BAM_SERVERS, nodes: 2 });
   const svc = `${stack.env.GATEWAY_SERVICE_USERNAME} / ${passwordFromEnv ? '(password from GATEWAY_SERVICE_PASSWORD)' : stack.env.GATEWAY_SERVICE_PASSWORD}`;
   console.log(`Failover Gateway ready on ${stack.url}`);
-  console.log(`  web UI               ${stack.url}/  (log in as one of the demo users below; README "The web UI")`);
+  console.log(`  web UI               ${stack.url}/  (log in as one of the demo users below; docs/web-ui.md)`);
   console.log(`  API, node a          ${stack.url}  (availability group Primary; BAM REST API v${stack.env.BAM_API_VERSION ?? process.env.BAM_API_VERSION ?? '2'})`);
   console.log(`  API, node b          ${stack.nodes.get('b')!.url}  (Secondary; sessions work on either node)`);
   if (stack.cluster) for (const s of stack.cluster.snapshot()) console.log(`  simulated BAM ${s.name.padEnd(6)} ${s.url}  (${s.role})`);
@@ -31,7 +31,7 @@ try {
     console.log(`                       4. ${ctl('bam1', 'readd')}     (the operator re-adds it as bam2's Standby)`);
   }
   console.log(`  a gateway failover   curl -X POST ${stack.nodes.get('b')!.url}/_local/nodes/a/stop`);
-  console.log('  README.md walks through the rest. Ctrl-C stops.');
+  console.log('  README.md walks through the rest, and docs/ goes further. Ctrl-C stops.');
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -1,4 +1,4 @@
-/** `npm run user-manager -- --help`: tenant users and their tokens (see bin/user-manager-cli.ts, README). */
+/** `npm run user-manager -- --help`: tenant users and their tokens (see bin/user-manager-cli.ts, docs/maintenance.md). */
 import { userManager } from './user-manager-cli.js';
 
 // `... --list | head -n 1` closes the pipe early: the reader has what it wanted, not an error.

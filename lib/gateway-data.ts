@@ -80,7 +80,7 @@ export class GatewayData extends Construct {
     });
     // Two regions: each secret has a replica in the other region (same name and value), read there.
     const replicated = props.regions ? { replicaRegions: [{ region: props.regions.replica }] } : {};
-    // Operators put the service user's password here after deploying (README "Deploying").
+    // Operators put the service user's password here after deploying (docs/deploying.md, "After the first deploy: the secret").
     this.secret = new secrets.Secret(this, 'ServiceSecret', {
       description: 'Failover Gateway: BAM failover-monitoring service credentials',
       generateSecretString: { secretStringTemplate: JSON.stringify({ serviceUsername: props.serviceUsername }), generateStringKey: 'servicePassword' },
@@ -88,7 +88,7 @@ export class GatewayData extends Construct {
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The secret is the BAM service user\'s password, which BAM owns: it is rotated in BAM and then written here (README "Operating"); a rotation Lambda cannot change it in BAM.',
+      reason: 'The secret is the BAM service user\'s password, which BAM owns: it is rotated in BAM and then written here (docs/operating.md, "Rotating the service password"); a rotation Lambda cannot change it in BAM.',
     });
     // Generated, never typed: HS256 key material for tenant tokens (SHA-256 of it is the key).
     this.tenantTokenKey = new secrets.Secret(this, 'TenantTokenKey', {

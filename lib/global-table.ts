@@ -13,7 +13,7 @@ import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_SERVER_PROJECTION, SESSIONS_BY_US
  * it, so the group's fencing epoch holds across regions (an eventually consistent global table
  * would let both regions take over in the same epoch).
  *
- * What MRSC lacks, and how the gateway does without (README "Two-region group"):
+ * What MRSC lacks, and how the gateway does without (docs/availability-group.md, "Two-region group"):
  * - TTL: not supported. Nothing depends on it: every expiring item carries its own expiry, checked
  *   when read (sessions, tenant tokens, throttle windows, service sessions by epoch); TTL only
  *   tidies. Here `expiredItemSweeper` below does the tidying.

@@ -134,7 +134,7 @@ function readMinutes(ctx: ContextReader, key: string, def: number): number {
   return v;
 }
 
-/** Group timing defaults (ms): one region; two regions on an MRSC table (README "Two-region group" has the arithmetic). */
+/** Group timing defaults (ms): one region; two regions on an MRSC table (docs/availability-group.md, "Two-region group", has the arithmetic). */
 export const ONE_REGION_TIMING = { report: 5000, check: 5000, absence: 15_000 };
 export const TWO_REGION_TIMING = { report: 2000, check: 2000, absence: 10_000 };
 

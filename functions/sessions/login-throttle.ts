@@ -38,7 +38,7 @@ const schema = z.object({
   LOGIN_KNOWN_CLIENT_DAYS: intFrom(30),
 });
 
-/** The limits from the environment (see README "Login rate limits"); a bad value names its variable. */
+/** The limits from the environment (see docs/security.md, "Login rate limits"); a bad value names its variable. */
 export function loginLimits(env: NodeJS.ProcessEnv): LoginLimits {
   const parsed = validate(schema, env);
   if (!parsed.ok) throw new Error(`invalid login rate limits: ${parsed.issues.map((i) => `${i.field}: ${i.problem}`).join('; ')}`);
@@ -88,7 +88,7 @@ const refused = (ms: number, reason: string): Admission => ({ admitted: false, r
 const sleepFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * Whether a login attempt may reach BAM, by items in the table (README "Login rate limits").
+ * Whether a login attempt may reach BAM, by items in the table (docs/security.md, "Login rate limits").
  * Failed logins drive a backoff; what refuses and what only slows depends on how well the client
  * is known (domain/login-trust.ts), so failures from elsewhere never refuse a client that logged in
  * before. Parallel attempts are held by counts of logins in flight taken before BAM is asked, and

@@ -92,7 +92,7 @@ const schema = z
     MONITOR_FAILURES_BEFORE_FAILOVER: intFrom(2),
     // A held call must still answer inside API Gateway's 30 s integration limit.
     SWITCHOVER_BOUND_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1000), z.maximum(25_000)), 10_000),
-    // Per-process caches of the request path (see README "The request path"): the monitor state at
+    // Per-process caches of the request path (see docs/request-path.md): the monitor state at
     // most 1 s old, workflow grants at most a minute.
     STATE_CACHE_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1000)), 1000),
     GRANT_CACHE_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60_000)), 5000),

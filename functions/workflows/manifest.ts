@@ -7,7 +7,7 @@ export const workflowManifest: WorkflowRouting = {
     {
       "name": "api",
       "module": "api.ts",
-      "sourceHash": "b596ee84c69b0e2c3670f57d737b07944dbb0150eb63a80f8ce668d7f793575c",
+      "sourceHash": "6707c4bd2dba6dc25c8e617852973d2fff34fd52a9b66be9b1af3a463b609c5b",
       "defaultMessage": "Unable to complete the request in Address Manager",
       "routes": [
         {
@@ -135,7 +135,7 @@ export const workflowManifest: WorkflowRouting = {
     {
       "name": "dns_records",
       "module": "dns_records.ts",
-      "sourceHash": "610fe51fe1e780f609a5d66291cc90107cc631c0fee6f349352954d3f079229e",
+      "sourceHash": "546d443124d23f922aa95e20eb6f1a49dc93cb9a8018e2410dc85dad8a25105b",
       "defaultMessage": "Unable to add the host record in Address Manager",
       "routes": [
         {
@@ -151,7 +151,7 @@ export const workflowManifest: WorkflowRouting = {
     {
       "name": "failover_rest_endpoints",
       "module": "failover_rest_endpoints.ts",
-      "sourceHash": "feea408b008bb304f18a265c2a86e0e0326f89b07f8b817821798b5be6d17f52",
+      "sourceHash": "7288e9c42215b9ce37b055156059971ee5037db8fe137bf6ce9e647f4a31fa95",
       "defaultMessage": "Unable to retrieve configurations from Address Manager",
       "routes": [
         {
@@ -167,7 +167,7 @@ export const workflowManifest: WorkflowRouting = {
     {
       "name": "ip_space",
       "module": "ip_space.ts",
-      "sourceHash": "2f806692284e2702de898bbf9245ae8e4ed5f82ca719abaa3d9875032a4835d4",
+      "sourceHash": "13c30dcf4a475cc78fa41d36e6d1cb0f82b85eb7c29b242c4b48edb7a257528e",
       "defaultMessage": "Unable to list IPv4 blocks from Address Manager",
       "routes": [
         {

@@ -19,7 +19,7 @@ export const BASE_PATH = '/airlock/rest';
 export type MaintenanceApi = (event: HttpEvent) => Promise<HttpResult>;
 
 /**
- * ANY /airlock/rest/{proxy+}: the Airlock-style maintenance REST API (docs: README, "Maintenance").
+ * ANY /airlock/rest/{proxy+}: the Airlock-style maintenance REST API (docs/maintenance.md).
  * Every call but session/create needs a live REST session and the path rights of its principal;
  * changes are audited. Errors are thrown as GatewayErrors: jsonApiErrors() answers them.
  */

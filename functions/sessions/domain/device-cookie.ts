@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * The device cookie (README "Login rate limits"): set by a successful login, it tells a later login
+ * The device cookie (docs/security.md, "Login rate limits"): set by a successful login, it tells a later login
  * of the same username from that browser that the client has logged in before, so failures from
  * elsewhere cannot refuse it. It holds a random device id, when it was issued and an HMAC over both
  * and the lower-cased username: nothing is stored for it, and it cannot be made for another

@@ -63,7 +63,7 @@ export function expiresAt(c: Counter, p: BackoffPolicy): number {
   return Math.ceil(Math.max(c.windowStart + p.windowMs, c.blockedUntil ? c.blockedUntil + p.windowMs : 0) / 1000) + 60;
 }
 
-/** The throttle items of one login attempt (README "Login rate limits"). */
+/** The throttle items of one login attempt (docs/security.md, "Login rate limits"). */
 export interface ThrottleKeys {
   /** The username, whatever the address: failures from clients it has not logged in from (for the service user, all of its failures). */
   user: string;
