@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's Chromium, never a downloaded browser (SPEC §12). */
+/** Debian's Chromium, never a downloaded browser (docs/web-ui.md). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Where the tests leave a screenshot of each page for a person to look at (not committed). */

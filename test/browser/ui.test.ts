@@ -8,7 +8,7 @@ import { launch, logIn, screenshot, sessionOf, watchedPage, type Watched } from 
 
 /**
  * The web UI in headless Chromium against the local runtime (two gateway nodes, simulated BAM):
- * what a person sees, reference/000's failover behaviour included. Steps run in order on one
+ * what a person sees, BlueCat Gateway's failover behaviour included. Steps run in order on one
  * stack; the BAM failover comes last because it changes the Primary.
  */
 let stack: LocalStack;
@@ -301,7 +301,7 @@ describe('an Address Manager failover', () => {
       expect(await page.getByTestId('headline').textContent()).toMatch(/Address Manager failover in progress.*bam1 \(the Primary\) is unreachable/);
     }
     await screenshot(svc.page, '09-failover-headline');
-    // A call that needs the Primary: reference/000's login page with the failover message, keeping the page.
+    // A call that needs the Primary: BlueCat Gateway's login page with the failover message, keeping the page.
     await svc.page.getByRole('button', { name: 'Call GET /failover_rest_endpoints/get_configurations' }).click();
     await svc.page.waitForURL(/\/login\?next=%2Fworkflows&reason=failover/, { timeout: 20_000 });
     await svc.page.getByTestId('failover-message').waitFor();

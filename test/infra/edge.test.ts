@@ -29,7 +29,7 @@ function deployment(context: Record<string, unknown> = {}) {
   return { app, edge, gateway };
 }
 
-describe('CloudFront + WAF in front of the API (SPEC §13)', () => {
+describe('CloudFront + WAF in front of the API (docs/security.md)', () => {
   it('a CLOUDFRONT web ACL in us-east-1 limits /rest_login per source IP, and all requests per source IP', () => {
     const { edge } = deployment({ loginRateLimit: 50 });
     const t = Template.fromStack(edge);

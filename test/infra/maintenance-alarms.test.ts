@@ -8,7 +8,7 @@ import { GatewayStack } from '../../lib/gateway-stack.js';
 import { METRICS_NAMESPACE } from '../../lib/gateway-node.js';
 import { readSettings } from '../../lib/settings.js';
 
-// The two alarms of planned maintenance (SPEC §11): a switchover that fell back to a failover, and
+// The two alarms of planned maintenance (docs/maintenance.md): a switchover that fell back to a failover, and
 // a host left DISABLED (out of service) for longer than the operator allows.
 
 function synth(context: Record<string, unknown> = {}) {

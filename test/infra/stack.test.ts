@@ -113,7 +113,7 @@ describe('GatewayStack (a single gateway)', () => {
 
   it('protects BAM credentials with a rotating KMS key and keeps service credentials in Secrets Manager', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    // The service credentials, and the generated key that signs tenant tokens (SPEC §11).
+    // The service credentials, and the generated key that signs tenant tokens (docs/maintenance.md).
     template.resourceCountIs('AWS::SecretsManager::Secret', 2);
     template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } });
     template.hasOutput('TenantTokenSecretArn', {});
@@ -168,7 +168,7 @@ describe('GatewayStack (a single gateway)', () => {
   });
 });
 
-describe('workflow code isolation (SPEC §13)', () => {
+describe('workflow code isolation (docs/security.md)', () => {
   const template = synth();
   type Fn = { Properties: { Environment: { Variables: Record<string, unknown> }; Handler: string; Role: { 'Fn::GetAtt': string[] } } };
   const fns = Object.entries(gatewayResources(template, 'AWS::Lambda::Function')) as [string, Fn][];

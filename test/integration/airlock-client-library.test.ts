@@ -4,7 +4,7 @@ import { eventually } from '../support/client.js';
 
 /**
  * "A script using only the documented calls of an Airlock REST client library can run the
- * reference/004 sequence" (SPEC §11). The client below behaves on the wire as Airlock's Python
+ * Airlock's maintenance sequence" (docs/maintenance.md). The client below behaves on the wire as Airlock's Python
  * library (airlock-gateway-rest-api-lib-py, on `requests.Session`) and certctl do (notes
  * airlock-rest.md §1 A8-A12, §3): session headers (the Bearer key) on every request, a cookie jar
  * that keeps JSESSIONID by its Path and drops it on Max-Age=0, `json=` bodies with
@@ -141,7 +141,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A tenant token as reference/004 makes it (Airlock's example -W, with host-mode by group id; -R for status and configuration). */
+/** A tenant token as Airlock's user manager makes it (Airlock's example -W, with host-mode by group id; -R for status and configuration). */
 async function tenantToken(): Promise<string> {
   const { userManager } = await import('../../bin/user-manager-cli.js');
   const out: string[] = [];
@@ -162,7 +162,7 @@ async function bam2(client: AirlockClient): Promise<{ mode: string; health: stri
 }
 
 describe('an Airlock REST client library', () => {
-  it('runs the reference/004 sequence on the Standby bam2: drain, poll to 0, disable, enable, terminate', async () => {
+  it('runs Airlock's maintenance sequence on the Standby bam2: drain, poll to 0, disable, enable, terminate', async () => {
     const created = await AirlockClient.createSession(base, await tenantToken());
     expect(created).toBeDefined();
     const { client, version } = created!;

@@ -106,7 +106,7 @@ describe('authenticated calls', () => {
 });
 
 describe('the sample workflow', () => {
-  it("answers reference/001's keys for a user with the permission", async () => {
+  it("answers BlueCat Gateway's keys for a user with the permission", async () => {
     const t = await login(base, 'alice', 'alice-pass');
     const r = await call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token: t });
     expect(r.status).toBe(200);

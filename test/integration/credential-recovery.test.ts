@@ -4,7 +4,7 @@ import { withRunner } from '../support/runners.js';
 import { call, login } from '../support/client.js';
 
 /**
- * SPEC §4.3: a restorable session never gets a 401 while the service credentials work. When the
+ * docs/api.md: a restorable session never gets a 401 while the service credentials work. When the
  * Primary restarts quickly (no failover: it forgot its sessions), restorable sessions are
  * re-established with one service login per restart, not one per session. And a login pinned to
  * a Standby is told so, with the alias to use instead (issue 9 item 6).

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, login } from '../support/client.js';
 
-/** CSRF (SPEC §13): JSON content types on JSON endpoints; cross-site cookie-authenticated changes refused. */
+/** CSRF (docs/security.md): JSON content types on JSON endpoints; cross-site cookie-authenticated changes refused. */
 let stack: LocalStack;
 let base: string;
 let token: string;
@@ -60,7 +60,7 @@ describe('cross-site requests with the session cookie', () => {
     expect((await call(base, 'POST', '/rest_logout', { headers: { ...cookie(), ...headers } })).status).toBe(403);
   });
 
-  it("from the gateway's own origin, a cookie-authenticated change needs the session's CSRF token (SPEC §12)", async () => {
+  it("from the gateway's own origin, a cookie-authenticated change needs the session's CSRF token (docs/web-ui.md)", async () => {
     const csrf = (await call(base, 'GET', '/ui/api/session', { headers: cookie() })).body.csrf_token as string;
     expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const sameOrigin = { ...cookie(), 'content-type': 'application/json', origin: base, 'sec-fetch-site': 'same-origin' };

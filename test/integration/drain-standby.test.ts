@@ -3,7 +3,7 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, login } from '../support/client.js';
 
 /**
- * Draining the Standby bam2 (NO_NEW_SESSIONS, SPEC §11) over real HTTP, as an operator does it
+ * Draining the Standby bam2 (NO_NEW_SESSIONS, docs/maintenance.md) over real HTTP, as an operator does it
  * before patching it: nobody working through the gateway notices, new logins naming bam2 are
  * refused with HostDraining, and the session counts say who is still served where.
  *

@@ -7,7 +7,7 @@ import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel
 import { call } from '../support/client.js';
 
 /**
- * A gateway deployed behind the CloudFront + WAF edge (SPEC §13), through the local runtime with
+ * A gateway deployed behind the CloudFront + WAF edge (docs/security.md), through the local runtime with
  * AWS's configuration: ORIGIN_VERIFY_SECRET_ARN set, outside local mode, the secret read from
  * Secrets Manager (mocked: there is none here) at the first request. A call that does not carry
  * CloudFront's secret header came around the WAF; one that does is served as the viewer

@@ -5,7 +5,7 @@ import { lambdaContext } from '../../local/lambda-context.js';
 import { referenceFailover } from '../support/failover-scenario.js';
 
 /**
- * reference/000 end to end over real HTTP: the simulated cluster, the monitor loop, dynalite,
+ * BlueCat Gateway's failover behaviour end to end over real HTTP: the simulated cluster, the monitor loop, dynalite,
  * the local bus. Probe settings are the local defaults (1 s / 1 s / 2).
  */
 let stack: LocalStack;

@@ -5,7 +5,7 @@ import { DynamoGroupStore } from '../../functions/adapters/group-store.js';
 import { freshTable } from '../support/dynamo.js';
 
 /**
- * The group agent's function holds no secret and no key (SPEC §13: least privilege): its
+ * The group agent's function holds no secret and no key (docs/security.md: least privilege): its
  * environment has no service credentials, no CREDENTIAL_KEY, no secret ARN, no KMS key, and not even
  * the BAM servers. It must still run its rounds against the real (dynalite) table and bus.
  */

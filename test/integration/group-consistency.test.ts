@@ -12,7 +12,7 @@ import { freshTable } from '../support/dynamo.js';
 import { recordCalls, type RecordedCall } from '../support/table-faults.js';
 
 /**
- * The audit behind the two-region group (SPEC §8 on a strongly consistent global table): on the
+ * The audit behind the two-region group (docs/availability-group.md on a strongly consistent global table): on the
  * items that decide roles (the group's and the monitor's state), every read is strongly consistent
  * and every write is conditional. An eventually consistent read could show a node a stale Primary;
  * an unconditional write could make two Primaries in one epoch.

@@ -4,7 +4,7 @@ import { call, eventually, login } from '../support/client.js';
 import { openRestSession, type AirlockRestSession } from '../support/airlock.js';
 
 /**
- * Host modes taking effect (SPEC §11) over real HTTP: the Airlock API changes bam2's mode, and
+ * Host modes taking effect (docs/maintenance.md) over real HTTP: the Airlock API changes bam2's mode, and
  * logins, the monitor and the status endpoints follow it.
  */
 let stack: LocalStack;

@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-describe('the local HTTP layer answers every request in the SPEC §4 envelope', () => {
+describe('the local HTTP layer answers every request in the envelope of docs/api.md', () => {
   it('an unparseable request target (GET //[) gets a 4xx JSON error, not a 500', async () => {
     const r = await raw(stack.url, 'GET', '//[');
     expect(r.status).toBeGreaterThanOrEqual(400);

@@ -4,7 +4,7 @@ import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel
 import { call, login } from '../support/client.js';
 import { callFrom, loginFrom } from '../support/from-ip.js';
 
-/** Login abuse (SPEC §13): rate limits with backoff, generic errors to anonymous callers, the audit log. */
+/** Login abuse (docs/security.md): rate limits with backoff, generic errors to anonymous callers, the audit log. */
 let stack: LocalStack;
 let base: string;
 const entries: AuditEntry[] = [];

@@ -4,7 +4,7 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel/audit.js';
 
 /**
- * The login limits never become a lockout others can cause (SPEC §13), over real HTTP from many
+ * The login limits never become a lockout others can cause (docs/security.md), over real HTTP from many
  * loopback addresses: an attacker's guesses from elsewhere, a user's known clients (address or
  * device cookie), a burst of right logins after a failover, the service user's global counter.
  */

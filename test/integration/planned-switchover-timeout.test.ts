@@ -4,7 +4,7 @@ import { call, eventually, login } from '../support/client.js';
 import { openRestSession, type AirlockRestSession } from '../support/airlock.js';
 
 /**
- * A planned switchover that does not complete within its bound (SPEC §11): held calls get the
+ * A planned switchover that does not complete within its bound (docs/maintenance.md): held calls get the
  * failover 503 and the unplanned path takes over. The bound is 3 s here; BAM's pause 6 s.
  */
 let stack: LocalStack;

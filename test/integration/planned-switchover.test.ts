@@ -4,7 +4,7 @@ import { call, eventually, login } from '../support/client.js';
 import { openRestSession, rest, type AirlockRestSession } from '../support/airlock.js';
 
 /**
- * The planned switchover of the Primary (SPEC §11) over real HTTP: draining bam1 through the
+ * The planned switchover of the Primary (docs/maintenance.md) over real HTTP: draining bam1 through the
  * Airlock API makes the gateway ask bam1 to hand over to bam2 (BAM failoverReplication, a pause in
  * which neither serves), holding calls meanwhile instead of answering 503.
  */

@@ -3,7 +3,7 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, eventually, login } from '../support/client.js';
 
 /**
- * SPEC §5 hysteresis in time and §4.3: a sub-second Primary outage under traffic is no failover,
+ * docs/failover.md hysteresis in time and §4.3: a sub-second Primary outage under traffic is no failover,
  * and a loss after which the same server is Primary again ends no session whose BAM credential
  * still works. Local defaults: probe every 1 s, timeout 1 s, 2 failures.
  */

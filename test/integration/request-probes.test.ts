@@ -5,8 +5,8 @@ import { call, login } from '../support/client.js';
 /**
  * The monitor loop here probes once per 10 minutes: only requests probe. A request that cannot
  * reach the Primary probes at once, but requests never shorten the hysteresis window (N failures
- * spanning (N−1) probe intervals, SPEC §5), and an alias call meanwhile gets the failover 503,
- * never a 502/504 (SPEC §4.3).
+ * spanning (N−1) probe intervals, docs/failover.md), and an alias call meanwhile gets the failover 503,
+ * never a 502/504 (docs/api.md).
  */
 let stack: LocalStack;
 let base: string;

@@ -4,7 +4,7 @@ import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel
 import { call } from '../support/client.js';
 
 /**
- * BlueCat's own script clients, as their public source sends requests (SPEC §9.2): the Rundeck
+ * BlueCat's own script clients, as their public source sends requests (docs/script-clients.md): the Rundeck
  * plugin (bluecatlabs/rundeck-bluecat-gateway-plugin, contents/gateway_bash) logs in with
  * `curl -d "username=...&password=..."` and sends `auth: Basic BAMAuthToken: <t>`; the Postman
  * collections of gateway-workflows log in with a multipart `formdata` body; rest_api's tests

@@ -8,7 +8,7 @@ import { fakeKms } from '../support/fake-kms.js';
 import type { RunnerRequest, RunnerResponse } from '../../functions/workflows/ports.js';
 
 /**
- * A cold start as in AWS (SPEC §13): Secrets Manager and KMS are mocked (there are none locally),
+ * A cold start as in AWS (docs/security.md): Secrets Manager and KMS are mocked (there are none locally),
  * the data-key item lives in dynalite. The secrets must end in module memory, never in
  * process.env, where workflow code dumping the environment would find them.
  */

@@ -8,7 +8,7 @@ import type { MonitorState } from '../../functions/monitor/domain/monitor-machin
 import { seedSessions, type SeedSession } from '../../local/session-seed.js';
 
 /**
- * SPEC §11: a status call costs a bounded number of DynamoDB requests whatever the number of
+ * docs/maintenance.md: a status call costs a bounded number of DynamoDB requests whatever the number of
  * sessions. 10,000 live sessions on the Primary bam1 (pinned and alias), next to sessions that must
  * not count (expired, of an older incarnation or epoch, another server's), counted exactly; the
  * requests are counted by an SDK middleware.

@@ -6,7 +6,7 @@ import { hashToken } from '../../functions/sessions/domain/tokens.js';
 import { call, eventually, login } from '../support/client.js';
 
 /**
- * SPEC §11 session counts over real HTTP: `SessionCount.Count` per host in the Airlock status counts
+ * docs/maintenance.md session counts over real HTTP: `SessionCount.Count` per host in the Airlock status counts
  * the sessions the host would still serve. Pinned and alias sessions count; logout, revocation and
  * expiry take them off; a failover moves the alias sessions' count to the new Primary as they rebind.
  */

@@ -6,7 +6,7 @@ import { csrfTokenFor, hashToken } from '../../functions/sessions/domain/tokens.
 import { call } from '../support/client.js';
 
 /**
- * Sessions as a browser holds them (SPEC §4.3, §12, §13): a browser-session cookie, an idle timeout
+ * Sessions as a browser holds them (docs/api.md, docs/web-ui.md, §13): a browser-session cookie, an idle timeout
  * the UI's heartbeat does not slide, a logout that clears an ended session's cookie, and what the
  * audit log keeps of a username typed at a failed login.
  */

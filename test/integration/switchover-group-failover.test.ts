@@ -3,7 +3,7 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, eventually, login } from '../support/client.js';
 
 /**
- * A planned switchover of the BAM Primary while the gateway-node group fails over (SPEC §11): node
+ * A planned switchover of the BAM Primary while the gateway-node group fails over (docs/maintenance.md): node
  * a, whose monitor started the switchover, stops in the middle; node b carries it to the end from
  * the stored state, and a restorable session held on b continues with the same token.
  */

@@ -3,7 +3,7 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { openRestSession } from '../support/airlock.js';
 import { call, eventually, login } from '../support/client.js';
 
-/** The web UI's API (SPEC §12): login options, session, events, workflows, session counts. */
+/** The web UI's API (docs/web-ui.md): login options, session, events, workflows, session counts. */
 let stack: LocalStack;
 let base: string;
 let svc: string;

@@ -6,7 +6,7 @@ type Ev = { 'detail-type': string; detail: Record<string, any> };
 type Server = { name: string; role: string; reported_role: string | null; health: string };
 
 /**
- * reference/000 end to end over real HTTP, as BAM does it: the Primary (bam1) stops, an operator
+ * BlueCat Gateway's failover behaviour end to end over real HTTP, as BAM does it: the Primary (bam1) stops, an operator
  * promotes the Standby bam2 (Standalone in a two-server cluster, Primary with three), bam1 comes
  * back still claiming Primary (split brain, never switched back to) until the operator re-adds it.
  */

@@ -25,7 +25,7 @@ export function workflowSuite(apiVersion: '1' | '2') {
   const host = (name: string, extra: Record<string, unknown> = {}) => ({ configuration: 'Production', zone: 'example.com', name, address: '10.1.2.3', ...extra });
 
   describe(`sample workflows through BAM REST v${apiVersion}`, () => {
-    it("get_configurations answers reference/001's keys", async () => {
+    it("get_configurations answers BlueCat Gateway's keys", async () => {
       const r = await call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token: tokens.alice });
       expect(r.status).toBe(200);
       expect(r.body).toEqual({ primary_url: stack.cluster!.server('bam1').url, failover_monitoring_state: 'MONITORING', configurations: ['Production', 'Lab', 'Disaster Recovery'] });

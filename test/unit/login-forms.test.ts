@@ -7,7 +7,7 @@ import { tokenCandidate } from '../../functions/sessions/domain/auth-header.js';
 import { newToken, tokenFromRequest } from '../../functions/sessions/domain/tokens.js';
 import { parseLoginRequest } from '../../functions/sessions/login-request.js';
 
-/** BlueCat Gateway's script clients (SPEC §9.2): form and multipart logins, the scheme-less `auth` header. */
+/** BlueCat Gateway's script clients (docs/script-clients.md): form and multipart logins, the scheme-less `auth` header. */
 const CRLF = '\r\n';
 const multipart = (boundary: string, parts: string[]) => Buffer.from(`${parts.map((p) => `--${boundary}${CRLF}${p}${CRLF}`).join('')}--${boundary}--${CRLF}`);
 const field = (name: string, value: string) => `Content-Disposition: form-data; name="${name}"${CRLF}${CRLF}${value}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAILOVER_ENDED, SESSION_ENDED, messageFor } from '../../ui/src/login-notice.js';
 
-/** The login page's notice for a user whose session was lost (SPEC §12): words a person understands. */
+/** The login page's notice for a user whose session was lost (docs/web-ui.md): words a person understands. */
 describe('messageFor', () => {
   it.each(['A valid session token is required.', 'Session expired. Log in again.', 'Session not found or ended. Log in again.', undefined])(
     'an idle, expired or missing session (Unauthorized, %s) says the session has ended',

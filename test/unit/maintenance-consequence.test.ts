@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consequence, type HostStatus } from '../../ui/src/maintenance-consequence.js';
 
-/** The maintenance confirm dialog says what SPEC §11 says a change does, and nothing it does not. */
+/** The maintenance confirm dialog says what docs/maintenance.md says a change does, and nothing it does not. */
 const host = (name: string, role: string, count = 3): HostStatus => ({ name, role, mode: 'ENABLED', health: 'UP', SessionCount: { Count: count } });
 const hosts = [host('bam1', 'STANDBY'), host('bam2', 'PRIMARY')];
 const alias = { target: 'primary-address-manager', restorable: false };

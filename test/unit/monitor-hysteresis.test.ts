@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { advance, initialState, streakIsDown, type MachineSettings, type MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 
-/** SPEC §5: a server is DOWN after N consecutive failed probes spanning at least (N−1) probe intervals. */
+/** docs/failover.md: a server is DOWN after N consecutive failed probes spanning at least (N−1) probe intervals. */
 const servers = [
   { name: 'bam1', url: 'http://bam1' },
   { name: 'bam2', url: 'http://bam2' },

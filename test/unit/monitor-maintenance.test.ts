@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { advance, initialState, type HostModes, type MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 
-/** The failover machine with host modes (SPEC §11): a DISABLED server is probed but in MAINTENANCE. */
+/** The failover machine with host modes (docs/maintenance.md): a DISABLED server is probed but in MAINTENANCE. */
 const servers = [
   { name: 'bam1', url: 'http://bam1' },
   { name: 'bam2', url: 'http://bam2' },

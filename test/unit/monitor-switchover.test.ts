@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { abortSwitchover, advance, initialState, switchoverTarget, type HostModes, type MonitorState, type Transition } from '../../functions/monitor/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 
-/** The planned switchover of the Primary in the failover machine (SPEC §11). */
+/** The planned switchover of the Primary in the failover machine (docs/maintenance.md). */
 const servers = [
   { name: 'bam1', url: 'http://bam1' },
   { name: 'bam2', url: 'http://bam2' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { safeNext } from '../../ui/src/next-path.js';
 
-/** The login page's `next` (SPEC §12): only this UI's own pages, never another site. */
+/** The login page's `next` (docs/web-ui.md): only this UI's own pages, never another site. */
 describe('safeNext', () => {
   it.each([
     ['/workflows', '/workflows'],
