@@ -162,7 +162,7 @@ async function bam2(client: AirlockClient): Promise<{ mode: string; health: stri
 }
 
 describe('an Airlock REST client library', () => {
-  it('runs Airlock's maintenance sequence on the Standby bam2: drain, poll to 0, disable, enable, terminate', async () => {
+  it('runs the Airlock maintenance sequence on the Standby bam2: drain, poll to 0, disable, enable, terminate', async () => {
     const created = await AirlockClient.createSession(base, await tenantToken());
     expect(created).toBeDefined();
     const { client, version } = created!;

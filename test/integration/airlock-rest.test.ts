@@ -55,7 +55,7 @@ const hostStatus = async (s: ReturnType<typeof inSession>, name: string) => {
 const activate = (s: ReturnType<typeof inSession>, comment: string, options: Record<string, unknown> = {}) =>
   s('POST', '/configuration/configurations/activate', JSON.stringify({ comment, options }), { 'content-type': 'application/json' });
 
-describe('Airlock's maintenance sequence on the Standby bam2', () => {
+describe('the Airlock maintenance sequence on the Standby bam2', () => {
   it('drain, disable, enable, each activated, then terminate', async () => {
     const s = inSession(await createSession());
     const node = await s('GET', '/system/status/node');
@@ -325,7 +325,7 @@ describe('a tenant user with a path-scoped token (npm run user-manager)', () => 
     return out.join('').trim();
   }
 
-  it('drives the calls of Airlock's maintenance sequence its regexes allow, and gets 403 for the others', async () => {
+  it('drives the calls of the Airlock maintenance sequence its regexes allow, and gets 403 for the others', async () => {
     const s = inSession(await createSession(await tenantToken()));
     expect((await s('POST', '/configuration/configurations/load-active')).status).toBe(204);
     expect((await s('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam2', 'NO_NEW_SESSIONS'))).status).toBe(200);

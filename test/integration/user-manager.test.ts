@@ -36,7 +36,7 @@ const refusal = (token: string) =>
 const W = '^\\/session\\/(create|terminate)|\\/configuration\\/configurations\\/(load-active|activate)|\\/configuration\\/back-end-groups\\/\\d{1,10}\\/host-mode$';
 
 describe('npm run user-manager against the local gateway', () => {
-  it('creates a token (Airlock's user-manager flags) that the gateway accepts, with its path rights', async () => {
+  it('creates a token (the Airlock user-manager flags) that the gateway accepts, with its path rights', async () => {
     const r = await run('-s', '-u', 'tenant_user', '-j', '-r', 'airlock-administrator', '-W', W, '-R', '^\\/configuration\\/.*$', '-t', 'myTenant');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/); // the token alone on stdout, for TOKEN=$(...)
