@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FailoverMonitor } from '../../functions/monitor/failover-monitor.js';
-import type { MonitorStore, StoredMonitor } from '../../functions/adapters/monitor-store.js';
-import type { MachineSettings, MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
-import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
+import type { MonitorStore } from '../../functions/monitor/ports.js';
+import { InMemoryMonitorStore } from '../support/fakes/monitor-store.js';
+import type { MachineSettings } from '../../functions/monitor/domain/monitor-machine.js';
+import type { BamRole, ProbeResult } from '../../functions/monitor/domain/bam-server.js';
 
 /**
  * Issue 24 items 1 and 2: a probe not answered by its timeout has failed at that moment, a late
@@ -14,22 +15,7 @@ const servers = [
   { name: 'bam2', url: 'http://bam2' },
 ];
 
-/** The table in memory: one conditional item, as DynamoMonitorStore keeps it. */
-function memoryStore(): MonitorStore & { stored?: MonitorState } {
-  const store: MonitorStore & { stored?: MonitorState } = {
-    outbox: { pending: async () => [], lease: async () => true, remove: async () => undefined },
-    get: async (): Promise<StoredMonitor | undefined> => (store.stored ? { state: store.stored, outbox: [] } : undefined),
-    commit: async (next) => {
-      if ((store.stored?.version ?? 0) !== next.version - 1) return false;
-      store.stored = next;
-      return true;
-    },
-    getServiceSession: async () => undefined,
-    claimServiceSession: async () => true,
-    completeServiceSession: async () => true,
-  };
-  return store;
-}
+const memoryStore = () => new InMemoryMonitorStore();
 
 /** Probes the test answers by hand: each call is recorded with a way to answer it. */
 function manualProbes() {
