@@ -8,6 +8,8 @@ import type { EventPublisher } from '../../functions/events/ports.js';
 import type { PendingEvent } from '../../functions/events/domain/events.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
 import { freshTable } from '../support/dynamo.js';
+import { InMemoryMonitorStore } from '../support/fakes/monitor-store.js';
+import type { MonitorStore } from '../../functions/monitor/ports.js';
 
 const servers = [
   { name: 'bam1', url: 'http://bam1' },
@@ -49,13 +51,21 @@ async function storeForTest() {
   return new DynamoMonitorStore(t.db, name);
 }
 
-const monitorOn = (store: DynamoMonitorStore, probe: (s: string) => Promise<ProbeResult>, publisher: EventPublisher) =>
+const monitorOn = (store: MonitorStore, probe: (s: string) => Promise<ProbeResult>, publisher: EventPublisher) =>
   new FailoverMonitor({ servers, settings: { failuresBeforeFailover: 2 }, probeTimeoutMs: 100, store, publisher, probe: (name) => probe(name), refreshMs: 0 });
 
-/** The state item's conditions on DynamoDB and the EventBridge publisher (the monitor's rules on them: test/unit/monitor-persistence.test.ts). */
-describe('the state item on DynamoDB', () => {
+/**
+ * The state item's conditions, on DynamoDB and on the in-memory fake the monitor's rules are tested
+ * on (test/unit/monitor-persistence.test.ts); and the EventBridge publisher.
+ */
+const stores: [string, () => Promise<MonitorStore>][] = [
+  ['DynamoDB', storeForTest],
+  ['the in-memory fake', async () => new InMemoryMonitorStore()],
+];
+
+describe.each(stores)('the state item on %s', (_, storeFor) => {
   it('a stale writer loses the conditional write and leaves the stored state untouched', async () => {
-    const store = await storeForTest();
+    const store = await storeFor();
     const cluster = fakeCluster({ bam1: 'PRIMARY', bam2: 'STANDBY' });
     const bus = new RecordingPublisher();
     await monitorOn(store, cluster.probe, bus).round();
