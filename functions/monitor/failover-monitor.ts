@@ -101,7 +101,7 @@ export class FailoverMonitor {
   /**
    * A request's round (off the schedule) whose probe of a server not DOWN is still unanswered when
    * the next probe could confirm that server's loss: the next round starts then, so a hang that a
-   * stalled call noticed is confirmed as soon as the window allows (SPEC §5), not at the next
+   * stalled call noticed is confirmed as soon as the counting window allows, not at the next
    * scheduled round (which confirms its own rounds in time). At most N−1 such rounds follow one.
    */
   private followUp(probes: RoundProbes, left: number): void {

@@ -114,7 +114,7 @@ describe('rounds and a hung server', () => {
     void monitor.probeNow(0); // a stalled call's probe; nothing else probes (no loop runs)
     await eventually(() => store.stored?.monitoringState === 'FAILOVER_IN_PROGRESS', 'the loss confirmed by the follow-up round');
     const [first, second] = p.of('bam1').slice(1);
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(360); // the window of SPEC §5 is kept
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(360); // the counting window is kept
     expect(store.stored!.servers.bam1).toMatchObject({ health: 'DOWN', failingSince: first!.at });
   });
 });
