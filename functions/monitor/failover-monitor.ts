@@ -1,52 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { BamServer } from '../wiring/config.js';
-import { abortSwitchover, advance, initialState, nextConfirmingProbeMs, type HostModes, type MachineSettings, type MonitorState, type Switchover } from './domain/monitor-machine.js';
+import { advance, initialState, nextConfirmingProbeMs, type HostModes, type MonitorState, type Switchover } from './domain/monitor-machine.js';
+import type { ProbeResult } from './domain/bam-server.js';
+import { worthWriting } from './domain/write-policy.js';
 import { lastServedAt } from '../bam/answers.js';
-import { BamHttpError } from '../bam/http.js';
-import { probeServer, type ProbeResult } from '../bam/probe.js';
-import type { MonitorStore } from './ports.js';
-import type { EventPublisher } from '../events/ports.js';
-import { flushOutbox } from '../events/outbox-flusher.js';
+import { probeServer } from '../bam/probe.js';
 import { RoundProbes } from './probe-round.js';
-
-export interface MonitorOptions {
-  servers: BamServer[];
-  settings: MachineSettings;
-  probeTimeoutMs: number;
-  store: MonitorStore;
-  publisher: EventPublisher;
-  /**
-   * false: this process never publishes (in AWS only the monitor function may put monitor events,
-   * by IAM condition); what its rounds commit waits in the outbox for the monitor, which publishes
-   * whatever it finds waiting when it reads the stored state.
-   */
-  publishes?: boolean;
-  probe?: (name: string, url: string, timeoutMs: number) => Promise<ProbeResult>;
-  now?: () => number;
-  /** Probe bookkeeping (latency, last probe) is persisted at least this often even when nothing changes. */
-  refreshMs?: number;
-  onTransition?: (state: MonitorState, events: number) => void;
-  /** The active configuration's host modes, read each round (one GetItem); a failed read keeps the last known modes. */
-  modes?: () => Promise<HostModes>;
-  /** Checked before each scheduled round: false skips it (this node is not the group's Primary). */
-  gate?: () => Promise<boolean>;
-  /**
-   * Asks the Primary to hand over to the planned switchover's target (BAM failoverReplication).
-   * Only the monitor whose write started the switchover calls it. A BamHttpError (BAM answered:
-   * refused) ends the switchover at once; any other failure (a timeout: BAM may have done it)
-   * leaves it to complete or time out.
-   */
-  handover?: (switchover: Switchover) => Promise<void>;
-  onHandoverError?: (err: unknown, switchover: Switchover) => void;
-  /** When the latest call a server served was sent, as this process saw it (default: every BAM answer it received, see bam/answers.ts). */
-  servedAt?: (url: string) => number | undefined;
-}
-
-export interface RoundResult {
-  state: MonitorState;
-  committed: boolean;
-  events: number;
-}
+import type { MonitorOptions, RoundResult } from './monitor-options.js';
+import { MonitorOutbox } from './monitor-outbox.js';
+import { askHandover } from './switchover-handover.js';
+import { everyInterval } from './round-schedule.js';
 
 /**
  * Runs the failover state machine against real probes and persists each transition with a
@@ -58,9 +20,9 @@ export class FailoverMonitor {
   onNewPrimary?: (state: MonitorState) => Promise<unknown>;
   private current?: MonitorState;
   private lastPersistAt = 0;
-  private readonly id = randomUUID();
   private readonly probe;
   private readonly now;
+  private readonly outbox: MonitorOutbox;
 
   /** The state as this monitor last saw or wrote it. */
   get state(): MonitorState | undefined {
@@ -71,6 +33,7 @@ export class FailoverMonitor {
     this.probe = o.probe ?? probeServer;
     this.now = o.now ?? Date.now;
     this.servedAt = o.servedAt ?? lastServedAt;
+    this.outbox = new MonitorOutbox(o.store, o.publisher, o.publishes !== false, randomUUID(), this.now);
   }
 
   /**
@@ -138,7 +101,7 @@ export class FailoverMonitor {
   /**
    * A request's round (off the schedule) whose probe of a server not DOWN is still unanswered when
    * the next probe could confirm that server's loss: the next round starts then, so a hang that a
-   * stalled call noticed is confirmed as soon as the window allows (SPEC §5), not at the next
+   * stalled call noticed is confirmed as soon as the counting window allows, not at the next
    * scheduled round (which confirms its own rounds in time). At most N−1 such rounds follow one.
    */
   private followUp(probes: RoundProbes, left: number): void {
@@ -212,15 +175,9 @@ export class FailoverMonitor {
     const t = advance(prev, probes, now, this.o.settings, this.o.servers, modes, this.served());
     // Failure counters matter (for hysteresis across runs) only up to the threshold; a streak that
     // began anew (a call served between failures) must be seen by every monitor, and so must an outage.
-    const cap = (n = 0) => Math.min(n, this.o.settings.failuresBeforeFailover);
-    const countersMoved = this.o.servers.some((s) => {
-      const [a, b] = [t.state.servers[s.name], prev.servers[s.name]];
-      return cap(a?.consecutiveFailures) !== cap(b?.consecutiveFailures) || (a?.failingSince ?? null) !== (b?.failingSince ?? null) || (a?.outages ?? 0) !== (b?.outages ?? 0);
-    });
-    const due = now - this.lastPersistAt >= (this.o.refreshMs ?? 10_000);
-    if (!t.significant && !countersMoved && !due && prev.version > 0) {
+    if (!worthWriting(prev, t, this.o, now, this.lastPersistAt)) {
       this.current = { ...t.state, version: prev.version }; // nothing worth a write
-      if (this.outboxDirty) await this.flushOutbox(); // events another process committed
+      await this.outbox.flushIfMarked(); // events another process committed
       return { state: this.current, committed: false, events: 0 };
     }
     let committed: boolean;
@@ -233,7 +190,7 @@ export class FailoverMonitor {
     if (!committed) {
       // Another monitor got there first: its state is as fresh as ours; continue from it.
       this.adopt((await this.read())?.state);
-      if (this.outboxDirty) await this.flushOutbox(); // its events, if that process may not publish them
+      await this.outbox.flushIfMarked(); // its events, if that process may not publish them
       return { state: this.current ?? prev, committed: false, events: 0 };
     }
     this.adopt(t.state);
@@ -248,37 +205,20 @@ export class FailoverMonitor {
         .finally(() => this.hooks.delete(hook));
       this.hooks.add(hook);
     }
-    if (t.switchover === 'started' && t.state.switchover && this.o.handover) await this.askHandover(t.state, t.state.switchover);
+    if (t.switchover === 'started' && t.state.switchover && this.o.handover) await this.handover(t.state, t.state.switchover);
     if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
-    if (t.events.length > 0) this.outboxDirty = true;
-    if (this.outboxDirty) await this.flushOutbox();
+    if (t.events.length > 0) this.outbox.mark();
+    await this.outbox.flushIfMarked();
     return { state: t.state, committed: true, events: t.events.length };
   }
 
-  /**
-   * Awaited inside the round that started the switchover: held requests wait on that round anyway,
-   * and in Lambda nothing may run after the answer. A refusal returns to MONITORING at once (a
-   * conditional write; retried on a fresh read while that same switchover still runs).
-   */
-  private async askHandover(state: MonitorState, switchover: Switchover): Promise<void> {
-    try {
-      await this.o.handover!(switchover);
-    } catch (err) {
-      this.o.onHandoverError?.(err, switchover);
-      if (!(err instanceof BamHttpError)) return;
-      let current: MonitorState | undefined = state;
-      for (let attempt = 0; attempt < 3 && current?.switchover?.startedAt === switchover.startedAt; attempt++) {
-        const t = abortSwitchover(current, this.now(), `${err.status}: ${err.bamMessage}`);
-        if (!t) return;
-        if (await this.o.store.commit(t.state, t.events).catch(() => false)) {
-          this.adopt(t.state);
-          this.outboxDirty = true;
-          return;
-        }
-        current = (await this.o.store.get())?.state;
-      }
-      this.current = undefined;
-    }
+  /** Asks for the handover the round's write started; a refusal it wrote back is this monitor's state now. */
+  private async handover(state: MonitorState, switchover: Switchover): Promise<void> {
+    const outcome = await askHandover(this.o, state, switchover, this.now);
+    if (outcome.kind === 'aborted') {
+      this.adopt(outcome.state);
+      this.outbox.mark();
+    } else if (outcome.kind === 'unsure') this.current = undefined;
   }
 
   /**
@@ -295,57 +235,30 @@ export class FailoverMonitor {
   /** The stored state; events waiting in its outbox (another process's round committed them) mark the outbox for a flush. */
   private async read() {
     const stored = await this.o.store.get();
-    if (stored?.outbox.length) this.outboxDirty = true;
+    this.outbox.saw(stored);
     return stored;
   }
 
   /** Publishes what waits in the outbox (this round's events and any a failed run left behind). */
-  async flushOutbox(): Promise<number> {
-    if (this.o.publishes === false) return 0;
-    const { published, mayHaveMore, left } = await flushOutbox(this.o.store.outbox, this.o.publisher, this.id, this.now());
-    this.outboxDirty = mayHaveMore;
-    this.outboxBacklog = left;
-    return published;
+  flushOutbox(): Promise<number> {
+    return this.outbox.flush();
   }
 
-  /**
-   * Events this monitor last saw waiting in the outbox after publishing. It lives in the state
-   * item, which DynamoDB caps at 400 KB: a backlog that keeps growing means publishing is broken
-   * (alarm OutboxBacklog), and must be fixed before the item fills.
-   */
-  outboxBacklog = 0;
-
-  /** Whether the outbox may hold events: true at start (a crashed run may have left some), after new events, after failures. */
-  private outboxDirty = true;
+  /** Events this monitor last saw waiting in the outbox after publishing (what the OutboxBacklog alarm watches). */
+  get outboxBacklog(): number {
+    return this.outbox.backlog;
+  }
 
   /**
    * Starts a round every `intervalMs` until `keepGoing()` says stop (the Lambda's remaining time, or
    * a local stop flag). A round still waiting on a hung server does not delay the next one.
    */
   async loop(intervalMs: number, keepGoing: () => boolean, onError: (err: unknown) => void = () => {}): Promise<number> {
-    let rounds = 0;
     const failed = (err: unknown) => {
       this.current = undefined; // re-read the stored state next round: never build on a write that may not have happened
       onError(err);
     };
-    const mine = new Set<Promise<void>>(); // requests await the rounds they started; the loop its own
-    while (keepGoing()) {
-      rounds++;
-      const started = this.now();
-      try {
-        if (!this.o.gate || (await this.o.gate())) {
-          const round = this.round().then(() => undefined, failed);
-          mine.add(round);
-          void round.finally(() => mine.delete(round));
-          await Promise.race([round, sleep(intervalMs - (this.now() - started))]);
-        }
-      } catch (err) {
-        failed(err);
-      }
-      const wait = intervalMs - (this.now() - started);
-      if (wait > 0 && keepGoing()) await sleep(wait);
-    }
-    await Promise.all([...mine]);
+    const rounds = await everyInterval({ intervalMs, keepGoing, gate: this.o.gate, round: () => this.round(), failed, now: this.now });
     await Promise.all([...this.hooks]);
     return rounds;
   }
@@ -353,7 +266,3 @@ export class FailoverMonitor {
 
 /** How old a state read or written by this monitor may be for a request's round to build on it. */
 const FRESH_MS = 100;
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
-}

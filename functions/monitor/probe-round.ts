@@ -1,5 +1,4 @@
-import type { BamServer } from '../wiring/config.js';
-import type { ProbeResult } from '../bam/probe.js';
+import type { BamServer, ProbeResult } from './domain/bam-server.js';
 
 export type Probe = (name: string, url: string, timeoutMs: number) => Promise<ProbeResult>;
 

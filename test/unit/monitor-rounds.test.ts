@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FailoverMonitor } from '../../functions/monitor/failover-monitor.js';
-import type { MonitorStore, StoredMonitor } from '../../functions/adapters/monitor-store.js';
-import type { MachineSettings, MonitorState } from '../../functions/monitor/domain/monitor-machine.js';
-import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
+import type { MonitorStore } from '../../functions/monitor/ports.js';
+import { InMemoryMonitorStore } from '../support/fakes/monitor-store.js';
+import type { MachineSettings } from '../../functions/monitor/domain/monitor-machine.js';
+import type { BamRole, ProbeResult } from '../../functions/monitor/domain/bam-server.js';
 
 /**
  * Issue 24 items 1 and 2: a probe not answered by its timeout has failed at that moment, a late
@@ -14,22 +15,7 @@ const servers = [
   { name: 'bam2', url: 'http://bam2' },
 ];
 
-/** The table in memory: one conditional item, as DynamoMonitorStore keeps it. */
-function memoryStore(): MonitorStore & { stored?: MonitorState } {
-  const store: MonitorStore & { stored?: MonitorState } = {
-    outbox: { pending: async () => [], lease: async () => true, remove: async () => undefined },
-    get: async (): Promise<StoredMonitor | undefined> => (store.stored ? { state: store.stored, outbox: [] } : undefined),
-    commit: async (next) => {
-      if ((store.stored?.version ?? 0) !== next.version - 1) return false;
-      store.stored = next;
-      return true;
-    },
-    getServiceSession: async () => undefined,
-    claimServiceSession: async () => true,
-    completeServiceSession: async () => true,
-  };
-  return store;
-}
+const memoryStore = () => new InMemoryMonitorStore();
 
 /** Probes the test answers by hand: each call is recorded with a way to answer it. */
 function manualProbes() {
@@ -128,7 +114,7 @@ describe('rounds and a hung server', () => {
     void monitor.probeNow(0); // a stalled call's probe; nothing else probes (no loop runs)
     await eventually(() => store.stored?.monitoringState === 'FAILOVER_IN_PROGRESS', 'the loss confirmed by the follow-up round');
     const [first, second] = p.of('bam1').slice(1);
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(360); // the window of SPEC §5 is kept
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(360); // the counting window is kept
     expect(store.stored!.servers.bam1).toMatchObject({ health: 'DOWN', failingSince: first!.at });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * DNS following the group's Primary (reference/002: workflows adapt to role changes): on a gateway
+ * DNS following the group's Primary (workflows adapt to role changes, docs/external-dns.md): on a gateway
  * node becoming PRIMARY, the group's API name is pointed at that node's API. Which change applies
  * is decided here, without AWS: a marker record next to the name remembers the last applied
  * event (its epoch and id), so a duplicate delivery does nothing and an older epoch never

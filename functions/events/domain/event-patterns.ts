@@ -17,7 +17,7 @@ export const patterns = {
   gatewayNodePromoted: { source: [EVENT_SOURCE], 'detail-type': ['NODE_ROLE_CHANGED'], detail: { node: { kind: ['gateway'] }, new: ['PRIMARY'] } },
   /** A BAM server that became Primary. */
   addressManagerPromoted: { source: [EVENT_SOURCE], 'detail-type': ['NODE_ROLE_CHANGED'], detail: { node: { kind: ['address-manager'] }, new: ['PRIMARY'] } },
-  /** Maintenance: host modes changed and configurations activated (SPEC §11). */
+  /** Maintenance: host modes changed and configurations activated. */
   maintenance: { source: [EVENT_SOURCE], 'detail-type': ['BACKEND_HOST_MODE_CHANGED', 'CONFIGURATION_ACTIVATED'] },
   /** What an operator should be paged for: a failover starting, and split brain. */
   needsAttention: {

@@ -1,4 +1,4 @@
-/** The gateway's EventBridge contract (SPEC §6). Shared by publishers, the local bus and CDK rules. */
+/** The gateway's EventBridge contract. Shared by publishers, the local bus and CDK rules. */
 export const EVENT_SOURCE = 'failover-gateway';
 
 export type DetailType = 'NODE_ROLE_CHANGED' | 'MONITORING_STATE_CHANGED' | 'SPLIT_BRAIN_DETECTED' | 'BACKEND_HOST_MODE_CHANGED' | 'CONFIGURATION_ACTIVATED';
@@ -26,7 +26,7 @@ export interface SplitBrainDetected {
   occurredAt: string;
 }
 
-/** A BAM server's maintenance mode changed by an activation (SPEC §11). `epoch` is the monitor's. */
+/** A BAM server's maintenance mode changed by an activation. `epoch` is the monitor's. */
 export interface BackendHostModeChanged {
   group: string;
   host: { name: string; url: string };

@@ -1,7 +1,7 @@
 import type { PendingEvent } from '../../events/domain/events.js';
 
 /**
- * The availability group of gateway nodes (SPEC §8) as pure functions. Nodes share one state item;
+ * The availability group of gateway nodes as pure functions. Nodes share one state item;
  * the Primary proves it is alive by advancing `heartbeatSeq`; a Secondary that sees no advance for
  * `allowedAbsenceMs` (measured on its own clock, so clock skew between nodes does not matter)
  * takes over with a write conditioned on the state it saw. `epoch` is the fencing token: it grows

@@ -2,7 +2,7 @@ import type { MonitorState, MonitoringState } from './monitor-machine.js';
 import { roleOf, type GroupIntervals, type GroupState } from '../../group/domain/group.js';
 
 /**
- * The last hour as the dashboard draws it (SPEC §12): one sample of the cluster per monitor write,
+ * The last hour as the dashboard draws it: one sample of the cluster per monitor write,
  * kept in a ring of one-minute slots (adapters/history-store.ts). Pure: what a sample holds, when
  * one is worth keeping, how it is stored compactly, and which slot a time falls in.
  */

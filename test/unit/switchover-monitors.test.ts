@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoMonitorStore } from '../../functions/adapters/monitor-store.js';
+import { describe, expect, it } from 'vitest';
 import { FailoverMonitor } from '../../functions/monitor/failover-monitor.js';
 import type { EventPublisher } from '../../functions/events/ports.js';
 import type { Switchover } from '../../functions/monitor/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
-import { freshTable } from '../support/dynamo.js';
+import { InMemoryMonitorStore } from '../support/fakes/monitor-store.js';
 import { BamHttpError, BamUnreachableError } from '../../functions/bam/http.js';
 import { switchoversNotCompleted } from '../../functions/monitor/monitor-metrics.js';
 
@@ -24,21 +23,10 @@ const probe = async (server: string): Promise<ProbeResult> => {
 };
 const publisher: EventPublisher = { publish: async (events) => ({ published: events.map((e) => e.id), failed: [] }) };
 
-let t: Awaited<ReturnType<typeof freshTable>>;
-beforeAll(async () => {
-  t = await freshTable();
-});
-afterAll(async () => t.close());
+/** One shared state item, as the monitors of two nodes (or two overlapping Lambda runs) see it. */
+const store = async () => new InMemoryMonitorStore();
 
-let n = 0;
-async function store() {
-  const { createGatewayTable } = await import('../../local/dynamo.js');
-  const name = `sw-${++n}-${Date.now()}`;
-  await createGatewayTable(t.endpoint, name);
-  return new DynamoMonitorStore(t.db, name);
-}
-
-const monitorOn = (s: DynamoMonitorStore, handover: (sw: Switchover) => Promise<void>) =>
+const monitorOn = (s: InMemoryMonitorStore, handover: (sw: Switchover) => Promise<void>) =>
   new FailoverMonitor({
     servers,
     settings: { failuresBeforeFailover: 2, switchoverBoundMs: 60_000 },

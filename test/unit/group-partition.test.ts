@@ -1,43 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoGroupStore } from '../../functions/adapters/group-store.js';
-import { makeDocumentClient } from '../../functions/adapters/dynamo.js';
+import { describe, expect, it } from 'vitest';
 import { GroupAgent } from '../../functions/group/group-agent.js';
 import { primaryLeaseMs, type NodeRole } from '../../functions/group/domain/group.js';
-import type { EventPublisher } from '../../functions/events/ports.js';
-import type { PendingEvent } from '../../functions/events/domain/events.js';
-import { createGatewayTable } from '../../local/dynamo.js';
-import { freshTable } from '../support/dynamo.js';
-import { partitionable } from '../support/table-faults.js';
+import { InMemoryGroupStore } from '../support/fakes/group-store.js';
+import { partitioned } from '../support/fakes/partition.js';
+import { RecordingPublisher } from '../support/fakes/event-publisher.js';
 
 /**
  * A node cut off from the table (its region lost the quorum of the strongly consistent global
  * table) must never act as Primary: it steps down when its lease runs out, which is before the
- * other node can take over. Each node has its own client, so a partition cuts only that node.
+ * other node can take over. Each node reaches the shared store through its own link, so a
+ * partition cuts only that node. (The table's own conditions: test/integration/group.test.ts.)
  */
-let t: Awaited<ReturnType<typeof freshTable>>;
-let n = 0;
-beforeAll(async () => {
-  t = await freshTable();
-});
-afterAll(async () => t?.close());
-
 const iv = { healthReportMs: 1000, healthCheckMs: 1000, allowedAbsenceMs: 3000 };
 
 async function group() {
-  const table = `part-${++n}`;
-  await createGatewayTable(t.endpoint, table);
+  const table = new InMemoryGroupStore();
   let now = 1_000_000;
-  const events: PendingEvent[] = [];
-  const bus: EventPublisher = { publish: async (es) => (events.push(...es), { published: es.map((e) => e.id), failed: [] }) };
+  const bus = new RecordingPublisher();
+  const events = bus.seen;
   const node = (id: string) => {
-    const db = makeDocumentClient(t.endpoint);
-    const link = partitionable(db);
+    const link = partitioned(table);
     const changes: string[] = [];
     const agent = new GroupAgent({
       nodeId: id,
       nodeUrl: `http://${id}`,
       intervals: iv,
-      store: new DynamoGroupStore(db, table),
+      store: link.port,
       publisher: bus,
       now: () => now,
       onRoleChange: (from: NodeRole, to: NodeRole) => changes.push(`${from}->${to}`),
