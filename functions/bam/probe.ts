@@ -1,7 +1,7 @@
 import type { FailoverApiConfig } from './failover-api.js';
 import { BamHttpError, BamUnreachableError, bamFetch } from './http.js';
 import { FailoverTlsError, failoverGet } from './failover-api.js';
-import type { BamRole, ProbeSource, ProbeFailure, ProbeResult } from '../monitor/domain/bam-server.js';
+import type { BamRole, ProbeSource, ProbeFailure, ProbeResult } from '../kernel/bam-types.js';
 export type { BamRole, ProbeSource, ProbeFailure, ProbeResult };
 
 export interface ProbeOptions {

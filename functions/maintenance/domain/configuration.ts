@@ -1,6 +1,6 @@
 import { BACKEND_GROUP, HOST_MODES, quoted, type BackendHost, type HostMode } from './contract.js';
 import { eligibleTarget, type Health } from '../../monitor/domain/monitor-machine.js';
-import type { BamRole } from '../../monitor/domain/bam-server.js';
+import type { BamRole } from '../../kernel/bam-types.js';
 
 /**
  * The maintenance configuration model, pure: hosts from the configured BAM servers, addressing a

@@ -1,4 +1,4 @@
-import type { BamRole, BamServer, ProbeResult } from './bam-server.js';
+import type { BamRole, BamServer, ProbeResult } from '../../kernel/bam-types.js';
 import { answeredAs, primaryClaims, type PrimaryClaims } from './primary-claims.js';
 import { primaryDecision } from './primary-decision.js';
 import { serverAfterRound } from './server-health.js';

@@ -1,4 +1,4 @@
-import type { BamRole, BamServer } from './bam-server.js';
+import type { BamRole, BamServer } from '../../kernel/bam-types.js';
 import type { PendingEvent } from '../../events/domain/events.js';
 
 /**

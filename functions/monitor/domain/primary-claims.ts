@@ -1,4 +1,4 @@
-import type { BamRole, BamServer, ProbeResult } from './bam-server.js';
+import type { BamRole, BamServer, ProbeResult } from '../../kernel/bam-types.js';
 import type { MonitorState, ServerStatus } from './monitor-state.js';
 
 /**

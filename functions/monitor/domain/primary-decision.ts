@@ -1,4 +1,4 @@
-import type { BamRole } from './bam-server.js';
+import type { BamRole } from '../../kernel/bam-types.js';
 import type { PrimaryClaims } from './primary-claims.js';
 import type { ClusterDecision, ClusterState, ServerStatus } from './monitor-state.js';
 

@@ -1,4 +1,5 @@
-import type { AnsweredProbe, BamRole, BamServer, FailedProbe, ProbeResult } from './bam-server.js';
+import type { BamRole, BamServer, ProbeResult } from '../../kernel/bam-types.js';
+import type { AnsweredProbe, FailedProbe } from './bam-server.js';
 import { failedProbeCounts, streakAfterFailure, streakAfterServedCall, streakIsDown, type Streak } from './counting-rule.js';
 import { modeThisRound, withMode } from './maintenance-mode.js';
 import type { HostModes, MachineSettings, ServerStatus } from './monitor-state.js';

@@ -1,4 +1,4 @@
-import type { BamRole, BamServer } from './bam-server.js';
+import type { BamRole, BamServer } from '../../kernel/bam-types.js';
 import type { PrimaryClaims } from './primary-claims.js';
 import { monitoringStateChanged, numbered } from './transition-events.js';
 import {

@@ -1,4 +1,4 @@
-import type { BamRole, BamServer } from './bam-server.js';
+import type { BamRole, BamServer } from '../../kernel/bam-types.js';
 import type { MonitoringStateChanged, NodeRoleChanged, PendingEvent } from '../../events/domain/events.js';
 import type { PrimaryClaims } from './primary-claims.js';
 import type { MonitorState, ServerStatus } from './monitor-state.js';

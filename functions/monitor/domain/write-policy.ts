@@ -1,4 +1,4 @@
-import type { BamServer } from './bam-server.js';
+import type { BamServer } from '../../kernel/bam-types.js';
 import type { MachineSettings, MonitorState, Transition } from './monitor-machine.js';
 
 /**

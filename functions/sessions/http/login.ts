@@ -10,7 +10,7 @@ import { errorResponse } from '../../kernel/http-errors.js';
 import { parseLoginRequest } from '../login-request.js';
 import type { SessionService } from '../session-service.js';
 import type { Route } from '../../kernel/http-route.js';
-import type { GatewayConfig } from '../../wiring/config.js';
+import type { GatewayConfig } from '../../kernel/gateway-config.js';
 
 /** What the login needs (the wiring gives it). */
 export interface LoginDeps {
