@@ -88,7 +88,8 @@ export class GatewayData extends Construct {
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The secret is the BAM service user\'s password, which BAM owns: it is rotated in BAM and then written here (docs/operating.md, "Rotating the service password"); a rotation Lambda cannot change it in BAM.',
+      reason:
+        'The secret is the BAM service user\'s password, which BAM owns: it is rotated in BAM and then written here (docs/operating.md, "Rotating the service password"); a rotation Lambda cannot change it in BAM.',
     });
     // Generated, never typed: HS256 key material for tenant tokens (SHA-256 of it is the key).
     this.tenantTokenKey = new secrets.Secret(this, 'TenantTokenKey', {
