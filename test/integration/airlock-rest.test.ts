@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel/audit.js';
 import { call, eventually, login } from '../support/client.js';
+import { restClient } from '../support/airlock-rest-client.js';
 
 /**
  * The maintenance REST API (docs/maintenance.md) over real HTTP, as Airlock clients call it: Airlock's maintenance
@@ -26,34 +27,10 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** Creates a REST session as the official lib does (no body, no Content-Type) and answers its cookie. */
-async function createSession(token = svc): Promise<string> {
-  const r = await call(base, 'POST', rest('/session/create'), { headers: { authorization: `Bearer ${token}`, accept: '*/*' } });
-  expect(r.status).toBe(200);
-  const setCookie = r.headers.get('set-cookie')!;
-  expect(setCookie).toMatch(/^JSESSIONID=[A-Za-z0-9_-]{43}; /);
-  expect(setCookie).toMatch(/HttpOnly/);
-  expect(setCookie).toMatch(/SameSite=Strict/);
-  expect(setCookie).toMatch(/Path=\/airlock\/rest/);
-  return setCookie.split(';')[0]!;
-}
-
-const inSession =
-  (cookie: string) =>
-  (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
-    call(base, method, rest(path), { headers: { cookie, accept: 'application/json', ...headers }, ...(body !== undefined ? { body } : {}) });
-
-const modeChange = (hostName: string, mode: string, extra: Record<string, unknown> = { protocol: 'HTTP', port: '80' }) =>
-  JSON.stringify({ data: { type: 'back-end-host-mode-change', attributes: { ...extra, hostName, mode } } });
-
-const hostStatus = async (s: ReturnType<typeof inSession>, name: string) => {
-  const r = await s('GET', '/system/status/back-end-groups/address-manager');
-  expect(r.status).toBe(200);
-  return r.body.data.attributes.backendHosts.find((h: { name: string }) => h.name === name);
-};
-
-const activate = (s: ReturnType<typeof inSession>, comment: string, options: Record<string, unknown> = {}) =>
-  s('POST', '/configuration/configurations/activate', JSON.stringify({ comment, options }), { 'content-type': 'application/json' });
+const { createSession, inSession, modeChange, hostStatus, activate } = restClient(
+  () => base,
+  () => svc,
+);
 
 describe('the Airlock maintenance sequence on the Standby bam2', () => {
   it('drain, disable, enable, each activated, then terminate', async () => {
@@ -307,83 +284,5 @@ describe('authentication', () => {
     const plain = await call(base, 'POST', rest('/session/create'), { headers: { cookie: `gateway_session=${svc}`, 'x-csrf-token': csrf, 'content-type': 'text/plain' } });
     expect(plain.status).toBe(415);
     expect(plain.body.errors[0].code).toBe('UNSUPPORTED_MEDIA_TYPE');
-  });
-});
-
-describe('a tenant user with a path-scoped token (npm run user-manager)', () => {
-  const W = '^\\/session\\/(create|terminate)|\\/configuration\\/configurations\\/(load-active|activate)|\\/configuration\\/back-end-groups\\/\\d{1,10}\\/host-mode$';
-  const R = '^\\/configuration\\/.*|\\/system\\/status\\/.*$';
-  async function tenantToken(...extra: string[]): Promise<string> {
-    const { userManager } = await import('../../bin/user-manager-cli.js');
-    const out: string[] = [];
-    const code = await userManager(['-s', '-u', 'tenant_user', '-j', '-r', 'airlock-administrator', '-t', 'myTenant', '-W', W, '-R', R, ...extra], {
-      out: (l) => out.push(l),
-      err: () => undefined,
-      env: { PORT: new URL(base).port },
-    });
-    expect(code).toBe(0);
-    return out.join('').trim();
-  }
-
-  it('drives the calls of the Airlock maintenance sequence its regexes allow, and gets 403 for the others', async () => {
-    const s = inSession(await createSession(await tenantToken()));
-    expect((await s('POST', '/configuration/configurations/load-active')).status).toBe(204);
-    expect((await s('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam2', 'NO_NEW_SESSIONS'))).status).toBe(200);
-    expect((await activate(s, 'drain bam2 (tenant)')).status).toBe(200);
-    expect((await hostStatus(s, 'bam2')).mode).toBe('NO_NEW_SESSIONS');
-    // The write regex names host-mode by numeric id only: by name it is not allowed.
-    const byName = await s('POST', '/configuration/back-end-groups/address-manager/host-mode', modeChange('bam2', 'ENABLED'));
-    expect(byName.status).toBe(403);
-    expect(byName.body.errors[0]).toMatchObject({ status: '403' });
-    expect((await s('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam2', 'ENABLED'))).status).toBe(200);
-    expect((await activate(s, 'enable bam2 (tenant)')).status).toBe(200);
-    expect((await s('POST', '/session/terminate')).status).toBe(200);
-  });
-
-  async function userManagerRun(...argv: string[]): Promise<string[]> {
-    const { userManager } = await import('../../bin/user-manager-cli.js');
-    const out: string[] = [];
-    expect(await userManager(argv, { out: (l) => out.push(l), err: () => undefined, env: { PORT: new URL(base).port } })).toBe(0);
-    return out;
-  }
-  const scriptToken = async (user: string) => (await userManagerRun('-s', '-u', user, '-j', '-r', 'airlock-administrator', '-t', 'revokeTenant', '-W', W, '-R', R)).join('').trim();
-
-  it('revoking a token ends the REST sessions opened with it at once (401 saying so); other tokens keep theirs', async () => {
-    const [tokenA, tokenB] = [await scriptToken('script_a'), await scriptToken('script_b')];
-    const a1 = inSession(await createSession(tokenA));
-    const a2 = inSession(await createSession(tokenA));
-    const b = inSession(await createSession(tokenB));
-    expect((await a1('POST', '/configuration/configurations/load-active')).status).toBe(204);
-    expect((await a1('POST', '/configuration/back-end-groups/1/host-mode', modeChange('bam2', 'DISABLED'))).status).toBe(200);
-    expect((await a2('GET', '/system/status/node')).status).toBe(200);
-
-    const [line] = await userManagerRun('--list', '-t', 'revokeTenant', '-u', 'script_a');
-    await userManagerRun('--delete', '--token-id', line!.split(' ')[0]!);
-
-    for (const [s, method, path] of [
-      [a1, 'POST', '/configuration/configurations/activate'],
-      [a1, 'GET', '/system/status/node'],
-      [a2, 'GET', '/configuration/back-end-groups'],
-    ] as const) {
-      const r = await s(method, path);
-      expect(r.status, `${method} ${path}`).toBe(401);
-      expect(r.body.errors[0]).toMatchObject({ status: '401', code: 'INVALID_TOKEN', detail: expect.stringMatching(/revoked/) });
-    }
-    // The revoked session's working copy (bam2 DISABLED) was never activated; the other token's session still works.
-    expect((await hostStatus(b, 'bam2')).mode).toBe('ENABLED');
-
-    await userManagerRun('--delete', '-u', 'script_b', '-t', 'revokeTenant');
-    const r = await b('GET', '/system/status/node');
-    expect(r.status).toBe(401);
-    expect(r.body.errors[0]).toMatchObject({ code: 'INVALID_TOKEN', detail: expect.stringMatching(/revoked/) });
-  });
-
-  it('a revoked token opens no session', async () => {
-    const token = await tenantToken();
-    const { userManager } = await import('../../bin/user-manager-cli.js');
-    expect(await userManager(['--delete', '-u', 'tenant_user', '-t', 'myTenant'], { out: () => undefined, err: () => undefined, env: { PORT: new URL(base).port } })).toBe(0);
-    const r = await call(base, 'POST', rest('/session/create'), { headers: { authorization: `Bearer ${token}` } });
-    expect(r.status).toBe(401);
-    expect(r.body.errors[0]).toMatchObject({ status: '401' });
   });
 });
