@@ -5,7 +5,7 @@
  * stopped instead, under the same load, for comparison. Per trial: detection (fault →
  * FAILOVER_IN_PROGRESS as the status shows it), restore (promote → the first restorable call
  * served, polled every 20 ms by one more restorable session) and what the clients got. Goals
- * (issue 24): hang detection p95 within (N−1) intervals + one probe timeout + 0.5 s; restore p95 ≤
+ * (the goals): hang detection p95 within (N−1) intervals + one probe timeout + 0.5 s; restore p95 ≤
  * 1 s after a hang as after a stop; no 5xx but the failover 503, no 401 for restorable sessions; no
  * call longer than the BAM timeout.
  */

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:load -- --flapping [--clients 20 --flaps 10 --flap-ms 100 --flap-every 500]`: the
  * Primary is stopped for a moment (a network outage: BAM keeps its sessions) again and again while
- * the clients call it, and answers between the outages. Goal (issue 24): not declared lost (no new
+ * the clients call it, and answers between the outages. Goal: not declared lost (no new
  * epoch, no failover 503, no session ended, no 5xx); the outages still show in the status
  * (`outages`, `last_failure`).
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ui-polling`: what one open dashboard tab costs the gateway (issue 25's goal: at
+ * `npm run bench:ui-polling`: what one open dashboard tab costs the gateway (the goal: at
  * most 20 requests a minute at steady state). Headless Chromium (Debian's, never a download) logs
  * in on a two-node local runtime, opens the dashboard, waits until nothing has changed for longer
  * than the page's fast-polling window, then counts every request the tab sends: at steady state,
@@ -88,7 +88,7 @@ try {
   await fetch(`${stack.url}/_local/bam/bam2/promote`, { method: 'POST' });
 
   const goal = perMinute(steady.total, steadyMs) <= 20 && hidden.total === 0;
-  console.log(`\nbefore (issue 25): 107 requests/min per open dashboard tab; goal ≤ 20 at steady state and none while hidden: ${goal ? 'met' : 'MISSED'}`);
+  console.log(`\nbefore the single poller: 107 requests/min per open dashboard tab; goal ≤ 20 at steady state and none while hidden: ${goal ? 'met' : 'MISSED'}`);
   console.log(
     `RESULT ${JSON.stringify({ steadyPerMin: Number(perMinute(steady.total, steadyMs).toFixed(1)), hiddenRequests: hidden.total, failoverPerMin: Number(perMinute(failover.total, 20_000).toFixed(1)) })}`,
   );

@@ -43,7 +43,7 @@ export const BENCH_LOAD: CommandSpec = {
     'blip-ms': { type: 'integer', min: 1, max: 5000, default: 400, description: 'length of the Primary blip in ms' },
     flapping: {
       type: 'boolean',
-      description: 'instead: the Primary stopped for --flap-ms, --flaps times, one every --flap-every ms, while the clients call it (issue 24: 100 ms, 10 times, 500 ms; run it with --clients 20)',
+      description: 'instead: the Primary stopped for --flap-ms, --flaps times, one every --flap-every ms, while the clients call it (the goal: 100 ms, 10 times, 500 ms; run it with --clients 20)',
     },
     flaps: { type: 'integer', min: 1, max: 1000, default: 10, description: 'with --flapping: how many outages' },
     'flap-ms': { type: 'integer', min: 1, max: 5000, default: 100, description: 'with --flapping: length of each outage in ms' },
@@ -61,7 +61,7 @@ export const BENCH_SWITCHOVER: CommandSpec = {
   },
 };
 
-/** The commit before the request-path work (issue 12), measured side by side by default. */
+/** The commit before the request-path work, measured side by side by default. */
 export const OVERHEAD_BASELINE = '6910954';
 
 export const BENCH_OVERHEAD: CommandSpec = {

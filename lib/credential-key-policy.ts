@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
 /**
- * Administering the key, not using it, and not re-writing its policy (issue 19): no kms:CreateGrant
+ * Administering the key, not using it, and not re-writing its policy (docs/deploying.md): no kms:CreateGrant
  * (a grant hands out use of the key), no kms:Put* (whoever may put the policy may write themselves
  * in as a user), no Encrypt/Decrypt/GenerateDataKey. Listed one by one: a wildcard such as
  * kms:Create* would bring CreateGrant back.

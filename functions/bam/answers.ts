@@ -1,6 +1,6 @@
 /**
  * What this process saw each BAM server serve (a 2xx or 3xx answer), by origin. The monitor weighs
- * it against failed probes (issue 24: a call BAM answered is a success as much as a refused call is
+ * it against failed probes (a call BAM answered is a success as much as a refused call is
  * a failure). Only answers count: a 4xx/5xx may come from a front that is up while BAM is not.
  */
 interface Seen {

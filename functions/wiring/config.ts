@@ -101,7 +101,7 @@ const schema = z
     GATEWAY_SERVICE_USERNAME: nonEmpty(),
     GATEWAY_SERVICE_PASSWORD: nonEmpty(),
     GATEWAY_ADMINS: z.optional(z.string()),
-    // Optional: in AWS the key arrives later, from the table (see adapters/secrets.ts), and only
+    // Optional: in AWS the key arrives later, from the table (see wiring/secrets.ts), and only
     // encrypting or decrypting a BAM credential needs it.
     CREDENTIAL_KEY: z.optional(z.string().check(z.refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64-encoded'))),
     // The Failover API (mutual TLS, its own port): see parseFailoverApi and failoverTls().

@@ -5,7 +5,7 @@ import { paramType, V1_METHODS } from './v1-methods.js';
  * (bluecat_libraries `rest/auto/_wadl_parser.py`): every `method` element in the WADL namespace,
  * its `name` (the HTTP method) and `id` (the v1 method, appended to `.../v1/`), and its
  * `request/param` names in order, which positional arguments fill. A method without its params
- * would be called with none, as the issue 21 client found (`login` sent without credentials).
+ * would be called with none, as BlueCat's Python client found (`login` sent without credentials).
  */
 export function wadl(): string {
   const resources = Object.entries(V1_METHODS)

@@ -4,7 +4,7 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, login } from '../support/client.js';
 import { launch, logIn, screenshot, watchedPage } from './browser.js';
 
-/** An admin gives an automation account its own session lifetime on the Permissions page (issue 20). */
+/** An admin gives an automation account its own session lifetime on the Permissions page. */
 let stack: LocalStack;
 let browser: Browser;
 let context: BrowserContext;

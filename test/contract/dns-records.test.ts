@@ -4,8 +4,8 @@ import { V1_METHODS } from '../../local/bam-sim/v1-methods.js';
 import { get, send, v1Token } from './bam-http.js';
 
 /**
- * What external-dns's BlueCat provider needs, through BlueCat's community `rest_api` workflow
- * (issue 20): alias (CNAME) and TXT records, delete, DNS servers and a deployment, in v1 and v2.
+ * What external-dns's BlueCat provider needs, through BlueCat's community `rest_api` workflow:
+ * alias (CNAME) and TXT records, delete, DNS servers and a deployment, in v1 and v2.
  * Sources: Legacy v1 API Guide (addAliasRecord, addTXTRecord, getAliasesByHint, delete,
  * deployServer, deployServerConfig, getServerDeploymentStatus and its status values);
  * RESTful v2 API Guide and its migration table (POST /zones/{id}/resourceRecords for alias and TXT

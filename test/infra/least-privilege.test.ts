@@ -24,7 +24,7 @@ function groupStacks() {
 const keyStatements = (t: Template) => (Object.values(t.findResources('AWS::KMS::Key'))[0] as { Properties: { KeyPolicy: { Statement: Statement[] } } }).Properties.KeyPolicy.Statement;
 const actionsOf = (st: Statement) => [st.Action].flat();
 
-describe('least privilege (issue 9 item 14)', () => {
+describe('least privilege', () => {
   it('the group agent has no secret, no key and no CONFIG write; the other node functions keep them', () => {
     const { nodes } = groupStacks();
     const t = nodes[0]!;
@@ -80,7 +80,7 @@ describe('least privilege (issue 9 item 14)', () => {
 const covers = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
 const USE = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
 
-describe('the credential key: administered, not used or re-policied, by the account (issue 19)', () => {
+describe('the credential key: administered, not used or re-policied, by the account', () => {
   const twoRegions = synthForm('a two-region group, an existing VPC per region');
   const keyPolicies: [string, Statement[]][] = [
     ['single', keyStatements(Template.fromStack(new GatewayStack(app(), 'Solo', { settings: readSettings(() => undefined) })))],
@@ -123,7 +123,7 @@ describe('the credential key: administered, not used or re-policied, by the acco
   });
 });
 
-describe('table reads by partition key (dynamodb:LeadingKeys), per function (issue 19)', () => {
+describe('table reads by partition key (dynamodb:LeadingKeys), per function', () => {
   type PolicyStatement = Statement & { Resource: unknown };
   const solo = Template.fromStack(new GatewayStack(app(), 'Solo', { settings: readSettings(() => undefined) }));
   const statementsOf = (t: Template, fn: string) =>

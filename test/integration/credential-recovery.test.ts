@@ -7,7 +7,7 @@ import { call, login } from '../support/client.js';
  * docs/api.md: a restorable session never gets a 401 while the service credentials work. When the
  * Primary restarts quickly (no failover: it forgot its sessions), restorable sessions are
  * re-established with one service login per restart, not one per session. And a login pinned to
- * a Standby is told so, with the alias to use instead (issue 9 item 6).
+ * a Standby is told so, with the alias to use instead.
  */
 let stack: LocalStack;
 let base: string;
@@ -47,7 +47,7 @@ describe('a quick Primary restart', () => {
   });
 });
 
-describe('a workflow runner that reports a 401 BAM never gave (issue 9 review)', () => {
+describe('a workflow runner that reports a 401 BAM never gave', () => {
   it('costs no service login: the stored credential is checked with BAM first, and still works afterwards', async () => {
     const token = await login(base, 'gateway-svc', 'gateway-svc-pass');
     expect((await configurations(token)).status).toBe(200);

@@ -4,7 +4,7 @@ import { LoadDriver, errorsIn } from '../../bench/support/load-driver.js';
 import { call, eventually } from '../support/client.js';
 
 /**
- * A small version of `npm run bench:load` (issue 9 "Done when"): 20 concurrent clients, half
+ * A small version of `npm run bench:load`: 20 concurrent clients, half
  * restorable, half alias sessions, through a stop → promote failover and through a 400 ms blip.
  * Asserts the zero-error properties, not timings.
  */

@@ -33,7 +33,7 @@ describe('the gateway under 20 clients', () => {
     }
     await sleep(1000);
     const tally = await load.stop();
-    // Before: declared lost once in a while (issue 24: once in ten outages, 40 failover 503s and alias sessions ended).
+    // Before: declared lost once in a while (once in ten outages, 40 failover 503s and alias sessions ended).
     expect(await monitoring()).toMatchObject({ monitoring_state: 'MONITORING', epoch });
     expect(errorsIn(tally, { aliasEndsAllowed: false })).toEqual({});
     // A refused call is retried until the Primary answers again: on a quiet machine every call is a 200.

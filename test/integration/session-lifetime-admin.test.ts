@@ -3,7 +3,7 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { auditSink, setAuditSink, type AuditEntry } from '../../functions/kernel/audit.js';
 import { call, login } from '../support/client.js';
 
-/** The per-user session lifetime in the admin API (issue 20): set, shown, cleared, audited, and what a login then gets. */
+/** The per-user session lifetime in the admin API: set, shown, cleared, audited, and what a login then gets. */
 let stack: LocalStack;
 let base: string;
 let admin: string;

@@ -8,7 +8,7 @@ import type { Sample } from '../../ui/src/types.js';
 
 /**
  * The web UI's combined read (GET /ui/api/dashboard) and what keeps an operator's page up through
- * a BAM failover (issue 25): the UI's reads come from the table, so they answer during a failover
+ * a BAM failover: the UI's reads come from the table, so they answer during a failover
  * for every session the failover has not ended; the last hour is kept as samples; events arrive
  * incrementally. One two-node stack; the failover and the split brain come last.
  */

@@ -97,4 +97,22 @@ describe('the layer rules', () => {
       'no-cycle-between-folders: functions/monitor ⇄ functions/sessions, through functions/monitor/state.ts → functions/sessions/session.ts; functions/sessions/session.ts → functions/monitor/m.ts',
     ]);
   });
+
+  it('an adapter importing a use case instead of its port fails', async () => {
+    expect(
+      await violations({
+        'functions/adapters/store.ts': "import { login } from '../sessions/login.js';\nexport const n = login;\n",
+        'functions/sessions/login.ts': 'export const login = 1;\n',
+      }),
+    ).toEqual(['adapters-import-only-ports-and-domain: functions/adapters/store.ts → functions/sessions/login.ts']);
+  });
+
+  it('a workflow module importing another fails', async () => {
+    expect(
+      await violations({
+        'functions/workflows/modules/a.ts': "import b from './b.js';\nexport default b;\n",
+        'functions/workflows/modules/b.ts': 'export default 2;\n',
+      }),
+    ).toEqual(['workflow-modules-do-not-import-each-other: functions/workflows/modules/a.ts → functions/workflows/modules/b.ts']);
+  });
 });

@@ -117,7 +117,7 @@ describe('rounds that settle out of order', () => {
   });
 });
 
-describe('a Primary that answers between short outages (issue 24: stopped 100 ms ten times, 500 ms apart)', () => {
+describe('a Primary that answers between short outages (stopped 100 ms ten times, 500 ms apart)', () => {
   /** Each outage is seen by a request-triggered probe; calls are served between outages, and scheduled probes may land in an outage. */
   function flap(withCalls: boolean) {
     let state = advance(initialState(servers, 0), [ok('bam1', 0, 'PRIMARY'), ok('bam2', 0, 'STANDBY')], 0, settings, servers).state;

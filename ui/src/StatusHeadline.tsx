@@ -4,7 +4,7 @@ import { serverNow, useLive, useNow } from './live.js';
 import { useSession } from './session.js';
 
 /**
- * The status headline on every signed-in page (issue 25): healthy, degraded (with each reason), a
+ * The status headline on every signed-in page: healthy, degraded (with each reason), a
  * failover or a switchover (what is known, what happens next, what to do), or a split brain as an
  * alert naming both servers. Only the title is a live region, so a screen reader hears each change
  * once, not every second's new duration.

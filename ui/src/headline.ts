@@ -18,7 +18,7 @@ const isDown = (s: DashServer) => s.health === 'DOWN' || (s.role === 'UNKNOWN' &
 export const stateAgeMs = (a: DashboardAnswer, now: number) => (a.status.updated_at ? Math.max(0, now - Date.parse(a.status.updated_at)) : Infinity);
 
 /**
- * The status headline of every page (issue 25), from the combined read: split brain first (an
+ * The status headline of every page, from the combined read: split brain first (an
  * alert naming the servers), then a failover or a planned switchover, a monitor that is not
  * running, and otherwise healthy or degraded with each reason (a server DOWN or UNKNOWN, a gateway
  * node without heartbeat, data older than the monitor's writes allow).

@@ -47,7 +47,7 @@ function mergeEvents(known: LoggedEvent[], fresh: LoggedEvent[]): LoggedEvent[] 
 }
 
 /**
- * The one poller of a signed-in page (issue 25): GET /ui/api/dashboard, which is also the session's
+ * The one poller of a signed-in page: GET /ui/api/dashboard, which is also the session's
  * heartbeat and feeds the status headline of every page. It reads every 10 s while steady, every
  * 2 s during a failover or switchover and for 30 s after a change, asks only for what is new since
  * its last read, and sends nothing while the tab is hidden.

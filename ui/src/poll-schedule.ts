@@ -1,6 +1,6 @@
 import type { DashboardAnswer } from './types.js';
 
-/** Polling proportional to change (issue 25): slow while steady, fast while something moves. */
+/** Polling proportional to change: slow while steady, fast while something moves. */
 export const STEADY_MS = 10_000;
 export const FAST_MS = 2000;
 /** After a change (seen in the data, or made by the user) the page keeps reading fast this long. */

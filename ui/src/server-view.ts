@@ -16,7 +16,7 @@ export interface ServerRow {
 const reportedRole = (r: string | null) => (r ? roleLabel(r === 'Standalone' ? r : r.toUpperCase()) : null);
 
 /**
- * A BAM server row that tells the truth about a server that does not answer (issue 25): no green
+ * A BAM server row that tells the truth about a server that does not answer: no green
  * tag on it, no latency from a probe that got no answer, what it *last* reported, why it fails and
  * since when.
  */

@@ -29,7 +29,7 @@ export function statusBody(state: MonitorState, configuredOrder: string[] = []) 
         name: s.name,
         url: s.url,
         role: s.role,
-        // What BAM itself said (Standalone is shown as role PRIMARY: it serves the API, SPEC §5).
+        // What BAM itself said (Standalone is shown as role PRIMARY: it serves the API, docs/failover.md).
         reported_role: s.reportedRole ?? null,
         probe_source: s.probeSource ?? null,
         last_failure: s.lastFailure ?? null,

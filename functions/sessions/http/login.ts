@@ -23,7 +23,7 @@ export interface LoginDeps {
 }
 
 /**
- * What an unauthenticated caller may learn from a failed login (SPEC §13): that the credentials
+ * What an unauthenticated caller may learn from a failed login (docs/security.md): that the credentials
  * were wrong, or that Address Manager could not be used now; never BAM's own text or a server URL.
  * Errors the gateway words itself (bad alias, failover 503, no Primary yet) pass through.
  */
@@ -81,7 +81,7 @@ async function login(d: LoginDeps, event: Parameters<Route['handle']>[0], contex
   await loginThrottle().finished(keys, admission, 'success');
   audit({ action: 'login', outcome: 'success', ...who, actor: body.username, ...(slowed ? { reason: slowed } : {}) });
   // A browser-session cookie: closing the browser ends it; the server keeps the idle timeout and
-  // the absolute lifetime (SPEC §4.3), whatever a client does with the cookie.
+  // the absolute lifetime (docs/api.md), whatever a client does with the cookie.
   const cookies = [sessionCookie(token, undefined, config.localMode), ...deviceCookieAfterLogin({ ...config, held: d.heldCredentialKey }, body.username, device, loginLimitsNow().knownClientMs)];
   return json(200, { access_token: `BAMAuthToken: ${token}` }, {}, cookies);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeSessionService } from '../../support/fakes/session-service.js';
 
 /**
- * The absolute lifetime as a per-user setting (issue 20): an automation account an admin gave a
+ * The absolute lifetime as a per-user setting: an automation account an admin gave a
  * longer lifetime, or none, keeps its one token while it is used; everyone else keeps the default.
  * Idle timeout 600 s, default lifetime 1000 s; the clock is the test's.
  */

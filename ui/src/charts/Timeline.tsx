@@ -31,7 +31,7 @@ export function describeRows(rows: TimelineRow[]): string[] {
 const LEGEND = ['PRIMARY', 'STANDBY', 'SECONDARY', 'PRIMARY_DRAINING', 'MAINTENANCE', 'UNKNOWN', 'DOWN'];
 
 /**
- * The last hour as a role/state timeline (issue 25): one row per BAM server and gateway node,
+ * The last hour as a role/state timeline: one row per BAM server and gateway node,
  * with failover, switchover, maintenance and split-brain markers across all rows. Plain SVG:
  * no chart library, nothing drawn that CSS cannot colour.
  */

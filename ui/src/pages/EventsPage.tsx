@@ -27,7 +27,7 @@ interface Loaded {
 }
 
 /**
- * What happened, for an operator after an incident (issue 25): a time range, a type, incidents
+ * What happened, for an operator after an incident: a time range, a type, incidents
  * grouped with their durations, each event in words with its severity, "load more" for older
  * ones. New events arrive with the page's live read; nothing polls here.
  */
