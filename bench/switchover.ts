@@ -105,7 +105,7 @@ try {
     );
     const counts: Record<string, number> = {};
     for (const c of codes) counts[c] = (counts[c] ?? 0) + 1;
-    console.log(`  non-restorable alias sessions open across the change (not part of the load; a switchover ends them): ${JSON.stringify(counts)}`);
+    console.log(`  non-restorable alias sessions open across the change (not part of the load; the change ends them by design): ${JSON.stringify(counts)}`);
   };
 
   // (a) planned: drain the Primary bam1.

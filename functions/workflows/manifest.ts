@@ -7,7 +7,7 @@ export const workflowManifest: WorkflowRouting = {
     {
       "name": "api",
       "module": "api.ts",
-      "sourceHash": "6707c4bd2dba6dc25c8e617852973d2fff34fd52a9b66be9b1af3a463b609c5b",
+      "sourceHash": "96896b4fffeca7837a22a862dc328173d214c9275212db70c1b31baedb57b668",
       "defaultMessage": "Unable to complete the request in Address Manager",
       "routes": [
         {
@@ -167,7 +167,7 @@ export const workflowManifest: WorkflowRouting = {
     {
       "name": "ip_space",
       "module": "ip_space.ts",
-      "sourceHash": "13c30dcf4a475cc78fa41d36e6d1cb0f82b85eb7c29b242c4b48edb7a257528e",
+      "sourceHash": "228c1bb20a88efd759874c8e4ab19815102174d5499fc3f3454ca0969d57c436",
       "defaultMessage": "Unable to list IPv4 blocks from Address Manager",
       "routes": [
         {
