@@ -47,6 +47,8 @@ export class SimBamServer {
   failoverApi = true;
   /** Successful logins per user: lets tests and benchmarks count what restoration costs. */
   readonly logins = new Map<string, number>();
+  /** The same, without read-only sessions (the monitor's system-info probes of a Standby open those). */
+  readonly apiLogins = new Map<string, number>();
   private listeners: (http.Server | https.Server)[] = [];
   private readonly sockets = new Set<Socket>();
   private sessions = new Map<string, SimSession>();
@@ -148,6 +150,7 @@ export class SimBamServer {
 
   newSession(username: string, readOnly: boolean): SimSession {
     this.logins.set(username, (this.logins.get(username) ?? 0) + 1);
+    if (!readOnly) this.apiLogins.set(username, (this.apiLogins.get(username) ?? 0) + 1);
     const s = { id: this.nextSessionId++, username, token: randomBytes(12).toString('base64url'), readOnly };
     this.sessions.set(s.token, s);
     return s;

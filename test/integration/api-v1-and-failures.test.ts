@@ -32,25 +32,31 @@ describe('restoring sessions after a failover', () => {
   it('costs one service login at the new Primary, however many restorable sessions there are', async () => {
     const tokens = await Promise.all(Array.from({ length: 12 }, () => login(base, 'gateway-svc', 'gateway-svc-pass')));
     const bam2 = stack.cluster!.server('bam2');
-    const before = bam2.logins.get('gateway-svc') ?? 0;
-    await call(base, 'POST', '/_local/bam/bam1/stop');
-    await eventually(async () => (await call(base, 'GET', '/_local/state')).body.monitoring.monitoring_state === 'FAILOVER_IN_PROGRESS', 8000);
-    await call(base, 'POST', '/_local/bam/bam2/promote');
-    await eventually(async () => (await call(base, 'GET', '/_local/state')).body.monitoring.monitoring_state === 'MONITORING', 8000);
-    const answers = await Promise.all(tokens.map((token) => call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token })));
-    expect(answers.map((a) => a.status)).toEqual(tokens.map(() => 200));
-    expect(bam2.logins.get('gateway-svc')! - before).toBe(1);
-    // Restore the cluster for the tests below: bam1 returns claiming Primary until re-added as bam2's Standby.
-    await call(base, 'POST', '/_local/bam/bam1/start');
-    expect((await call(base, 'POST', '/_local/bam/bam1/readd')).status).toBe(200);
-    await eventually(
-      async () => {
-        const m = (await call(base, 'GET', '/_local/state')).body.monitoring;
-        return !m.split_brain && m.servers.find((s: { name: string }) => s.name === 'bam1').role === 'STANDBY';
-      },
-      8000,
-      'bam1 re-added as Standby',
-    );
+    // Read-only sessions are the monitor's system-info probes of the Standby, whenever they come: not restoration.
+    // The new Primary may refuse the probe's read-only session once, and the probe then logs in plain: at most one more.
+    const before = bam2.apiLogins.get('gateway-svc') ?? 0;
+    try {
+      await call(base, 'POST', '/_local/bam/bam1/stop');
+      await eventually(async () => (await call(base, 'GET', '/_local/state')).body.monitoring.monitoring_state === 'FAILOVER_IN_PROGRESS', 8000);
+      await call(base, 'POST', '/_local/bam/bam2/promote');
+      await eventually(async () => (await call(base, 'GET', '/_local/state')).body.monitoring.monitoring_state === 'MONITORING', 8000);
+      const answers = await Promise.all(tokens.map((token) => call(base, 'GET', '/failover_rest_endpoints/get_configurations', { token })));
+      expect(answers.map((a) => a.status)).toEqual(tokens.map(() => 200));
+      expect(bam2.apiLogins.get('gateway-svc')! - before).toBeGreaterThanOrEqual(1);
+      expect(bam2.apiLogins.get('gateway-svc')! - before).toBeLessThanOrEqual(2); // not one per session (12)
+    } finally {
+      // Restore the cluster for the tests below, whatever happened above: bam1 returns claiming Primary until re-added as bam2's Standby.
+      await call(base, 'POST', '/_local/bam/bam1/start');
+      expect((await call(base, 'POST', '/_local/bam/bam1/readd')).status).toBe(200);
+      await eventually(
+        async () => {
+          const m = (await call(base, 'GET', '/_local/state')).body.monitoring;
+          return !m.split_brain && m.servers.find((s: { name: string }) => s.name === 'bam1').role === 'STANDBY';
+        },
+        8000,
+        'bam1 re-added as Standby',
+      );
+    }
   });
 });
 
