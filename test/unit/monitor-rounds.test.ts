@@ -107,8 +107,10 @@ describe('rounds and a hung server', () => {
     p.auto.bam1 = 'PRIMARY';
     p.auto.bam2 = 'STANDBY';
     const store = memoryStore();
-    // Interval 400 ms, timeout 1 s: the next probe may confirm 360 ms after the first began.
-    const monitor = monitorWith(p, store, { failuresBeforeFailover: 2, probeIntervalMs: 400 }, 1000);
+    // Interval 400 ms, timeout 3 s: the next probe may confirm 360 ms after the first began, long before
+    // the hung probe times out, even on a loaded machine (with 1 s, a late timer could time the first
+    // probe out before the follow-up was due; then only the monitor's loop, not run here, probes again).
+    const monitor = monitorWith(p, store, { failuresBeforeFailover: 2, probeIntervalMs: 400 }, 3000);
     await monitor.round();
     p.auto.bam1 = 'hang';
     void monitor.probeNow(0); // a stalled call's probe; nothing else probes (no loop runs)
