@@ -1,6 +1,7 @@
 import type { PendingEvent } from '../../../functions/events/domain/events.js';
 import type { MonitorState } from '../../../functions/monitor/domain/monitor-machine.js';
-import type { MonitorStore, ServiceSession, StoredMonitor } from '../../../functions/monitor/ports.js';
+import type { MonitorStore, StoredMonitor } from '../../../functions/monitor/ports.js';
+import { InMemoryServiceSessions } from './service-sessions.js';
 import { InMemoryOutbox } from './outbox.js';
 
 /**
@@ -9,11 +10,10 @@ import { InMemoryOutbox } from './outbox.js';
  * write; reads and writes copy, as a table does. Each epoch's service session is kept beside it,
  * claimed and completed under the adapter's conditions.
  */
-export class InMemoryMonitorStore implements MonitorStore {
+export class InMemoryMonitorStore extends InMemoryServiceSessions implements MonitorStore {
   /** The stored state, as a test inspects it (undefined: nothing written yet). */
   stored?: MonitorState;
   readonly outbox = new InMemoryOutbox(() => this.stored !== undefined);
-  readonly serviceSessions = new Map<number, ServiceSession>();
 
   async get(): Promise<StoredMonitor | undefined> {
     if (!this.stored) return undefined;
@@ -24,32 +24,6 @@ export class InMemoryMonitorStore implements MonitorStore {
     if ((this.stored?.version ?? 0) !== next.version - 1) return false;
     this.stored = structuredClone(next);
     this.outbox.add(events);
-    return true;
-  }
-
-  async getServiceSession(epoch: number): Promise<ServiceSession | undefined> {
-    const s = this.serviceSessions.get(epoch);
-    return s ? { ...s } : undefined;
-  }
-
-  async claimServiceSession(epoch: number, server: string, holder: string, now: number, leaseMs: number, replacing?: string): Promise<boolean> {
-    const s = this.serviceSessions.get(epoch);
-    const leaseOver = s?.leaseUntil === undefined || s.leaseUntil < now;
-    if (replacing !== undefined) {
-      if (!s || s.credential !== replacing || !leaseOver) return false;
-      Object.assign(s, { holder, leaseUntil: now + leaseMs, server });
-      return true;
-    }
-    if (s && (s.credential !== undefined || s.leaseUntil === undefined || s.leaseUntil >= now)) return false;
-    this.serviceSessions.set(epoch, { epoch, server, holder, leaseUntil: now + leaseMs });
-    return true;
-  }
-
-  async completeServiceSession(epoch: number, holder: string, credential: string, replacing?: string): Promise<boolean> {
-    const s = this.serviceSessions.get(epoch);
-    if (!s || s.holder !== holder || s.credential !== replacing) return false;
-    s.credential = credential;
-    delete s.leaseUntil;
     return true;
   }
 }
