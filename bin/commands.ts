@@ -139,7 +139,7 @@ export const BUILD_UI: CommandSpec = {
 export const TEST_BROWSER: CommandSpec = {
   command: 'npm run test:browser --',
   summary:
-    "The web UI's tests in headless Chromium (test/browser, vitest.browser.config.ts); the last step of npm test. Without the browser they are skipped with a line saying so, except with CI=true.",
+    "The web UI's tests in headless Chromium (test/browser, vitest.browser.config.ts); run by npm test beside the suite. Without the browser they are skipped with a line saying so, except with CI=true.",
   options: {},
   env: [
     ['CHROMIUM_PATH', 'the browser (default /usr/bin/chromium; Debian: apt-get install -y chromium)'],

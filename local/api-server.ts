@@ -1,10 +1,10 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiFunction } from '../functions/kernel/route-table.js';
 import { selectRoute } from '../functions/wiring/all-routes.js';
 import { lambdaContext } from './lambda-context.js';
+import { listenReusable } from './reusable-port.js';
 import { serveUi } from './ui-static.js';
 import { withSecurityBaseline } from './response-headers.js';
 
@@ -34,11 +34,7 @@ export class LocalApiServer {
   async listen(port: number): Promise<this> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `http://127.0.0.1:${await listenReusable(this.server, port)}`;
     return this;
   }
 

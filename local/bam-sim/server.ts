@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenReusable } from '../reusable-port.js';
 import type { ClusterData } from './data.js';
 import { failoverApi } from './failover-api.js';
 import { v2Reply, type Reply } from './reply.js';
@@ -105,12 +106,9 @@ export class SimBamServer {
     server.keepAliveTimeout = 5000;
     server.on(server instanceof https.Server ? 'secureConnection' : 'connection', (s: Socket) => this.track(s));
     if (server instanceof https.Server) server.on('connection', (s: Socket) => this.track(s));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
+    const taken = await listenReusable(server, port);
     this.listeners.push(server);
-    return (server.address() as AddressInfo).port;
+    return taken;
   }
 
   private track(s: Socket): void {
