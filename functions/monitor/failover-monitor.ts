@@ -6,6 +6,7 @@ import { lastServedAt } from '../bam/answers.js';
 import { probeServer } from '../bam/probe.js';
 import { RoundProbes } from './probe-round.js';
 import type { MonitorOptions, RoundResult } from './monitor-options.js';
+import type { HandoverRequest } from './ports.js';
 import { MonitorOutbox } from './monitor-outbox.js';
 import { askHandover } from './switchover-handover.js';
 import { everyInterval } from './round-schedule.js';
@@ -181,13 +182,17 @@ export class FailoverMonitor {
       return { state: this.current, committed: false, events: 0 };
     }
     let committed: boolean;
+    // The handover's login runs while the write that starts the switchover is made.
+    const handover = t.switchover === 'started' && t.state.switchover ? this.o.handover?.(t.state.switchover) : undefined;
     try {
       committed = await this.o.store.commit(t.state, t.events);
     } catch (err) {
+      handover?.cancel();
       this.current = undefined; // re-read the stored state next time: never build on a write that may not have happened
       throw err;
     }
     if (!committed) {
+      handover?.cancel();
       // Another monitor got there first: its state is as fresh as ours; continue from it.
       this.adopt((await this.read())?.state);
       await this.outbox.flushIfMarked(); // its events, if that process may not publish them
@@ -205,7 +210,7 @@ export class FailoverMonitor {
         .finally(() => this.hooks.delete(hook));
       this.hooks.add(hook);
     }
-    if (t.switchover === 'started' && t.state.switchover && this.o.handover) await this.handover(t.state, t.state.switchover);
+    if (handover && t.state.switchover) await this.handover(t.state, t.state.switchover, handover);
     if (t.events.length > 0) this.o.onTransition?.(t.state, t.events.length);
     if (t.events.length > 0) this.outbox.mark();
     await this.outbox.flushIfMarked();
@@ -213,8 +218,8 @@ export class FailoverMonitor {
   }
 
   /** Asks for the handover the round's write started; a refusal it wrote back is this monitor's state now. */
-  private async handover(state: MonitorState, switchover: Switchover): Promise<void> {
-    const outcome = await askHandover(this.o, state, switchover, this.now);
+  private async handover(state: MonitorState, switchover: Switchover, request: HandoverRequest): Promise<void> {
+    const outcome = await askHandover(this.o, state, switchover, request, this.now);
     if (outcome.kind === 'aborted') {
       this.adopt(outcome.state);
       this.outbox.mark();

@@ -1,6 +1,6 @@
 import type { BamServer, ProbeResult } from './domain/bam-server.js';
 import type { HostModes, MachineSettings, MonitorState, Switchover } from './domain/monitor-machine.js';
-import type { MonitorStore } from './ports.js';
+import type { HandoverRequest, MonitorStore } from './ports.js';
 import type { EventPublisher } from '../events/ports.js';
 
 /** What a FailoverMonitor is built from: the servers and rules, its store and publisher, and its hooks. */
@@ -26,12 +26,13 @@ export interface MonitorOptions {
   /** Checked before each scheduled round: false skips it (this node is not the group's Primary). */
   gate?: () => Promise<boolean>;
   /**
-   * Asks the Primary to hand over to the planned switchover's target (BAM failoverReplication).
-   * Only the monitor whose write started the switchover calls it. A BamHttpError (BAM answered:
-   * refused) ends the switchover at once; any other failure (a timeout: BAM may have done it)
-   * leaves it to complete or time out.
+   * Prepares asking the Primary to hand over to the planned switchover's target (BAM
+   * failoverReplication): called as the round writes the switchover (a login may run meanwhile),
+   * then sent only by the monitor whose write started it, cancelled otherwise. A BamHttpError
+   * from `send` (BAM answered: refused) ends the switchover at once; any other failure (a timeout:
+   * BAM may have done it) leaves it to complete or time out.
    */
-  handover?: (switchover: Switchover) => Promise<void>;
+  handover?: (switchover: Switchover) => HandoverRequest;
   onHandoverError?: (err: unknown, switchover: Switchover) => void;
   /** When the latest call a server served was sent, as this process saw it (default: every BAM answer it received, see bam/answers.ts). */
   servedAt?: (url: string) => number | undefined;

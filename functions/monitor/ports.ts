@@ -36,3 +36,10 @@ export interface MonitorStore {
   /** Stores the credential, if `holder` still holds the claim (and, with `replacing`, that one is still stored). */
   completeServiceSession(epoch: number, holder: string, credential: string, replacing?: string): Promise<boolean>;
 }
+
+/** A planned switchover's handover request to BAM, prepared before the write that decides whether to send it. */
+export interface HandoverRequest {
+  send(): Promise<void>;
+  /** Another monitor's write won (or the write failed): never sent. */
+  cancel(): void;
+}

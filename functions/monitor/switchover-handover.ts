@@ -1,6 +1,7 @@
 import { BamHttpError } from '../bam/http.js';
 import { abortSwitchover, type MonitorState, type Switchover } from './domain/monitor-machine.js';
 import type { MonitorOptions } from './monitor-options.js';
+import type { HandoverRequest } from './ports.js';
 
 /**
  * What came of asking the Primary to hand over: nothing for the monitor to do (asked, or no answer:
@@ -15,9 +16,15 @@ export type HandoverOutcome = { kind: 'asked' } | { kind: 'aborted'; state: Moni
  * and in Lambda nothing may run after the answer. A refusal returns to MONITORING at once (a
  * conditional write; retried on a fresh read while that same switchover still runs).
  */
-export async function askHandover(o: Pick<MonitorOptions, 'handover' | 'onHandoverError' | 'store'>, state: MonitorState, switchover: Switchover, now: () => number): Promise<HandoverOutcome> {
+export async function askHandover(
+  o: Pick<MonitorOptions, 'onHandoverError' | 'store'>,
+  state: MonitorState,
+  switchover: Switchover,
+  request: HandoverRequest,
+  now: () => number,
+): Promise<HandoverOutcome> {
   try {
-    await o.handover!(switchover);
+    await request.send();
     return { kind: 'asked' };
   } catch (err) {
     o.onHandoverError?.(err, switchover);

@@ -15,7 +15,7 @@ import { SystemInfoSessions } from '../bam/system-info-sessions.js';
 import { SessionService } from '../sessions/session-service.js';
 import { DynamoConfigurationStore } from '../adapters/configuration-store.js';
 import { logger } from '../kernel/logger.js';
-import { requestHandover } from '../bam/handover.js';
+import { prepareHandover } from '../bam/handover.js';
 import { MonitorStateCache } from '../monitor/monitor-state-cache.js';
 import { GrantCache } from '../permissions/grant-cache.js';
 import { GroupView } from '../group/group-view.js';
@@ -88,7 +88,7 @@ export function gatewayDeps(): GatewayDeps {
           },
         }
       : {}),
-    handover: (sw) => requestHandover(serverOf(cfg, sw.from), serverOf(cfg, sw.target), cfg.service, cfg.bamTimeoutMs),
+    handover: (sw) => prepareHandover(serverOf(cfg, sw.from), serverOf(cfg, sw.target), cfg.service, cfg.bamTimeoutMs),
     onHandoverError: (err, sw) => logger.error('planned switchover refused by the Primary: handled as a failover', { from: sw.from, target: sw.target, error: (err as Error).message }),
     onTransition: (s, events) => logger.info('failover monitor transition', { monitoringState: s.monitoringState, primary: s.primary, epoch: s.epoch, events }),
   });

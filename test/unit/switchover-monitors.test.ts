@@ -36,7 +36,7 @@ const monitorOn = (s: InMemoryMonitorStore, handover: (sw: Switchover) => Promis
     probe: (name) => probe(name),
     refreshMs: 0,
     modes: async () => ({ bam1: 'NO_NEW_SESSIONS' }),
-    handover,
+    handover: (sw) => ({ send: () => handover(sw), cancel: () => undefined }),
   });
 
 describe('monitors driving a planned switchover', () => {
@@ -99,5 +99,43 @@ describe('monitors driving a planned switchover', () => {
     await new Promise((r) => setTimeout(r, 40));
     await m.round();
     expect((await s.get())!.state).toMatchObject({ monitoringState: 'MONITORING', primary: 'bam2', lastSwitchover: { outcome: 'completed' } });
+  });
+
+  it("prepares the handover (BAM's login) while the switchover's write is made; a monitor whose write lost cancels it, and only the winner sends", async () => {
+    Object.assign(roles, { bam1: 'PRIMARY', bam2: 'STANDBY' });
+    const s = await store();
+    const order: string[] = [];
+    const commit = s.commit.bind(s);
+    s.commit = async (next, events) => {
+      const starts = next.monitoringState === 'SWITCHOVER_IN_PROGRESS' && (await s.get())?.state.monitoringState !== 'SWITCHOVER_IN_PROGRESS';
+      if (starts) await new Promise((r) => setTimeout(r, 20)); // a write that takes a while
+      const won = await commit(next, events);
+      if (starts) order.push(won ? 'write won' : 'write lost');
+      return won;
+    };
+    const monitorWith = () =>
+      new FailoverMonitor({
+        servers,
+        settings: { failuresBeforeFailover: 2, switchoverBoundMs: 60_000 },
+        probeTimeoutMs: 100,
+        store: s,
+        publisher,
+        probe: (name) => probe(name),
+        refreshMs: 0,
+        modes: async () => ({ bam1: 'NO_NEW_SESSIONS' }),
+        handover: () => {
+          order.push('prepared');
+          return { send: async () => void order.push('sent'), cancel: () => void order.push('cancelled') };
+        },
+      });
+    const [a, b] = [monitorWith(), monitorWith()];
+    await Promise.all([a.round(), b.round()]); // bam1 confirmed
+    await Promise.all([a.round(), b.round()]); // both decide to start the switchover; one write wins
+    expect(order.filter((e) => e === 'sent')).toHaveLength(1);
+    expect(order.indexOf('prepared')).toBeLessThan(order.indexOf('write won')); // the login ran during the write
+    expect(order.indexOf('write won')).toBeLessThan(order.indexOf('sent'));
+    // Both decided to start it from the same state: the loser's login is logged out, never used.
+    expect(order.filter((e) => e === 'prepared')).toHaveLength(2);
+    expect(order.filter((e) => e === 'cancelled')).toHaveLength(1);
   });
 });
