@@ -6,11 +6,13 @@
  *   - throughput: `--logins` right logins (default 20,000) of one user by `--concurrency` clients
  *     (default 50), each waiting Retry-After on a 429 as a well-behaved client does: logins/s, p50,
  *     p99 and the 429s seen.
- * Each gateway runs alone in a child process (with the simulated BAM and dynalite); the clients run
- * here. The gateway's DynamoDB requests are counted by a middleware on its client (the monitor's
- * background reads included), per login, and the child's CPU time per login is measured: on a
- * shared machine logins/s follow its load, CPU per login much less. The load average is printed
- * before and after each part: compare figures within one run.
+ * Each gateway runs alone in a child process with the simulated BAM and dynalite, in a thread of
+ * its own there (as in production, where BAM and DynamoDB are other machines; `--one-thread`: all
+ * on one event loop); the clients run here. The DynamoDB requests are counted where dynalite
+ * receives them (the monitor's background reads included), per login, and the child's CPU time
+ * (gateway, simulated BAM and dynalite together) per login is measured: on a shared machine
+ * logins/s follow its load, CPU per login much less. The load average is printed before and after
+ * each part: compare figures within one run.
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -39,7 +41,7 @@ interface Figures {
   load: string;
 }
 
-if (values.child) await gatewayProcess(values.child as string);
+if (values.child) await gatewayProcess(values.child as string, values['one-thread'] !== true);
 else {
   await parent();
   process.exit(0);
@@ -67,7 +69,7 @@ async function parent(): Promise<void> {
       `  ${values.logins} logins at c=${values.concurrency}: ${f.rps.toFixed(0)} logins/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.refused} answered 429; ${f.opsPerLogin.toFixed(2)} DynamoDB requests per login`,
     );
     console.log(`  DynamoDB requests per login by kind: ${f.opsKinds}`);
-    console.log(`  CPU of the gateway process per login: ${f.cpuMsPerLogin.toFixed(2)} ms (one free core: about ${(1000 / f.cpuMsPerLogin).toFixed(0)} logins/s)`);
+    console.log(`  CPU of the gateway process (gateway, simulated BAM, dynalite) per login: ${f.cpuMsPerLogin.toFixed(2)} ms`);
   }
   const now = runs[runs.length - 1]![1];
   const burst429 = (now.burstKnown['429'] ?? 0) + (now.burstNew['429'] ?? 0);
@@ -91,7 +93,7 @@ function baselineTree(ref: string): string {
 
 /** One gateway (the code in `code`) in a fresh child process, measured from here. */
 async function measure(code: string): Promise<Figures> {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', code], {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', code, ...(values['one-thread'] === true ? ['--one-thread'] : [])], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
   });
@@ -153,26 +155,27 @@ async function measure(code: string): Promise<Figures> {
 }
 
 /** The gateway process: the stack of the code in `code`, its DynamoDB requests counted. */
-async function gatewayProcess(code: string): Promise<void> {
+async function gatewayProcess(code: string, thread: boolean): Promise<void> {
+  // DynamoDB requests are counted where they arrive (dynalite's HTTP server, in this thread), by
+  // operation: the same for any code measured, the gateway in a thread of its own or not.
+  const ops: Record<string, number> = {};
+  const emit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
+    const target = event === 'request' ? (args[0] as http.IncomingMessage).headers['x-amz-target'] : undefined;
+    if (typeof target === 'string') {
+      const name = target.split('.').pop()!;
+      ops[name] = (ops[name] ?? 0) + 1;
+    }
+    return (emit as (this: http.Server, event: string, ...a: unknown[]) => boolean).call(this, event, ...args);
+  } as typeof emit;
   const { startLocalStack } = (await import(pathToFileURL(path.join(code, 'local/runtime.ts')).href)) as typeof import('../local/runtime.js');
   let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
-  const ops: Record<string, number> = {};
   process.on(
     'message',
     (cmd: string) =>
       void (async () => {
         if (cmd === 'start') {
-          stack = await startLocalStack({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
-          // The same module instance the gateway uses (loaded by the stack, after it set the environment).
-          const { documentClient } = (await import(pathToFileURL(path.join(code, 'functions/adapters/dynamo.ts')).href)) as typeof import('../functions/adapters/dynamo.js');
-          documentClient.middlewareStack.add(
-            (next, context) => async (args) => {
-              const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-              ops[name] = (ops[name] ?? 0) + 1;
-              return next(args);
-            },
-            { step: 'initialize', name: 'benchCountOps' },
-          );
+          stack = await startLocalStack({ gatewayThread: thread, env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
           process.send!(stack.url);
         } else if (cmd === 'ops') {
           const cpu = process.cpuUsage();

@@ -4,6 +4,7 @@ import { ItemOutbox, appendOutboxSets, type Outbox } from './outbox.js';
 import type { PendingEvent } from '../events/domain/events.js';
 import { HISTORY_LIMIT, type Activation, type ActiveConfiguration, type Modes } from '../maintenance/domain/configuration.js';
 import type { ConfigurationStore } from '../maintenance/ports.js';
+import { readBatcher } from './read-batcher.js';
 
 // The stored name (AIRLOCK#CONFIG) stays as deployed tables and IAM conditions know it.
 const KEY = { pk: 'AIRLOCK#CONFIG', sk: 'ACTIVE' };
@@ -27,8 +28,8 @@ export class DynamoConfigurationStore implements ConfigurationStore {
   }
 
   async get(): Promise<ActiveConfiguration> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: KEY, ConsistentRead: true, ProjectionExpression: 'version, modes, history' }));
-    const item = res.Item as Partial<ActiveConfiguration> | undefined;
+    // The whole item (its outbox too): read with the monitor state and the user's settings in one request at a login.
+    const item = (await readBatcher(this.db).get(this.tableName, KEY)) as Partial<ActiveConfiguration> | undefined;
     return { version: item?.version ?? 0, modes: item?.modes ?? {}, history: item?.history ?? [] };
   }
 

@@ -6,6 +6,7 @@ import { ItemOutbox, appendOutboxSets, sortEvents, type Outbox } from './outbox.
 import type { StoredMonitor, ServiceSession, MonitorStore } from '../monitor/ports.js';
 export type { StoredMonitor, ServiceSession, MonitorStore };
 import type { ServiceSessionStore } from '../sessions/ports.js';
+import { readBatcher } from './read-batcher.js';
 
 const STATE_KEY = { pk: 'MONITOR', sk: 'STATE' };
 
@@ -29,9 +30,9 @@ export class DynamoMonitorStore implements MonitorStore, ServiceSessionStore {
   }
 
   async get(): Promise<StoredMonitor | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: STATE_KEY, ConsistentRead: true }));
-    if (!res.Item) return undefined;
-    const { state, outbox } = res.Item as { state: MonitorState; outbox?: Record<string, PendingEvent> };
+    const item = await readBatcher(this.db).get(this.tableName, STATE_KEY);
+    if (!item) return undefined;
+    const { state, outbox } = item as { state: MonitorState; outbox?: Record<string, PendingEvent> };
     return { state, outbox: sortEvents(Object.values(outbox ?? {})) };
   }
 

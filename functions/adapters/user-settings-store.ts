@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SessionLifetime } from '../sessions/domain/session-lifetime.js';
 import type { UserSettings, UserSettingsReader } from '../sessions/ports.js';
+import { readBatcher } from './read-batcher.js';
 
 /**
  * Per-user settings an admin gives (today: the session lifetime), one item per user:
@@ -20,8 +21,8 @@ export class DynamoUserSettingsStore implements UserSettingsReader {
 
   /** The user's settings; undefined when an admin set none. Consistent: a change counts at the very next login. */
   async get(username: string): Promise<UserSettings | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(username), ConsistentRead: true }));
-    return res.Item ? settings(res.Item) : undefined;
+    const item = await readBatcher(this.db).get(this.tableName, key(username));
+    return item ? settings(item) : undefined;
   }
 
   async setSessionLifetime(username: string, sessionLifetime: SessionLifetime, updatedBy: string): Promise<UserSettings> {

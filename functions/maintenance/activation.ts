@@ -11,7 +11,8 @@ export interface ActivateRequest {
   options: { ignoreOutdatedConfiguration?: boolean; autoMerge?: boolean };
   by: string;
   servers: ConfiguredServer[];
-  monitor: MonitorState | undefined;
+  /** The monitor's state, read with the active configuration (one request to the table). */
+  monitor: Promise<MonitorState | undefined>;
   now: number;
 }
 
@@ -45,11 +46,11 @@ export function monitorView(state: MonitorState | undefined): MonitorView | unde
  * the validator's errors; otherwise the new version, committed with its events in one write.
  */
 export async function activate(store: ConfigurationStore, r: ActivateRequest): Promise<ActivateResult> {
-  const active = await store.get();
+  const [active, monitor] = await Promise.all([store.get(), r.monitor]);
   const plan = planActivation(r.workingCopy, active, r.options);
   if ('outdated' in plan) throw maintenanceError(409, 'OUTDATED_CONFIGURATION', plan.detail);
   const names = r.servers.map((s) => s.name);
-  const errors = validate(names, active.modes, plan.modes, monitorView(r.monitor)).filter((m) => m.severity === 'ERROR');
+  const errors = validate(names, active.modes, plan.modes, monitorView(monitor)).filter((m) => m.severity === 'ERROR');
   if (errors.length) {
     throw maintenanceError(
       400,
@@ -62,7 +63,7 @@ export async function activate(store: ConfigurationStore, r: ActivateRequest): P
   if (plan.changed.length === 0) return { version: active.version, modes: active.modes, changes: [], merged: plan.merged, comment: active.history.at(-1)?.comment ?? '', activated: false };
   const version = active.version + 1;
   const occurredAt = new Date(r.now).toISOString();
-  const epoch = r.monitor?.epoch ?? 0;
+  const epoch = monitor?.epoch ?? 0;
   const changes = plan.changed.map((host) => ({ host, previous: active.modes[host] ?? 'ENABLED', new: plan.modes[host] ?? 'ENABLED' }));
   const events: PendingEvent[] = changes.map((c, i) => ({
     id: `config-${version}-${i}`,

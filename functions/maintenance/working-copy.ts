@@ -60,7 +60,7 @@ export interface ActivationOrder {
   comment: string;
   options: { ignoreOutdatedConfiguration?: boolean; autoMerge?: boolean };
   by: string;
-  monitor: MonitorState | undefined;
+  monitor: Promise<MonitorState | undefined>;
   now: number;
 }
 

@@ -10,6 +10,7 @@ import { hashToken, newToken, secretsEqual } from './domain/tokens.js';
 import type { BamLogins, CredentialSealer, HostModesSource, SessionStore, UserSettingsReader } from './ports.js';
 import type { SessionSettings } from './settings.js';
 import type { SwitchoverHold } from './switchover-hold.js';
+import type { HostModes } from '../monitor/domain/monitor-machine.js';
 
 export interface LoginDeps {
   settings: Pick<SessionSettings, 'servers' | 'service' | 'sessionTtlSeconds' | 'sessionMaxLifetimeSeconds'>;
@@ -38,16 +39,16 @@ export class Login {
   async login(req: LoginRequest, holdUntil?: number): Promise<{ token: string; session: SessionRecord }> {
     const retried = holdUntil !== undefined;
     const until = holdUntil ?? this.d.now() + this.d.hold.budgetMs;
+    // Everything a login reads, asked at once: one request to the table (adapters/read-batcher.ts).
+    const lifetimeRead = quiet(this.d.userSettings ? this.d.userSettings.get(req.username).then((s) => s?.sessionLifetime) : Promise.resolve(undefined));
+    const modesRead = this.d.hostModes ? quiet(this.d.hostModes()) : undefined;
     let monitor = await this.d.view.read();
     // An alias login waits out a planned switchover and then goes to the new Primary.
-    if (monitor && wantsAlias(req, monitor)) monitor = await this.d.hold.whileLeavingPrimary(monitor, until);
+    if (monitor && wantsAlias(req, monitor)) monitor = await this.d.hold.whileLeavingPrimary(monitor, until, modesRead);
     if (monitor?.monitoringState === 'FAILOVER_IN_PROGRESS' && wantsAlias(req, monitor)) monitor = await this.d.view.afterProbe(monitor);
     const { target, server, epoch } = resolveTarget(req, monitor, this.d.settings.servers, this.d.retryAfterSeconds());
     const viaAlias = target === PRIMARY_ALIAS;
-    if (!viaAlias) await this.refuseIfOutOfService(target);
-    // Read while BAM answers the login, not after it.
-    const lifetimeRead = this.d.userSettings?.get(req.username).then((s) => s?.sessionLifetime) ?? Promise.resolve(undefined);
-    lifetimeRead.catch(() => undefined);
+    if (!viaAlias) await this.refuseIfOutOfService(target, modesRead);
     let credential: BamCredential;
     try {
       const asked = this.d.bam.login(server, req.username, req.password);
@@ -85,8 +86,8 @@ export class Login {
   }
 
   /** A login naming a drained or disabled host is refused before BAM sees the password. */
-  private async refuseIfOutOfService(host: string): Promise<void> {
-    const mode = this.d.hostModes ? (await this.d.hostModes())[host] : undefined;
+  private async refuseIfOutOfService(host: string, modes: Promise<HostModes> | undefined): Promise<void> {
+    const mode = modes ? (await modes)[host] : undefined;
     if (mode === 'NO_NEW_SESSIONS') {
       throw new GatewayError(409, 'HostDraining', `Address Manager ${host} is being drained for maintenance and accepts no new sessions. Log in through "${PRIMARY_ALIAS}" instead.`);
     }
@@ -94,4 +95,10 @@ export class Login {
       throw new GatewayError(409, 'HostInMaintenance', `Address Manager ${host} is out of service for maintenance. Log in through "${PRIMARY_ALIAS}" instead.`);
     }
   }
+}
+
+/** A read that may never be awaited (the login ended before it needed it): its failure is not an unhandled rejection. */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }

@@ -1,6 +1,6 @@
 import { FailoverInProgressError } from '../kernel/errors.js';
 import { logger } from '../kernel/logger.js';
-import { switchoverTarget, type MonitorState } from '../monitor/domain/monitor-machine.js';
+import { switchoverTarget, type HostModes, type MonitorState } from '../monitor/domain/monitor-machine.js';
 import { newest, type ClusterView } from './cluster-view.js';
 import { needsSwitchingServer } from './domain/session-binding.js';
 import { PRIMARY_ALIAS, type SessionRecord } from './domain/session-record.js';
@@ -9,9 +9,10 @@ import { HELD_CALL_LIMIT_MS, type SessionSettings } from './settings.js';
 
 /**
  * While a planned switchover holds calls, this process probes at most this often (one round shared
- * by all its held calls): the new Primary is seen about this soon after BAM's pause ends.
+ * by all its held calls): the new Primary is seen about this soon after BAM's pause ends (some
+ * thirty rounds of two probes through a 1.5 s pause).
  */
-const HOLD_PROBE_GAP_MS = 100;
+const HOLD_PROBE_GAP_MS = 50;
 
 export interface SwitchoverHoldDeps {
   settings: Pick<SessionSettings, 'switchoverBoundMs' | 'probe' | 'bamTimeoutMs'>;
@@ -59,12 +60,13 @@ export class SwitchoverHold {
    * session must not be bound to a drained host). It probes meanwhile, which starts the
    * switchover at once. With no eligible target (the machine's own test: no healthy ENABLED
    * Standby, or the last attempt is blocked) nothing will start: the drained Primary serves the
-   * login at once. If none starts within two probe rounds anyway, likewise.
+   * login at once. If none starts within two probe rounds anyway, likewise. `modes`: the host
+   * modes as the login read them (else read now).
    */
-  async whileLeavingPrimary(monitor: MonitorState, until: number): Promise<MonitorState> {
+  async whileLeavingPrimary(monitor: MonitorState, until: number, modes?: Promise<HostModes>): Promise<MonitorState> {
     if (monitor.monitoringState === 'SWITCHOVER_IN_PROGRESS') return this.throughSwitchover(monitor, until);
     if (monitor.monitoringState !== 'MONITORING' || !monitor.primary || !this.d.hostModes) return monitor;
-    const mode = (await this.d.hostModes())[monitor.primary];
+    const mode = (await (modes ?? this.d.hostModes()))[monitor.primary];
     if (!mode || mode === 'ENABLED' || !switchoverTarget(monitor, monitor.primary)) return monitor;
     const p = this.d.settings.probe;
     const limit = Math.min(until, this.d.now() + 2 * p.intervalMs + p.timeoutMs);

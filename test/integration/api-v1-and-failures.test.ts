@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { call, eventually, login } from '../support/client.js';
 
@@ -94,6 +94,7 @@ describe('when DynamoDB fails', () => {
   it('a failed session write fails the login cleanly, and stores nothing half-made', async () => {
     const ddb = mockClient(DynamoDBDocumentClient);
     ddb.on(GetCommand).callsFake(async () => ({ Item: undefined }));
+    ddb.on(BatchGetCommand).callsFake(async () => ({ Responses: {} })); // a login's reads, asked together
     ddb.on(PutCommand).rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
     const primary = stack.cluster!.snapshot().find((srv) => srv.role === 'Primary')!.name;
     try {

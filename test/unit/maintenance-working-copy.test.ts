@@ -67,7 +67,7 @@ describe('the working copy', () => {
 });
 
 describe('activating it', () => {
-  const order = (comment: string) => ({ comment, options: {}, by: 'admin', monitor: monitoring(NOW), now: NOW });
+  const order = (comment: string) => ({ comment, options: {}, by: 'admin', monitor: Promise.resolve(monitoring(NOW)), now: NOW });
 
   it('commits the changes with their events, and the working copy becomes what was activated', async () => {
     const { d, read } = await setUp();

@@ -97,7 +97,7 @@ export async function activateRoute(c: Call): Promise<HttpResult> {
     comment,
     options,
     by: whoOf(c.principal),
-    monitor: (await c.deps.monitor.get())?.state,
+    monitor: c.deps.monitor.get().then((m) => m?.state),
     now: c.now,
   });
   c.target = `activate version ${result.version}: ${result.changes.map((x) => `${x.host} ${x.previous}->${x.new}`).join(', ') || 'no mode change'}`;

@@ -1,0 +1,112 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ReadBatcher } from '../../functions/adapters/read-batcher.js';
+import { DynamoThrottleStore } from '../../functions/adapters/throttle-store.js';
+import { IN_FLIGHT_LEASE_MS } from '../../functions/sessions/domain/login-backoff.js';
+import { freshTable } from '../support/dynamo.js';
+
+/**
+ * Requests the gateway makes together go to the table together: reads a login issues at once are
+ * one BatchGetItem, and places in flight given back in the same turn are one write. What a login
+ * costs the gateway's CPU is mostly its requests to the table (docs/benchmarks.md, bench:logins).
+ */
+describe('on the real table', () => {
+  let t: Awaited<ReturnType<typeof freshTable>>;
+  const sent: string[] = [];
+  beforeAll(async () => {
+    t = await freshTable();
+    t.db.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(String(context.commandName).replace(/Command$/, ''));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    await t.db.send(new PutCommand({ TableName: t.tableName, Item: { pk: 'A', sk: 'X', v: 1 } }));
+    await t.db.send(new PutCommand({ TableName: t.tableName, Item: { pk: 'B', sk: 'X', v: 2 } }));
+  });
+  afterAll(async () => t?.close());
+  beforeEach(() => void sent.splice(0));
+
+  it('reads issued together are one BatchGetItem, each answered its own item (or nothing), the same key read once', async () => {
+    const reads = new ReadBatcher(t.db);
+    const [a, b, missing, again] = await Promise.all([
+      reads.get(t.tableName, { pk: 'A', sk: 'X' }),
+      reads.get(t.tableName, { pk: 'B', sk: 'X' }),
+      reads.get(t.tableName, { pk: 'C', sk: 'X' }),
+      reads.get(t.tableName, { pk: 'A', sk: 'X' }),
+    ]);
+    expect([a?.v, b?.v, missing, again?.v]).toEqual([1, 2, undefined, 1]);
+    expect(sent).toEqual(['BatchGetItem']);
+  });
+
+  it('a lone read is a GetItem, and a read after a write sees it', async () => {
+    const reads = new ReadBatcher(t.db);
+    await t.db.send(new PutCommand({ TableName: t.tableName, Item: { pk: 'A', sk: 'X', v: 3 } }));
+    expect((await reads.get(t.tableName, { pk: 'A', sk: 'X' }))?.v).toBe(3);
+    expect(sent).toEqual(['PutItem', 'GetItem']);
+  });
+
+  it('places given back in the same turn are one write, and the count in flight ends right', async () => {
+    const store = new DynamoThrottleStore(t.db, t.tableName);
+    const now = Date.now();
+    const places = await Promise.all(Array.from({ length: 5 }, () => store.acquire('THROTTLE#X', 10, now, IN_FLIGHT_LEASE_MS)));
+    const lease = places[0]!.lease;
+    expect(places.every((p) => p?.lease === lease)).toBe(true);
+    sent.splice(0);
+    const left = await Promise.all(places.slice(0, 4).map(() => store.release('THROTTLE#X', lease)));
+    expect(left).toEqual([1, 1, 1, 1]);
+    expect(sent).toEqual(['UpdateItem']);
+    expect((await store.get('THROTTLE#X', Date.now(), IN_FLIGHT_LEASE_MS)).inFlight).toBe(1);
+  });
+
+  it('places of a count that started over meanwhile are not given back to the new count', async () => {
+    const store = new DynamoThrottleStore(t.db, t.tableName);
+    const old = await store.acquire('THROTTLE#Y', 10, Date.now(), IN_FLIGHT_LEASE_MS);
+    // The lease ran out: the next place starts the count over.
+    const fresh = await store.acquire('THROTTLE#Y', 10, Date.now() + IN_FLIGHT_LEASE_MS + 1, IN_FLIGHT_LEASE_MS);
+    expect(fresh!.lease).not.toBe(old!.lease);
+    expect(await Promise.all([store.release('THROTTLE#Y', old!.lease), store.release('THROTTLE#Y', old!.lease)])).toEqual([undefined, undefined]);
+    expect((await store.get('THROTTLE#Y', Date.now() + IN_FLIGHT_LEASE_MS + 2, IN_FLIGHT_LEASE_MS)).inFlight).toBe(1);
+  });
+});
+
+describe('counted at the client', () => {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+  const ddb = mockClient(db);
+  afterEach(() => ddb.reset());
+
+  it('keys DynamoDB leaves unprocessed are asked again, then read one by one', async () => {
+    ddb
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { gw: [{ pk: 'A', sk: 'X', v: 1 }] }, UnprocessedKeys: { gw: { Keys: [{ pk: 'B', sk: 'X' }] } } })
+      .resolves({ Responses: { gw: [] }, UnprocessedKeys: { gw: { Keys: [{ pk: 'B', sk: 'X' }] } } });
+    ddb.on(GetCommand).resolves({ Item: { pk: 'B', sk: 'X', v: 2 } });
+    const reads = new ReadBatcher(db);
+    const [a, b] = await Promise.all([reads.get('gw', { pk: 'A', sk: 'X' }), reads.get('gw', { pk: 'B', sk: 'X' })]);
+    expect([a?.v, b?.v]).toEqual([1, 2]);
+    expect(ddb.commandCalls(BatchGetCommand).length).toBe(4); // the first, then three retries of B
+    expect(ddb.commandCalls(BatchGetCommand)[1]!.args[0].input.RequestItems).toEqual({ gw: { Keys: [{ pk: 'B', sk: 'X' }], ConsistentRead: true } });
+    expect(ddb.commandCalls(GetCommand).length).toBe(1);
+  });
+
+  it('a failed batch fails every read in it', async () => {
+    ddb.on(BatchGetCommand).rejects(new Error('throttled'));
+    const reads = new ReadBatcher(db);
+    const results = await Promise.allSettled([reads.get('gw', { pk: 'A', sk: 'X' }), reads.get('gw', { pk: 'B', sk: 'X' })]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('a give-back the table refuses as a group (fewer counted) is retried one place at a time', async () => {
+    ddb
+      .on(UpdateCommand)
+      .rejectsOnce(Object.assign(new Error('cond'), { name: 'ConditionalCheckFailedException' }))
+      .resolves({ Attributes: { inflight: 0 } });
+    const store = new DynamoThrottleStore(db, 'gw');
+    await Promise.all([store.release('P', 7), store.release('P', 7)]);
+    const calls = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':minus']);
+    expect(calls).toEqual([-2, -1, -1]);
+  });
+});
