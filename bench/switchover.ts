@@ -66,6 +66,13 @@ function report(name: string, answers: Answer[], window: [number, number]) {
   for (const [k, n] of Object.entries(byStatus).sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${k.padEnd(44)} ${String(n).padStart(7)}`);
   const p = (q: number) => Math.round(percentile(held, q));
   console.log(`  requests made while the Primary changed: ${held.length}; waited p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${p(1)} ms`);
+  const inWindow = answers.filter((a) => a.startedAt >= window[0] && a.startedAt <= window[1]);
+  const kinds = [...new Set(inWindow.map((a) => a.what))].sort();
+  const byKind = kinds.map((k) => {
+    const ms = inWindow.filter((a) => a.what === k).map((a) => a.ms);
+    return `${k} ${ms.length}, p99 ${Math.round(percentile(ms, 0.99))} ms`;
+  });
+  console.log(`    by kind: ${byKind.join('; ')}`);
   return { failed, heldP99: p(0.99), heldMax: p(1) };
 }
 

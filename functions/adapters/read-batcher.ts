@@ -39,7 +39,7 @@ export class ReadBatcher {
   get(table: string, key: Key): Promise<Item | undefined> {
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) queueMicrotask(() => void this.flush());
-      const id = `${table}\u0000${JSON.stringify(key)}`;
+      const id = idOf(table, key);
       const wanted = this.pending.get(id) ?? { table, key, id, done: [] };
       wanted.done.push({ resolve, reject });
       this.pending.set(id, wanted);
@@ -82,7 +82,7 @@ export class ReadBatcher {
         const item = res.Responses?.[w.table]?.find((i) => Object.entries(w.key).every(([k, v]) => i[k] === v));
         if (item) found.set(w.id, item);
       }
-      const unprocessed = new Set(Object.entries(res.UnprocessedKeys ?? {}).flatMap(([table, r]) => (r.Keys ?? []).map((k) => `${table}\u0000${JSON.stringify(keyOf(k, left))}`)));
+      const unprocessed = new Set(Object.entries(res.UnprocessedKeys ?? {}).flatMap(([table, r]) => (r.Keys ?? []).map((k) => idOf(table, k as Key))));
       left = left.filter((w) => unprocessed.has(w.id));
       if (left.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
     }
@@ -90,8 +90,7 @@ export class ReadBatcher {
   }
 }
 
-/** An unprocessed key as DynamoDB returns it, in the attribute order the caller used (so its id matches). */
-function keyOf(k: Record<string, unknown>, wanted: Wanted[]): Key {
-  const w = wanted.find((x) => Object.entries(x.key).every(([name, v]) => k[name] === v));
-  return w ? w.key : (k as Key);
+/** One id per item whatever the order of the key's attributes: DynamoDB refuses a batch naming an item twice. */
+function idOf(table: string, key: Key): string {
+  return `${table}\u0000${JSON.stringify(Object.keys(key).sort().map((k) => [k, key[k]]))}`;
 }

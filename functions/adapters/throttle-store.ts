@@ -118,12 +118,20 @@ export class DynamoThrottleStore implements ThrottleStore {
 
   private async giveBack(pk: string, lease: number, places: number): Promise<number | undefined> {
     if (places === 1) return this.releaseOne(pk, lease);
-    const given = await this.update(pk, {
-      UpdateExpression: 'ADD #n :minus, #r :places',
-      ConditionExpression: '#l = :lease AND #n >= :places',
-      ExpressionAttributeValues: { ':minus': -places, ':places': places, ':lease': lease },
-    });
+    let retried = false;
+    const given = await this.update(
+      pk,
+      {
+        UpdateExpression: 'ADD #n :minus, #r :places',
+        ConditionExpression: '#l = :lease AND #n >= :places',
+        ExpressionAttributeValues: { ':minus': -places, ':places': places, ':lease': lease },
+      },
+      (attempts) => (retried = attempts > 1),
+    );
     if (given) return Number(given.inflight ?? 0);
+    // Refused on a retry of the SDK's: the first attempt may have applied, so nothing more is given
+    // back (at worst the places stay counted until their lease runs out, never given back twice).
+    if (retried) return undefined;
     // Fewer counted than given back (leases ran out meanwhile), or started over: one at a time, as alone.
     let left: number | undefined;
     for (let i = 0; i < places; i++) left = await this.releaseOne(pk, lease);
@@ -176,13 +184,21 @@ export class DynamoThrottleStore implements ThrottleStore {
   }
 
   /** One conditional update of `pk`'s LOGIN item: its attributes after it, or undefined when the condition failed. */
-  private async update(pk: string, u: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> }) {
+  private async update(
+    pk: string,
+    u: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> },
+    /** Told how many attempts a refused write took. */
+    refusedAfter?: (attempts: number) => void,
+  ) {
     const used = Object.fromEntries(Object.entries(NAMES).filter(([k]) => `${u.UpdateExpression} ${u.ConditionExpression}`.includes(k)));
     try {
       const res = await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: { pk, sk: LOGIN }, ...u, ExpressionAttributeNames: used, ReturnValues: 'ALL_NEW' }));
       return (res?.Attributes ?? {}) as Record<string, unknown>;
     } catch (err) {
-      if (isConditionFailure(err)) return undefined;
+      if (isConditionFailure(err)) {
+        refusedAfter?.((err as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1);
+        return undefined;
+      }
       throw err;
     }
   }

@@ -6,7 +6,7 @@ export interface PreparedHandover {
   /** Asks BAM (once the login is done); throws what BAM answered on refusal. */
   send(): Promise<void>;
   /** Not asked after all (another monitor started the switchover): the session is logged out. */
-  cancel(): void;
+  cancel(): Promise<void>;
 }
 
 /**
@@ -30,8 +30,8 @@ export function prepareHandover(from: BamServer, to: BamServer, service: { usern
         await client.logout().catch(() => undefined);
       }
     },
-    cancel() {
-      void loggedIn.then(() => client.logout()).catch(() => undefined);
+    async cancel() {
+      await loggedIn.then(() => client.logout()).catch(() => undefined);
     },
   };
 }

@@ -183,16 +183,16 @@ export class FailoverMonitor {
     }
     let committed: boolean;
     // The handover's login runs while the write that starts the switchover is made.
-    const handover = t.switchover === 'started' && t.state.switchover ? this.o.handover?.(t.state.switchover) : undefined;
+    const handover = t.switchover === 'started' && t.state.switchover ? this.prepareHandover(t.state.switchover) : undefined;
     try {
       committed = await this.o.store.commit(t.state, t.events);
     } catch (err) {
-      handover?.cancel();
+      await handover?.cancel();
       this.current = undefined; // re-read the stored state next time: never build on a write that may not have happened
       throw err;
     }
     if (!committed) {
-      handover?.cancel();
+      await handover?.cancel();
       // Another monitor got there first: its state is as fresh as ours; continue from it.
       this.adopt((await this.read())?.state);
       await this.outbox.flushIfMarked(); // its events, if that process may not publish them
@@ -215,6 +215,16 @@ export class FailoverMonitor {
     if (t.events.length > 0) this.outbox.mark();
     await this.outbox.flushIfMarked();
     return { state: t.state, committed: true, events: t.events.length };
+  }
+
+  /** The handover prepared for a write that may start a switchover; a preparation that throws is a handover that failed (reported when sent). */
+  private prepareHandover(switchover: Switchover): HandoverRequest | undefined {
+    if (!this.o.handover) return undefined;
+    try {
+      return this.o.handover(switchover);
+    } catch (err) {
+      return { send: () => Promise.reject(err), cancel: async () => undefined };
+    }
   }
 
   /** Asks for the handover the round's write started; a refusal it wrote back is this monitor's state now. */

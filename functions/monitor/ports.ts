@@ -40,6 +40,6 @@ export interface MonitorStore {
 /** A planned switchover's handover request to BAM, prepared before the write that decides whether to send it. */
 export interface HandoverRequest {
   send(): Promise<void>;
-  /** Another monitor's write won (or the write failed): never sent. */
-  cancel(): void;
+  /** Another monitor's write won (or the write failed): never sent; awaited, so that nothing is left open when a Lambda run ends. */
+  cancel(): Promise<void>;
 }

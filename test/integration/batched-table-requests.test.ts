@@ -109,4 +109,19 @@ describe('counted at the client', () => {
     const calls = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':minus']);
     expect(calls).toEqual([-2, -1, -1]);
   });
+
+  it("a group give-back refused on the SDK's retry is not given back again one by one: the first attempt may have applied", async () => {
+    ddb.on(UpdateCommand).rejects(Object.assign(new Error('cond'), { name: 'ConditionalCheckFailedException', $metadata: { attempts: 2 } }));
+    const store = new DynamoThrottleStore(db, 'gw');
+    expect(await Promise.all([store.release('P', 7), store.release('P', 7)])).toEqual([undefined, undefined]);
+    expect(ddb.commandCalls(UpdateCommand).length).toBe(1);
+  });
+
+  it('the same item is one key in the batch, whatever the order of its key attributes', async () => {
+    ddb.on(BatchGetCommand).resolves({ Responses: { gw: [{ pk: 'A', sk: 'X', v: 1 }] } });
+    const reads = new ReadBatcher(db);
+    const [a, b, c] = await Promise.all([reads.get('gw', { pk: 'A', sk: 'X' }), reads.get('gw', { sk: 'X', pk: 'A' }), reads.get('gw', { pk: 'B', sk: 'X' })]);
+    expect([a?.v, b?.v, c]).toEqual([1, 1, undefined]);
+    expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems?.gw?.Keys).toHaveLength(2);
+  });
 });

@@ -36,7 +36,7 @@ const monitorOn = (s: InMemoryMonitorStore, handover: (sw: Switchover) => Promis
     probe: (name) => probe(name),
     refreshMs: 0,
     modes: async () => ({ bam1: 'NO_NEW_SESSIONS' }),
-    handover: (sw) => ({ send: () => handover(sw), cancel: () => undefined }),
+    handover: (sw) => ({ send: () => handover(sw), cancel: async () => undefined }),
   });
 
 describe('monitors driving a planned switchover', () => {
@@ -125,7 +125,7 @@ describe('monitors driving a planned switchover', () => {
         modes: async () => ({ bam1: 'NO_NEW_SESSIONS' }),
         handover: () => {
           order.push('prepared');
-          return { send: async () => void order.push('sent'), cancel: () => void order.push('cancelled') };
+          return { send: async () => void order.push('sent'), cancel: async () => void order.push('cancelled') };
         },
       });
     const [a, b] = [monitorWith(), monitorWith()];
@@ -137,5 +137,58 @@ describe('monitors driving a planned switchover', () => {
     // Both decided to start it from the same state: the loser's login is logged out, never used.
     expect(order.filter((e) => e === 'prepared')).toHaveLength(2);
     expect(order.filter((e) => e === 'cancelled')).toHaveLength(1);
+  });
+
+  it('a write that fails cancels the prepared handover (its session logged out before the round ends), and nothing is sent', async () => {
+    Object.assign(roles, { bam1: 'PRIMARY', bam2: 'STANDBY' });
+    const s = await store();
+    const order: string[] = [];
+    const m = new FailoverMonitor({
+      servers,
+      settings: { failuresBeforeFailover: 2, switchoverBoundMs: 60_000 },
+      probeTimeoutMs: 100,
+      store: s,
+      publisher,
+      probe: (name) => probe(name),
+      refreshMs: 0,
+      modes: async () => ({ bam1: 'NO_NEW_SESSIONS' }),
+      handover: () => ({
+        send: async () => void order.push('sent'),
+        cancel: async () => {
+          await new Promise((r) => setTimeout(r, 10)); // a logout that takes a while
+          order.push('logged out');
+        },
+      }),
+    });
+    await m.round(); // bam1 confirmed
+    s.commit = async () => {
+      throw new Error('table unavailable');
+    };
+    await expect(m.round()).rejects.toThrow('table unavailable');
+    expect(order).toEqual(['logged out']);
+  });
+
+  it('a handover that cannot even be prepared is reported, and the switchover written is left to complete or time out', async () => {
+    Object.assign(roles, { bam1: 'PRIMARY', bam2: 'STANDBY' });
+    const s = await store();
+    const reported: unknown[] = [];
+    const m = new FailoverMonitor({
+      servers,
+      settings: { failuresBeforeFailover: 2, switchoverBoundMs: 60_000 },
+      probeTimeoutMs: 100,
+      store: s,
+      publisher,
+      probe: (name) => probe(name),
+      refreshMs: 0,
+      modes: async () => ({ bam1: 'NO_NEW_SESSIONS' }),
+      handover: () => {
+        throw new TypeError('no such server');
+      },
+      onHandoverError: (err) => reported.push(err),
+    });
+    await m.round();
+    await m.round();
+    expect((await s.get())!.state.monitoringState).toBe('SWITCHOVER_IN_PROGRESS');
+    expect(reported).toEqual([new TypeError('no such server')]);
   });
 });
