@@ -2,9 +2,12 @@ import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 // The web UI in a real browser (npm run test:browser): one file at a time, each against its own local runtime.
+// The suite's split into thread and process pools (vitest.config.ts) is not for these.
+const { projects: _suitePools, ...shared } = base.test ?? {};
+
 export default defineConfig({
   test: {
-    ...base.test,
+    ...shared,
     include: ['test/browser/**/*.test.ts'],
     exclude: [],
     globalSetup: ['test/browser/global-setup.ts'],

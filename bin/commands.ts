@@ -88,7 +88,10 @@ export const BENCH_LOGINS: CommandSpec = {
     concurrency: { type: 'integer', min: 1, max: 500, default: 50, description: 'clients logging in at once in the throughput measurement' },
     burst: { type: 'integer', min: 1, max: 1000, default: 100, description: 'clients of one user logging in at once' },
     baseline: { type: 'string', value: 'REF', default: LOGINS_BASELINE, description: 'git commit measured side by side ("none" skips it)' },
-    'one-thread': { type: 'boolean', description: 'the gateway on the event loop of the simulated BAM and dynalite (default: a thread of its own, as BAM and DynamoDB are other machines in production)' },
+    'one-thread': {
+      type: 'boolean',
+      description: 'the gateway on the event loop of the simulated BAM and dynalite (default: a thread of its own, as BAM and DynamoDB are other machines in production)',
+    },
     child: { type: 'string', value: 'DIR', description: 'internal: run as the measured gateway process' },
   },
 };

@@ -92,5 +92,9 @@ export class ReadBatcher {
 
 /** One id per item whatever the order of the key's attributes: DynamoDB refuses a batch naming an item twice. */
 function idOf(table: string, key: Key): string {
-  return `${table}\u0000${JSON.stringify(Object.keys(key).sort().map((k) => [k, key[k]]))}`;
+  return `${table}\u0000${JSON.stringify(
+    Object.keys(key)
+      .sort()
+      .map((k) => [k, key[k]]),
+  )}`;
 }
