@@ -4,8 +4,19 @@ import { defineConfig } from 'vitest/config';
 const OWN_PROCESS = ['test/infra/stack.test.ts'];
 /** Files that may share one module graph per thread (see `projects`). */
 const SHARED_MODULES = ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/infra/**/*.test.ts'];
-/** ... but not this one: it sets the environment a Lambda entry reads when imported. */
-const OWN_MODULES = ['test/unit/dns-follows-primary.test.ts'];
+/**
+ * ... but not these: they start a local stack (whose module-scope clients point at that stack's
+ * table), import Lambda entries (which read the environment when imported), or set the environment.
+ */
+const OWN_MODULES = [
+  'test/contract/local-controls.test.ts',
+  'test/infra/workflow-boundary.test.ts',
+  'test/unit/dns-follows-primary.test.ts',
+  'test/unit/origin-verify.test.ts',
+  'test/unit/routes.test.ts',
+  'test/unit/subscriber-discovery.test.ts',
+  'test/unit/ui-static.test.ts',
+];
 
 export default defineConfig({
   test: {
