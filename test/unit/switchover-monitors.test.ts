@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FailoverMonitor } from '../../functions/monitor/failover-monitor.js';
+import type { MonitorOptions } from '../../functions/monitor/monitor-options.js';
 import type { EventPublisher } from '../../functions/events/ports.js';
 import type { Switchover } from '../../functions/monitor/domain/monitor-machine.js';
 import type { BamRole, ProbeResult } from '../../functions/bam/probe.js';
@@ -26,7 +27,8 @@ const publisher: EventPublisher = { publish: async (events) => ({ published: eve
 /** One shared state item, as the monitors of two nodes (or two overlapping Lambda runs) see it. */
 const store = async () => new InMemoryMonitorStore();
 
-const monitorOn = (s: InMemoryMonitorStore, handover: (sw: Switchover) => Promise<void>) =>
+/** A monitor on the shared state `s`, bam1 drained, handing over with `handover` (prepared, then sent or cancelled). */
+const monitorWith = (s: InMemoryMonitorStore, handover: MonitorOptions['handover'], onHandoverError?: MonitorOptions['onHandoverError']) =>
   new FailoverMonitor({
     servers,
     settings: { failuresBeforeFailover: 2, switchoverBoundMs: 60_000 },
@@ -36,8 +38,12 @@ const monitorOn = (s: InMemoryMonitorStore, handover: (sw: Switchover) => Promis
     probe: (name) => probe(name),
     refreshMs: 0,
     modes: async () => ({ bam1: 'NO_NEW_SESSIONS' }),
-    handover: (sw) => ({ send: () => handover(sw), cancel: async () => undefined }),
+    handover,
+    ...(onHandoverError ? { onHandoverError } : {}),
   });
+
+/** As above, with a handover that is only ever sent (nothing to log out). */
+const monitorOn = (s: InMemoryMonitorStore, handover: (sw: Switchover) => Promise<void>) => monitorWith(s, (sw) => ({ send: () => handover(sw), cancel: async () => undefined }));
 
 describe('monitors driving a planned switchover', () => {
   it('two racing monitors ask the Primary to hand over exactly once, and both see the new Primary', async () => {
@@ -113,22 +119,11 @@ describe('monitors driving a planned switchover', () => {
       if (starts) order.push(won ? 'write won' : 'write lost');
       return won;
     };
-    const monitorWith = () =>
-      new FailoverMonitor({
-        servers,
-        settings: { failuresBeforeFailover: 2, switchoverBoundMs: 60_000 },
-        probeTimeoutMs: 100,
-        store: s,
-        publisher,
-        probe: (name) => probe(name),
-        refreshMs: 0,
-        modes: async () => ({ bam1: 'NO_NEW_SESSIONS' }),
-        handover: () => {
-          order.push('prepared');
-          return { send: async () => void order.push('sent'), cancel: async () => void order.push('cancelled') };
-        },
-      });
-    const [a, b] = [monitorWith(), monitorWith()];
+    const handover: MonitorOptions['handover'] = () => {
+      order.push('prepared');
+      return { send: async () => void order.push('sent'), cancel: async () => void order.push('cancelled') };
+    };
+    const [a, b] = [monitorWith(s, handover), monitorWith(s, handover)];
     await Promise.all([a.round(), b.round()]); // bam1 confirmed
     await Promise.all([a.round(), b.round()]); // both decide to start the switchover; one write wins
     expect(order.filter((e) => e === 'sent')).toHaveLength(1);
@@ -143,23 +138,13 @@ describe('monitors driving a planned switchover', () => {
     Object.assign(roles, { bam1: 'PRIMARY', bam2: 'STANDBY' });
     const s = await store();
     const order: string[] = [];
-    const m = new FailoverMonitor({
-      servers,
-      settings: { failuresBeforeFailover: 2, switchoverBoundMs: 60_000 },
-      probeTimeoutMs: 100,
-      store: s,
-      publisher,
-      probe: (name) => probe(name),
-      refreshMs: 0,
-      modes: async () => ({ bam1: 'NO_NEW_SESSIONS' }),
-      handover: () => ({
-        send: async () => void order.push('sent'),
-        cancel: async () => {
-          await new Promise((r) => setTimeout(r, 10)); // a logout that takes a while
-          order.push('logged out');
-        },
-      }),
-    });
+    const m = monitorWith(s, () => ({
+      send: async () => void order.push('sent'),
+      cancel: async () => {
+        await new Promise((r) => setTimeout(r, 10)); // a logout that takes a while
+        order.push('logged out');
+      },
+    }));
     await m.round(); // bam1 confirmed
     s.commit = async () => {
       throw new Error('table unavailable');
@@ -172,20 +157,13 @@ describe('monitors driving a planned switchover', () => {
     Object.assign(roles, { bam1: 'PRIMARY', bam2: 'STANDBY' });
     const s = await store();
     const reported: unknown[] = [];
-    const m = new FailoverMonitor({
-      servers,
-      settings: { failuresBeforeFailover: 2, switchoverBoundMs: 60_000 },
-      probeTimeoutMs: 100,
-      store: s,
-      publisher,
-      probe: (name) => probe(name),
-      refreshMs: 0,
-      modes: async () => ({ bam1: 'NO_NEW_SESSIONS' }),
-      handover: () => {
+    const m = monitorWith(
+      s,
+      () => {
         throw new TypeError('no such server');
       },
-      onHandoverError: (err) => reported.push(err),
-    });
+      (err) => reported.push(err),
+    );
     await m.round();
     await m.round();
     expect((await s.get())!.state.monitoringState).toBe('SWITCHOVER_IN_PROGRESS');
