@@ -10,7 +10,7 @@ export default defineConfig({
     ...shared,
     include: ['test/browser/**/*.test.ts'],
     exclude: [],
-    globalSetup: ['test/browser/global-setup.ts'],
+    globalSetup: ['test/support/global-setup.ts', 'test/browser/global-setup.ts'],
     testTimeout: 90_000,
     hookTimeout: 120_000,
     // One file at a time: a simulated server restarted by one file's controls takes its old port back,

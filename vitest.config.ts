@@ -3,7 +3,34 @@ import { defineConfig } from 'vitest/config';
 /** Files that need a process of their own (see `projects`). */
 const OWN_PROCESS = ['test/infra/stack.test.ts'];
 /** Files that may share one module graph per thread (see `projects`). */
-const SHARED_MODULES = ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/infra/**/*.test.ts'];
+/**
+ * Integration tests that start no stack and set no environment: each brings its own dynalite table
+ * or simulated BAM server and passes its clients in, so they too can share a thread's modules.
+ */
+const SHARED_INTEGRATION = [
+  'bam-clients',
+  'bam-error-redaction',
+  'bam-keep-alive',
+  'bam-v2-fidelity',
+  'batched-table-requests',
+  'credential-key',
+  'expired-sweeper',
+  'group-consistency',
+  'group-property',
+  'group',
+  'login-throttle-reads',
+  'monitor-flapping',
+  'monitor-persistence',
+  'outbox-backlog',
+  'permission-reads',
+  'probe-chain',
+  'session-count-scale',
+  'state-cache-signs',
+  'switchover-release',
+  'tenant-token-store',
+  'warm-up',
+].map((name) => `test/integration/${name}.test.ts`);
+const SHARED_MODULES = ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/infra/**/*.test.ts', ...SHARED_INTEGRATION];
 /**
  * ... but not these: they start a local stack (whose module-scope clients point at that stack's
  * table), import Lambda entries (which read the environment when imported), or set the environment.
@@ -20,6 +47,7 @@ const OWN_MODULES = [
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/setup.ts'],
     // `npm test` runs with --coverage: the gateway's own code, with thresholds at what the suite reaches.
     coverage: {
@@ -58,7 +86,7 @@ export default defineConfig({
       { extends: true, test: { name: 'shared', pool: 'threads', isolate: false, include: SHARED_MODULES, exclude: [...OWN_PROCESS, ...OWN_MODULES, '**/node_modules/**'] } },
       {
         extends: true,
-        test: { name: 'threads', pool: 'threads', include: ['test/integration/**/*.test.ts', ...OWN_MODULES], exclude: [...OWN_PROCESS, '**/node_modules/**'] },
+        test: { name: 'threads', pool: 'threads', include: ['test/integration/**/*.test.ts', ...OWN_MODULES], exclude: [...OWN_PROCESS, ...SHARED_INTEGRATION, '**/node_modules/**'] },
       },
       { extends: true, test: { name: 'processes', pool: 'forks', include: OWN_PROCESS } },
     ],

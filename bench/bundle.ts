@@ -10,13 +10,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { BUNDLING, FUNCTION_ENTRIES } from '../lib/gateway-function.js';
-import { bundleSizes, ensureUiBuilt, JS_BUDGET_GZIP_KB, printSizes } from '../local/ui-build.js';
 import { cli } from '../bin/cli-options.js';
 import { BENCH_BUNDLE } from '../bin/commands.js';
 
 cli(BENCH_BUNDLE);
+// The heavy modules after the command line: --help and a bad option answer at once.
+const { build } = await import('esbuild');
+const { BUNDLING, FUNCTION_ENTRIES } = await import('../lib/gateway-function.js');
+const { bundleSizes, ensureUiBuilt, JS_BUDGET_GZIP_KB, printSizes } = await import('../local/ui-build.js');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, '.bench', 'bundles'); // inside the project, so bundles resolve node_modules

@@ -7,12 +7,14 @@
  * client every 20 ms), then the restore time with 10 and with N (default 10,000) live sessions.
  * `--hang`: the Primary hangs instead, under load (see bench-failover-hang.ts).
  */
-import { startLocalStack, type LocalStack } from '../local/runtime.js';
+import type { LocalStack } from '../local/runtime.js';
 import { cli } from '../bin/cli-options.js';
 import { BENCH_FAILOVER } from '../bin/commands.js';
-import { hangBench } from './failover-hang.js';
 
 const values = cli(BENCH_FAILOVER);
+// The heavy modules after the command line: --help and a bad option answer at once.
+const { startLocalStack } = await import('../local/runtime.js');
+const { hangBench } = await import('./failover-hang.js');
 const trials = values.trials as number;
 const manySessions = values.sessions as number;
 if (values.hang === true) {

@@ -7,13 +7,16 @@
  * Prints the count per outcome and the p50/p95 latency of each phase. `--flapping`: short outages
  * of a Primary that answers between them instead (see bench-load-flapping.ts).
  */
-import { startLocalStack, type LocalStack } from '../local/runtime.js';
-import { LoadDriver, errorsIn, percentile, type LoadTally } from './support/load-driver.js';
+import type { LocalStack } from '../local/runtime.js';
+import type { LoadTally } from './support/load-driver.js';
 import { cli } from '../bin/cli-options.js';
 import { BENCH_LOAD } from '../bin/commands.js';
-import { flappingBench } from './load-flapping.js';
 
 const values = cli(BENCH_LOAD);
+// The heavy modules after the command line: --help and a bad option answer at once.
+const { startLocalStack } = await import('../local/runtime.js');
+const { LoadDriver, errorsIn, percentile } = await import('./support/load-driver.js');
+const { flappingBench } = await import('./load-flapping.js');
 const clients = values.clients as number;
 const blipMs = values['blip-ms'] as number;
 if (values.flapping === true) {

@@ -19,9 +19,6 @@ import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { seedSessions } from '../local/session-seed.js';
 import { cli } from '../bin/cli-options.js';
 import { BENCH_OVERHEAD, OVERHEAD_BASELINE } from '../bin/commands.js';
 
@@ -186,6 +183,10 @@ async function child(code: string, stored: number): Promise<Figures> {
     const loginFigures = async (storedNow: number) => ({ stored: storedNow, ...(await logins(200)), p50WorkflowC10: (await run(viaGateway, 10, seconds)).p50 });
     figures.logins.push(await loginFigures(0));
     if (stored > 0) {
+      // Loaded here, in the child that seeds: --help and the parent answer without the SDK.
+      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+      const { BatchWriteCommand, DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+      const { seedSessions } = await import('../local/session-seed.js');
       const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: counted.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
       await seedSessions((batch) => db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } })), [[stored, {}]]);
       figures.logins.push(await loginFigures(stored));

@@ -17,13 +17,16 @@
  * used after it are reported on their own line: a switchover ends them (401, docs/maintenance.md), by design, so they are
  * not counted as failed requests of the load.
  */
-import { startLocalStack, type LocalStack } from '../local/runtime.js';
-import { ThreadedSwitchoverLoad, type Answer } from './support/switchover-load.js';
-import { percentile } from './support/load-driver.js';
+import type { LocalStack } from '../local/runtime.js';
+import type { Answer } from './support/switchover-load.js';
 import { cli } from '../bin/cli-options.js';
 import { BENCH_SWITCHOVER } from '../bin/commands.js';
 
 const args = cli(BENCH_SWITCHOVER);
+// The heavy modules after the command line: --help and a bad option answer at once.
+const { startLocalStack } = await import('../local/runtime.js');
+const { ThreadedSwitchoverLoad } = await import('./support/switchover-load.js');
+const { percentile } = await import('./support/load-driver.js');
 const clients = args.clients as number;
 const oneThread = args['one-thread'] === true;
 

@@ -7,12 +7,13 @@
  * login, per API call) for the cost of a two-region table. Prints min / p50 / p95 with the
  * worst-case arithmetic beside them.
  */
-import { startLocalStack } from '../local/runtime.js';
-import { primaryLeaseMs } from '../functions/group/domain/group.js';
 import { cli } from '../bin/cli-options.js';
 import { BENCH_TAKEOVER } from '../bin/commands.js';
 
 const values = cli(BENCH_TAKEOVER);
+// The heavy modules after the command line: --help and a bad option answer at once.
+const { startLocalStack } = await import('../local/runtime.js');
+const { primaryLeaseMs } = await import('../functions/group/domain/group.js');
 const trials = values.trials as number;
 const partition = values.partition as boolean;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -15,7 +15,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { checkManifest, splitManifest, type WorkflowManifest, type WorkflowRouting } from '../functions/workflows/manifest-schema.js';
 import { writeIfChanged } from './generated-file.js';
 
@@ -41,6 +40,7 @@ const BANNER = "import { createRequire as __cr } from 'module'; const require = 
  * without running anything: an edit to a schema the module imports makes the manifest stale too.
  */
 export async function sourceHash(file: string): Promise<string> {
+  const { build } = await import('esbuild'); // loaded when used: --help answers without it
   const res = await build({ entryPoints: [file], bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', logLevel: 'silent', absWorkingDir: root });
   const h = createHash('sha256');
   for (const input of Object.keys(res.metafile.inputs).sort()) {
@@ -61,6 +61,7 @@ async function extractEntry(file: string): Promise<unknown> {
   const dir = mkdtempSync(path.join(tmpdir(), 'workflow-extract-'));
   try {
     const outfile = path.join(dir, 'extract.mjs');
+    const { build } = await import('esbuild');
     const contents = `import wf from ${JSON.stringify(file)};\nimport { printEntry } from ${JSON.stringify(path.join(root, 'bin', 'workflow-extract.ts'))};\nprintEntry(wf);\n`;
     await build({
       stdin: { contents, resolveDir: root, loader: 'ts' },

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cruise, type ICruiseResult } from 'dependency-cruiser';
+import type { ICruiseResult } from 'dependency-cruiser';
 import { cli } from './cli-options.js';
 import { LINT_DEPS } from './commands.js';
 
@@ -72,6 +72,7 @@ export function folderCycles(modules: ICruiseResult['modules']): { folders: stri
 export async function lintDeps(baseDir = root, tops = ['functions', 'lib', 'bin', 'bench', 'local', 'test']): Promise<string[]> {
   const rules = createRequire(import.meta.url)(path.join(root, '.dependency-cruiser.cjs')) as { forbidden: unknown[]; options: Record<string, unknown> };
   const { tsConfig: _own, ...options } = rules.options;
+  const { cruise } = await import('dependency-cruiser'); // loaded here: --help answers without it
   const result = await cruise(tops, { ...options, baseDir, validate: true, ruleSet: { forbidden: rules.forbidden }, tsConfig: { fileName: path.join(baseDir, 'tsconfig.json') } } as never);
   const out = result.output as ICruiseResult;
   const failures = out.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);

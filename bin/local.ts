@@ -2,12 +2,13 @@
  * `npm start`: the gateway on this machine, with no AWS account, no Docker and no network.
  * Configuration: see docs/configuration.md. Ctrl-C stops everything.
  */
-import { startLocalStack } from '../local/runtime.js';
 import { explainStartError, resolvePort } from '../local/start-port.js';
 import { cli } from './cli-options.js';
 import { START } from './commands.js';
 
 cli(START);
+// The stack's modules after the command line: --help and a bad option answer at once.
+const { startLocalStack } = await import('../local/runtime.js');
 const { port, warning } = resolvePort(process.env.PORT);
 if (warning) console.error(warning);
 

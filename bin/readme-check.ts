@@ -16,7 +16,6 @@ import { fileURLToPath } from 'node:url';
 import { shellBlocks, workflowExample, type ShellBlock } from '../local/readme-blocks.js';
 import { cli } from './cli-options.js';
 import { README_CHECK } from './commands.js';
-import { generateWorkflows } from './gen-workflows.js';
 
 const options = cli(README_CHECK);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -142,7 +141,7 @@ const restore = () => {
   if (!examplePath) return;
   if (previous === undefined) rmSync(examplePath, { force: true });
   else writeFileSync(examplePath, previous);
-  return generateWorkflows();
+  return import('./gen-workflows.js').then((m) => m.generateWorkflows()); // loaded when used: --help answers without esbuild
 };
 let gateway: Gateway | undefined;
 process.once('SIGINT', () => {
@@ -155,7 +154,7 @@ let ran = 0;
 try {
   if (example && examplePath) {
     writeFileSync(examplePath, example.code);
-    await generateWorkflows();
+    await (await import('./gen-workflows.js')).generateWorkflows();
   }
   const wanted = new Set(selected.map((b) => b.key));
   for (const group of terminals(all)) {
