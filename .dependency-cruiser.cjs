@@ -67,6 +67,13 @@ module.exports = {
       to: { path: '^functions/adapters/' },
     },
     {
+      // The simulator, the local runtime and the scripts (their test-only hooks included) never reach a bundle or the stack.
+      name: 'deployed-code-never-imports-local-tooling',
+      severity: 'error',
+      from: { path: '^(functions|lib)/' },
+      to: { path: '^(local|bin|bench)/' },
+    },
+    {
       name: 'nothing-outside-test-imports-test',
       severity: 'error',
       from: { pathNot: '^test/' },

@@ -2,10 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 /** Files that need a process of their own (see `projects`). */
 const OWN_PROCESS = ['test/infra/stack.test.ts'];
-/** Files that may share one module graph per thread (see `projects`). */
 /**
- * Integration tests that start no stack and set no environment: each brings its own dynalite table
- * or simulated BAM server and passes its clients in, so they too can share a thread's modules.
+ * Integration tests that may share a thread's modules: each brings its own dynalite table or
+ * simulated BAM server and passes its clients in, starts no stack, sets no environment, and undoes
+ * any class-wide mock (`mockClient(SomeClient)`) it makes. A new one that keeps those rules may join.
  */
 const SHARED_INTEGRATION = [
   'bam-clients',
@@ -30,6 +30,7 @@ const SHARED_INTEGRATION = [
   'tenant-token-store',
   'warm-up',
 ].map((name) => `test/integration/${name}.test.ts`);
+/** Files that may share one module graph per thread (see `projects`). */
 const SHARED_MODULES = ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/infra/**/*.test.ts', ...SHARED_INTEGRATION];
 /**
  * ... but not these: they start a local stack (whose module-scope clients point at that stack's
@@ -79,8 +80,9 @@ export default defineConfig({
     // tools write to the process's own stdio, which a thread does not have (aws-cdk-lib's bundling
     // runs esbuild with the parent's stderr). Unit, contract and infrastructure tests, which start no
     // stack and set no environment, share their threads' modules (the AWS SDK and aws-cdk-lib are
-    // not imported again for each file: about 40 CPU-seconds less); the integration tests get a
-    // fresh module graph per file, as a stack start needs. The browser tests run in their own step
+    // not imported again for each file: about 40 CPU-seconds less), as do the integration tests in
+    // SHARED_INTEGRATION; every other integration test gets a fresh module graph per file, as a stack
+    // start needs. The browser tests run in their own step
     // (npm run test:browser, vitest.browser.config.ts).
     projects: [
       { extends: true, test: { name: 'shared', pool: 'threads', isolate: false, include: SHARED_MODULES, exclude: [...OWN_PROCESS, ...OWN_MODULES, '**/node_modules/**'] } },

@@ -183,7 +183,7 @@ async function child(code: string, stored: number): Promise<Figures> {
     const loginFigures = async (storedNow: number) => ({ stored: storedNow, ...(await logins(200)), p50WorkflowC10: (await run(viaGateway, 10, seconds)).p50 });
     figures.logins.push(await loginFigures(0));
     if (stored > 0) {
-      // Loaded here, in the child that seeds: --help and the parent answer without the SDK.
+      // Loaded only when seeding (here, between two measurements): --help answers without the SDK.
       const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
       const { BatchWriteCommand, DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
       const { seedSessions } = await import('../local/session-seed.js');

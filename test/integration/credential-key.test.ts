@@ -14,6 +14,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 afterEach(() => kms.reset());
+// The mock replaces KMSClient's send for the whole thread, whose modules later files share: undone here.
+afterAll(() => kms.restore());
 
 describe('the credential data key (envelope encryption with KMS)', () => {
   it('is created once and stored only wrapped; every later cold start unwraps the same key', async () => {

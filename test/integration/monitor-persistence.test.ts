@@ -80,6 +80,8 @@ describe.each(stores)('the state item on %s', (_, storeFor) => {
 describe('EventBridge publisher', () => {
   const eb = mockClient(EventBridgeClient);
   afterEach(() => eb.reset());
+  // The mock replaces EventBridgeClient's send for the whole thread, whose modules later files share: undone here.
+  afterAll(() => eb.restore());
 
   const events = (k: number): PendingEvent[] =>
     Array.from({ length: k }, (_, i) => ({

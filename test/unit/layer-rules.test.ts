@@ -60,6 +60,15 @@ describe('the layer rules', () => {
     ]);
   });
 
+  it('deployed code importing the local runtime or the simulator fails', async () => {
+    expect(
+      await violations({
+        'functions/wiring/tls.ts': "import { shareFailoverTls } from '../../local/bam-sim/tls.js';\nexport const s = shareFailoverTls;\n",
+        'local/bam-sim/tls.ts': 'export const shareFailoverTls = 1;\n',
+      }),
+    ).toEqual(['deployed-code-never-imports-local-tooling: functions/wiring/tls.ts → local/bam-sim/tls.ts']);
+  });
+
   it("a feature's domain importing anything but domain code and the kernel fails", async () => {
     expect(
       await violations({
