@@ -14,6 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shellBlocks, workflowExample, type ShellBlock } from '../local/readme-blocks.js';
+import { REUSABLE_PORTS } from '../local/reusable-port.js';
 import { cli } from './cli-options.js';
 import { README_CHECK } from './commands.js';
 
@@ -41,20 +42,21 @@ if (options.list) {
   process.exit(0);
 }
 
-/** Two free loopback ports in a row (node a, node b). */
+/**
+ * Two free loopback ports in a row (node a, node b), from below Linux's ephemeral range: a port
+ * picked with port 0 is one the stack's own port-0 servers and outgoing connections may take while
+ * `npm start` loads (CI saw node a's port taken that way).
+ */
 async function freePortPair(): Promise<number> {
   const tryListen = (port: number) =>
-    new Promise<number | undefined>((resolve) => {
+    new Promise<boolean>((resolve) => {
       const s = net.createServer();
-      s.once('error', () => resolve(undefined));
-      s.listen(port, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
   for (let i = 0; i < 50; i++) {
-    const p = await tryListen(0);
-    if (p && p < 65534 && p !== 2999 && p !== 3000 && (await tryListen(p + 1))) return p;
+    const p = REUSABLE_PORTS.from + Math.floor(Math.random() * (REUSABLE_PORTS.to - REUSABLE_PORTS.from));
+    if ((await tryListen(p)) && (await tryListen(p + 1))) return p;
   }
   throw new Error('no two free ports in a row');
 }
@@ -65,9 +67,20 @@ interface Gateway {
   log: string[];
 }
 
-/** `npm start` as README says, on its own ports; resolves once it prints its ready line. */
+/** `npm start` as README says, on its own ports; a port taken meanwhile by another process means other ports. */
 async function startGateway(): Promise<Gateway> {
-  const port = await freePortPair();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startGatewayOn(await freePortPair());
+    } catch (err) {
+      if (attempt >= 3 || !/already in use/.test(String(err))) throw err;
+      console.log(`     (a port was taken before npm start could bind it: trying other ports)`);
+    }
+  }
+}
+
+/** `npm start` on PORT=port; resolves once it prints its ready line. */
+async function startGatewayOn(port: number): Promise<Gateway> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   await new Promise<void>((resolve, reject) => {
