@@ -4,6 +4,8 @@
  * one call, log out, again: automation that logs in per job). Every request is recorded with when
  * it started, so the benchmark can pick the ones made while the Primary was changing.
  */
+import { jsonOf, send } from './http-client.js';
+
 export interface Answer {
   /** When the request was sent, epoch ms (sub-ms precision; comparable across threads). */
   startedAt: number;
@@ -71,9 +73,9 @@ export class SwitchoverLoad {
     let status = 0;
     let body: { code?: string; access_token?: string } = {};
     try {
-      const res = await fetch(this.base + path, { method, headers, ...(json ? { body: JSON.stringify(json) } : {}) });
+      const res = await send(this.base + path, method, headers, json ? JSON.stringify(json) : undefined);
       status = res.status;
-      body = (await res.json().catch(() => ({}))) as typeof body;
+      body = jsonOf<typeof body>(res);
     } catch {
       status = 0; // no answer at all
     }
@@ -84,8 +86,8 @@ export class SwitchoverLoad {
 
   private async loginUntilOk(user: { username: string; password: string }): Promise<string> {
     for (let attempt = 0; attempt < 100; attempt++) {
-      const res = await fetch(this.base + '/rest_login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
-      const json = (await res.json().catch(() => ({}))) as { access_token?: string };
+      const res = await send(`${this.base}/rest_login`, 'POST', { 'content-type': 'application/json' }, JSON.stringify(user));
+      const json = jsonOf<{ access_token?: string }>(res);
       if (res.status === 200) return String(json.access_token).split(' ')[1]!;
       await sleep(res.status === 429 ? 1000 : 100);
     }

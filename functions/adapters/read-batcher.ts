@@ -27,9 +27,11 @@ export function readBatcher(db: DynamoDBDocumentClient): ReadBatcher {
  * Strongly consistent reads of whole items that code issues together (a login reads the monitor
  * state, the active configuration and the user's settings at once) go to DynamoDB as one
  * BatchGetItem: one request and one signature instead of three, which is most of what a read costs
- * the gateway's CPU. Reads issued in the same synchronous run join (flushed on the next microtask,
- * so no read waits for a timer); a lone read stays a GetItem, and the same key asked twice is read
- * once. Each read is as fresh as a GetItem issued at that moment.
+ * the gateway's CPU. Reads issued in the same turn of the event loop join: the batch is sent from
+ * setImmediate, after the I/O callbacks of that turn, so under load the session reads of the many
+ * requests that arrived together share one BatchGetItem too, and no read waits for a timer. A lone read stays a GetItem,
+ * and the same key asked twice is read once. Each read is at least as fresh as a GetItem issued
+ * when it was asked.
  */
 export class ReadBatcher {
   private pending = new Map<string, Wanted>();
@@ -38,7 +40,7 @@ export class ReadBatcher {
 
   get(table: string, key: Key): Promise<Item | undefined> {
     return new Promise((resolve, reject) => {
-      if (this.pending.size === 0) queueMicrotask(() => void this.flush());
+      if (this.pending.size === 0) setImmediate(() => void this.flush());
       const id = idOf(table, key);
       const wanted = this.pending.get(id) ?? { table, key, id, done: [] };
       wanted.done.push({ resolve, reject });

@@ -1,5 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './dynamo.js';
+import { readBatcher } from './read-batcher.js';
 import { SESSIONS_BY_SERVER_INDEX, SESSIONS_BY_USER_INDEX } from './session-index.js';
 import type { SessionBinding, SessionRecord, SessionSummary, SessionStore, BoundSessionFilter } from '../sessions/ports.js';
 export type { SessionRecord, SessionSummary, SessionStore, BoundSessionFilter };
@@ -25,10 +26,10 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async get(tokenHash: string): Promise<SessionRecord | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(tokenHash), ConsistentRead: true }));
-    if (!res.Item) return undefined;
-    const { pk: _pk, sk: _sk, type: _type, ttl: _ttl, sessionUser: _user, ...session } = res.Item;
-    return session as SessionRecord;
+    const item = await readBatcher(this.db).get(this.tableName, key(tokenHash));
+    if (!item) return undefined;
+    const { pk: _pk, sk: _sk, type: _type, ttl: _ttl, sessionUser: _user, ...session } = item;
+    return session as unknown as SessionRecord;
   }
 
   async listByUser(username: string): Promise<SessionSummary[]> {

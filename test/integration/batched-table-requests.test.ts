@@ -3,6 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReadBatcher } from '../../functions/adapters/read-batcher.js';
+import { DynamoSessionStore } from '../../functions/adapters/session-store.js';
+import type { SessionRecord } from '../../functions/sessions/ports.js';
 import { DynamoThrottleStore } from '../../functions/adapters/throttle-store.js';
 import { IN_FLIGHT_LEASE_MS } from '../../functions/sessions/domain/login-backoff.js';
 import { freshTable } from '../support/dynamo.js';
@@ -39,6 +41,21 @@ describe('on the real table', () => {
       reads.get(t.tableName, { pk: 'A', sk: 'X' }),
     ]);
     expect([a?.v, b?.v, missing, again?.v]).toEqual([1, 2, undefined, 1]);
+    expect(sent).toEqual(['BatchGetItem']);
+  });
+
+  it('session reads of requests that arrive in the same turn (separate callbacks, no shared await) are one BatchGetItem', async () => {
+    const sessions = new DynamoSessionStore(t.db, t.tableName);
+    const record = (tokenHash: string) => ({ tokenHash, sessionId: tokenHash, username: 'u', target: 'primary-address-manager', createdAt: 1, lastSeenAt: 1, expiresAt: Date.now() + 60_000 });
+    await Promise.all(['h1', 'h2', 'h3'].map((h) => sessions.create(record(h) as unknown as SessionRecord)));
+    sent.splice(0);
+    // As three HTTP requests that arrived together: each read in its own callback, whose microtasks run before the next one.
+    const reads = await new Promise<(SessionRecord | undefined)[]>((resolve) => {
+      const out: Promise<SessionRecord | undefined>[] = [];
+      for (const h of ['h1', 'h2', 'h3']) setImmediate(() => out.push(sessions.get(h)));
+      setImmediate(() => resolve(Promise.all(out)));
+    });
+    expect(reads.map((r) => r?.sessionId)).toEqual(['h1', 'h2', 'h3']);
     expect(sent).toEqual(['BatchGetItem']);
   });
 
