@@ -9,6 +9,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFI
 
 export interface Reply {
   status: number;
+  headers: http.IncomingHttpHeaders;
   text: string;
 }
 
@@ -18,7 +19,7 @@ export function send(url: string, method: string, headers: Record<string, string
     const req = http.request(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }));
       res.on('error', reject);
     });
     req.on('error', reject);

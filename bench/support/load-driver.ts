@@ -5,6 +5,8 @@
  * retried after a short pause, and a login refused with 429 after its Retry-After, as a
  * well-behaved client does. Answers are counted per kind of outcome, with latencies.
  */
+import { jsonOf, send, type Reply } from './http-client.js';
+
 export type ClientKind = 'restorable' | 'alias';
 
 export interface LoadTally {
@@ -52,9 +54,9 @@ export class LoadDriver {
       let status = 0;
       let body: { code?: unknown; status?: unknown } = {};
       try {
-        const res = await fetch(this.base + PATH, { headers: { authorization: `Bearer ${token}` } });
+        const res = await send(this.base + PATH, 'GET', { authorization: `Bearer ${token}` });
         status = res.status;
-        body = (await res.json().catch(() => ({}))) as typeof body;
+        body = jsonOf<typeof body>(res);
       } catch {
         status = 0; // no answer at all
       }
@@ -69,8 +71,8 @@ export class LoadDriver {
   private async login(kind: ClientKind): Promise<string> {
     const body = kind === 'restorable' ? { username: 'gateway-svc', password: 'gateway-svc-pass' } : { username: 'alice', password: 'alice-pass', bam_alias: 'primary-address-manager' };
     for (let attempt = 0; ; attempt++) {
-      const res = await fetch(this.base + '/rest_login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const json = (await res.json().catch(() => ({}))) as { access_token?: string };
+      const res = await send(`${this.base}/rest_login`, 'POST', { 'content-type': 'application/json' }, JSON.stringify(body));
+      const json = jsonOf<{ access_token?: string }>(res);
       if (res.status === 200) return String(json.access_token).split(' ')[1]!;
       if ((res.status !== 503 && res.status !== 429) || attempt > 300) throw new Error(`login failed: ${res.status} ${JSON.stringify(json)}`);
       // A failover in progress, or too many logins of this user at once: wait as told, then again.
@@ -105,4 +107,4 @@ export function percentile(xs: number[], q: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Retry-After in ms (seconds per RFC 9110), 1 s when missing or unreadable. */
-const retryAfterMs = (res: Response) => (Number(res.headers.get('retry-after')) || 1) * 1000;
+const retryAfterMs = (res: Reply) => (Number(res.headers['retry-after']) || 1) * 1000;

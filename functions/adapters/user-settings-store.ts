@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SessionLifetime } from '../sessions/domain/session-lifetime.js';
 import type { UserSettings, UserSettingsReader } from '../sessions/ports.js';
 import { readBatcher } from './read-batcher.js';
