@@ -67,7 +67,7 @@ export const OVERHEAD_BASELINE = '6910954';
 export const BENCH_OVERHEAD: CommandSpec = {
   command: 'npm run bench:overhead --',
   summary:
-    "What the gateway adds to a BAM call on the local runtime: the same call direct and through the sample workflow at concurrency 1, 10 and 50, DynamoDB operations per request, logins with many stored sessions, an idle group's table traffic; for this code and a baseline commit. The last line is machine-readable.",
+    "What the gateway adds to a BAM call on the local runtime: the same call direct and through the sample workflow at concurrency 1, 10 and 50 (a session per client), DynamoDB operations and items per request, logins with many stored sessions, an idle group's table traffic; for this code and a baseline commit. The last line is machine-readable.",
   options: {
     seconds: { type: 'integer', min: 1, max: 60, default: 3, description: 'measuring time per level and target' },
     sessions: { type: 'integer', min: 0, max: 200_000, default: 50_000, description: 'stored sessions for the second login measurement' },

@@ -45,7 +45,8 @@ if (options.list) {
 /**
  * Two free loopback ports in a row (node a, node b), from below Linux's ephemeral range: a port
  * picked with port 0 is one the stack's own port-0 servers and outgoing connections may take while
- * `npm start` loads (CI saw node a's port taken that way).
+ * `npm start` loads (CI saw node a's port taken that way). The simulated BAM servers pick from the
+ * same range, so one may still take it: startGateway then tries other ports.
  */
 async function freePortPair(): Promise<number> {
   const tryListen = (port: number) =>
@@ -84,7 +85,10 @@ async function startGatewayOn(port: number): Promise<Gateway> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not print "ready" within 90 s:\n${log.join('')}`)), 90_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never left running behind the failure
+      reject(new Error(`npm start did not print "ready" within 90 s:\n${log.join('')}`));
+    }, 90_000);
     child.stdout!.on('data', (d: Buffer) => {
       log.push(d.toString());
       if (/\bready\b/.test(d.toString())) {

@@ -13,8 +13,19 @@ export interface Reply {
   text: string;
 }
 
-/** One request and its whole body; rejects on a network error (no answer at all). */
+/**
+ * One request and its whole body; rejects on a network error (no answer at all). A request on a
+ * kept-alive socket the server had just closed as idle never reached it: it is sent once more on a
+ * new socket (`fetch` avoids those sockets by following the server's keep-alive timeout).
+ */
 export function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<Reply> {
+  return sendOnce(url, method, headers, body).catch((err: Error & { reusedSocket?: boolean; code?: string }) => {
+    if (err.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return sendOnce(url, method, headers, body);
+    throw err;
+  });
+}
+
+function sendOnce(url: string, method: string, headers: Record<string, string>, body?: string): Promise<Reply> {
   return new Promise<Reply>((resolve, reject) => {
     const req = http.request(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -22,7 +33,7 @@ export function send(url: string, method: string, headers: Record<string, string
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }));
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(body);
   });
 }

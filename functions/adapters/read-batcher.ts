@@ -55,28 +55,36 @@ export class ReadBatcher {
   }
 
   private async read(batch: Wanted[]): Promise<void> {
+    if (batch.length === 1) return this.alone(batch[0]!);
+    let result: { found: Map<string, Item>; left: Wanted[] };
     try {
-      const found = batch.length === 1 ? await this.one(batch[0]!) : await this.many(batch);
-      for (const w of batch) for (const d of w.done) d.resolve(found.get(w.id));
+      result = await this.many(batch);
+    } catch {
+      // The batch failed as a whole: each read on its own, so a failure fails only the requests it concerns.
+      await Promise.all(batch.map((w) => this.alone(w)));
+      return;
+    }
+    for (const w of batch) if (!result.left.includes(w)) for (const d of w.done) d.resolve(result.found.get(w.id));
+    // Still unprocessed after the retries: one GetItem each rather than fail the reads.
+    await Promise.all(result.left.map((w) => this.alone(w)));
+  }
+
+  /** One read as a GetItem, answering its own callers. */
+  private async alone(w: Wanted): Promise<void> {
+    try {
+      const res = await this.db.send(new GetCommand({ TableName: w.table, Key: w.key, ConsistentRead: true }));
+      for (const d of w.done) d.resolve(res.Item);
     } catch (err) {
-      for (const w of batch) for (const d of w.done) d.reject(err);
+      for (const d of w.done) d.reject(err);
     }
   }
 
-  private async one(w: Wanted): Promise<Map<string, Item>> {
-    const res = await this.db.send(new GetCommand({ TableName: w.table, Key: w.key, ConsistentRead: true }));
-    return new Map(res.Item ? [[w.id, res.Item]] : []);
-  }
-
-  private async many(batch: Wanted[]): Promise<Map<string, Item>> {
+  /** The items a BatchGetItem found, asking again for the keys DynamoDB left unprocessed; `left`: those still unprocessed after the retries. */
+  private async many(batch: Wanted[]): Promise<{ found: Map<string, Item>; left: Wanted[] }> {
     const found = new Map<string, Item>();
     let left = batch;
-    for (let attempt = 0; left.length > 0; attempt++) {
-      if (attempt > UNPROCESSED_RETRIES) {
-        // Still unprocessed: one GetItem each rather than fail the reads.
-        for (const w of left) for (const [id, item] of await this.one(w)) found.set(id, item);
-        break;
-      }
+    for (let attempt = 0; left.length > 0 && attempt <= UNPROCESSED_RETRIES; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** (attempt - 1)));
       const tables: Record<string, { Keys: Key[]; ConsistentRead: true }> = {};
       for (const w of left) (tables[w.table] ??= { Keys: [], ConsistentRead: true }).Keys.push(w.key);
       const res = await this.db.send(new BatchGetCommand({ RequestItems: tables }));
@@ -86,9 +94,8 @@ export class ReadBatcher {
       }
       const unprocessed = new Set(Object.entries(res.UnprocessedKeys ?? {}).flatMap(([table, r]) => (r.Keys ?? []).map((k) => idOf(table, k as Key))));
       left = left.filter((w) => unprocessed.has(w.id));
-      if (left.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
     }
-    return found;
+    return { found, left };
   }
 }
 

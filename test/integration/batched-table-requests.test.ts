@@ -109,11 +109,17 @@ describe('counted at the client', () => {
     expect(ddb.commandCalls(GetCommand).length).toBe(1);
   });
 
-  it('a failed batch fails every read in it', async () => {
+  it('a batch that fails as a whole is read again one read at a time: a failure fails only its own read', async () => {
     ddb.on(BatchGetCommand).rejects(new Error('throttled'));
+    ddb.on(GetCommand).resolves({});
+    ddb.on(GetCommand, { Key: { pk: 'A', sk: 'X' } }).resolves({ Item: { pk: 'A', sk: 'X', v: 1 } });
+    ddb.on(GetCommand, { Key: { pk: 'B', sk: 'X' } }).rejects(new Error('throttled again'));
     const reads = new ReadBatcher(db);
-    const results = await Promise.allSettled([reads.get('gw', { pk: 'A', sk: 'X' }), reads.get('gw', { pk: 'B', sk: 'X' })]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    const results = await Promise.allSettled([reads.get('gw', { pk: 'A', sk: 'X' }), reads.get('gw', { pk: 'B', sk: 'X' }), reads.get('gw', { pk: 'C', sk: 'X' })]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results[0]).toMatchObject({ value: { v: 1 } });
+    expect(results[2]).toMatchObject({ value: undefined });
+    expect(ddb.commandCalls(GetCommand).length).toBe(3);
   });
 
   it('a give-back the table refuses as a group (fewer counted) is retried one place at a time', async () => {
