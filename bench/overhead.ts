@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cli } from '../bin/cli-options.js';
+import { send, type Reply } from './support/http-client.js';
 import { BENCH_OVERHEAD, OVERHEAD_BASELINE } from '../bin/commands.js';
 
 // Lambda runs Node 22; the SDK's warning about this machine's Node 20 is noise here.
@@ -298,16 +299,9 @@ function pct(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
 }
 
-function request(url: string, method: string, headers: Record<string, string>, agent: http.Agent, body?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: body ? { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : headers, agent }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+/** A request as the benchmarks' clients send it; a body is JSON. */
+function request(url: string, method: string, headers: Record<string, string>, agent: http.Agent, body?: string): Promise<Reply> {
+  return send(url, method, body ? { ...headers, 'content-type': 'application/json' } : headers, body, agent);
 }
 
 async function get(url: string, headers: Record<string, string>, agent: http.Agent): Promise<number> {
